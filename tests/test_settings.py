@@ -1,0 +1,42 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start_django(**env: str) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "barometre.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_it_refuses_to_start_with_debug_off_and_no_secret_key() -> None:
+    result = start_django(DEBUG="false", ALLOWED_HOSTS="barometre.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_it_refuses_to_start_with_debug_off_and_no_allowed_hosts() -> None:
+    result = start_django(DEBUG="false", SECRET_KEY="x" * 60, ALLOWED_HOSTS="")
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set when DEBUG is off" in result.stderr
+
+
+def test_it_starts_with_production_values() -> None:
+    result = start_django(DEBUG="false", SECRET_KEY="x" * 60, ALLOWED_HOSTS="barometre.example.org")
+    assert result.returncode == 0, result.stderr
+
+
+def test_it_rejects_a_malformed_boolean() -> None:
+    result = start_django(DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG must be a boolean" in result.stderr

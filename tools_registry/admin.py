@@ -1,0 +1,185 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from tools_registry import services
+from tools_registry.models import (
+    Collectivity,
+    FormerCode,
+    Territory,
+    Tool,
+    ToolObjective,
+)
+
+
+class FormerCodeInline(admin.TabularInline):
+    model = FormerCode
+    extra = 0
+
+
+@admin.register(Territory)
+class TerritoryAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "code",
+        "population",
+        "departement",
+        "region",
+        "location_source",
+    ]
+    list_filter = ["kind", "location_source"]
+    search_fields = ["name", "=code", "postcodes", "=former_codes__code"]
+    autocomplete_fields = ["departement", "region", "epci"]
+    list_select_related = ["departement", "region"]
+    inlines = [FormerCodeInline]
+    show_full_result_count = False
+
+
+@admin.register(Collectivity)
+class CollectivityAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "territory",
+        "population",
+        "departement",
+        "tool_count",
+    ]
+    list_filter = ["kind"]
+    search_fields = ["name", "=territory__code"]
+    autocomplete_fields = ["territory", "departement", "region"]
+    list_select_related = ["territory", "departement"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(tool_count=Count("tools"))
+
+    @admin.display(description=_("outils"), ordering="tool_count")
+    def tool_count(self, obj: Collectivity) -> int:
+        return obj.tool_count
+
+
+class ToolObjectiveInline(admin.TabularInline):
+    model = ToolObjective
+    extra = 0
+    max_num = 3
+
+
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif du refus (communiqué au contributeur)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+
+
+@admin.register(Tool)
+class ToolAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "collectivity",
+        "family",
+        "status",
+        "source",
+        "created_at",
+        "moderated_by",
+    ]
+    list_filter = ["status", "family", "source", "is_open_source", "hybrid"]
+    search_fields = ["name", "description", "software", "url", "collectivity__name"]
+    autocomplete_fields = ["collectivity"]
+    list_select_related = ["collectivity", "moderated_by"]
+    readonly_fields = ["moderated_by", "moderated_at", "created_at", "updated_at"]
+    prepopulated_fields = {"slug": ["name"]}
+    date_hierarchy = "created_at"
+    inlines = [ToolObjectiveInline]
+    actions = ["approve", "reject", "archive"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "collectivity", "url", "description"]}),
+        (
+            _("Caractéristiques"),
+            {
+                "fields": [
+                    "family",
+                    "family_other",
+                    "software",
+                    "is_open_source",
+                    "launch_year",
+                ]
+            },
+        ),
+        (_("Présentiel"), {"fields": ["hybrid", "hybrid_formats"]}),
+        (
+            _("Publication"),
+            {
+                "fields": [
+                    "status",
+                    "source",
+                    "last_verified",
+                    "moderation_reason",
+                    "moderated_by",
+                    "moderated_at",
+                ]
+            },
+        ),
+        (_("Contributeur (privé)"), {"fields": ["submitter_name", "submitter_email"]}),
+        (_("Historique"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    @admin.action(description=_("Publier les outils sélectionnés"))
+    def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for tool in queryset:
+            services.approve_tool(tool=tool, moderator=request.user)
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext("%d outil publié.", "%d outils publiés.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Refuser les outils sélectionnés (avec un motif)"))
+    def reject(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        form = RejectionForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            for tool in queryset:
+                try:
+                    services.reject_tool(
+                        tool=tool,
+                        moderator=request.user,
+                        reason=form.cleaned_data["reason"],
+                    )
+                except ValidationError as error:
+                    self.message_user(request, "; ".join(error.messages), messages.ERROR)
+                    return None
+            count = len(queryset)
+            self.message_user(
+                request,
+                ngettext("%d outil refusé.", "%d outils refusés.", count) % count,
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Refuser des outils"),
+            "opts": self.model._meta,
+            "tools": queryset,
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/tools_registry/tool/reject.html", context)
+
+    @admin.action(description=_("Archiver les outils sélectionnés"))
+    def archive(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for tool in queryset:
+            services.archive_tool(tool=tool, moderator=request.user)
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext("%d outil archivé.", "%d outils archivés.", count) % count,
+            messages.SUCCESS,
+        )

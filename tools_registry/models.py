@@ -1,0 +1,421 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from tools_registry.choices import CollectivityKind, HybridFormat, Objective, ToolFamily
+from tools_registry.text import normalize
+
+MAX_OBJECTIVES = 3
+
+
+def _choices_check(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class TerritoryKind(models.TextChoices):
+    COMMUNE = "commune", _("Commune")
+    EPCI = "epci", _("EPCI")
+    DEPARTEMENT = "departement", _("Département")
+    REGION = "region", _("Région")
+
+
+class ToolStatus(models.TextChoices):
+    PENDING = "pending", _("En attente de modération")
+    PUBLISHED = "published", _("Publié")
+    REJECTED = "rejected", _("Refusé")
+    ARCHIVED = "archived", _("Archivé")
+
+
+class ToolSource(models.TextChoices):
+    SUBMISSION = "submission", _("Proposition en ligne")
+    SURVEY = "survey", _("Réponse à l'enquête")
+    STAFF = "staff", _("Saisie par l'équipe")
+    REPORT_2016 = "report_2016", _("Rapport du baromètre 2016")
+    DEMO = "demo", _("Exemple fictif de démonstration")
+
+
+class Territory(models.Model):
+    """An official French territory (INSEE / SIREN reference), loaded by `load_territories`."""
+
+    Kind = TerritoryKind
+
+    kind = models.CharField(_("type"), max_length=12, choices=TerritoryKind.choices)
+    code = models.CharField(_("code officiel"), max_length=9, help_text=_("INSEE ou SIREN"))
+    name = models.CharField(_("nom"), max_length=200)
+    search_name = models.CharField(_("nom normalisé"), max_length=200, editable=False)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    departement = models.ForeignKey(
+        "self",
+        verbose_name=_("département"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"kind": TerritoryKind.DEPARTEMENT},
+    )
+    region = models.ForeignKey(
+        "self",
+        verbose_name=_("région"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"kind": TerritoryKind.REGION},
+    )
+    epci = models.ForeignKey(
+        "self",
+        verbose_name=_("EPCI"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member_communes",
+        limit_choices_to={"kind": TerritoryKind.EPCI},
+    )
+    postcodes = models.CharField(_("codes postaux"), max_length=400, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    location_source = models.CharField(_("origine de la position"), max_length=12, blank=True)
+
+    class Meta:
+        verbose_name = _("territoire")
+        verbose_name_plural = _("territoires")
+        ordering = ["name", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "code"], name="territory_unique_kind_code"),
+            _choices_check("kind", TerritoryKind, "territory_valid_kind"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="territory_valid_latitude",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="territory_valid_longitude",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["search_name"], name="territory_search_name_idx"),
+            models.Index(fields=["code"], name="territory_code_idx"),
+            models.Index(fields=["kind", "population"], name="territory_kind_pop_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()} {self.code})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_name = normalize(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class FormerCode(models.Model):
+    """The code and name of a former commune, now part of a commune nouvelle."""
+
+    territory = models.ForeignKey(
+        Territory,
+        verbose_name=_("commune actuelle"),
+        on_delete=models.CASCADE,
+        related_name="former_codes",
+    )
+    code = models.CharField(_("ancien code INSEE"), max_length=5)
+    name = models.CharField(_("ancien nom"), max_length=200)
+
+    class Meta:
+        verbose_name = _("ancien code")
+        verbose_name_plural = _("anciens codes")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "code"], name="former_code_unique_per_territory")
+        ]
+        indexes = [models.Index(fields=["code"], name="former_code_code_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Collectivity(models.Model):
+    """A local authority as an actor of the registry."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=220, unique=True)
+    kind = models.CharField(_("type de collectivité"), max_length=20, choices=CollectivityKind.choices)
+    territory = models.OneToOneField(
+        Territory,
+        verbose_name=_("territoire"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="collectivity",
+        help_text=_("Vide pour un PNR ou un autre organisme sans territoire officiel."),
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    departement = models.ForeignKey(
+        Territory,
+        verbose_name=_("département"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"kind": Territory.Kind.DEPARTEMENT},
+    )
+    region = models.ForeignKey(
+        Territory,
+        verbose_name=_("région"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"kind": Territory.Kind.REGION},
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    website = models.URLField(_("site web"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("collectivité")
+        verbose_name_plural = _("collectivités")
+        ordering = ["name"]
+        constraints = [
+            _choices_check("kind", CollectivityKind, "collectivity_valid_kind"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="collectivity_valid_latitude",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="collectivity_valid_longitude",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kind"], name="collectivity_kind_idx"),
+            models.Index(fields=["population"], name="collectivity_population_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.fill_from_territory()
+        if not self.slug:
+            self.slug = unique_slug(Collectivity, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("tools_registry:collectivity_detail", kwargs={"slug": self.slug})
+
+    def fill_from_territory(self) -> None:
+        """Take population, location, département and région from the territory unless staff set them."""
+        territory = self.territory
+        if territory is None:
+            return
+        if self.population is None:
+            self.population = territory.population
+        if self.latitude is None and self.longitude is None:
+            self.latitude, self.longitude = territory.latitude, territory.longitude
+        if self.departement_id is None:
+            if territory.kind == Territory.Kind.DEPARTEMENT:
+                self.departement_id = territory.pk
+            else:
+                self.departement_id = territory.departement_id
+        if self.region_id is None:
+            self.region_id = territory.pk if territory.kind == Territory.Kind.REGION else territory.region_id
+
+    @property
+    def is_located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class ToolQuerySet(models.QuerySet):
+    def published(self) -> "ToolQuerySet":
+        return self.filter(status=Tool.Status.PUBLISHED)
+
+
+class Tool(models.Model):
+    """A digital local-democracy tool of a collectivity."""
+
+    Status = ToolStatus
+    Source = ToolSource
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant d'URL"), max_length=220, unique=True)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    url = models.URLField(_("adresse web"), max_length=500, blank=True)
+    family = models.CharField(_("famille"), max_length=30, choices=ToolFamily.choices)
+    family_other = models.CharField(
+        _("autre famille"),
+        max_length=200,
+        blank=True,
+        help_text=_("Précision quand la famille est « Autres »."),
+    )
+    collectivity = models.ForeignKey(
+        Collectivity,
+        verbose_name=_("collectivité"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tools",
+    )
+    software = models.CharField(
+        _("logiciel"),
+        max_length=120,
+        blank=True,
+        help_text=_("Par exemple Decidim, CONSUL, OpenDataSoft, développement interne…"),
+    )
+    is_open_source = models.BooleanField(_("logiciel libre"), null=True, blank=True)
+    launch_year = models.PositiveSmallIntegerField(_("année de lancement"), null=True, blank=True)
+    hybrid = models.BooleanField(_("combiné à des réunions en présentiel"), null=True, blank=True)
+    hybrid_formats = models.JSONField(_("formats présentiels"), default=list, blank=True)
+    status = models.CharField(
+        _("statut"),
+        max_length=10,
+        choices=ToolStatus.choices,
+        default=ToolStatus.PENDING,
+    )
+    source = models.CharField(
+        _("origine"),
+        max_length=12,
+        choices=ToolSource.choices,
+        default=ToolSource.SUBMISSION,
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("modéré par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(_("modéré le"), null=True, blank=True)
+    moderation_reason = models.TextField(_("motif de modération"), blank=True)
+    last_verified = models.DateField(_("dernière vérification"), null=True, blank=True)
+    submitter_name = models.CharField(_("nom du contributeur"), max_length=200, blank=True)
+    submitter_email = models.EmailField(_("courriel du contributeur"), blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    # Kept up to date on save (PostgreSQL only); see tools_registry.search.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ToolQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outil")
+        verbose_name_plural = _("outils")
+        ordering = ["name", "pk"]
+        constraints = [
+            _choices_check("status", ToolStatus, "tool_valid_status"),
+            _choices_check("source", ToolSource, "tool_valid_source"),
+            _choices_check("family", ToolFamily, "tool_valid_family"),
+            models.CheckConstraint(
+                condition=Q(launch_year__isnull=True) | Q(launch_year__gte=1990, launch_year__lte=2100),
+                name="tool_plausible_launch_year",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(moderation_reason=""),
+                name="tool_rejection_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "family"], name="tool_status_family_idx"),
+            models.Index(fields=["status", "-created_at"], name="tool_status_created_idx"),
+            models.Index(fields=["status", "software"], name="tool_status_software_idx"),
+            models.Index(fields=["status", "is_open_source"], name="tool_status_open_source_idx"),
+            models.Index(fields=["status", "hybrid"], name="tool_status_hybrid_idx"),
+            models.Index(fields=["launch_year"], name="tool_launch_year_idx"),
+            models.Index(fields=["source"], name="tool_source_idx"),
+            models.Index(fields=["url"], name="tool_url_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(Tool, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("tools_registry:tool_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_demo(self) -> bool:
+        return self.source == self.Source.DEMO
+
+    @property
+    def family_label(self) -> str:
+        if self.family == ToolFamily.AUTRE and self.family_other:
+            return f"{self.get_family_display()} : {self.family_other}"
+        return str(self.get_family_display())
+
+    def hybrid_format_labels(self) -> list[str]:
+        labels = dict(HybridFormat.choices)
+        return [str(labels.get(code, code)) for code in self.hybrid_formats]
+
+    def ranked_objectives(self) -> list["ToolObjective"]:
+        return sorted(self.objectives.all(), key=lambda objective: objective.rank)
+
+    def moderate(self, *, status: str, moderator, reason: str = "") -> None:
+        self.status = status
+        self.moderated_by = moderator
+        self.moderated_at = timezone.now()
+        self.moderation_reason = reason
+        self.save(
+            update_fields=[
+                "status",
+                "moderated_by",
+                "moderated_at",
+                "moderation_reason",
+                "updated_at",
+            ]
+        )
+
+
+class ToolObjective(models.Model):
+    """One of a tool's objectives, ranked 1 (first) to 3."""
+
+    tool = models.ForeignKey(
+        Tool,
+        verbose_name=_("outil"),
+        on_delete=models.CASCADE,
+        related_name="objectives",
+    )
+    objective = models.CharField(_("objectif"), max_length=20, choices=Objective.choices)
+    rank = models.PositiveSmallIntegerField(_("rang"))
+
+    class Meta:
+        verbose_name = _("objectif de l'outil")
+        verbose_name_plural = _("objectifs de l'outil")
+        ordering = ["tool", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["tool", "objective"], name="tool_objective_distinct"),
+            models.UniqueConstraint(fields=["tool", "rank"], name="tool_objective_distinct_rank"),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1, rank__lte=MAX_OBJECTIVES),
+                name="tool_objective_rank_1_to_3",
+            ),
+            _choices_check("objective", Objective, "tool_objective_valid_code"),
+        ]
+        indexes = [models.Index(fields=["objective", "rank"], name="tool_objective_code_rank_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.get_objective_display()}"
+
+
+def unique_slug(model: type[models.Model], text: str) -> str:
+    """A slug for `text` not yet used by `model`, with a numeric suffix when needed."""
+    base = (slugify(text) or "element")[:200]
+    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    suffix = 2
+    while f"{base}-{suffix}" in taken:
+        suffix += 1
+    return f"{base}-{suffix}"
