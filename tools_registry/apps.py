@@ -6,3 +6,6 @@ class ToolsRegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "tools_registry"
     verbose_name = _("Registre des outils")
+
+    def ready(self) -> None:
+        from tools_registry import cache  # noqa: F401 - connects the cache invalidation signals

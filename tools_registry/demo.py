@@ -22,6 +22,7 @@ from tools_registry.models import (
     ToolSource,
     ToolStatus,
 )
+from tools_registry.services import collectivity_for_territory
 
 FICTITIOUS_PREFIX = "Exemple fictif"
 DEMO_SEED = 2016
@@ -110,20 +111,10 @@ class DemoReport:
     collectivities_created: int = 0
 
 
-def _collectivity_kind(territory: Territory) -> str:
-    return {
-        TerritoryKind.COMMUNE: CollectivityKind.COMMUNE,
-        TerritoryKind.EPCI: CollectivityKind.INTERCOMMUNALITE,
-        TerritoryKind.DEPARTEMENT: CollectivityKind.DEPARTEMENT,
-        TerritoryKind.REGION: CollectivityKind.REGION,
-    }[territory.kind]
-
-
 def collectivity_for(territory: Territory, report: DemoReport) -> Collectivity:
-    collectivity, created = Collectivity.objects.get_or_create(
-        territory=territory, defaults={"name": territory.name, "kind": _collectivity_kind(territory)}
-    )
-    report.collectivities_created += created
+    existed = hasattr(territory, "collectivity")
+    collectivity = collectivity_for_territory(territory)
+    report.collectivities_created += not existed
     return collectivity
 
 

@@ -1,3 +1,5 @@
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -8,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from tools_registry.choices import CollectivityKind, HybridFormat, Objective, ToolFamily
+from tools_registry.search import refresh_search_vectors
 from tools_registry.text import normalize
 
 MAX_OBJECTIVES = 3
@@ -208,6 +211,7 @@ class Collectivity(models.Model):
         if not self.slug:
             self.slug = unique_slug(Collectivity, self.name)
         super().save(*args, **kwargs)
+        refresh_search_vectors(collectivity_id=self.pk)
 
     def get_absolute_url(self) -> str:
         return reverse("tools_registry:collectivity_detail", kwargs={"slug": self.slug})
@@ -296,6 +300,15 @@ class Tool(models.Model):
     )
     moderated_at = models.DateTimeField(_("modéré le"), null=True, blank=True)
     moderation_reason = models.TextField(_("motif de modération"), blank=True)
+    possible_duplicate = models.ForeignKey(
+        "self",
+        verbose_name=_("doublon possible de"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Outil déjà référencé avec la même adresse, ou le même nom dans la même collectivité."),
+    )
     last_verified = models.DateField(_("dernière vérification"), null=True, blank=True)
     submitter_name = models.CharField(_("nom du contributeur"), max_length=200, blank=True)
     submitter_email = models.EmailField(_("courriel du contributeur"), blank=True)
@@ -337,10 +350,12 @@ class Tool(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args, update_fields: Iterable[str] | None = None, **kwargs) -> None:
         if not self.slug:
             self.slug = unique_slug(Tool, self.name)
-        super().save(*args, **kwargs)
+        super().save(*args, update_fields=update_fields, **kwargs)
+        if update_fields is None or {"name", "description", "software", "family_other"} & set(update_fields):
+            refresh_search_vectors(tool_ids=[self.pk])
 
     def get_absolute_url(self) -> str:
         return reverse("tools_registry:tool_detail", kwargs={"slug": self.slug})

@@ -1,16 +1,161 @@
-"""Writes that change a tool's publication state (moderation)."""
+"""Writes on the registry: proposing a tool, and moderating it (with the emails that follow)."""
 
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from tools_registry.models import Tool
+from tools_registry.choices import CollectivityKind
+from tools_registry.models import (
+    Collectivity,
+    Territory,
+    TerritoryKind,
+    Tool,
+    ToolObjective,
+    ToolSource,
+    ToolStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+KIND_OF_TERRITORY = {
+    TerritoryKind.COMMUNE: CollectivityKind.COMMUNE,
+    TerritoryKind.EPCI: CollectivityKind.INTERCOMMUNALITE,
+    TerritoryKind.DEPARTEMENT: CollectivityKind.DEPARTEMENT,
+    TerritoryKind.REGION: CollectivityKind.REGION,
+}
+
+
+@dataclass
+class ToolProposal:
+    """What a submitter (form, API or survey answer) says about a tool; already validated."""
+
+    name: str
+    family: str
+    url: str = ""
+    description: str = ""
+    family_other: str = ""
+    objectives: list[str] = field(default_factory=list)
+    software: str = ""
+    is_open_source: bool | None = None
+    launch_year: int | None = None
+    hybrid: bool | None = None
+    hybrid_formats: list[str] = field(default_factory=list)
+    submitter_name: str = ""
+    submitter_email: str = ""
+
+
+def collectivity_for_territory(territory: Territory) -> Collectivity:
+    """The registry's collectivity for an official territory, created on first use."""
+    collectivity, _created = Collectivity.objects.get_or_create(
+        territory=territory, defaults={"name": territory.name, "kind": KIND_OF_TERRITORY[territory.kind]}
+    )
+    return collectivity
+
+
+def create_unlisted_collectivity(*, name: str, kind: str) -> Collectivity:
+    """A body outside the territory reference (a PNR, another body): staff will locate it."""
+    existing = Collectivity.objects.filter(
+        territory__isnull=True, kind=kind, name__iexact=name.strip()
+    ).first()
+    return existing or Collectivity.objects.create(name=name.strip(), kind=kind)
+
+
+def find_duplicate(*, url: str, name: str, collectivity: Collectivity | None) -> Tool | None:
+    """A listed (not rejected) tool with the same address, or with the same name in the same collectivity."""
+    same = Q(pk__in=[])
+    bare = url.strip().rstrip("/").removeprefix("https://").removeprefix("http://")
+    if bare:
+        for scheme in ("http", "https"):
+            same |= Q(url__iexact=f"{scheme}://{bare}") | Q(url__iexact=f"{scheme}://{bare}/")
+    if collectivity is not None and collectivity.pk:
+        same |= Q(collectivity=collectivity, name__iexact=name.strip())
+    return Tool.objects.exclude(status=ToolStatus.REJECTED).filter(same).order_by("pk").first()
+
+
+@transaction.atomic
+def submit_tool(
+    *, proposal: ToolProposal, collectivity: Collectivity, source: str = ToolSource.SUBMISSION
+) -> Tool:
+    """Store a proposed tool as pending (nothing half-saved) and tell the moderators and the submitter."""
+    duplicate = find_duplicate(url=proposal.url, name=proposal.name, collectivity=collectivity)
+    tool = Tool(
+        name=proposal.name.strip(),
+        url=proposal.url.strip(),
+        description=proposal.description.strip(),
+        family=proposal.family,
+        family_other=proposal.family_other.strip(),
+        collectivity=collectivity,
+        software=proposal.software.strip(),
+        is_open_source=proposal.is_open_source,
+        launch_year=proposal.launch_year,
+        hybrid=proposal.hybrid,
+        hybrid_formats=list(proposal.hybrid_formats) if proposal.hybrid else [],
+        submitter_name=proposal.submitter_name.strip(),
+        submitter_email=proposal.submitter_email.strip(),
+        status=ToolStatus.PENDING,
+        source=source,
+        possible_duplicate=duplicate,
+    )
+    tool.full_clean(exclude=["slug"])
+    tool.save()
+    ToolObjective.objects.bulk_create(
+        ToolObjective(tool=tool, objective=objective, rank=rank)
+        for rank, objective in enumerate(proposal.objectives, 1)
+    )
+    transaction.on_commit(lambda: notify_submission(tool))
+    return tool
+
+
+def _send(subject: str, template: str, context: dict, recipients: list[str]) -> None:
+    """Send one email; a mail server failure is logged with what was not sent, never raised to the user."""
+    if not recipients:
+        return
+    try:
+        send_mail(subject, render_to_string(template, context), None, recipients)
+    except Exception:
+        logger.exception("Email not sent: %r to %s", subject, ", ".join(recipients))
+
+
+def notify_submission(tool: Tool) -> None:
+    context = {"tool": tool, "site_url": settings.SITE_URL}
+    _send(
+        _("Nouvel outil à modérer : %(name)s") % {"name": tool.name},
+        "tools_registry/email/moderators_new_tool.txt",
+        context,
+        settings.MODERATOR_EMAILS,
+    )
+    if tool.submitter_email:
+        _send(
+            _("Votre proposition « %(name)s » a bien été reçue") % {"name": tool.name},
+            "tools_registry/email/submitter_received.txt",
+            context,
+            [tool.submitter_email],
+        )
+
+
+def notify_moderation(tool: Tool) -> None:
+    if not tool.submitter_email:
+        return
+    _send(
+        _("Votre proposition « %(name)s » a été examinée") % {"name": tool.name},
+        "tools_registry/email/submitter_moderated.txt",
+        {"tool": tool, "site_url": settings.SITE_URL},
+        [tool.submitter_email],
+    )
 
 
 @transaction.atomic
 def approve_tool(*, tool: Tool, moderator: AbstractBaseUser) -> Tool:
-    tool.moderate(status=Tool.Status.PUBLISHED, moderator=moderator)
+    tool.moderate(status=ToolStatus.PUBLISHED, moderator=moderator)
+    transaction.on_commit(lambda: notify_moderation(tool))
     return tool
 
 
@@ -19,11 +164,12 @@ def reject_tool(*, tool: Tool, moderator: AbstractBaseUser, reason: str) -> Tool
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Un refus doit être motivé."))
-    tool.moderate(status=Tool.Status.REJECTED, moderator=moderator, reason=reason)
+    tool.moderate(status=ToolStatus.REJECTED, moderator=moderator, reason=reason)
+    transaction.on_commit(lambda: notify_moderation(tool))
     return tool
 
 
 @transaction.atomic
 def archive_tool(*, tool: Tool, moderator: AbstractBaseUser, reason: str = "") -> Tool:
-    tool.moderate(status=Tool.Status.ARCHIVED, moderator=moderator, reason=reason.strip())
+    tool.moderate(status=ToolStatus.ARCHIVED, moderator=moderator, reason=reason.strip())
     return tool

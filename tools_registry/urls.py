@@ -5,6 +5,11 @@ from tools_registry import views
 app_name = "tools_registry"
 
 urlpatterns = [
+    path("outils/", views.tool_list, name="tool_list"),
+    path("outils/proposer/", views.tool_submit, name="tool_submit"),
+    path("outils/proposer/merci/", views.tool_submit_done, name="tool_submit_done"),
     path("outils/<slug:slug>/", views.tool_detail, name="tool_detail"),
     path("collectivites/<slug:slug>/", views.collectivity_detail, name="collectivity_detail"),
+    path("carte/", views.tool_map, name="tool_map"),
+    path("carte/embed/", views.tool_map_embed, name="tool_map_embed"),
 ]

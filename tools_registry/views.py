@@ -1,7 +1,116 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import F, QuerySet
+from django.db.models.functions import Abs
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from tools_registry.models import Collectivity, Tool
+from tools_registry import maps, services
+from tools_registry.choices import CollectivityKind, Objective, PopulationBand, ToolFamily
+from tools_registry.filters import ToolFilterSet, facet_counts
+from tools_registry.forms import ToolSubmissionForm
+from tools_registry.models import Collectivity, Territory, TerritoryKind, Tool, ToolStatus
+from tools_registry.ratelimit import allow, client_ip
+
+PER_PAGE = 20
+NEARBY = 5
+
+
+def _filtered(request: HttpRequest) -> ToolFilterSet:
+    return ToolFilterSet(request.GET or None, queryset=Tool.objects.published())
+
+
+def _facet_groups(filterset: ToolFilterSet, counts: dict[str, dict[str, int]]) -> list[dict]:
+    """The filter panel: each facet's values with their counts, the selected ones first kept visible."""
+    data = filterset.data if filterset.is_bound else {}
+    codes = set(counts["region"]) | set(counts["departement"])
+    for param in ("region", "departement"):
+        codes |= {data.get(param, "")}
+    names = {
+        (kind, code): name
+        for kind, code, name in Territory.objects.filter(
+            kind__in=[TerritoryKind.REGION, TerritoryKind.DEPARTEMENT], code__in=codes
+        ).values_list("kind", "code", "name")
+    }
+    yes_no = [("true", _("Oui")), ("false", _("Non"))]
+    software = [(value, value) for value in counts["software"]]
+    definitions = [
+        ("family", _("Famille"), ToolFamily.choices, True),
+        ("objective", _("Objectif"), Objective.choices, True),
+        ("kind", _("Type de collectivité"), CollectivityKind.choices, True),
+        ("population", _("Population de la collectivité"), PopulationBand.choices, True),
+        (
+            "region",
+            _("Région"),
+            sorted(
+                ((c, names.get((TerritoryKind.REGION, c), c)) for c in counts["region"]), key=lambda x: x[1]
+            ),
+            False,
+        ),
+        (
+            "departement",
+            _("Département"),
+            sorted(
+                (c, f"{c} – {names.get((TerritoryKind.DEPARTEMENT, c), c)}") for c in counts["departement"]
+            ),
+            False,
+        ),
+        ("software", _("Logiciel"), software, False),
+        ("open_source", _("Logiciel libre"), yes_no, False),
+        ("hybrid", _("Combiné à des réunions en présentiel"), yes_no, False),
+    ]
+    groups = []
+    for param, label, choices, multiple in definitions:
+        selected = set(data.getlist(param)) if hasattr(data, "getlist") else set()
+        options = [
+            {
+                "value": value,
+                "label": text,
+                "count": counts[param].get(str(value), 0),
+                "selected": value in selected,
+            }
+            for value, text in choices
+            if counts[param].get(str(value)) or value in selected
+        ]
+        groups.append({"param": param, "label": label, "multiple": multiple, "options": options})
+    return groups
+
+
+def tool_list(request: HttpRequest) -> HttpResponse:
+    filterset = _filtered(request)
+    tools = filterset.qs.select_related("collectivity")
+    page = Paginator(tools, PER_PAGE).get_page(request.GET.get("page"))
+    base_query = request.GET.copy()
+    base_query.pop("page", None)
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "facets": _facet_groups(filterset, facet_counts(filterset.data or {}, Tool.objects.published())),
+        "query": base_query.urlencode(),
+        "filters_active": any(key != "sort" for key in base_query),
+    }
+    return render(request, "tools_registry/tool_list.html", context)
+
+
+def _nearby(tool: Tool) -> QuerySet:
+    """Published tools of the same family, closest first (a flat-earth distance is enough to rank)."""
+    collectivity = tool.collectivity
+    others = (
+        Tool.objects.published().filter(family=tool.family).exclude(pk=tool.pk).select_related("collectivity")
+    )
+    if collectivity is None or not collectivity.is_located:
+        return others.order_by("-created_at")[:NEARBY]
+    distance = Abs(F("collectivity__latitude") - collectivity.latitude) + Abs(
+        F("collectivity__longitude") - collectivity.longitude
+    )
+    return (
+        others.filter(collectivity__latitude__isnull=False)
+        .annotate(distance=distance)
+        .order_by("distance", "pk")[:NEARBY]
+    )
 
 
 def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -11,14 +120,88 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .prefetch_related("objectives"),
         slug=slug,
     )
-    return render(request, "tools_registry/tool_detail.html", {"tool": tool})
+    collectivity = tool.collectivity
+    point = None
+    if collectivity is not None and collectivity.is_located:
+        point = maps.point_map(
+            latitude=collectivity.latitude, longitude=collectivity.longitude, label=collectivity.name
+        )
+    return render(
+        request, "tools_registry/tool_detail.html", {"tool": tool, "map": point, "nearby": _nearby(tool)}
+    )
 
 
 def collectivity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     collectivity = get_object_or_404(
         Collectivity.objects.select_related("territory__epci", "departement", "region"), slug=slug
     )
-    tools = Tool.objects.published().filter(collectivity=collectivity).order_by("name")
+    tools = list(Tool.objects.published().filter(collectivity=collectivity).order_by("name"))
+    if not tools:
+        # A collectivity appears publicly only through its published tools.
+        raise Http404
     return render(
         request, "tools_registry/collectivity_detail.html", {"collectivity": collectivity, "tools": tools}
     )
+
+
+def _map_context(request: HttpRequest) -> dict:
+    filterset = _filtered(request)
+    query = request.GET.urlencode()
+    data_url = reverse("api:tool-list") + "?" + ("&".join(filter(None, ["format=geojson", query])))
+    return {
+        "filterset": filterset,
+        "map": maps.tools_map(data_url=data_url),
+        "legend": maps.legend(),
+        "query": query,
+        "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+    }
+
+
+def tool_map(request: HttpRequest) -> HttpResponse:
+    context = _map_context(request)
+    counts = facet_counts(context["filterset"].data or {}, Tool.objects.published())
+    context["facets"] = _facet_groups(context["filterset"], counts)
+    return render(request, "tools_registry/tool_map.html", context)
+
+
+def tool_map_embed(request: HttpRequest) -> HttpResponse:
+    response = render(request, "tools_registry/tool_map_embed.html", _map_context(request))
+    # Made to be framed by collectivities' own sites.
+    response.xframe_options_exempt = True
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def tool_submit(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "tools_registry/tool_submit.html", {"form": ToolSubmissionForm()})
+
+    form = ToolSubmissionForm(request.POST)
+    if not allow(scope="submission", key=client_ip(request), limit=settings.SUBMISSION_RATE_LIMIT):
+        context = {"form": form, "rate_limited": True}
+        return render(request, "tools_registry/tool_submit.html", context, status=429)
+    if not form.is_valid():
+        return render(request, "tools_registry/tool_submit.html", {"form": form}, status=400)
+    if form.cleaned_data["website"]:
+        # A robot filled the hidden field: answer as if all went well, store nothing.
+        return redirect("tools_registry:tool_submit_done")
+
+    data = form.cleaned_data
+    if data["not_listed"]:
+        collectivity = services.create_unlisted_collectivity(name=data["other_name"], kind=data["other_kind"])
+    else:
+        collectivity = services.collectivity_for_territory(data["territory"])
+    tool = services.submit_tool(proposal=form.proposal(), collectivity=collectivity)
+    request.session["submitted_tool"] = {
+        "name": tool.name,
+        "duplicate": tool.possible_duplicate.name if tool.possible_duplicate else "",
+        "duplicate_url": tool.possible_duplicate.get_absolute_url()
+        if tool.possible_duplicate and tool.possible_duplicate.status == ToolStatus.PUBLISHED
+        else "",
+    }
+    return redirect("tools_registry:tool_submit_done")
+
+
+def tool_submit_done(request: HttpRequest) -> HttpResponse:
+    submitted = request.session.pop("submitted_tool", None)
+    return render(request, "tools_registry/tool_submit_done.html", {"submitted": submitted})

@@ -1,0 +1,74 @@
+/* The tools map: fetches the GeoJSON of the filtered tools and draws clustered markers.
+   Called by the folium figure (tools_registry/maps.py) with the Leaflet map and its options. */
+(function () {
+  "use strict";
+
+  function el(tag, text, attrs) {
+    var node = document.createElement(tag);
+    if (text) node.textContent = text;
+    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+    return node;
+  }
+
+  function popup(properties, options) {
+    var box = el("div", null, { "class": "map-popup" });
+    box.appendChild(el("strong", properties.name));
+    if (properties.collectivity) box.appendChild(el("div", properties.collectivity));
+    box.appendChild(el("div", properties.family_label));
+    if (properties.demo) box.appendChild(el("em", properties.demo));
+    var link = el("a", options.linkLabel, { href: properties.url });
+    box.appendChild(el("div")).appendChild(link);
+    return box;
+  }
+
+  function readView(map) {
+    var match = /^#(\d+)\/(-?[\d.]+)\/(-?[\d.]+)$/.exec(window.location.hash);
+    if (!match) return false;
+    map.setView([parseFloat(match[2]), parseFloat(match[3])], parseInt(match[1], 10));
+    return true;
+  }
+
+  function keepView(map) {
+    map.on("moveend", function () {
+      var centre = map.getCenter();
+      var hash = "#" + map.getZoom() + "/" + centre.lat.toFixed(4) + "/" + centre.lng.toFixed(4);
+      window.history.replaceState(null, "", window.location.pathname + window.location.search + hash);
+      document.querySelectorAll("[data-keep-hash]").forEach(function (link) {
+        link.href = link.href.split("#")[0] + hash;
+      });
+    });
+  }
+
+  window.barometreToolLayer = function (map, options) {
+    var status = document.getElementById("map-status");
+    var restored = readView(map);
+    keepView(map);
+    var clusters = L.markerClusterGroup({ showCoverageOnHover: false });
+    map.addLayer(clusters);
+    fetch(options.dataUrl, { headers: { Accept: "application/geo+json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
+      })
+      .then(function (collection) {
+        var markers = collection.features.map(function (feature) {
+          var coords = feature.geometry.coordinates;
+          var marker = L.circleMarker([coords[1], coords[0]], {
+            radius: 8, weight: 2, color: "#ffffff", fillOpacity: 0.9,
+            fillColor: options.colours[feature.properties.family] || "#555555"
+          });
+          marker.bindPopup(popup(feature.properties, options));
+          marker.bindTooltip(feature.properties.name);
+          return marker;
+        });
+        clusters.addLayers(markers);
+        if (!restored && markers.length) map.fitBounds(clusters.getBounds(), { maxZoom: 11, padding: [20, 20] });
+        if (status) status.textContent = status.dataset.loaded.replace("%s", markers.length);
+        document.body.setAttribute("data-map-ready", markers.length);
+      })
+      .catch(function () {
+        if (status) status.textContent = status.dataset.failed;
+        document.body.setAttribute("data-map-ready", "error");
+      });
+  };
+})();

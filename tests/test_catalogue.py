@@ -1,0 +1,189 @@
+import html
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import CollectivityFactory, TerritoryFactory, ToolFactory, ToolObjectiveFactory
+from tools_registry.choices import ToolFamily
+from tools_registry.models import TerritoryKind, ToolSource, ToolStatus
+
+pytestmark = pytest.mark.django_db
+CATALOGUE = reverse("tools_registry:tool_list")
+
+
+def page_text(response) -> str:
+    """What a reader sees: the page without its tags, spaces collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+def result_names(response) -> list[str]:
+    return [tool.name for tool in response.context["page"].object_list]
+
+
+@pytest.mark.postgres
+def test_search_ignores_accents_and_plural_forms(client) -> None:
+    ToolFactory(name="Budget participatif de la ville", description="Les habitants votent.")
+    ToolFactory(name="Portail de données", description="Open data.")
+    assert result_names(client.get(CATALOGUE, {"q": "budgets participatifs"})) == [
+        "Budget participatif de la ville"
+    ]
+    ToolFactory(name="Carte des défibrillateurs", description="Équipements publics.")
+    assert result_names(client.get(CATALOGUE, {"q": "defibrillateurs equipements"})) == [
+        "Carte des défibrillateurs"
+    ]
+
+
+@pytest.mark.postgres
+def test_search_finds_collectivity_and_software(client) -> None:
+    ToolFactory(name="Plateforme A", software="Decidim", collectivity=CollectivityFactory(name="Montreuil"))
+    ToolFactory(name="Plateforme B", software="CONSUL")
+    assert result_names(client.get(CATALOGUE, {"q": "decidim"})) == ["Plateforme A"]
+    assert result_names(client.get(CATALOGUE, {"q": "montreuil"})) == ["Plateforme A"]
+
+
+@pytest.mark.postgres
+def test_search_ranks_name_matches_before_description_matches(client) -> None:
+    ToolFactory(name="Forum citoyen", description="Un espace d'échange sur la ville.")
+    ToolFactory(name="Cartographie", description="Signalez les problèmes ; le forum est ouvert.")
+    assert result_names(client.get(CATALOGUE, {"q": "forum"})) == ["Forum citoyen", "Cartographie"]
+
+
+def test_search_keeps_working_when_a_collectivity_is_renamed(client) -> None:
+    collectivity = CollectivityFactory(name="Ancienne commune")
+    ToolFactory(name="Outil X", collectivity=collectivity)
+    collectivity.name = "Commune nouvelle de Bellerive"
+    collectivity.save()
+    assert result_names(client.get(CATALOGUE, {"q": "Bellerive"})) == ["Outil X"]
+
+
+def test_family_filter_and_its_counts(client) -> None:
+    ToolFactory.create_batch(2, family=ToolFamily.OPEN_DATA)
+    ToolFactory(family=ToolFamily.FORUM)
+    response = client.get(CATALOGUE, {"family": ToolFamily.OPEN_DATA})
+    assert len(result_names(response)) == 2
+    family = next(group for group in response.context["facets"] if group["param"] == "family")
+    # Counts of a facet ignore its own selection, so the other values stay reachable.
+    assert {option["value"]: option["count"] for option in family["options"]} == {"open_data": 2, "forum": 1}
+    assert "Plateforme de mise à disposition des données publiques (open data) (2)" in page_text(response)
+
+
+def test_objective_filter_matches_any_rank(client) -> None:
+    informing = ToolFactory(name="Informe")
+    ToolObjectiveFactory(tool=informing, objective="idees", rank=1)
+    ToolObjectiveFactory(tool=informing, objective="informer", rank=2)
+    ToolFactory(name="Sans objectif")
+    assert result_names(client.get(CATALOGUE, {"objective": "informer"})) == ["Informe"]
+
+
+def test_territory_and_population_filters(client) -> None:
+    bretagne = TerritoryFactory(kind=TerritoryKind.REGION, code="53", name="Bretagne")
+    ille = TerritoryFactory(
+        kind=TerritoryKind.DEPARTEMENT, code="35", name="Ille-et-Vilaine", region=bretagne
+    )
+    town = TerritoryFactory(
+        code="35288", name="Saint-Malo", population=47000, departement=ille, region=bretagne
+    )
+    ToolFactory(name="Malouin", collectivity=CollectivityFactory(territory=town, population=None))
+    ToolFactory(name="Ailleurs", collectivity=CollectivityFactory(population=250000))
+    assert result_names(client.get(CATALOGUE, {"region": "53"})) == ["Malouin"]
+    assert result_names(client.get(CATALOGUE, {"departement": "35"})) == ["Malouin"]
+    assert result_names(client.get(CATALOGUE, {"population": "pop_10000_50000"})) == ["Malouin"]
+    assert result_names(client.get(CATALOGUE, {"population": "pop_gt_200000"})) == ["Ailleurs"]
+    region = next(group for group in client.get(CATALOGUE).context["facets"] if group["param"] == "region")
+    assert region["options"] == [{"value": "53", "label": "Bretagne", "count": 1, "selected": False}]
+
+
+def test_software_open_source_and_hybrid_filters(client) -> None:
+    ToolFactory(name="Libre", software="Decidim", is_open_source=True, hybrid=True)
+    ToolFactory(name="Propriétaire", software="OpenDataSoft", is_open_source=False, hybrid=False)
+    assert result_names(client.get(CATALOGUE, {"software": "decidim"})) == ["Libre"]
+    assert result_names(client.get(CATALOGUE, {"open_source": "false"})) == ["Propriétaire"]
+    assert result_names(client.get(CATALOGUE, {"hybrid": "true"})) == ["Libre"]
+
+
+def test_sorting_by_name_and_newest(client) -> None:
+    ToolFactory(name="Alpha")
+    ToolFactory(name="Beta")
+    assert result_names(client.get(CATALOGUE, {"sort": "nom"})) == ["Alpha", "Beta"]
+    assert result_names(client.get(CATALOGUE, {"sort": "recent"})) == ["Beta", "Alpha"]
+
+
+def test_pagination_keeps_the_filters_in_its_links(client) -> None:
+    ToolFactory.create_batch(25, family=ToolFamily.SONDAGE)
+    response = client.get(CATALOGUE, {"family": "sondage"})
+    html = response.content.decode()
+    assert "25 outils" in html
+    assert "?family=sondage&amp;page=2" in html
+    second = client.get(CATALOGUE, {"family": "sondage", "page": 2})
+    assert len(result_names(second)) == 5
+
+
+def test_only_published_tools_are_listed(client) -> None:
+    ToolFactory(name="Publié")
+    ToolFactory(name="En attente", status=ToolStatus.PENDING)
+    ToolFactory(name="Refusé", status=ToolStatus.REJECTED, moderation_reason="Hors sujet")
+    assert result_names(client.get(CATALOGUE)) == ["Publié"]
+
+
+def test_an_empty_result_helps(client) -> None:
+    ToolFactory(name="Forum")
+    html = client.get(CATALOGUE, {"q": "zzzzzz"}).content.decode()
+    assert "Aucun outil ne correspond" in html
+    assert "Effacer la recherche et les filtres" in html
+
+
+def test_bad_parameters_are_explained_not_crashing(client) -> None:
+    response = client.get(CATALOGUE, {"q": "bud\x00get", "family": "nope", "page": "x9"})
+    assert response.status_code == 200
+    assert "Le caractère nul n’est pas autorisé." in page_text(response)
+
+
+def test_demo_tools_say_they_are_fictitious(client) -> None:
+    tool = ToolFactory(name="Exemple fictif n° 1", source=ToolSource.DEMO)
+    assert "Exemple fictif" in client.get(CATALOGUE).content.decode()
+    page = client.get(tool.get_absolute_url()).content.decode()
+    assert "Cet outil a été inventé pour la démonstration du site" in page
+
+
+def test_tool_page_shows_objectives_in_order_and_hides_the_submitter(client) -> None:
+    tool = ToolFactory(submitter_email="agent@mairie.example", submitter_name="Camille Agent")
+    ToolObjectiveFactory(tool=tool, objective="consulter", rank=2)
+    ToolObjectiveFactory(tool=tool, objective="idees", rank=1)
+    html = client.get(tool.get_absolute_url()).content.decode()
+    assert html.index("Faire émerger des idées") < html.index("Consulter, recueillir des avis")
+    assert "agent@mairie.example" not in html
+    assert "Camille Agent" not in html
+
+
+def test_pending_tool_page_is_not_found(client) -> None:
+    tool = ToolFactory(status=ToolStatus.PENDING)
+    assert client.get(tool.get_absolute_url()).status_code == 404
+
+
+def test_collectivity_page_lists_its_published_tools_only(client) -> None:
+    collectivity = CollectivityFactory(name="Villeneuve")
+    ToolFactory(name="Visible", collectivity=collectivity)
+    ToolFactory(name="Caché", collectivity=collectivity, status=ToolStatus.PENDING)
+    html = client.get(collectivity.get_absolute_url()).content.decode()
+    assert "Visible" in html
+    assert "Caché" not in html
+
+
+def test_tool_page_suggests_nearby_tools_of_the_same_family(client) -> None:
+    here = ToolFactory(
+        family=ToolFamily.FORUM, collectivity=CollectivityFactory(latitude=48.0, longitude=-1.0)
+    )
+    ToolFactory(
+        name="Voisin",
+        family=ToolFamily.FORUM,
+        collectivity=CollectivityFactory(latitude=48.1, longitude=-1.1),
+    )
+    ToolFactory(
+        name="Lointain",
+        family=ToolFamily.FORUM,
+        collectivity=CollectivityFactory(latitude=43.0, longitude=6.0),
+    )
+    ToolFactory(name="Autre famille", family=ToolFamily.SONDAGE)
+    nearby = [tool.name for tool in client.get(here.get_absolute_url()).context["nearby"]]
+    assert nearby == ["Voisin", "Lointain"]

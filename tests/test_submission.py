@@ -1,0 +1,208 @@
+import html
+import re
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+
+from tests.factories import TerritoryFactory, ToolFactory
+from tools_registry.models import TerritoryKind, Tool, ToolStatus
+
+pytestmark = pytest.mark.django_db
+SUBMIT = reverse("tools_registry:tool_submit")
+CATALOGUE = reverse("tools_registry:tool_list")
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+
+
+@pytest.fixture
+def saint_malo():
+    return TerritoryFactory(kind=TerritoryKind.COMMUNE, code="35288", name="Saint-Malo", population=47000)
+
+
+def valid_data(place, **changes) -> dict:
+    data = {
+        "name": "Budget participatif malouin",
+        "url": "https://budget.saint-malo.example/",
+        "description": "Les habitants proposent et votent des projets.",
+        "family": "budget_participatif",
+        "objectives": ["idees", "coconstruire"],
+        "territory": place.pk,
+        "territory_query": "Saint-Malo",
+        "software": "Decidim",
+        "is_open_source": "oui",
+        "launch_year": "2015",
+        "hybrid": "oui",
+        "hybrid_formats": ["reunions_publiques"],
+        "submitter_name": "Camille Agent",
+        "submitter_email": "camille@saint-malo.example",
+        "consent": "on",
+        "website": "",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def page_text(response) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+def test_a_valid_submission_is_stored_as_pending_and_acknowledged(
+    client, saint_malo, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(SUBMIT, valid_data(saint_malo), follow=True)
+    assert "a bien été enregistré" in page_text(response)
+    tool = Tool.objects.get()
+    assert tool.status == ToolStatus.PENDING
+    assert tool.collectivity.territory == saint_malo
+    assert [o.objective for o in tool.ranked_objectives()] == ["idees", "coconstruire"]
+    assert tool.is_open_source is True
+    recipients = sorted(address for message in mail.outbox for address in message.to)
+    assert recipients == ["camille@saint-malo.example", "moderation@localhost"]
+
+
+def test_pending_tools_are_invisible_everywhere_public(client, saint_malo) -> None:
+    client.post(SUBMIT, valid_data(saint_malo))
+    tool = Tool.objects.get()
+    assert tool.name not in page_text(client.get(CATALOGUE))
+    assert client.get(tool.get_absolute_url()).status_code == 404
+    assert client.get(tool.collectivity.get_absolute_url()).status_code == 404
+    geojson = client.get(reverse("api:tool-list"), {"format": "geojson"}).json()
+    assert geojson["features"] == []
+    assert client.get(reverse("api:tool-detail", kwargs={"slug": tool.slug})).status_code == 404
+
+
+def test_approval_makes_it_public_and_tells_the_submitter(
+    client, admin_client, saint_malo, django_capture_on_commit_callbacks
+) -> None:
+    client.post(SUBMIT, valid_data(saint_malo))
+    tool = Tool.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:tools_registry_tool_changelist"),
+            {"action": "approve", "_selected_action": [tool.pk]},
+        )
+    assert tool.name in page_text(client.get(CATALOGUE))
+    assert client.get(tool.get_absolute_url()).status_code == 200
+    assert [message.to for message in mail.outbox] == [["camille@saint-malo.example"]]
+    assert "est désormais publié" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"url": "pas une adresse"}, "url", "Saisissez une URL valide."),
+        ({"name": "x" * 201}, "name", "au plus 200 caractères"),
+        ({"name": ""}, "name", "Ce champ est obligatoire."),
+        (
+            {"objectives": ["idees", "informer", "consulter", "mobiliser"]},
+            "objectives",
+            "3 objectifs au maximum",
+        ),
+        ({"objectives": ["idees", "idees"]}, "objectives", "qu'une fois"),
+        ({"objectives": []}, "objectives", "Ce champ est obligatoire."),
+        ({"family": "autre", "family_other": ""}, "family_other", "Précisez la famille"),
+        ({"description": "a\x00b"}, "description", "Le caractère nul n’est pas autorisé."),
+        ({"submitter_email": "camille@"}, "submitter_email", "adresse e-mail valide"),
+        ({"consent": None}, "consent", "Ce champ est obligatoire."),
+        ({"launch_year": "2999"}, "launch_year", "dans le futur"),
+        ({"territory": None, "territory_query": "Nulle-Part"}, "territory_query", "dans la liste proposée"),
+    ],
+)
+def test_bad_input_is_explained_beside_the_field_and_keeps_what_was_typed(
+    client, saint_malo, changes, field, message
+) -> None:
+    response = client.post(SUBMIT, valid_data(saint_malo, **changes))
+    assert response.status_code == 400
+    assert message in " ".join(response.context["form"].errors[field])
+    assert message in page_text(response)
+    html = response.content.decode()
+    assert 'value="Camille Agent"' in html
+    assert "Les habitants proposent et votent des projets." in html or field == "description"
+    assert Tool.objects.count() == 0
+
+
+def test_html_and_script_are_stored_as_text_and_shown_escaped(client, admin_client, saint_malo) -> None:
+    payload = '<script>alert("x")</script><b>gras</b>'
+    client.post(SUBMIT, valid_data(saint_malo, description=payload, name="Outil <i>x</i>"))
+    tool = Tool.objects.get()
+    assert tool.description == payload
+    tool.status = ToolStatus.PUBLISHED
+    tool.save()
+    html = client.get(tool.get_absolute_url()).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "Outil &lt;i&gt;x&lt;/i&gt;" in html
+
+
+def test_an_oversized_body_is_refused_with_a_client_error(client, saint_malo) -> None:
+    response = client.post(SUBMIT, valid_data(saint_malo, description="x" * 2_000_000))
+    assert response.status_code == 400
+    assert Tool.objects.count() == 0
+
+
+def test_the_honeypot_stores_nothing(client, saint_malo) -> None:
+    response = client.post(SUBMIT, valid_data(saint_malo, website="http://spam.example"), follow=True)
+    assert response.status_code == 200
+    assert Tool.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_submissions_are_rate_limited_per_address(client, saint_malo, settings) -> None:
+    settings.SUBMISSION_RATE_LIMIT = 2
+    for number in range(2):
+        client.post(SUBMIT, valid_data(saint_malo, name=f"Outil {number}", url=f"https://o{number}.example/"))
+    response = client.post(SUBMIT, valid_data(saint_malo, name="Outil 3", url="https://o3.example/"))
+    assert response.status_code == 429
+    assert "réessayez dans une heure" in page_text(response)
+    assert 'value="Outil 3"' in response.content.decode()
+    assert Tool.objects.count() == 2
+    other = client.post(
+        SUBMIT, valid_data(saint_malo, name="Outil 4", url="https://o4.example/"), REMOTE_ADDR="10.1.2.3"
+    )
+    assert other.status_code == 302
+
+
+def test_a_tool_already_listed_at_the_same_address_is_flagged(
+    client, saint_malo, django_capture_on_commit_callbacks
+) -> None:
+    existing = ToolFactory(name="Budget participatif", url="http://budget.saint-malo.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(SUBMIT, valid_data(saint_malo), follow=True)
+    assert "Un outil semblable est déjà référencé : « Budget participatif »" in page_text(response)
+    assert Tool.objects.get(status=ToolStatus.PENDING).possible_duplicate == existing
+    moderators = next(message for message in mail.outbox if "moderation@localhost" in message.to)
+    assert "doublon possible" in moderators.body
+
+
+def test_the_same_name_in_the_same_collectivity_is_flagged(client, saint_malo) -> None:
+    client.post(SUBMIT, valid_data(saint_malo))
+    client.post(SUBMIT, valid_data(saint_malo, url="https://autre.example/"))
+    first, second = Tool.objects.order_by("pk")
+    assert second.possible_duplicate == first
+
+
+def test_a_body_outside_the_reference_can_be_proposed(client, saint_malo) -> None:
+    data = valid_data(saint_malo, territory=None, territory_query="", not_listed="on")
+    data.update(other_name="Parc naturel régional du Morvan", other_kind="pnr")
+    client.post(SUBMIT, data)
+    tool = Tool.objects.get()
+    assert tool.collectivity.kind == "pnr"
+    assert tool.collectivity.territory is None
+
+
+def test_an_official_code_typed_without_the_autocomplete_is_accepted(client, saint_malo) -> None:
+    client.post(SUBMIT, valid_data(saint_malo, territory=None, territory_query="35288"))
+    assert Tool.objects.get().collectivity.territory == saint_malo
+
+
+def test_the_form_is_protected_against_cross_site_posts(saint_malo) -> None:
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(SUBMIT, valid_data(saint_malo))
+    assert response.status_code == 403

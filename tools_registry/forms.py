@@ -1,0 +1,217 @@
+"""The public submission form of a tool."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tools_registry.choices import CollectivityKind, HybridFormat, Objective, ToolFamily
+from tools_registry.models import MAX_OBJECTIVES, Territory
+from tools_registry.services import ToolProposal
+from tools_registry.text import normalize
+
+YES_NO_UNKNOWN = [("", _("Je ne sais pas")), ("oui", _("Oui")), ("non", _("Non"))]
+UNLISTED_KINDS = [
+    (CollectivityKind.PNR, CollectivityKind.PNR.label),
+    (CollectivityKind.METROPOLE, CollectivityKind.METROPOLE.label),
+    (CollectivityKind.AUTRE, CollectivityKind.AUTRE.label),
+]
+
+
+class RankedSelects(forms.Widget):
+    """Three selects sharing one name: the order of the values is the order of priority."""
+
+    template_name = "tools_registry/widgets/ranked_selects.html"
+
+    def __init__(self, choices: list[tuple[str, str]], size: int = MAX_OBJECTIVES) -> None:
+        super().__init__()
+        self.choices, self.size = choices, size
+
+    def value_from_datadict(self, data, files, name: str) -> list[str]:
+        return data.getlist(name) if hasattr(data, "getlist") else list(data.get(name) or [])
+
+    def get_context(self, name: str, value, attrs) -> dict:
+        context = super().get_context(name, value, attrs)
+        values = list(value or [])
+        values += [""] * (self.size - len(values))
+        context["widget"]["selects"] = [
+            {"id": f"{context['widget']['attrs'].get('id', name)}_{rank}", "rank": rank, "value": selected}
+            for rank, selected in enumerate(values[: self.size], 1)
+        ]
+        context["widget"]["choices"] = self.choices
+        return context
+
+
+class RankedChoicesField(forms.Field):
+    """Up to `max_choices` distinct codes, in order of priority."""
+
+    def __init__(
+        self, *, choices: list[tuple[str, str]], max_choices: int = MAX_OBJECTIVES, **kwargs
+    ) -> None:
+        self.choices, self.max_choices = choices, max_choices
+        kwargs.setdefault("widget", RankedSelects(choices, max_choices))
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> list[str]:
+        if isinstance(value, str):
+            value = [value]
+        return [str(item).strip() for item in (value or []) if str(item).strip()]
+
+    def validate(self, value: list[str]) -> None:
+        super().validate(value)
+        valid = {code for code, _label in self.choices}
+        if any(code not in valid for code in value):
+            raise ValidationError(
+                _("Choisissez des objectifs dans la liste proposée."), code="invalid_choice"
+            )
+        if len(value) > self.max_choices:
+            raise ValidationError(
+                _("Indiquez %(max)d objectifs au maximum.") % {"max": self.max_choices}, code="too_many"
+            )
+        if len(set(value)) != len(value):
+            raise ValidationError(_("Chaque objectif ne peut être choisi qu'une fois."), code="repeated")
+
+
+def yes_no(value: str) -> bool | None:
+    return {"oui": True, "non": False}.get(value)
+
+
+class ToolSubmissionForm(forms.Form):
+    name = forms.CharField(label=_("Nom de l'outil"), max_length=200)
+    url = forms.URLField(
+        label=_("Adresse web de l'outil"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Par exemple https://participation.ma-ville.fr"),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "À quoi sert l'outil, qui peut l'utiliser, ce qu'il a permis (5 000 caractères au plus)."
+        ),
+    )
+    family = forms.ChoiceField(label=_("Famille d'outil"), choices=[("", "—"), *ToolFamily.choices])
+    family_other = forms.CharField(
+        label=_("Précisez la famille"),
+        max_length=200,
+        required=False,
+        help_text=_("Obligatoire si vous avez choisi « Autres »."),
+    )
+    objectives = RankedChoicesField(
+        label=_("Objectifs de l'outil, par ordre de priorité"),
+        choices=Objective.choices,
+        help_text=_("Trois objectifs au plus, le plus important en premier."),
+    )
+    territory = forms.ModelChoiceField(
+        queryset=Territory.objects.all(), required=False, widget=forms.HiddenInput
+    )
+    territory_query = forms.CharField(
+        label=_("Collectivité"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Tapez le nom, le code postal ou le code officiel (INSEE, SIREN) puis choisissez dans la liste."
+        ),
+    )
+    not_listed = forms.BooleanField(
+        label=_("Ma collectivité n'est pas dans la liste (parc naturel régional, autre organisme)"),
+        required=False,
+    )
+    other_name = forms.CharField(label=_("Nom de l'organisme"), max_length=200, required=False)
+    other_kind = forms.ChoiceField(label=_("Type d'organisme"), choices=UNLISTED_KINDS, required=False)
+    software = forms.CharField(
+        label=_("Logiciel utilisé"),
+        max_length=120,
+        required=False,
+        help_text=_("Par exemple Decidim, CONSUL, OpenDataSoft, un développement interne…"),
+    )
+    is_open_source = forms.ChoiceField(
+        label=_("Est-ce un logiciel libre ?"), choices=YES_NO_UNKNOWN, required=False
+    )
+    launch_year = forms.IntegerField(label=_("Année de lancement"), required=False, min_value=1990)
+    hybrid = forms.ChoiceField(
+        label=_("L'outil est-il combiné à des réunions en présentiel ?"),
+        choices=YES_NO_UNKNOWN,
+        required=False,
+    )
+    hybrid_formats = forms.MultipleChoiceField(
+        label=_("Lesquelles ?"),
+        choices=HybridFormat.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    submitter_name = forms.CharField(label=_("Votre nom"), max_length=200)
+    submitter_email = forms.EmailField(
+        label=_("Votre adresse électronique"),
+        max_length=254,
+        help_text=_("Pour vous tenir informé·e de la modération ; jamais publiée."),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "J'accepte que mon nom et mon adresse électronique soient conservés par l'équipe du Baromètre "
+            "pour traiter cette proposition ; ils ne sont jamais publiés."
+        )
+    )
+    # Left empty by people; robots that fill every field give themselves away.
+    website = forms.CharField(label=_("Ne pas remplir ce champ"), required=False)
+
+    def clean_launch_year(self) -> int | None:
+        year = self.cleaned_data.get("launch_year")
+        if year is not None and year > timezone.now().year:
+            raise ValidationError(_("L'année de lancement ne peut pas être dans le futur."))
+        return year
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("family") == ToolFamily.AUTRE and not data.get("family_other", "").strip():
+            self.add_error("family_other", _("Précisez la famille de l'outil."))
+        if data.get("not_listed"):
+            if not data.get("other_name", "").strip():
+                self.add_error("other_name", _("Indiquez le nom de l'organisme."))
+            if not data.get("other_kind"):
+                self.add_error("other_kind", _("Indiquez le type d'organisme."))
+        elif data.get("territory") is None and "territory_query" not in self.errors:
+            territory = resolve_territory(data.get("territory_query", ""))
+            if territory is None:
+                self.add_error(
+                    "territory_query",
+                    _(
+                        "Choisissez votre collectivité dans la liste proposée, ou cochez « Ma collectivité "
+                        "n'est pas dans la liste »."
+                    ),
+                )
+            data["territory"] = territory
+        return data
+
+    def proposal(self) -> ToolProposal:
+        data = self.cleaned_data
+        return ToolProposal(
+            name=data["name"],
+            url=data["url"],
+            description=data["description"],
+            family=data["family"],
+            family_other=data["family_other"] if data["family"] == ToolFamily.AUTRE else "",
+            objectives=data["objectives"],
+            software=data["software"],
+            is_open_source=yes_no(data["is_open_source"]),
+            launch_year=data["launch_year"],
+            hybrid=yes_no(data["hybrid"]),
+            hybrid_formats=data["hybrid_formats"],
+            submitter_name=data["submitter_name"],
+            submitter_email=data["submitter_email"],
+        )
+
+
+def resolve_territory(text: str) -> Territory | None:
+    """The territory a person typed without the autocomplete: an exact official code, or a unique name."""
+    text = text.strip()
+    if not text:
+        return None
+    # The autocomplete's label reads "Name (Kind code)": take the code from it when present.
+    if text.endswith(")") and " " in text:
+        text = text.rsplit(" ", 1)[-1].rstrip(")")
+    matches = list(Territory.objects.filter(Q(code=text.upper()) | Q(search_name=normalize(text)))[:2])
+    return matches[0] if len(matches) == 1 else None

@@ -1,0 +1,116 @@
+"""Maps drawn with folium, running only scripts the site serves itself.
+
+folium links Leaflet, jQuery, Bootstrap and Font Awesome from CDNs by default: `LocalMap` replaces
+Leaflet by the copy installed from the npm registry and drops the rest. The tools are not written into
+the page: `ToolLayer` adds a script that fetches the GeoJSON of the filtered list from the API in the
+browser, so the page weighs the same whatever the number of tools.
+"""
+
+import json
+from dataclasses import dataclass
+
+import folium
+from branca.element import MacroElement
+from django.conf import settings
+from django.templatetags.static import static
+from django.utils.translation import gettext as _
+from jinja2 import Template
+
+from tools_registry.choices import ToolFamily
+
+# Colour of each family's markers (contrasted on light tiles, distinguishable in the legend).
+FAMILY_COLOURS = {
+    ToolFamily.OPEN_DATA: "#0b4f8a",
+    ToolFamily.BUDGET_PARTICIPATIF: "#a3182a",
+    ToolFamily.FORUM: "#5a3d99",
+    ToolFamily.CARTOGRAPHIE_PARTICIPATIVE: "#1b6e3a",
+    ToolFamily.SONDAGE: "#b35300",
+    ToolFamily.URBANISME_PARTICIPATIF: "#00767a",
+    ToolFamily.AUTRE: "#555555",
+}
+FRANCE_CENTRE = (46.6, 2.4)
+
+
+class LocalMap(folium.Map):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("tiles", None)
+        super().__init__(*args, **kwargs)
+        self.default_js = [("leaflet", static("vendor/leaflet/leaflet.js"))]
+        self.default_css = [("leaflet_css", static("vendor/leaflet/leaflet.css"))]
+        folium.TileLayer(
+            tiles=settings.MAP_TILES_URL, attr=settings.MAP_TILES_ATTRIBUTION, name="tiles", max_zoom=18
+        ).add_to(self)
+
+
+class ToolLayer(MacroElement):
+    """Clustered markers of the tools, fetched as GeoJSON by the browser."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.barometreToolLayer({{ this._parent.get_name() }}, {{ this.options|safe }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, data_url: str, link_label: str) -> None:
+        super().__init__()
+        self._name = "ToolLayer"
+        self.options = json.dumps(
+            {
+                "dataUrl": data_url,
+                "colours": {str(key): value for key, value in FAMILY_COLOURS.items()},
+                "linkLabel": link_label,
+            }
+        )
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        figure.header.add_child(
+            folium.JavascriptLink(static("vendor/leaflet.markercluster/leaflet.markercluster.js")),
+            name="markercluster",
+        )
+        figure.header.add_child(
+            folium.CssLink(static("vendor/leaflet.markercluster/MarkerCluster.css")), name="markercluster_css"
+        )
+        figure.header.add_child(
+            folium.CssLink(static("vendor/leaflet.markercluster/MarkerCluster.Default.css")),
+            name="markercluster_default_css",
+        )
+        figure.header.add_child(folium.JavascriptLink(static("js/tool-map.js")), name="tool_map")
+        super().render(**kwargs)
+
+
+@dataclass
+class RenderedMap:
+    """The parts of a folium figure, to place in the site's own page."""
+
+    header: str
+    body: str
+    script: str
+
+
+def render(folium_map: folium.Map) -> RenderedMap:
+    figure = folium_map.get_root()
+    figure.render()
+    return RenderedMap(
+        header=figure.header.render(), body=figure.html.render(), script=figure.script.render()
+    )
+
+
+def tools_map(*, data_url: str, location: tuple[float, float] | None = None, zoom: int = 6) -> RenderedMap:
+    folium_map = LocalMap(location=location or FRANCE_CENTRE, zoom_start=zoom, control_scale=True)
+    ToolLayer(data_url=data_url, link_label=_("Voir la fiche")).add_to(folium_map)
+    return render(folium_map)
+
+
+def point_map(*, latitude: float, longitude: float, label: str) -> RenderedMap:
+    folium_map = LocalMap(location=(latitude, longitude), zoom_start=10, height="18rem")
+    folium.CircleMarker(
+        location=(latitude, longitude), radius=9, color="#0b4f8a", fill=True, fill_opacity=0.8, tooltip=label
+    ).add_to(folium_map)
+    return render(folium_map)
+
+
+def legend() -> list[tuple[str, str]]:
+    return [(str(label), FAMILY_COLOURS[value]) for value, label in ToolFamily.choices]

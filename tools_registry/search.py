@@ -1,0 +1,65 @@
+"""Full-text search over tools: PostgreSQL text search with French stemming and no accents, from a
+stored vector; a simple word-by-word match elsewhere."""
+
+from collections.abc import Iterable
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, FloatField, Q, QuerySet, Value
+
+from tools_registry.text import normalize
+
+SEARCH_CONFIG = "french_unaccent"
+
+# Name weighs most, then the collectivity and the software, then the description.
+_REFRESH_SQL = """
+UPDATE tools_registry_tool AS tool SET search_vector =
+    setweight(to_tsvector('french_unaccent', coalesce(tool.name, '')), 'A')
+    || setweight(to_tsvector('french_unaccent', coalesce(source.collectivity_name, '') || ' '
+                             || coalesce(tool.software, '')), 'B')
+    || setweight(to_tsvector('french_unaccent', coalesce(tool.description, '') || ' '
+                             || coalesce(tool.family_other, '')), 'C')
+FROM (
+    SELECT inner_tool.id, collectivity.name AS collectivity_name
+    FROM tools_registry_tool AS inner_tool
+    LEFT JOIN tools_registry_collectivity AS collectivity ON collectivity.id = inner_tool.collectivity_id
+) AS source
+WHERE source.id = tool.id
+"""
+
+
+def uses_full_text() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def refresh_search_vectors(
+    *, tool_ids: Iterable[int] | None = None, collectivity_id: int | None = None
+) -> None:
+    """Recompute the stored search vectors of some tools (all of them when no argument is given)."""
+    if not uses_full_text():
+        return
+    sql, params = _REFRESH_SQL, []
+    if tool_ids is not None:
+        sql += " AND tool.id = ANY(%s)"
+        params.append(list(tool_ids))
+    if collectivity_id is not None:
+        sql += " AND tool.collectivity_id = %s"
+        params.append(collectivity_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def search_tools(queryset: QuerySet, text: str) -> QuerySet:
+    """Tools matching `text`, annotated with a `rank` (higher is more relevant)."""
+    if uses_full_text():
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+    matches = Q()
+    for word in normalize(text).split():
+        matches &= (
+            Q(name__icontains=word)
+            | Q(description__icontains=word)
+            | Q(software__icontains=word)
+            | Q(collectivity__name__icontains=word)
+        )
+    return queryset.filter(matches).annotate(rank=Value(0.0, output_field=FloatField()))
