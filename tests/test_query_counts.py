@@ -1,0 +1,60 @@
+"""A page costs the same number of queries whatever the size of the registry."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import CollectivityFactory, ToolFactory, ToolObjectiveFactory
+from tools_registry.choices import ToolFamily
+
+pytestmark = pytest.mark.django_db
+FAMILIES = list(ToolFamily.values)
+
+
+def make_tools(count: int) -> None:
+    collectivities = CollectivityFactory.create_batch(max(1, count // 3))
+    for number in range(count):
+        tool = ToolFactory(
+            family=FAMILIES[number % len(FAMILIES)],
+            collectivity=collectivities[number % len(collectivities)],
+            software=["Decidim", "CONSUL", "uData"][number % 3],
+            is_open_source=number % 2 == 0,
+        )
+        ToolObjectiveFactory(tool=tool, objective="informer", rank=1)
+        ToolObjectiveFactory(tool=tool, objective="idees", rank=2)
+
+
+def queries(client, url: str, params: dict | None = None) -> int:
+    cache.clear()
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("tools_registry:tool_list", {}),
+        ("tools_registry:tool_list", {"family": "forum", "objective": "informer", "sort": "recent"}),
+        ("tools_registry:tool_map", {"open_source": "true"}),
+        ("api:tool-list", {"format": "geojson"}),
+        ("api:tool-list", {}),
+        ("home", {}),
+    ],
+)
+def test_query_count_does_not_grow_with_the_registry(client, name, params) -> None:
+    make_tools(10)
+    small = queries(client, reverse(name), params)
+    make_tools(290)
+    assert queries(client, reverse(name), params) == small
+
+
+def test_tool_page_query_count_does_not_grow_with_the_registry(client) -> None:
+    make_tools(10)
+    tool = ToolFactory(family=ToolFamily.FORUM)
+    small = queries(client, tool.get_absolute_url())
+    make_tools(290)
+    assert queries(client, tool.get_absolute_url()) == small
