@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "tools_registry",
     "survey",
     "barometre",
@@ -84,6 +87,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -211,15 +216,60 @@ SUBMISSION_RATE_LIMIT = env_int("SUBMISSION_RATE_LIMIT", 5)
 
 REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "tools_registry.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_ANON_RATE", "300/minute"),
+        "user": env_str("API_USER_RATE", "1200/minute"),
+    },
+    "EXCEPTION_HANDLER": "tools_registry.api.errors.exception_handler",
     "URL_FORMAT_OVERRIDE": "format",
+    "HTML_SELECT_CUTOFF": 50,
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API du Baromètre de la démocratie locale numérique",
+    "DESCRIPTION": (
+        "Le registre ouvert des outils numériques de démocratie locale des collectivités françaises : "
+        "outils publiés (JSON, GeoJSON, CSV), collectivités, territoires, listes de référence, proposition "
+        "d'un outil, et modération pour l'équipe (jeton). Données sous Licence Ouverte 2.0."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CollectivityKindEnum": "tools_registry.choices.CollectivityKind",
+        "TerritoryKindEnum": "tools_registry.models.TerritoryKind",
+        "ToolFamilyEnum": "tools_registry.choices.ToolFamily",
+        "ObjectiveEnum": "tools_registry.choices.Objective",
+        "HybridFormatEnum": "tools_registry.choices.HybridFormat",
+        "ToolStatusEnum": "tools_registry.models.ToolStatus",
+        "ToolSourceEnum": "tools_registry.models.ToolSource",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tools_registry.api.errors.document_error_responses",
+    ],
+}
+
+# Re-users' pages may read the public API from any origin; only reads are opened.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 LOGGING = {
     "version": 1,

@@ -1,12 +1,21 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from barometre import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("tools_registry.urls")),
+    path("enquete/", include("survey.urls")),
     path("api/v1/", include(("tools_registry.api.urls", "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "barometre.views.bad_request"
+handler404 = "barometre.views.page_not_found"
+handler500 = "barometre.views.server_error"

@@ -1,5 +1,5 @@
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from tools_registry.models import Collectivity, Tool, ToolStatus
@@ -15,3 +15,24 @@ def home(request: HttpRequest) -> HttpResponse:
         "latest_tools": Tool.objects.published().select_related("collectivity").order_by("-created_at")[:6],
     }
     return render(request, "home.html", context)
+
+
+def _api_error(request: HttpRequest, status: int, code: str, detail: str) -> JsonResponse | None:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"status": status, "code": code, "detail": detail}, status=status)
+    return None
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    api = _api_error(request, 404, "not_found", "Ressource introuvable.")
+    return api or render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    api = _api_error(request, 500, "error", "Erreur interne du serveur.")
+    return api or render(request, "500.html", status=500)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    api = _api_error(request, 400, "bad_request", "Requête invalide.")
+    return api or render(request, "400.html", status=400)

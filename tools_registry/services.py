@@ -106,12 +106,18 @@ def submit_tool(
     )
     tool.full_clean(exclude=["slug"])
     tool.save()
-    ToolObjective.objects.bulk_create(
-        ToolObjective(tool=tool, objective=objective, rank=rank)
-        for rank, objective in enumerate(proposal.objectives, 1)
-    )
+    set_objectives(tool=tool, objectives=proposal.objectives)
     transaction.on_commit(lambda: notify_submission(tool))
     return tool
+
+
+def set_objectives(*, tool: Tool, objectives: list[str]) -> None:
+    """Replace the tool's objectives by `objectives`, ranked in the given order."""
+    tool.objectives.all().delete()
+    ToolObjective.objects.bulk_create(
+        ToolObjective(tool=tool, objective=objective, rank=rank)
+        for rank, objective in enumerate(objectives, 1)
+    )
 
 
 def _send(subject: str, template: str, context: dict, recipients: list[str]) -> None:

@@ -14,3 +14,15 @@ class GeoJSONRenderer(BaseRenderer):
         if isinstance(data, bytes):
             return data
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class CSVRenderer(BaseRenderer):
+    """Declares the CSV format; the list view streams the body itself (tools_registry.csv_export)."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        # Only reached for errors, which keep their JSON shape as text.
+        return json.dumps(data, ensure_ascii=False).encode()

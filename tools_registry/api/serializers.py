@@ -1,10 +1,17 @@
 from rest_framework import serializers
 
-from tools_registry.models import Collectivity, Territory, Tool
+from tools_registry.choices import CollectivityKind, HybridFormat, Objective, ToolFamily
+from tools_registry.models import Collectivity, Territory, Tool, ToolStatus
 
 
 class CollectivitySummarySerializer(serializers.ModelSerializer):
-    code = serializers.CharField(source="territory.code", default=None)
+    code = serializers.CharField(
+        source="territory.code",
+        default=None,
+        allow_null=True,
+        read_only=True,
+        help_text="Code officiel INSEE ou SIREN.",
+    )
 
     class Meta:
         model = Collectivity
@@ -15,7 +22,10 @@ class ToolSerializer(serializers.ModelSerializer):
     objectives = serializers.SerializerMethodField(help_text="Codes des objectifs, par ordre de priorité.")
     collectivity = CollectivitySummarySerializer(read_only=True)
     is_demo = serializers.BooleanField(read_only=True, help_text="Exemple fictif de démonstration.")
-    web_url = serializers.SerializerMethodField()
+    web_url = serializers.SerializerMethodField(help_text="Fiche de l'outil sur le site.")
+    hybrid_formats = serializers.ListField(
+        child=serializers.ChoiceField(HybridFormat.choices), read_only=True
+    )
 
     class Meta:
         model = Tool
@@ -50,8 +60,51 @@ class ToolSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
+class CollectivitySerializer(serializers.ModelSerializer):
+    code = serializers.CharField(
+        source="territory.code",
+        default=None,
+        allow_null=True,
+        read_only=True,
+        help_text="Code officiel INSEE ou SIREN.",
+    )
+    departement = serializers.CharField(
+        source="departement.code", default=None, allow_null=True, read_only=True
+    )
+    region = serializers.CharField(source="region.code", default=None, allow_null=True, read_only=True)
+    tool_count = serializers.IntegerField(read_only=True, help_text="Nombre d'outils publiés.")
+
+    class Meta:
+        model = Collectivity
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "code",
+            "population",
+            "departement",
+            "region",
+            "latitude",
+            "longitude",
+            "tool_count",
+        ]
+
+
+class PublishedToolLinkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tool
+        fields = ["slug", "name", "family", "url"]
+
+
+class CollectivityDetailSerializer(CollectivitySerializer):
+    tools = PublishedToolLinkSerializer(source="published_tools", many=True, read_only=True)
+
+    class Meta(CollectivitySerializer.Meta):
+        fields = [*CollectivitySerializer.Meta.fields, "tools"]
+
+
 class TerritorySerializer(serializers.ModelSerializer):
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField(help_text="Libellé à afficher : nom, type et code.")
 
     class Meta:
         model = Territory
@@ -59,3 +112,57 @@ class TerritorySerializer(serializers.ModelSerializer):
 
     def get_label(self, territory: Territory) -> str:
         return str(territory)
+
+
+class ReferenceSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
+class SubmissionSerializer(serializers.Serializer):
+    """A proposed tool; validated by the same rules as the form of /outils/proposer/."""
+
+    name = serializers.CharField(max_length=200)
+    url = serializers.CharField(max_length=500)
+    description = serializers.CharField(max_length=5000)
+    family = serializers.ChoiceField(ToolFamily.choices)
+    family_other = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    objectives = serializers.ListField(
+        child=serializers.ChoiceField(Objective.choices),
+        max_length=10,
+        help_text="Un à trois codes, par priorité.",
+    )
+    territory = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="Identifiant (/territories/).",
+    )
+    territory_query = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="Ou un code officiel INSEE / SIREN."
+    )
+    not_listed = serializers.BooleanField(required=False, default=False)
+    other_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    other_kind = serializers.ChoiceField(
+        [CollectivityKind.PNR, CollectivityKind.METROPOLE, CollectivityKind.AUTRE],
+        required=False,
+        allow_blank=True,
+    )
+    software = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    is_open_source = serializers.BooleanField(required=False, allow_null=True, default=None)
+    launch_year = serializers.IntegerField(required=False, allow_null=True, min_value=1990, max_value=2100)
+    hybrid = serializers.BooleanField(required=False, allow_null=True, default=None)
+    hybrid_formats = serializers.ListField(
+        child=serializers.ChoiceField(HybridFormat.choices), required=False, max_length=10
+    )
+    submitter_name = serializers.CharField(max_length=200)
+    submitter_email = serializers.CharField(max_length=254)
+    consent = serializers.BooleanField(help_text="Accord pour le traitement des données personnelles.")
+    website = serializers.CharField(required=False, allow_blank=True, help_text="Laisser vide.")
+
+
+class SubmissionReceiptSerializer(serializers.Serializer):
+    slug = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField([ToolStatus.PENDING])
+    duplicate_flagged = serializers.BooleanField(help_text="Un outil semblable est déjà référencé.")

@@ -1,9 +1,18 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from tools_registry.api.views import TerritoryViewSet, ToolViewSet
+from tools_registry.api import staff, views
 
 router = DefaultRouter()
-router.register("tools", ToolViewSet, basename="tool")
-router.register("territories", TerritoryViewSet, basename="territory")
+router.register("tools", views.ToolViewSet, basename="tool")
+router.register("collectivities", views.CollectivityViewSet, basename="collectivity")
+router.register("territories", views.TerritoryViewSet, basename="territory")
+router.register("staff/tools", staff.StaffToolViewSet, basename="staff-tool")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("submissions/", views.submit, name="submission"),
+    path("families/", views.families, name="families"),
+    path("objectives/", views.objectives, name="objectives"),
+    path("collectivity-kinds/", views.collectivity_kinds, name="collectivity-kinds"),
+    *router.urls,
+]

@@ -1,28 +1,77 @@
-from django.db.models import Q, QuerySet
-from django.http import HttpResponse
+"""The public API: published tools, collectivities, territories, reference lists, and submission."""
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.datastructures import MultiValueDict
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import api_view, permission_classes, renderer_classes
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tools_registry.api.renderers import GeoJSONRenderer
-from tools_registry.api.serializers import TerritorySerializer, ToolSerializer
+from tools_registry import services
+from tools_registry.api.renderers import CSVRenderer, GeoJSONRenderer
+from tools_registry.api.serializers import (
+    CollectivityDetailSerializer,
+    CollectivitySerializer,
+    ReferenceSerializer,
+    SubmissionReceiptSerializer,
+    SubmissionSerializer,
+    TerritorySerializer,
+    ToolSerializer,
+)
+from tools_registry.choices import CollectivityKind, Objective, ToolFamily
+from tools_registry.csv_export import stream_tools_csv
 from tools_registry.filters import ToolFilterSet, normalized_query
+from tools_registry.forms import ToolSubmissionForm
 from tools_registry.geojson import cached_feature_collection
-from tools_registry.models import Territory, Tool
+from tools_registry.models import Collectivity, Territory, Tool, ToolStatus
+from tools_registry.ratelimit import HOUR, allow, client_ip
 from tools_registry.text import normalize
 
 AUTOCOMPLETE_LIMIT = 15
+PUBLIC_CACHE = "public, max-age=60"
+
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=["json", "geojson", "csv"],
+    description=(
+        "json : page de résultats ; geojson : tous les outils filtrés localisés (FeatureCollection, "
+        "source de la carte) ; csv : tous les outils filtrés."
+    ),
+)
 
 
-class ToolViewSet(viewsets.ReadOnlyModelViewSet):
-    """Published tools. Filters, search and ordering are those of the catalogue."""
+class PublicReadMixin:
+    def finalize_response(self, request: Request, response, *args, **kwargs):
+        if response.status_code >= 400 and getattr(request, "accepted_renderer", None) is not None:
+            # Errors keep the API's one JSON error format, whatever representation was asked for.
+            if request.accepted_renderer.format in {GeoJSONRenderer.format, CSVRenderer.format}:
+                request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if (
+            request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and not request.user.is_authenticated
+        ):
+            response.setdefault("Cache-Control", PUBLIC_CACHE)
+        return response
+
+
+@extend_schema(tags=["outils"])
+class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
+    """Published tools. Filters, search and ordering are those of the catalogue (`/outils/`)."""
 
     serializer_class = ToolSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = ToolFilterSet
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, GeoJSONRenderer]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, GeoJSONRenderer, CSVRenderer]
     lookup_field = "slug"
 
     def get_queryset(self) -> QuerySet:
@@ -30,35 +79,198 @@ class ToolViewSet(viewsets.ReadOnlyModelViewSet):
             Tool.objects.published().select_related("collectivity__territory").prefetch_related("objectives")
         )
 
+    @extend_schema(
+        parameters=[FORMAT_PARAMETER],
+        responses={
+            (200, "application/json"): ToolSerializer(many=True),
+            (200, "application/geo+json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="GeoJSON FeatureCollection des outils localisés."
+            ),
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="CSV UTF-8 de tous les outils filtrés."
+            ),
+        },
+        examples=[
+            OpenApiExample(
+                "Budgets participatifs en Bretagne",
+                description="GET /api/v1/tools/?family=budget_participatif&region=53&q=budget",
+                value={"count": 1, "next": None, "previous": None, "results": []},
+                response_only=True,
+            )
+        ],
+    )
     def list(self, request: Request, *args, **kwargs) -> Response | HttpResponse:
-        if request.accepted_renderer.format == GeoJSONRenderer.format:
+        fmt = request.accepted_renderer.format
+        if fmt == GeoJSONRenderer.format:
             queryset = self.filter_queryset(Tool.objects.published())
             body = cached_feature_collection(queryset, normalized_query(request.query_params))
-            response = HttpResponse(body, content_type=GeoJSONRenderer.media_type)
-            response["Cache-Control"] = "public, max-age=60"
+            return HttpResponse(body, content_type=GeoJSONRenderer.media_type)
+        if fmt == CSVRenderer.format:
+            queryset = self.filter_queryset(Tool.objects.published())
+            response = StreamingHttpResponse(
+                stream_tools_csv(queryset, site_url=settings.SITE_URL), content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = 'attachment; filename="outils.csv"'
             return response
         return super().list(request, *args, **kwargs)
 
 
-class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema(tags=["collectivités"])
+class CollectivityViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
+    """Collectivities that have at least one published tool, with their published tools."""
+
+    lookup_field = "slug"
+    filter_backends = []
+
+    def get_serializer_class(self):
+        return CollectivityDetailSerializer if self.action == "retrieve" else CollectivitySerializer
+
+    def get_queryset(self) -> QuerySet:
+        published = Q(tools__status=ToolStatus.PUBLISHED)
+        queryset = (
+            Collectivity.objects.annotate(tool_count=Count("tools", filter=published))
+            .filter(tool_count__gt=0)
+            .select_related("territory", "departement", "region")
+            .order_by("name", "pk")
+        )
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "tools", queryset=Tool.objects.published().order_by("name"), to_attr="published_tools"
+                )
+            )
+        return queryset
+
+
+@extend_schema(
+    tags=["territoires"],
+    parameters=[
+        OpenApiParameter(
+            "search",
+            OpenApiTypes.STR,
+            description="Nom (début de mot, sans accents), code postal, code officiel INSEE ou SIREN.",
+        )
+    ],
+)
+class TerritoryViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
     """The official territories: search by name, postcode or official code (the autocomplete's source)."""
 
     serializer_class = TerritorySerializer
     pagination_class = None
+    filter_backends = []
 
     def get_queryset(self) -> QuerySet:
-        queryset = Territory.objects.order_by("-population", "name")
+        queryset = Territory.objects.order_by("-population", "name", "pk")
         if self.action != "list":
             return queryset
         text = self.request.query_params.get("search", "").strip()[:100]
-        if "\x00" in text or not text:
+        if "\x00" in text or not normalize(text):
             return queryset.none()
         if text.isdigit() or (len(text) in (2, 3, 5) and text[:2].upper() in {"2A", "2B"}):
             matches = Q(code=text.upper()) | Q(postcodes__contains=text) | Q(former_codes__code=text)
             if len(text) < 5:
                 matches |= Q(code__startswith=text)
         else:
-            matches = Q(search_name__startswith=normalize(text)) | Q(
-                search_name__contains=f" {normalize(text)}"
-            )
-        return queryset.filter(matches).distinct()[:AUTOCOMPLETE_LIMIT]
+            words = normalize(text)
+            matches = Q(search_name__startswith=words) | Q(search_name__contains=f" {words}")
+        ids = queryset.filter(matches).values("pk").distinct()
+        return queryset.filter(pk__in=ids)[:AUTOCOMPLETE_LIMIT]
+
+
+def _reference(choices: type) -> list[dict]:
+    return [{"code": value, "label": str(label)} for value, label in choices.choices]
+
+
+@extend_schema(tags=["références"], responses=ReferenceSerializer(many=True))
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def families(request: Request) -> Response:
+    """The tool families (codes of the questionnaire's `tool_family`)."""
+    return Response(_reference(ToolFamily), headers={"Cache-Control": PUBLIC_CACHE})
+
+
+@extend_schema(tags=["références"], responses=ReferenceSerializer(many=True))
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def objectives(request: Request) -> Response:
+    """The objectives a tool may pursue (codes of the questionnaire's `tool_objectives`)."""
+    return Response(_reference(Objective), headers={"Cache-Control": PUBLIC_CACHE})
+
+
+@extend_schema(tags=["références"], responses=ReferenceSerializer(many=True))
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def collectivity_kinds(request: Request) -> Response:
+    """The kinds of collectivity (codes of the questionnaire's `collectivity_type`)."""
+    return Response(_reference(CollectivityKind), headers={"Cache-Control": PUBLIC_CACHE})
+
+
+def _form_data(data: dict) -> MultiValueDict:
+    """The submission as the HTML form receives it, so that both go through the same validation."""
+    yes_no = {True: "oui", False: "non", None: ""}
+    form_data = MultiValueDict()
+    for key, value in data.items():
+        if key in {"objectives", "hybrid_formats"}:
+            form_data.setlist(key, list(value))
+        elif key in {"is_open_source", "hybrid"}:
+            form_data[key] = yes_no[value]
+        elif key in {"consent", "not_listed"}:
+            if value:
+                form_data[key] = "on"
+        elif value is not None:
+            form_data[key] = str(value)
+    return form_data
+
+
+@extend_schema(
+    tags=["outils"],
+    request=SubmissionSerializer,
+    responses={201: SubmissionReceiptSerializer},
+    examples=[
+        OpenApiExample(
+            "Proposer un budget participatif",
+            value={
+                "name": "Budget participatif de Saint-Malo",
+                "url": "https://budget.example.org/",
+                "description": "Les habitants proposent et votent des projets.",
+                "family": "budget_participatif",
+                "objectives": ["idees", "coconstruire"],
+                "territory_query": "35288",
+                "software": "Decidim",
+                "is_open_source": True,
+                "submitter_name": "Camille Agent",
+                "submitter_email": "camille@example.org",
+                "consent": True,
+            },
+            request_only=True,
+        )
+    ],
+)
+@api_view(["POST"])
+@permission_classes([AllowAny])
+@renderer_classes([JSONRenderer])
+def submit(request: Request) -> Response:
+    """Propose a tool: it is stored as pending, exactly as through the form, until staff moderate it."""
+    if not allow(scope="submission", key=client_ip(request), limit=settings.SUBMISSION_RATE_LIMIT):
+        raise exceptions.Throttled(wait=HOUR)
+    incoming = SubmissionSerializer(data=request.data)
+    incoming.is_valid(raise_exception=True)
+    form = ToolSubmissionForm(_form_data(incoming.validated_data))
+    if not form.is_valid():
+        raise serializers.ValidationError({field: list(messages) for field, messages in form.errors.items()})
+    data = form.cleaned_data
+    if data["website"]:
+        # The honeypot: accepted in appearance, stored nowhere.
+        receipt = {"slug": None, "status": ToolStatus.PENDING, "duplicate_flagged": False}
+        return Response(SubmissionReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
+    if data["not_listed"]:
+        collectivity = services.create_unlisted_collectivity(name=data["other_name"], kind=data["other_kind"])
+    else:
+        collectivity = services.collectivity_for_territory(data["territory"])
+    tool = services.submit_tool(proposal=form.proposal(), collectivity=collectivity)
+    receipt = {
+        "slug": tool.slug,
+        "status": tool.status,
+        "duplicate_flagged": tool.possible_duplicate is not None,
+    }
+    return Response(SubmissionReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,73 @@
+"""Answering the questionnaire through the test client, page by page, as a respondent would."""
+
+from django.urls import reverse
+
+from survey.models import Contact
+
+PROFILE = {
+    "collectivity_type": "commune",
+    "population": "pop_10000_50000",
+    "respondent_role": "agent",
+    "respondent_service": "Solutions numériques",
+    "has_tool": "oui",
+    "has_open_data": "oui",
+}
+PERCEPTIONS = {
+    "digital_strengthens_participation": "plutot_oui",
+    "digital_time": "gain",
+    "digital_cost": "investissement",
+    "digital_communication": "levier",
+}
+TOOL = {
+    "tool_name": "Budget participatif malouin",
+    "tool_url": "https://budget.saint-malo.example/",
+    "tool_description": "Les habitants proposent et votent des projets.",
+    "tool_family": "budget_participatif",
+    "tool_objectives": ["idees", "coconstruire"],
+    "tool_objective_met": "oui",
+    "tool_involvement": "plutot_insatisfait",
+    "tool_involvement_why": "Il faut du temps pour mobiliser les relais de terrain.",
+    "tool_hybrid": "oui",
+    "tool_hybrid_formats": ["reunions_publiques", "formations"],
+    "tool_reaches_absent_publics": "non",
+    "tool_reach_comment": "Les usages sont maîtrisés par une fraction de la population.",
+}
+OPEN_DATA = {"opendata_where": ["portail_propre", "data_gouv"], "opendata_what": ["budget", "transports"]}
+
+
+def step_url(contact: Contact, section: str, number: int | None = None) -> str:
+    if number:
+        return reverse(
+            "survey:tool_step", kwargs={"token": contact.token, "section": section, "number": number}
+        )
+    return reverse("survey:step", kwargs={"token": contact.token, "section": section})
+
+
+def welcome_url(contact: Contact) -> str:
+    return reverse("survey:welcome", kwargs={"token": contact.token})
+
+
+def review_url(contact: Contact) -> str:
+    return reverse("survey:review", kwargs={"token": contact.token})
+
+
+def post_page(client, url: str, data: dict, action: str = "next"):
+    return client.post(url, {**data, "action": action})
+
+
+def answer_everything(
+    client, contact: Contact, *, tools: list[dict] | None = None, profile: dict | None = None
+):
+    """Start, answer every page and stop on the review page (nothing submitted)."""
+    tools = [TOOL] if tools is None else tools
+    client.post(welcome_url(contact))
+    profile = {**PROFILE, **(profile or {})}
+    post_page(client, step_url(contact, "profil"), profile)
+    post_page(client, step_url(contact, "perceptions"), PERCEPTIONS)
+    if profile["has_tool"] == "oui":
+        for tool in tools:
+            response = client.post(step_url(contact, "outil"), {"action": "add"})
+            post_page(client, response.url, tool)
+        client.post(step_url(contact, "outil"), {"action": "next"})
+    if profile["has_open_data"] == "oui":
+        post_page(client, step_url(contact, "donnees-ouvertes"), OPEN_DATA)

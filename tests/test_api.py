@@ -1,0 +1,271 @@
+import csv
+import io
+import json
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.factories import CollectivityFactory, TerritoryFactory, ToolFactory, ToolObjectiveFactory
+from tools_registry.choices import ToolFamily
+from tools_registry.models import TerritoryKind, Tool, ToolStatus
+
+pytestmark = pytest.mark.django_db
+TOOLS = reverse("api:tool-list")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def staff_api(admin_user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=admin_user).key}")
+    return client
+
+
+def test_tools_are_listed_with_a_total_count_and_pages(api) -> None:
+    ToolFactory.create_batch(3)
+    body = api.get(TOOLS, {"page_size": 2}).json()
+    assert body["count"] == 3
+    assert len(body["results"]) == 2
+    assert body["next"].endswith("page=2&page_size=2")
+
+
+def test_a_tool_shows_every_public_field_and_no_private_one(api) -> None:
+    tool = ToolFactory(
+        submitter_email="secret@example.org", submitter_name="Secret Person", software="Decidim"
+    )
+    ToolObjectiveFactory(tool=tool, objective="idees", rank=2)
+    ToolObjectiveFactory(tool=tool, objective="informer", rank=1)
+    body = api.get(reverse("api:tool-detail", kwargs={"slug": tool.slug})).json()
+    assert body["objectives"] == ["informer", "idees"]
+    assert body["software"] == "Decidim"
+    assert body["collectivity"]["name"] == tool.collectivity.name
+    assert "secret@example.org" not in json.dumps(body)
+    assert "Secret Person" not in json.dumps(body)
+
+
+def test_unpublished_tools_are_never_served(api) -> None:
+    ToolFactory(name="Publié")
+    hidden = ToolFactory(name="Refusé", status=ToolStatus.REJECTED, moderation_reason="Hors sujet")
+    ToolFactory(name="En attente", status=ToolStatus.PENDING)
+    assert [tool["name"] for tool in api.get(TOOLS).json()["results"]] == ["Publié"]
+    assert api.get(reverse("api:tool-detail", kwargs={"slug": hidden.slug})).status_code == 404
+    csv_names = [
+        row["name"]
+        for row in csv.DictReader(
+            io.StringIO(api.get(TOOLS, {"format": "csv"}).getvalue().decode().lstrip("\ufeff"))
+        )
+    ]
+    assert csv_names == ["Publié"]
+
+
+def test_the_same_filters_give_the_same_tools_in_the_catalogue_the_map_and_the_api(client, api) -> None:
+    for number in range(12):
+        tool = ToolFactory(
+            name=f"Outil {number:02d}",
+            family=[ToolFamily.FORUM, ToolFamily.SONDAGE][number % 2],
+            is_open_source=number % 3 == 0,
+        )
+        ToolObjectiveFactory(tool=tool, objective=["informer", "idees"][number % 2], rank=1)
+    params = {"family": ["forum", "sondage"], "open_source": "true", "objective": "informer"}
+    page = client.get(reverse("tools_registry:tool_list"), params)
+    catalogue = {tool.name for tool in page.context["page"].object_list}
+    api_names = {tool["name"] for tool in api.get(TOOLS, params).json()["results"]}
+    geojson = {
+        f["properties"]["name"] for f in api.get(TOOLS, {**params, "format": "geojson"}).json()["features"]
+    }
+    exported = api.get(TOOLS, {**params, "format": "csv"}).getvalue().decode().lstrip("\ufeff")
+    csv_names = {row["name"] for row in csv.DictReader(io.StringIO(exported))}
+    assert catalogue == api_names == geojson == csv_names == {"Outil 00", "Outil 06"}
+
+
+def test_csv_parses_back_with_every_tool_and_its_ranked_objectives(api) -> None:
+    tool = ToolFactory(name='Outil "guillemets", virgule', hybrid=True, hybrid_formats=["formations"])
+    ToolObjectiveFactory(tool=tool, objective="consulter", rank=1)
+    ToolObjectiveFactory(tool=tool, objective="informer", rank=2)
+    ToolFactory(name="Sans objectif")
+    response = api.get(TOOLS, {"format": "csv"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode().lstrip("\ufeff"))))
+    by_name = {row["name"]: row for row in rows}
+    assert by_name['Outil "guillemets", virgule']["objectives"] == "consulter|informer"
+    assert by_name['Outil "guillemets", virgule']["hybrid_formats"] == "formations"
+    assert by_name["Sans objectif"]["objectives"] == ""
+
+
+def test_collectivities_list_only_those_with_published_tools(api) -> None:
+    shown = CollectivityFactory(name="Avec outil")
+    ToolFactory(collectivity=shown)
+    ToolFactory(collectivity=CollectivityFactory(name="En attente"), status=ToolStatus.PENDING)
+    body = api.get(reverse("api:collectivity-list")).json()
+    assert [c["name"] for c in body["results"]] == ["Avec outil"]
+    detail = api.get(reverse("api:collectivity-detail", kwargs={"slug": shown.slug})).json()
+    assert len(detail["tools"]) == 1
+
+
+def test_territories_are_found_by_name_postcode_and_code(api) -> None:
+    TerritoryFactory(
+        kind=TerritoryKind.COMMUNE, code="35288", name="Saint-Malo", postcodes="35400", population=47000
+    )
+    TerritoryFactory(kind=TerritoryKind.COMMUNE, code="22278", name="Saint-Malo-de-Phily", population=900)
+    url = reverse("api:territory-list")
+    assert [t["code"] for t in api.get(url, {"search": "saint malo"}).json()] == ["35288", "22278"]
+    assert [t["code"] for t in api.get(url, {"search": "35400"}).json()] == ["35288"]
+    assert [t["code"] for t in api.get(url, {"search": "35288"}).json()] == ["35288"]
+    assert api.get(url, {"search": "\x00"}).json() == []
+
+
+def test_reference_lists_give_codes_and_labels(api) -> None:
+    families = api.get(reverse("api:families")).json()
+    assert {
+        "code": "open_data",
+        "label": "Plateforme de mise à disposition des données publiques (open data)",
+    } in families
+    assert [o["code"] for o in api.get(reverse("api:objectives")).json()][:3] == [
+        "informer",
+        "idees",
+        "eclairer_decision",
+    ]
+
+
+def submission(**changes) -> dict:
+    data = {
+        "name": "Budget participatif",
+        "url": "https://budget.example.org/",
+        "description": "Les habitants votent.",
+        "family": "budget_participatif",
+        "objectives": ["idees"],
+        "territory_query": "35288",
+        "submitter_name": "Camille",
+        "submitter_email": "camille@example.org",
+        "consent": True,
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_submission_through_the_api_is_pending_like_through_the_form(api) -> None:
+    TerritoryFactory(code="35288", name="Saint-Malo")
+    response = api.post(reverse("api:submission"), submission(), format="json")
+    assert response.status_code == 201
+    assert response.json()["status"] == "pending"
+    tool = Tool.objects.get()
+    assert tool.status == ToolStatus.PENDING
+    assert tool.collectivity.name == "Saint-Malo"
+
+
+def test_a_bad_submission_gets_the_forms_messages_in_the_api_error_format(api) -> None:
+    TerritoryFactory(code="35288", name="Saint-Malo")
+    response = api.post(
+        reverse("api:submission"), submission(objectives=["idees", "idees"], url="nope"), format="json"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["status"] == 400 and body["code"] == "invalid"
+    assert body["errors"]["objectives"] == ["Chaque objectif ne peut être choisi qu'une fois."]
+    assert body["errors"]["url"] == ["Saisissez une URL valide."]
+    assert Tool.objects.count() == 0
+
+
+def test_submissions_share_the_forms_rate_limit(api, settings) -> None:
+    TerritoryFactory(code="35288", name="Saint-Malo")
+    settings.SUBMISSION_RATE_LIMIT = 1
+    assert api.post(reverse("api:submission"), submission(), format="json").status_code == 201
+    response = api.post(reverse("api:submission"), submission(name="Autre"), format="json")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
+    assert response.json()["code"] == "throttled"
+
+
+def test_anonymous_clients_cannot_write_or_see_the_staff_list(api) -> None:
+    tool = ToolFactory(status=ToolStatus.PENDING)
+    assert api.get(reverse("api:staff-tool-list")).status_code == 401
+    url = reverse("api:staff-tool-approve", kwargs={"slug": tool.slug})
+    assert api.post(url).status_code == 401
+    tool.refresh_from_db()
+    assert tool.status == ToolStatus.PENDING
+
+
+def test_a_non_staff_token_is_refused(api, django_user_model) -> None:
+    user = django_user_model.objects.create_user("lecteur", password="x")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    assert api.get(reverse("api:staff-tool-list")).status_code == 403
+
+
+def test_staff_can_create_edit_and_moderate_with_a_token(staff_api, admin_user) -> None:
+    collectivity = CollectivityFactory()
+    created = staff_api.post(
+        reverse("api:staff-tool-list"),
+        {
+            "name": "Portail",
+            "family": "open_data",
+            "collectivity": collectivity.slug,
+            "objectives": ["informer"],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    slug = created.json()["slug"]
+    assert created.json()["status"] == "published"
+    edited = staff_api.patch(
+        reverse("api:staff-tool-detail", kwargs={"slug": slug}), {"software": "uData"}, format="json"
+    )
+    assert edited.json()["software"] == "uData"
+    pending = ToolFactory(status=ToolStatus.PENDING)
+    reject = reverse("api:staff-tool-reject", kwargs={"slug": pending.slug})
+    assert staff_api.post(reject, {}, format="json").status_code == 400
+    rejected = staff_api.post(reject, {"reason": "Doublon"}, format="json").json()
+    assert rejected["status"] == "rejected"
+    assert rejected["moderated_by"] == admin_user.username
+    listed = staff_api.get(reverse("api:staff-tool-list"), {"status": "rejected"}).json()
+    assert [tool["slug"] for tool in listed["results"]] == [pending.slug]
+
+
+def test_throttling_answers_429_with_a_clear_message(api, monkeypatch) -> None:
+    from rest_framework.throttling import AnonRateThrottle
+
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/minute"})
+    codes = [api.get(reverse("api:families")).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    body = api.get(reverse("api:families")).json()
+    assert body["code"] == "throttled"
+    assert "Requête" in body["detail"] or "request" in body["detail"].lower()
+
+
+def test_public_lists_can_be_cached_and_revalidated(api) -> None:
+    ToolFactory()
+    first = api.get(TOOLS)
+    assert first["Cache-Control"] == "public, max-age=60"
+    again = api.get(TOOLS, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+
+def test_other_sites_may_read_the_api(api) -> None:
+    response = api.get(TOOLS, HTTP_ORIGIN="https://ville.example.org")
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_bad_filter_values_get_a_400_in_the_error_format(api) -> None:
+    for params in ({"family": "nope"}, {"q": "a\x00b"}, {"family": "nope", "format": "geojson"}):
+        response = api.get(TOOLS, params)
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["code"] == "invalid"
+
+
+def test_the_schema_and_its_documentation_are_served_by_the_site(client) -> None:
+    assert client.get(reverse("api-schema")).status_code == 200
+    docs = client.get(reverse("api-docs")).content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs
+    assert "cdn.jsdelivr" not in docs

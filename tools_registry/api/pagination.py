@@ -1,0 +1,29 @@
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+
+
+class Pagination(PageNumberPagination):
+    """Numbered pages with a total count; `page_size` from 1 to 500, anything else is refused."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def get_page_size(self, request: Request) -> int:
+        values = request.query_params.getlist(self.page_size_query_param)
+        if not values:
+            return self.page_size
+        if len(values) > 1 or not values[0].isascii() or not values[0].isdigit():
+            raise ValidationError({"page_size": [f"Un entier de 1 à {self.max_page_size} est attendu."]})
+        size = int(values[0])
+        if not 1 <= size <= self.max_page_size:
+            raise ValidationError({"page_size": [f"Un entier de 1 à {self.max_page_size} est attendu."]})
+        return size
+
+    def get_page_number(self, request: Request, paginator) -> int | str:
+        values = request.query_params.getlist(self.page_query_param)
+        if not values:
+            return 1
+        if len(values) > 1 or not values[0].isascii() or not values[0].isdigit() or int(values[0]) < 1:
+            raise ValidationError({"page": ["Un numéro de page (entier à partir de 1) est attendu."]})
+        return values[0]

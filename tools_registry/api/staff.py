@@ -1,0 +1,149 @@
+"""Staff endpoints (token authentication): every tool whatever its status, edits and moderation."""
+
+from django.db import transaction
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAdminUser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tools_registry import services
+from tools_registry.api.serializers import ToolSerializer
+from tools_registry.choices import HybridFormat, Objective
+from tools_registry.forms import RankedChoicesField
+from tools_registry.models import Collectivity, Tool, ToolSource, ToolStatus
+
+
+class StaffToolSerializer(ToolSerializer):
+    objectives = serializers.ListField(
+        child=serializers.ChoiceField(Objective.choices),
+        max_length=10,
+        required=False,
+        write_only=True,
+        help_text="Un à trois codes, par priorité.",
+    )
+    ranked_objectives = serializers.SerializerMethodField(help_text="Codes des objectifs, par priorité.")
+    collectivity = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Collectivity.objects.all(),
+        allow_null=True,
+        required=False,
+        # A text input in the browsable API: never a select listing every collectivity.
+        style={"base_template": "input.html"},
+    )
+    hybrid_formats = serializers.ListField(
+        child=serializers.ChoiceField(HybridFormat.choices), required=False
+    )
+    moderated_by = serializers.CharField(
+        source="moderated_by.username", default=None, allow_null=True, read_only=True
+    )
+
+    class Meta(ToolSerializer.Meta):
+        fields = [
+            *ToolSerializer.Meta.fields,
+            "ranked_objectives",
+            "status",
+            "moderated_by",
+            "moderated_at",
+            "moderation_reason",
+            "submitter_name",
+            "submitter_email",
+        ]
+        read_only_fields = [
+            "slug",
+            "status",
+            "moderated_at",
+            "moderation_reason",
+            "source",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_ranked_objectives(self, tool: Tool) -> list[str]:
+        return [objective.objective for objective in tool.ranked_objectives()]
+
+    def validate_objectives(self, value: list[str]) -> list[str]:
+        field = RankedChoicesField(choices=Objective.choices, required=False)
+        try:
+            field.validate(value)
+        except Exception as error:
+            raise serializers.ValidationError(list(getattr(error, "messages", [str(error)]))) from None
+        return value
+
+    @transaction.atomic
+    def create(self, validated_data: dict) -> Tool:
+        objectives = validated_data.pop("objectives", [])
+        tool = Tool(**validated_data, source=ToolSource.STAFF, status=ToolStatus.PENDING)
+        tool.full_clean(exclude=["slug"])
+        tool.save()
+        services.set_objectives(tool=tool, objectives=objectives)
+        return services.approve_tool(tool=tool, moderator=self.context["request"].user)
+
+    @transaction.atomic
+    def update(self, tool: Tool, validated_data: dict) -> Tool:
+        objectives = validated_data.pop("objectives", None)
+        for field, value in validated_data.items():
+            setattr(tool, field, value)
+        tool.full_clean()
+        tool.save()
+        if objectives is not None:
+            services.set_objectives(tool=tool, objectives=objectives)
+        return tool
+
+
+class RejectionSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="Motif communiqué au contributeur.")
+
+
+class ArchiveSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+@extend_schema(tags=["équipe"])
+class StaffToolViewSet(viewsets.ModelViewSet):
+    """Every tool, whatever its status. Reserved to staff (header `Authorization: Token <jeton>`)."""
+
+    serializer_class = StaffToolSerializer
+    permission_classes = [IsAdminUser]
+    lookup_field = "slug"
+    http_method_names = ["get", "post", "patch", "put", "head", "options"]
+
+    def get_queryset(self) -> QuerySet:
+        queryset = Tool.objects.select_related("collectivity__territory", "moderated_by").prefetch_related(
+            "objectives"
+        )
+        wanted = self.request.query_params.get("status")
+        if wanted in ToolStatus.values:
+            queryset = queryset.filter(status=wanted)
+        return queryset.order_by("-created_at", "pk")
+
+    @extend_schema(request=None, responses=StaffToolSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, slug: str) -> Response:
+        """Publish the tool; the submitter is told."""
+        tool = services.approve_tool(tool=self.get_object(), moderator=request.user)
+        return Response(self.get_serializer(tool).data)
+
+    @extend_schema(request=RejectionSerializer, responses=StaffToolSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, slug: str) -> Response:
+        """Refuse the tool with a reason; the submitter is told."""
+        incoming = RejectionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        tool = services.reject_tool(
+            tool=self.get_object(), moderator=request.user, reason=incoming.validated_data["reason"]
+        )
+        return Response(self.get_serializer(tool).data)
+
+    @extend_schema(request=ArchiveSerializer, responses=StaffToolSerializer)
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, slug: str) -> Response:
+        """Withdraw the tool from public view."""
+        incoming = ArchiveSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        tool = services.archive_tool(
+            tool=self.get_object(), moderator=request.user, reason=incoming.validated_data["reason"]
+        )
+        return Response(self.get_serializer(tool).data)
