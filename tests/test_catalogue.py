@@ -187,3 +187,13 @@ def test_tool_page_suggests_nearby_tools_of_the_same_family(client) -> None:
     ToolFactory(name="Autre famille", family=ToolFamily.SONDAGE)
     nearby = [tool.name for tool in client.get(here.get_absolute_url()).context["nearby"]]
     assert nearby == ["Voisin", "Lointain"]
+
+
+def test_the_sitemap_lists_published_tools_only(client) -> None:
+    shown = ToolFactory(name="Visible")
+    hidden = ToolFactory(name="Caché", status=ToolStatus.PENDING)
+    xml = client.get("/sitemap.xml").content.decode()
+    assert shown.get_absolute_url() in xml
+    assert hidden.get_absolute_url() not in xml
+    assert shown.collectivity.get_absolute_url() in xml
+    assert hidden.collectivity.get_absolute_url() not in xml

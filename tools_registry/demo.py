@@ -35,7 +35,7 @@ class ReportExample:
     family: str
     family_other: str = ""
     territory_kind: str = ""
-    territory_name: str = ""
+    territory_code: str = ""
 
 
 # The four examples of the report's table "Quelques exemples d'outils", word for word. The report names
@@ -58,14 +58,14 @@ REPORT_EXAMPLES = [
         ),
         family=ToolFamily.SONDAGE,
         territory_kind=TerritoryKind.DEPARTEMENT,
-        territory_name="Lot",
+        territory_code="46",  # Lot
     ),
     ReportExample(
         name="Data de Saint Malo Agglomération",
         description="L'objectif est de mettre à disposition les données publiques de l'agglomération",
         family=ToolFamily.OPEN_DATA,
         territory_kind=TerritoryKind.EPCI,
-        territory_name="Saint-Malo Agglomération",
+        territory_code="243500782",  # CA du Pays de Saint Malo Agglomération
     ),
     ReportExample(
         name="Tell My City ©",
@@ -163,7 +163,7 @@ def _load_report_example(example: ReportExample, report: DemoReport) -> None:
         return
     collectivity = None
     if example.territory_kind:
-        territory = Territory.objects.filter(kind=example.territory_kind, name=example.territory_name).first()
+        territory = Territory.objects.filter(kind=example.territory_kind, code=example.territory_code).first()
         if territory is not None:
             collectivity = collectivity_for(territory, report)
     Tool.objects.create(

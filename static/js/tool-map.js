@@ -39,6 +39,18 @@
     });
   }
 
+  // Overseas points would zoom the map out to the whole world: frame metropolitan France when it has
+  // tools, and every tool otherwise.
+  var METROPOLE = L.latLngBounds([41.2, -5.5], [51.3, 9.8]);
+  function mainBounds(markers) {
+    var all = L.latLngBounds([]), metropole = L.latLngBounds([]);
+    markers.forEach(function (marker) {
+      all.extend(marker.getLatLng());
+      if (METROPOLE.contains(marker.getLatLng())) metropole.extend(marker.getLatLng());
+    });
+    return metropole.isValid() ? metropole : all;
+  }
+
   window.barometreToolLayer = function (map, options) {
     var status = document.getElementById("map-status");
     var restored = readView(map);
@@ -62,7 +74,7 @@
           return marker;
         });
         clusters.addLayers(markers);
-        if (!restored && markers.length) map.fitBounds(clusters.getBounds(), { maxZoom: 11, padding: [20, 20] });
+        if (!restored && markers.length) map.fitBounds(mainBounds(markers), { maxZoom: 11, padding: [20, 20] });
         if (status) status.textContent = status.dataset.loaded.replace("%s", markers.length);
         document.body.setAttribute("data-map-ready", markers.length);
       })

@@ -8,7 +8,6 @@ from django.core.management.base import CommandError
 
 from survey.io import export_responses, import_responses
 from survey.models import Answer, OpenAnswer, Response
-from survey.questionnaire import create_edition, load_definition
 from tests.survey.helpers import TOOL, answer_everything, review_url
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +81,7 @@ def test_a_valid_file_is_imported_as_submitted_responses(edition) -> None:
             ],
             "Ligne 5 : rang 3 répété pour tool_objectives.",
         ),
-        (["A,T1,tool_objectives,idees,"], "Ligne 2 : rang invalide « » : de 1 à 3 pour tool_objectives."),
+        (["A,T1,tool_objectives,idees,"], "Ligne 2 : rang manquant pour le classement tool_objectives."),
         (
             ["A,,tool_name,Budget,"],
             "Ligne 2 : la question tool_name porte sur un outil : subject doit valoir T1 à T5.",
@@ -224,15 +223,3 @@ def test_the_anonymised_export_has_no_identity_and_only_publishable_free_text(
     assert "tool_objectives" in text
     full = export_responses(edition=edition, full=True).csv_text()
     assert "Solutions numériques" in full and contact.email not in full
-
-
-def test_an_edition_from_a_file_definition_rejects_inconsistent_codes(tmp_path) -> None:
-    path = tmp_path / "bad.json"
-    definition = load_definition("2016")
-    definition["sections"][0]["questions"].append(dict(definition["sections"][0]["questions"][0]))
-    path.write_text(__import__("json").dumps(definition), encoding="utf-8")
-    with pytest.raises(CommandError) as error:
-        call_command("create_edition", "x", "--questionnaire", str(path))
-    assert "Code de question en double : collectivity_type." in str(error.value)
-    with pytest.raises(ValidationError):
-        create_edition(code="y", definition={"sections": []})

@@ -1,0 +1,73 @@
+import io
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from survey.models import Answer, Contact, OpenAnswer, Response
+from tests.survey.conftest import page_text
+from tests.survey.helpers import answer_everything, review_url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def submitted(contact):
+    from django.test import Client
+
+    respondent = Client()
+    answer_everything(respondent, contact)
+    respondent.post(review_url(contact))
+    return Response.objects.get()
+
+
+def test_a_response_is_readable_in_the_admin(staff, submitted) -> None:
+    text = page_text(staff.get(reverse("admin:survey_response_change", args=[submitted.pk])))
+    assert "Budget participatif malouin" in text
+    assert "Faire émerger des idées · Co-construire l'action publique" in text
+    assert "camille@saint-malo.example" in text
+
+
+def test_collectivity_pickers_use_autocomplete(staff, submitted, contact) -> None:
+    for url in (
+        reverse("admin:survey_response_change", args=[submitted.pk]),
+        reverse("admin:survey_contact_change", args=[contact.pk]),
+        reverse("admin:survey_contact_add"),
+    ):
+        content = staff.get(url).content.decode()
+        assert 'class="admin-autocomplete' in content
+        assert 'data-ajax--url="/admin/autocomplete/"' in content
+
+
+def test_staff_mark_a_verbatim_publishable(staff, submitted) -> None:
+    verbatim = OpenAnswer.objects.get(question__code="tool_involvement_why")
+    changelist = reverse("admin:survey_openanswer_changelist")
+    assert "Il faut du temps pour mobiliser" in page_text(staff.get(changelist))
+    staff.post(changelist, {"action": "mark_publishable", "_selected_action": [verbatim.pk]})
+    assert Answer.objects.get(pk=verbatim.pk).publishable is True
+    assert not Answer.objects.filter(question__code="tool_reach_comment", publishable=True).exists()
+
+
+def test_staff_download_the_exports(staff, submitted) -> None:
+    url = reverse("admin:survey_edition_export", args=[submitted.edition.pk])
+    with zipfile.ZipFile(io.BytesIO(staff.get(url).content)) as archive:
+        names = sorted(archive.namelist())
+        public = archive.read("barometre-2016-anonymise.csv").decode()
+        notes = archive.read("barometre-2016-anonymise.csv.notes.txt").decode()
+    assert names == ["barometre-2016-anonymise.csv", "barometre-2016-anonymise.csv.notes.txt"]
+    assert "Budget participatif malouin" not in public
+    assert "population" not in public  # a single response is a small cell
+    assert "population a été supprimée pour 1 réponses" in notes
+    with zipfile.ZipFile(io.BytesIO(staff.get(url + "?full=1").content)) as archive:
+        assert "Budget participatif malouin" in archive.read("barometre-2016-complet.csv").decode()
+
+
+def test_the_edition_list_links_to_the_dashboard(staff, edition) -> None:
+    assert "tableau de bord" in page_text(staff.get(reverse("admin:survey_edition_changelist")))
+    assert Contact.objects.count() == 0

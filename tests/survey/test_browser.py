@@ -1,0 +1,171 @@
+"""A respondent completes the whole 2016 questionnaire in a real browser, leaving and resuming midway."""
+
+import os
+
+import pytest
+
+from survey.models import Answer, Contact, Response
+from tests.factories import TerritoryFactory
+from tests.survey.conftest import open_edition
+from tools_registry.models import Tool, ToolStatus
+from tools_registry.services import collectivity_for_territory
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM must still be allowed here.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+playwright = pytest.importorskip("playwright.sync_api")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser():
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+            headless=True,
+            args=CHROMIUM_ARGS,
+        )
+        yield browser
+        browser.close()
+
+
+def choose(page, question: str, label: str) -> None:
+    page.locator(f"#question-{question}").get_by_label(label, exact=True).check()
+
+
+def describe_tool(page, *, name: str, family: str, objectives: list[str], dissatisfied: bool) -> None:
+    page.get_by_label("Nom de l'outil").fill(name)
+    page.get_by_label("Adresse web de l'outil").fill(f"https://{name.lower().replace(' ', '-')}.example/")
+    page.get_by_label("Description de l'outil").fill(f"{name} : les habitants participent.")
+    other_family = page.locator("#question-tool_family_other")
+    assert other_family.is_hidden()
+    choose(page, "tool_family", family)
+    for rank, value in enumerate(objectives, 1):
+        page.locator("#question-tool_objectives").get_by_label(f"Priorité {rank}").select_option(value)
+    choose(page, "tool_objective_met", "Oui")
+    choose(page, "tool_involvement", "Plutôt insatisfaisant" if dissatisfied else "Très satisfaisant")
+    why = page.locator("#question-tool_involvement_why")
+    assert why.is_visible() == dissatisfied
+    if dissatisfied:
+        why.get_by_label("Pour quelles raisons ?").fill("Une communication insuffisante.")
+    formats = page.locator("#question-tool_hybrid_formats")
+    assert formats.is_hidden()
+    choose(page, "tool_hybrid", "Oui")
+    assert formats.is_visible()
+    formats.get_by_label("Réunions publiques").check()
+    choose(page, "tool_reaches_absent_publics", "Je ne sais pas")
+    page.get_by_role("button", name="Enregistrer cet outil").click()
+
+
+def test_a_respondent_answers_the_whole_questionnaire_with_two_tools(live_server, browser) -> None:
+    edition = open_edition()
+    collectivity = collectivity_for_territory(
+        TerritoryFactory(code="35288", name="Saint-Malo", population=47000)
+    )
+    contact = Contact.objects.create(
+        edition=edition, collectivity=collectivity, email="camille@saint-malo.example"
+    )
+    requests: list[str] = []
+
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(live_server.url + contact.get_absolute_url())
+    assert "Vous répondez pour : Saint-Malo" in page.inner_text("main")
+    page.get_by_role("button", name="Commencer le questionnaire").click()
+
+    assert "Étape 1 sur 5" in page.inner_text(".survey-progress")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    assert page.get_by_role("alert").is_visible()
+    assert "Répondez à cette question : elle est obligatoire." in page.inner_text(
+        "#question-collectivity_type"
+    )
+    choose(page, "collectivity_type", "Commune")
+    choose(page, "population", "10 000 à 50 000")
+    choose(page, "respondent_role", "Agent de la collectivité")
+    page.get_by_label("Dans quel service travaillez-vous ?").fill("Solutions numériques")
+    choose(page, "has_tool", "Oui")
+    choose(page, "has_open_data", "Oui")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+
+    assert "Étape 2 sur 5" in page.inner_text(".survey-progress")
+    choose(page, "digital_strengthens_participation", "Plutôt oui")
+    page.get_by_role("button", name="Enregistrer et reprendre plus tard").click()
+    assert "Vos réponses sont enregistrées" in page.inner_text("main")
+    context.close()
+
+    # Later, another browser session: the link alone brings the respondent back where they left.
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(live_server.url + contact.get_absolute_url())
+    page.get_by_role("link", name="Reprendre le questionnaire").click()
+    assert "Étape 2 sur 5" in page.inner_text(".survey-progress")
+    assert page.locator("#question-digital_strengthens_participation").get_by_label("Plutôt oui").is_checked()
+    choose(page, "digital_time", "Un gain de temps")
+    choose(page, "digital_cost", "Un investissement")
+    choose(page, "digital_communication", "Un levier d'innovation en termes de communication")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+
+    assert "Étape 3 sur 5" in page.inner_text(".survey-progress")
+    page.get_by_role("button", name="Ajouter un outil").click()
+    describe_tool(
+        page,
+        name="Budget participatif",
+        family="Plateforme numérique pour le budget participatif",
+        objectives=["idees", "coconstruire"],
+        dissatisfied=True,
+    )
+    assert "Budget participatif" in page.inner_text(".survey-tools")
+    page.get_by_role("button", name="Ajouter un autre outil").click()
+    assert "outil 2 sur 2" in page.inner_text("h1")
+    describe_tool(
+        page,
+        name="Portail open data",
+        family="Plateforme de mise à disposition des données publiques (open data)",
+        objectives=["informer"],
+        dissatisfied=False,
+    )
+    assert "2 outils décrits" in page.inner_text("main")
+    page.get_by_role("button", name="Continuer").click()
+
+    assert "Étape 4 sur 5" in page.inner_text(".survey-progress")
+    where = page.locator("#question-opendata_where")
+    where.get_by_label("Portail de la collectivité").check()
+    where.get_by_label("data.gouv.fr").check()
+    page.locator("#question-opendata_what").get_by_label("Budget").check()
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+
+    assert "Étape 5 sur 5 : relecture" in page.inner_text(".survey-progress")
+    review = page.inner_text("main")
+    for expected in (
+        "Commune",
+        "Un gain de temps",
+        "outil 1 (Budget participatif)",
+        "outil 2 (Portail open data)",
+        "Une communication insuffisante.",
+        "data.gouv.fr",
+    ):
+        assert expected in review
+    page.get_by_role("button", name="Envoyer les réponses de ma collectivité").click()
+    assert "Merci ! Les réponses de votre collectivité ont bien été envoyées." in page.inner_text("main")
+    context.close()
+
+    response = Response.objects.get()
+    assert response.is_submitted and response.tool_count == 2
+    objectives = Answer.objects.filter(response=response, question__code="tool_objectives", subject=1)
+    assert list(objectives.order_by("rank").values_list("choice", flat=True)) == ["idees", "coconstruire"]
+    assert sorted(Tool.objects.values_list("name", "status")) == [
+        ("Budget participatif", ToolStatus.PENDING),
+        ("Portail open data", ToolStatus.PENDING),
+    ]
+    assert requests and all(url.startswith(live_server.url) for url in requests), requests

@@ -1,0 +1,177 @@
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+
+from survey import invitations
+from survey.models import Contact, ContactStatus, InvitationEmail
+from tests.factories import TerritoryFactory
+from tests.survey.conftest import page_text
+from tests.survey.helpers import answer_everything, review_url, welcome_url
+from tools_registry.models import TerritoryKind
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def places(db) -> None:
+    TerritoryFactory(kind=TerritoryKind.COMMUNE, code="35288", name="Saint-Malo")
+    TerritoryFactory(kind=TerritoryKind.EPCI, code="200070761", name="Saint-Malo Agglomération")
+    TerritoryFactory(kind=TerritoryKind.DEPARTEMENT, code="35", name="Ille-et-Vilaine")
+    TerritoryFactory(kind=TerritoryKind.REGION, code="53", name="Bretagne")
+    TerritoryFactory(kind=TerritoryKind.DEPARTEMENT, code="53", name="Mayenne")
+
+
+CONTACTS = """email,name,role,collectivity_code,collectivity_kind
+camille@saint-malo.example,Camille Agent,Chargée de mission,35288,
+dominique@saint-malo.example,Dominique Élue,Adjointe,35288,
+agglo@saint-malo.example,,DGS,200070761,
+pas-une-adresse,X,Y,35288,
+camille@saint-malo.example,Camille Bis,Agent,35288,
+,Sans adresse,Agent,35288,
+inconnu@example.org,Inconnu,Agent,99999,
+ambigu@example.org,Ambigu,Agent,53,
+bretagne@example.org,Région,DGS,53,region
+sans-code@example.org,Sans code,Agent,,
+"""
+
+
+def test_importing_contacts_reports_each_rejected_row_and_why(edition, places) -> None:
+    report = invitations.import_contacts(edition=edition, data=CONTACTS.encode())
+    assert report.created == 4
+    assert report.rejected == [
+        (5, "adresse électronique invalide : pas-une-adresse"),
+        (6, "adresse déjà présente ligne 2"),
+        (7, "adresse électronique manquante"),
+        (8, "collectivité inconnue : 99999"),
+        (
+            9,
+            "le code 53 désigne plusieurs territoires : précisez le type dans la colonne collectivity_kind "
+            "(commune, epci, departement, region)",
+        ),
+        (11, "code de collectivité manquant"),
+    ]
+    camille, dominique = Contact.objects.filter(email__endswith="@saint-malo.example").exclude(
+        email__startswith="agglo"
+    )
+    assert camille.collectivity == dominique.collectivity
+    assert camille.token != dominique.token and len(camille.token) >= 40
+    assert Contact.objects.get(email="bretagne@example.org").collectivity.kind == "region"
+    again = invitations.import_contacts(edition=edition, data=CONTACTS.encode())
+    assert again.created == 0
+    assert (2, "contact déjà importé pour cette édition : camille@saint-malo.example") in again.rejected
+
+
+def test_the_import_command_prints_the_report(edition, places, tmp_path, capsys) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text(CONTACTS, encoding="utf-8")
+    call_command("import_contacts", "2016", str(path))
+    out = capsys.readouterr().out
+    assert "4 contact(s) importé(s)." in out
+    assert "ligne 8 : collectivité inconnue : 99999" in out
+
+
+def test_a_file_without_the_expected_columns_is_refused(edition) -> None:
+    with pytest.raises(Exception, match="Colonnes manquantes : collectivity_code"):
+        invitations.import_contacts(edition=edition, data=b"email,name,role\na@b.fr,A,B\n")
+
+
+def test_sending_invitations_is_idempotent(edition, contact, colleague) -> None:
+    call_command("send_invitations", "2016", "--per-second", "0")
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([colleague.email, contact.email])
+    assert contact.get_absolute_url() in next(m.body for m in mail.outbox if m.to == [contact.email])
+    call_command("send_invitations", "2016", "--per-second", "0")
+    assert len(mail.outbox) == 2
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.INVITED
+
+
+def test_sending_resumes_after_a_crash_without_sending_twice(
+    edition, contact, colleague, monkeypatch
+) -> None:
+    real_send = invitations.send_mail
+    calls = []
+
+    def crash_on_second(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:
+            raise ConnectionError("serveur de courrier injoignable")
+        return real_send(*args, **kwargs)
+
+    monkeypatch.setattr(invitations, "send_mail", crash_on_second)
+    report = invitations.send_invitations(edition=edition, per_second=0)
+    assert report.sent == 1 and len(report.failed) == 1
+    assert InvitationEmail.objects.count() == 1
+    monkeypatch.setattr(invitations, "send_mail", real_send)
+    resumed = invitations.send_invitations(edition=edition, per_second=0)
+    assert resumed.sent == 1
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([colleague.email, contact.email])
+
+
+def test_sending_is_rate_limited_in_batches(edition, collectivity) -> None:
+    for n in range(5):
+        Contact.objects.create(edition=edition, collectivity=collectivity, email=f"c{n}@example.org")
+    pauses = []
+    invitations.send_invitations(edition=edition, batch_size=2, per_second=1, pause=pauses.append)
+    assert len(mail.outbox) == 5
+    assert len(pauses) == 2  # between the three batches, none after the last
+
+
+def test_reminders_skip_collectivities_that_answered(
+    client, edition, contact, colleague, other_collectivity
+) -> None:
+    pending = Contact.objects.create(
+        edition=edition, collectivity=other_collectivity, email="parc@example.org"
+    )
+    invitations.send_invitations(edition=edition, per_second=0)
+    answer_everything(client, contact)
+    client.post(review_url(contact))
+    mail.outbox.clear()
+    call_command("send_invitations", "2016", "--reminder", "1", "--per-second", "0")
+    assert [message.to for message in mail.outbox] == [[pending.email]]
+    assert "Rappel" in mail.outbox[0].subject
+    call_command("send_invitations", "2016", "--reminder", "1", "--per-second", "0")
+    assert len(mail.outbox) == 1
+
+
+def test_contact_status_follows_the_answer(client, contact, colleague) -> None:
+    invitations.send_invitations(edition=contact.edition, per_second=0)
+    client.get(welcome_url(contact))
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.OPENED and contact.opened_at is not None
+    answer_everything(client, contact)
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.IN_PROGRESS
+    client.post(review_url(contact))
+    contact.refresh_from_db()
+    colleague.refresh_from_db()
+    assert contact.status == ContactStatus.SUBMITTED
+    assert colleague.status == ContactStatus.INVITED
+
+
+def test_staff_see_response_rates_by_collectivity_kind(
+    client, admin_user, contact, colleague, other_collectivity
+) -> None:
+    Contact.objects.create(edition=contact.edition, collectivity=other_collectivity, email="parc@example.org")
+    invitations.send_invitations(edition=contact.edition, per_second=0)
+    answer_everything(client, contact)
+    client.post(review_url(contact))
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:survey_edition_dashboard", args=[contact.edition.pk]))
+    text = page_text(page)
+    # kind, collectivities, contacts, invited, opened, in progress, submitted, rate
+    assert "Commune 1 2 2 1 0 1 100.0 %" in text or "Commune 1 2 2 1 0 1 100,0 %" in text
+    assert (
+        "Parc naturel régional 1 1 1 0 0 0 0.0 %" in text or "Parc naturel régional 1 1 1 0 0 0 0,0 %" in text
+    )
+
+
+def test_staff_import_contacts_from_the_admin(client, admin_user, edition, places) -> None:
+    client.force_login(admin_user)
+    url = reverse("admin:survey_edition_import_contacts", args=[edition.pk])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    page = client.post(url, {"file": SimpleUploadedFile("contacts.csv", CONTACTS.encode(), "text/csv")})
+    text = page_text(page)
+    assert "4 contact(s) importé(s)." in text
+    assert "ligne 5 : adresse électronique invalide : pas-une-adresse" in text

@@ -1,0 +1,176 @@
+import json
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from survey.models import Edition, EditionStatus, Question
+from survey.questionnaire import create_edition, load_definition
+from tools_registry.choices import CollectivityKind, HybridFormat, Objective, PopulationBand, ToolFamily
+
+pytestmark = pytest.mark.django_db
+
+# The codes of the domain reference, part by part: (code, type, scope, choice codes).
+DOCUMENTED = {
+    "profil": [
+        ("collectivity_type", "single", "response", CollectivityKind.values),
+        ("population", "single", "response", PopulationBand.values),
+        ("respondent_role", "single", "response", ["elu", "agent", "direction", "autre"]),
+        ("respondent_service", "text", "response", []),
+        ("has_tool", "single", "response", ["oui", "non"]),
+        ("has_open_data", "single", "response", ["oui", "non"]),
+    ],
+    "perceptions": [
+        (
+            "digital_strengthens_participation",
+            "single",
+            "response",
+            ["pas_du_tout", "plutot_non", "plutot_oui", "tout_a_fait", "ne_sait_pas"],
+        ),
+        ("digital_time", "single", "response", ["gain", "perte", "ne_sait_pas"]),
+        ("digital_cost", "single", "response", ["cout", "investissement"]),
+        ("digital_communication", "single", "response", ["levier", "pas_levier", "ne_sait_pas"]),
+    ],
+    "outil": [
+        ("tool_name", "text", "tool", []),
+        ("tool_url", "url", "tool", []),
+        ("tool_description", "text", "tool", []),
+        ("tool_family", "single", "tool", ToolFamily.values),
+        ("tool_family_other", "text", "tool", []),
+        ("tool_objectives", "ranking", "tool", Objective.values),
+        ("tool_objective_met", "single", "tool", ["oui", "non"]),
+        (
+            "tool_involvement",
+            "single",
+            "tool",
+            ["tres_satisfait", "plutot_satisfait", "neutre", "plutot_insatisfait", "tres_insatisfait"],
+        ),
+        ("tool_involvement_why", "text", "tool", []),
+        ("tool_hybrid", "single", "tool", ["oui", "non"]),
+        ("tool_hybrid_formats", "multiple", "tool", HybridFormat.values),
+        ("tool_reaches_absent_publics", "single", "tool", ["oui", "non", "ne_sait_pas"]),
+        ("tool_reach_comment", "text", "tool", []),
+    ],
+    "donnees-ouvertes": [
+        (
+            "opendata_where",
+            "multiple",
+            "response",
+            ["portail_propre", "portail_mutualise", "data_gouv", "autre"],
+        ),
+        (
+            "opendata_what",
+            "multiple",
+            "response",
+            [
+                "budget",
+                "transports",
+                "environnement",
+                "cartographie",
+                "equipements",
+                "elections",
+                "culture",
+                "urbanisme",
+                "autre",
+            ],
+        ),
+    ],
+}
+CONDITIONS = {
+    "outil": ("has_tool", ["oui"]),
+    "donnees-ouvertes": ("has_open_data", ["oui"]),
+    "tool_family_other": ("tool_family", ["autre"]),
+    "tool_involvement_why": ("tool_involvement", ["plutot_insatisfait", "tres_insatisfait"]),
+    "tool_hybrid_formats": ("tool_hybrid", ["oui"]),
+}
+
+
+def codes(edition: Edition) -> list[tuple[str, str]]:
+    return list(
+        Question.objects.filter(edition=edition)
+        .order_by("section__position", "position", "choices__position")
+        .values_list("code", "choices__code")
+    )
+
+
+def test_the_2016_edition_has_the_documented_codes_in_order() -> None:
+    call_command("create_edition", "2016", "--questionnaire", "2016")
+    edition = Edition.objects.get(code="2016")
+    assert edition.status == EditionStatus.DRAFT
+    assert str(edition.starts_on) == "2016-01-17" and str(edition.ends_on) == "2016-03-04"
+    assert edition.max_tools == 5
+    sections = list(edition.sections.all())
+    assert [section.code for section in sections] == list(DOCUMENTED)
+    for section in sections:
+        questions = [
+            (q.code, q.type, q.scope, [c.code for c in q.choices.all()])
+            for q in section.questions.prefetch_related("choices")
+        ]
+        assert questions == [(c, t, s, list(choices)) for c, t, s, choices in DOCUMENTED[section.code]]
+        if section.code in CONDITIONS:
+            assert (section.shown_if_question.code, section.shown_if_choices) == CONDITIONS[section.code]
+        else:
+            assert section.shown_if_question is None
+    for question in Question.objects.filter(edition=edition):
+        expected = CONDITIONS.get(question.code)
+        actual = (
+            (question.shown_if_question.code, question.shown_if_choices)
+            if question.shown_if_question
+            else None
+        )
+        assert actual == expected
+    assert Question.objects.get(edition=edition, code="tool_objectives").max_choices == 3
+
+
+def test_publish_makes_the_results_of_the_new_edition_public() -> None:
+    call_command("create_edition", "2016", "--questionnaire", "2016", "--publish")
+    assert list(Edition.objects.published().values_list("code", flat=True)) == ["2016"]
+
+
+def test_an_unknown_questionnaire_or_an_existing_code_is_refused() -> None:
+    with pytest.raises(CommandError, match="Questionnaire introuvable : 1999"):
+        call_command("create_edition", "1999", "--questionnaire", "1999")
+    call_command("create_edition", "2016", "--questionnaire", "2016")
+    with pytest.raises(CommandError, match="L'édition 2016 existe déjà"):
+        call_command("create_edition", "2016", "--questionnaire", "2016")
+
+
+def test_a_definition_file_with_inconsistent_codes_is_refused(tmp_path) -> None:
+    definition = load_definition("2016")
+    definition["sections"][0]["questions"].append(dict(definition["sections"][0]["questions"][0]))
+    definition["sections"][2]["shown_if"] = {"question": "has_tool", "choices": ["peut_etre"]}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(definition), encoding="utf-8")
+    with pytest.raises(CommandError) as error:
+        call_command("create_edition", "x", "--questionnaire", str(path))
+    assert "Code de question en double : collectivity_type." in str(error.value)
+    assert "Condition invalide sur outil." in str(error.value)
+    with pytest.raises(ValidationError, match="aucune partie"):
+        create_edition(code="y", definition={"sections": []})
+    assert not Edition.objects.exists()
+
+
+def test_staff_copy_an_edition_and_reword_labels_while_codes_stay(client, admin_user) -> None:
+    call_command("create_edition", "2016", "--questionnaire", "2016")
+    original = Edition.objects.get(code="2016")
+    client.force_login(admin_user)
+    client.post(
+        reverse("admin:survey_edition_changelist"), {"action": "copy", ACTION_CHECKBOX_NAME: [original.pk]}
+    )
+    copy = Edition.objects.get(code="2016-copie")
+    assert copy.status == EditionStatus.DRAFT
+    question = Question.objects.get(edition=copy, code="has_tool")
+    page = client.get(reverse("admin:survey_question_change", args=[question.pk]))
+    assert page.status_code == 200
+    assert 'name="code"' not in page.content.decode()
+    question.label = "Votre collectivité propose-t-elle des outils numériques de participation ?"
+    question.save()
+    assert codes(copy) == codes(original)
+    assert 'name="choices-0-code"' not in page.content.decode()
+    assert Question.objects.get(edition=original, code="has_tool").label.startswith(
+        "Votre collectivité a-t-elle"
+    )
+    assert Question.objects.get(edition=copy, code="tool_family_other").shown_if_question.edition == copy

@@ -1,0 +1,62 @@
+import re
+
+import pytest
+from django.core.management import call_command
+
+from tools_registry.models import Collectivity, Tool, ToolSource, ToolStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_loading_the_demo_twice_changes_nothing(capsys) -> None:
+    call_command("load_demo")
+    first_output = capsys.readouterr().out
+    snapshot = list(Tool.objects.order_by("pk").values_list("pk", "slug", "name", "status", "updated_at"))
+    collectivities = Collectivity.objects.count()
+    call_command("load_demo")
+    second_output = capsys.readouterr().out
+    assert (
+        list(Tool.objects.order_by("pk").values_list("pk", "slug", "name", "status", "updated_at"))
+        == snapshot
+    )
+    assert Collectivity.objects.count() == collectivities
+    # The staff password is printed once, and never again.
+    assert re.search(r"demo-staff / \S{12,}", first_output)
+    assert "demo-staff /" not in second_output
+
+
+def test_the_demo_has_fictitious_tools_of_every_family_clearly_labelled(client) -> None:
+    call_command("load_demo")
+    fictitious = Tool.objects.filter(source=ToolSource.DEMO)
+    assert fictitious.count() == 55
+    assert fictitious.values("collectivity").distinct().count() == 44
+    assert set(fictitious.values_list("family", flat=True)) >= {
+        "open_data",
+        "budget_participatif",
+        "forum",
+        "cartographie_participative",
+        "sondage",
+        "urbanisme_participatif",
+        "autre",
+    }
+    assert all(tool.name.startswith("Exemple fictif") for tool in fictitious)
+    page = client.get(fictitious.first().get_absolute_url()).content.decode()
+    assert "Cet outil a été inventé pour la démonstration du site" in page
+
+
+def test_the_reports_examples_say_only_what_the_report_says(client) -> None:
+    call_command("load_demo")
+    examples = Tool.objects.filter(source=ToolSource.REPORT_2016)
+    assert set(examples.values_list("name", flat=True)) == {
+        "Plateforme Id City ©",
+        "Demain-le-lot",
+        "Data de Saint Malo Agglomération",
+        "Tell My City ©",
+    }
+    lot = examples.get(name="Demain-le-lot")
+    assert lot.collectivity.territory.code == "46"
+    assert lot.status == ToolStatus.PUBLISHED
+    assert lot.url == "" and lot.software == "" and not lot.objectives.exists()
+    assert examples.get(name="Data de Saint Malo Agglomération").collectivity.territory.code == "243500782"
+    page = client.get(lot.get_absolute_url()).content.decode()
+    assert "Exemple cité par le rapport du baromètre 2016" in page
