@@ -41,6 +41,25 @@ class TerritoryAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
+@admin.register(FormerCode)
+class FormerCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "territory"]
+    search_fields = ["=code", "name", "territory__name"]
+    autocomplete_fields = ["territory"]
+    list_select_related = ["territory"]
+
+
+class DuplicateFilter(admin.SimpleListFilter):
+    title = _("doublon possible")
+    parameter_name = "doublon"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("oui", _("Signalé comme doublon possible"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(possible_duplicate__isnull=False) if self.value() == "oui" else queryset
+
+
 @admin.register(Collectivity)
 class CollectivityAdmin(admin.ModelAdmin):
     list_display = [
@@ -90,11 +109,11 @@ class ToolAdmin(admin.ModelAdmin):
         "created_at",
         "moderated_by",
     ]
-    list_filter = ["status", "family", "source", "is_open_source", "hybrid"]
+    list_filter = ["status", DuplicateFilter, "family", "source", "is_open_source", "hybrid"]
     search_fields = ["name", "description", "software", "url", "collectivity__name"]
     autocomplete_fields = ["collectivity"]
-    list_select_related = ["collectivity", "moderated_by"]
-    readonly_fields = ["moderated_by", "moderated_at", "created_at", "updated_at"]
+    list_select_related = ["collectivity", "moderated_by", "possible_duplicate"]
+    readonly_fields = ["moderated_by", "moderated_at", "created_at", "updated_at", "possible_duplicate"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "created_at"
     inlines = [ToolObjectiveInline]
