@@ -1,7 +1,12 @@
+import sys
+
+from django.core.cache import cache
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from barometre.middleware import unavailable_response
 from tools_registry.models import Collectivity, Tool, ToolStatus
 
 
@@ -29,6 +34,9 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        # The database went away outside a view (a middleware, a template): still a 503, not a 500.
+        return unavailable_response(request)
     api = _api_error(request, 500, "error", "Erreur interne du serveur.")
     return api or render(request, "500.html", status=500)
 
@@ -46,3 +54,25 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitoring: 200 when the database and the cache answer, 503 otherwise."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except DatabaseError:
+        checks["database"] = "unavailable"
+    try:
+        cache.set("health", "ok", 10)
+        checks["cache"] = "ok" if cache.get("health") == "ok" else "unavailable"
+    except Exception:
+        checks["cache"] = "unavailable"
+    healthy = all(value == "ok" for value in checks.values())
+    response = JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )
+    response["Cache-Control"] = "no-store"
+    return response
