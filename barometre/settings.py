@@ -212,6 +212,9 @@ MAP_TILES_ATTRIBUTION = env_str(
     '&copy; <a href="https://www.openstreetmap.org/copyright">les contributeurs d\'OpenStreetMap</a>',
 )
 
+# Admin sign-in attempts per client IP address and quarter of an hour.
+ADMIN_LOGIN_RATE_LIMIT = env_int("ADMIN_LOGIN_RATE_LIMIT", 10)
+
 # Public submissions: at most this many per client IP address and hour.
 SUBMISSION_RATE_LIMIT = env_int("SUBMISSION_RATE_LIMIT", 5)
 

@@ -1,13 +1,17 @@
 import sys
 
+from django.conf import settings
+from django.contrib import admin
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_protect
 
 from barometre.middleware import unavailable_response
 from tools_registry.models import Collectivity, Tool, ToolStatus
+from tools_registry.ratelimit import allow, client_ip
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -76,3 +80,15 @@ def health(request: HttpRequest) -> JsonResponse:
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@csrf_protect
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's login, with failed-or-not attempts limited per address to slow password guessing."""
+    if request.method == "POST" and not allow(
+        scope="admin-login", key=client_ip(request), limit=settings.ADMIN_LOGIN_RATE_LIMIT, window=15 * 60
+    ):
+        response = render(request, "admin/login_throttled.html", status=429)
+        response["Retry-After"] = str(15 * 60)
+        return response
+    return admin.site.login(request)

@@ -12,8 +12,8 @@ def report(django_db_setup, django_db_blocker):
         yield load_territories()
         # One statement each, without Django's per-row collection of 36,000 self-references.
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FormerCode._meta.db_table}")  # noqa: S608 - model table names
-            cursor.execute(f"DELETE FROM {Territory._meta.db_table}")  # noqa: S608 - model table names
+            cursor.execute(f"DELETE FROM {FormerCode._meta.db_table}")
+            cursor.execute(f"DELETE FROM {Territory._meta.db_table}")
 
 
 pytestmark = pytest.mark.django_db
