@@ -28,7 +28,10 @@ def _facet_groups(filterset: ToolFilterSet, counts: dict[str, dict[str, int]]) -
     data = filterset.data if filterset.is_bound else {}
     codes = set(counts["region"]) | set(counts["departement"])
     for param in ("region", "departement"):
-        codes |= {data.get(param, "")}
+        # A selected code is shown even without tools; only well-formed codes reach the database.
+        selected = data.get(param, "")
+        if selected.isascii() and selected.isalnum() and len(selected) <= 3:
+            codes.add(selected)
     names = {
         (kind, code): name
         for kind, code, name in Territory.objects.filter(

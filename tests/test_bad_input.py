@@ -1,0 +1,159 @@
+"""Hostile input on every public form and endpoint: a clear 4xx, never a 500, nothing stored half."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.factories import TerritoryFactory, ToolFactory
+from tools_registry.forms import ToolSubmissionForm
+from tools_registry.models import Collectivity, Tool, ToolObjective
+
+pytestmark = pytest.mark.django_db
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "'; DROP TABLE tools_registry_tool; --",
+    "1 OR 1=1",
+    "a\x00b",
+    "é" * 10_000,
+    "9" * 400,
+    "-1",
+    "‮evil",
+    "%00",
+    "{{ 7*7 }}",
+]
+PUBLIC_GETS = [
+    (
+        "tools_registry:tool_list",
+        [
+            "q",
+            "family",
+            "objective",
+            "kind",
+            "region",
+            "departement",
+            "population",
+            "software",
+            "open_source",
+            "hybrid",
+            "sort",
+            "page",
+        ],
+    ),
+    ("tools_registry:tool_map", ["q", "family", "region", "page"]),
+    ("tools_registry:tool_map_embed", ["q", "family", "hybrid"]),
+    ("api:tool-list", ["q", "family", "region", "page", "page_size", "format", "sort"]),
+    ("api:collectivity-list", ["page", "page_size"]),
+    ("api:territory-list", ["search"]),
+]
+
+
+@pytest.fixture(autouse=True)
+def no_limits():
+    cache.clear()
+
+
+@pytest.mark.parametrize(("name", "params"), PUBLIC_GETS)
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_public_reads_never_fail_on_hostile_parameters(client, name, params, payload) -> None:
+    ToolFactory()
+    client.raise_request_exception = False
+    for param in params:
+        response = client.get(reverse(name), {param: payload})
+        assert response.status_code in {200, 400, 404}, (param, payload, response.status_code)
+        if response["Content-Type"].startswith("text/html"):
+            assert b"<script>alert(1)</script>" not in response.content
+
+
+def test_invalid_utf8_in_a_query_string_is_harmless(client) -> None:
+    client.raise_request_exception = False
+    response = client.get(reverse("tools_registry:tool_list") + "?q=%FF%FE%00&family=%C3")
+    assert response.status_code in {200, 400}
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("text/plain", b"name=x"),
+        ("application/json", b"{not json"),
+        ("application/json", b"\xff\xfe\xfd"),
+        ("application/json", b"[]"),
+        ("application/json", b'{"name": {"nested": 1}, "objectives": "idees", "launch_year": 1e400}'),
+        ("application/json", b'{"name": "x", "launch_year": 99999999999999999999999, "territory": -5}'),
+        ("application/xml", b"<tool/>"),
+        ("multipart/form-data; boundary=zzz", b"--zzz\r\nbroken"),
+    ],
+)
+def test_the_submission_endpoint_refuses_malformed_bodies(content_type, body) -> None:
+    client = Client(raise_request_exception=False)
+    response = client.post(reverse("api:submission"), data=body, content_type=content_type)
+    assert 400 <= response.status_code < 500
+    assert response.json()["status"] == response.status_code
+    assert Tool.objects.count() == 0
+
+
+def test_a_huge_body_is_refused_on_the_form_and_the_api() -> None:
+    client = Client(raise_request_exception=False)
+    huge = "x" * 3_000_000
+    assert client.post(reverse("tools_registry:tool_submit"), {"name": huge}).status_code == 400
+    response = client.post(reverse("api:submission"), data={"name": huge}, content_type="application/json")
+    assert response.status_code == 400
+    assert Tool.objects.count() == 0
+
+
+def test_a_form_post_with_a_wrong_content_type_keeps_the_form_working(client) -> None:
+    response = client.post(
+        reverse("tools_registry:tool_submit"), data=b"\x00\xff", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "Ce champ est obligatoire." in response.content.decode()
+
+
+def submission_data(text: str, year: int, objectives: list[str], territory_id: int) -> dict:
+    return {
+        "name": text[:250],
+        "url": "https://exemple.org/" + text[:30],
+        "description": text,
+        "family": "forum",
+        "objectives": objectives,
+        "territory": str(territory_id),
+        "software": text[:150],
+        "launch_year": str(year),
+        "submitter_name": text[:220] or "x",
+        "submitter_email": "a@exemple.org",
+        "consent": "on",
+    }
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    text=st.text(max_size=300),
+    year=st.integers(min_value=-(10**12), max_value=10**12),
+    objectives=st.lists(
+        st.sampled_from(["informer", "idees", "consulter", "mobiliser", "x", ""]), max_size=5
+    ),
+)
+def test_the_submission_form_either_explains_or_stores_exactly_what_was_typed(text, year, objectives) -> None:
+    territory = TerritoryFactory()
+    form = ToolSubmissionForm(submission_data(text, year, objectives, territory.pk))
+    valid = form.is_valid()
+    if not valid:
+        assert form.errors
+        return
+    from tools_registry import services
+
+    tools_before = Tool.objects.count()
+    tool = services.submit_tool(
+        proposal=form.proposal(),
+        collectivity=services.collectivity_for_territory(form.cleaned_data["territory"]),
+    )
+    assert Tool.objects.count() == tools_before + 1
+    assert tool.description == text.strip()
+    assert [o.objective for o in ToolObjective.objects.filter(tool=tool).order_by("rank")] == [
+        code for code in objectives if code
+    ]
+    assert Collectivity.objects.filter(territory=territory).count() == 1
