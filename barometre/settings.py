@@ -6,8 +6,10 @@ that must not have an insecure default (SECRET_KEY, ALLOWED_HOSTS) are required.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
@@ -79,6 +81,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "csp",
     "tools_registry",
     "survey",
     "barometre",
@@ -96,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "barometre.middleware.DatabaseUnavailableMiddleware",
 ]
 
@@ -211,6 +215,25 @@ MAP_TILES_ATTRIBUTION = env_str(
     "MAP_TILES_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">les contributeurs d\'OpenStreetMap</a>',
 )
+
+# Content-Security-Policy: the site's own scripts, inline ones only with the request's nonce (the
+# maps' folium scripts); images from the tile server; framing only for the embeddable map.
+_tiles = urlsplit(MAP_TILES_URL)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # Leaflet and folium position map elements with inline styles.
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Admin sign-in attempts per client IP address and quarter of an hour.
 ADMIN_LOGIN_RATE_LIMIT = env_int("ADMIN_LOGIN_RATE_LIMIT", 10)

@@ -74,3 +74,17 @@ def test_the_tiles_come_from_the_configured_server(client, settings) -> None:
     html = client.get(MAP).content.decode()
     assert "https://tiles.example.org/{z}/{x}/{y}.png" in html
     assert "Tuiles exemple" in html
+
+
+def test_pages_carry_a_content_security_policy_with_a_nonce_for_the_map(client) -> None:
+    response = client.get(MAP)
+    policy = response["Content-Security-Policy"]
+    nonce = policy.split("'nonce-")[1].split("'")[0]
+    assert "frame-ancestors 'none'" in policy
+    assert "default-src 'self'" in policy
+    assert f'<script nonce="{nonce}">' in response.content.decode()
+
+
+def test_only_the_embeddable_map_may_be_framed_by_other_sites(client) -> None:
+    policy = client.get(reverse("tools_registry:tool_map_embed"))["Content-Security-Policy"]
+    assert "frame-ancestors *" in policy

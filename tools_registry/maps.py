@@ -90,26 +90,28 @@ class RenderedMap:
     script: str
 
 
-def render(folium_map: folium.Map) -> RenderedMap:
+def render(folium_map: folium.Map, *, nonce: str) -> RenderedMap:
+    """The figure's parts; folium's inline scripts carry the request's CSP nonce."""
     figure = folium_map.get_root()
     figure.render()
-    return RenderedMap(
-        header=figure.header.render(), body=figure.html.render(), script=figure.script.render()
-    )
+    header = figure.header.render().replace("<script>", f'<script nonce="{nonce}">')
+    return RenderedMap(header=header, body=figure.html.render(), script=figure.script.render())
 
 
-def tools_map(*, data_url: str, location: tuple[float, float] | None = None, zoom: int = 6) -> RenderedMap:
+def tools_map(
+    *, data_url: str, nonce: str, location: tuple[float, float] | None = None, zoom: int = 6
+) -> RenderedMap:
     folium_map = LocalMap(location=location or FRANCE_CENTRE, zoom_start=zoom, control_scale=True)
     ToolLayer(data_url=data_url, link_label=_("Voir la fiche")).add_to(folium_map)
-    return render(folium_map)
+    return render(folium_map, nonce=nonce)
 
 
-def point_map(*, latitude: float, longitude: float, label: str) -> RenderedMap:
+def point_map(*, latitude: float, longitude: float, label: str, nonce: str) -> RenderedMap:
     folium_map = LocalMap(location=(latitude, longitude), zoom_start=10, height="18rem")
     folium.CircleMarker(
         location=(latitude, longitude), radius=9, color="#0b4f8a", fill=True, fill_opacity=0.8, tooltip=label
     ).add_to(folium_map)
-    return render(folium_map)
+    return render(folium_map, nonce=nonce)
 
 
 def legend() -> list[tuple[str, str]]:

@@ -1,3 +1,4 @@
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
@@ -127,7 +128,10 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
     point = None
     if collectivity is not None and collectivity.is_located:
         point = maps.point_map(
-            latitude=collectivity.latitude, longitude=collectivity.longitude, label=collectivity.name
+            latitude=collectivity.latitude,
+            longitude=collectivity.longitude,
+            label=collectivity.name,
+            nonce=request.csp_nonce,
         )
     return render(
         request, "tools_registry/tool_detail.html", {"tool": tool, "map": point, "nearby": _nearby(tool)}
@@ -153,7 +157,7 @@ def _map_context(request: HttpRequest) -> dict:
     data_url = reverse("api:tool-list") + "?" + ("&".join(filter(None, ["format=geojson", query])))
     return {
         "filterset": filterset,
-        "map": maps.tools_map(data_url=data_url),
+        "map": maps.tools_map(data_url=data_url, nonce=request.csp_nonce),
         "legend": maps.legend(),
         "query": query,
         "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
@@ -167,6 +171,7 @@ def tool_map(request: HttpRequest) -> HttpResponse:
     return render(request, "tools_registry/tool_map.html", context)
 
 
+@csp_replace({"frame-ancestors": ["*"]})
 def tool_map_embed(request: HttpRequest) -> HttpResponse:
     response = render(request, "tools_registry/tool_map_embed.html", _map_context(request))
     # Made to be framed by collectivities' own sites.

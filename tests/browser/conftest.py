@@ -5,6 +5,7 @@ are the one exception by design: they are answered here with a blank image, neve
 """
 
 import base64
+import copy
 import os
 from collections.abc import Iterator
 from urllib.parse import urlparse
@@ -48,7 +49,11 @@ class Page:
     def __init__(self, page, base_url: str) -> None:
         self.page, self.base_url = page, base_url
         self.requests: list[str] = []
+        self.console_errors: list[str] = []
         page.on("request", lambda request: self.requests.append(request.url))
+        page.on(
+            "console", lambda message: message.type == "error" and self.console_errors.append(message.text)
+        )
         page.route(
             f"https://{TILE_HOST}/**", lambda route: route.fulfill(body=BLANK_PNG, content_type="image/png")
         )
@@ -68,9 +73,14 @@ class Page:
 @pytest.fixture
 def web(browser, live_server, settings) -> Iterator[Page]:
     settings.MAP_TILES_URL = f"https://{TILE_HOST}/{{z}}/{{x}}/{{y}}.png"
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["img-src"] = ["'self'", "data:", f"https://{TILE_HOST}"]
+    settings.CONTENT_SECURITY_POLICY = policy
     context = browser.new_context(locale="fr-FR")
     page = Page(context.new_page(), live_server.url)
     page.page.set_default_timeout(15000)
     yield page
     context.close()
     assert page.outside_requests() == [], "the page reached outside the test server"
+    blocked = [error for error in page.console_errors if "Content Security Policy" in error]
+    assert blocked == [], "the Content-Security-Policy blocked part of the page"

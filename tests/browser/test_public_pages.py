@@ -105,3 +105,9 @@ def test_submit_approve_then_find_the_tool_in_the_catalogue_and_on_the_map(web, 
     assert page.locator("#results .card-title").all_inner_texts() == ["Carte des jardins partagés"]
     web.goto("/carte/?family=cartographie_participative")
     page.wait_for_selector("body[data-map-ready='1']")
+
+
+def test_the_api_documentation_runs_from_the_sites_own_files(web) -> None:
+    web.goto("/api/docs/")
+    web.page.wait_for_selector(".swagger-ui .info .title")
+    assert "API du Baromètre" in web.page.locator(".swagger-ui .info .title").inner_text()

@@ -1,23 +1,9 @@
-import html
-import re
-
 import pytest
 
-from survey.models import Contact, Edition, EditionStatus
-from survey.questionnaire import create_edition, load_definition
+from survey.models import Contact, Edition
 from tests.factories import CollectivityFactory, TerritoryFactory
+from tests.survey.helpers import open_edition
 from tools_registry.services import collectivity_for_territory
-
-
-def page_text(response) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
-
-
-def open_edition(code: str = "2016") -> Edition:
-    edition = create_edition(code=code, definition=load_definition("2016"))
-    edition.status = EditionStatus.OPEN
-    edition.save(update_fields=["status"])
-    return edition
 
 
 @pytest.fixture

@@ -1,8 +1,12 @@
 """Answering the questionnaire through the test client, page by page, as a respondent would."""
 
+import html
+import re
+
 from django.urls import reverse
 
-from survey.models import Contact
+from survey.models import Contact, Edition, EditionStatus
+from survey.questionnaire import create_edition, load_definition
 
 PROFILE = {
     "collectivity_type": "commune",
@@ -33,6 +37,17 @@ TOOL = {
     "tool_reach_comment": "Les usages sont maîtrisés par une fraction de la population.",
 }
 OPEN_DATA = {"opendata_where": ["portail_propre", "data_gouv"], "opendata_what": ["budget", "transports"]}
+
+
+def page_text(response) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+def open_edition(code: str = "2016") -> Edition:
+    edition = create_edition(code=code, definition=load_definition("2016"))
+    edition.status = EditionStatus.OPEN
+    edition.save(update_fields=["status"])
+    return edition
 
 
 def step_url(contact: Contact, section: str, number: int | None = None) -> str:

@@ -5,13 +5,14 @@ from django.core import mail
 
 from survey.models import Answer, Contact, EditionStatus, Response, ResponseTool
 from survey.questionnaire import create_edition
-from tests.survey.conftest import open_edition, page_text
 from tests.survey.helpers import (
     OPEN_DATA,
     PERCEPTIONS,
     PROFILE,
     TOOL,
     answer_everything,
+    open_edition,
+    page_text,
     post_page,
     review_url,
     step_url,
