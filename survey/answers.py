@@ -1,0 +1,226 @@
+"""Writes on a response: starting it, saving a page, adding or removing a tool, submitting it."""
+
+import logging
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from survey.flow import AnswerMap, Questionnaire, read_answers
+from survey.models import (
+    Answer,
+    Contact,
+    ContactStatus,
+    Question,
+    QuestionType,
+    Response,
+    ResponseOrigin,
+    ResponseStatus,
+    ResponseTool,
+    Section,
+)
+from tools_registry.choices import HybridFormat, Objective, ToolFamily
+from tools_registry.models import Collectivity, Tool, ToolSource
+from tools_registry.services import ToolProposal, submit_tool
+
+logger = logging.getLogger(__name__)
+
+
+class AlreadySubmitted(Exception):
+    """The collectivity's response was sent already (perhaps by a colleague)."""
+
+
+def answer_rows(question: Question, value, *, response: Response, subject: int) -> list[Answer]:
+    """The rows storing one question's value (none when it was left unanswered)."""
+    if value in (None, "", []):
+        return []
+    if question.type == QuestionType.SINGLE:
+        return [Answer(response=response, question=question, subject=subject, choice=value)]
+    if question.type == QuestionType.MULTIPLE:
+        return [Answer(response=response, question=question, subject=subject, choice=code) for code in value]
+    if question.type == QuestionType.RANKING:
+        return [
+            Answer(response=response, question=question, subject=subject, choice=code, rank=rank)
+            for rank, code in enumerate(value, 1)
+        ]
+    if isinstance(value, Decimal):
+        value = format(value.normalize(), "f")
+    return [Answer(response=response, question=question, subject=subject, text=str(value).strip())]
+
+
+def response_for(*, contact: Contact) -> Response | None:
+    return Response.objects.filter(edition=contact.edition, collectivity=contact.collectivity).first()
+
+
+@transaction.atomic
+def start_response(*, contact: Contact) -> Response:
+    """The collectivity's response, shared by its contacts, created on first use."""
+    response, _created = Response.objects.get_or_create(
+        edition=contact.edition,
+        collectivity=contact.collectivity,
+        defaults={
+            "origin": ResponseOrigin.OPEN_LINK
+            if contact.origin == Contact.Origin.OPEN_LINK
+            else ResponseOrigin.INVITATION,
+            "respondent_name": contact.name,
+            "respondent_role": contact.role,
+            "respondent_email": contact.email,
+        },
+    )
+    if contact.advance(ContactStatus.IN_PROGRESS):
+        contact.save(update_fields=["status"])
+    return response
+
+
+def _locked(response: Response) -> Response:
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    if locked.is_submitted:
+        raise AlreadySubmitted
+    return locked
+
+
+@transaction.atomic
+def save_page(
+    *, response: Response, section: Section, subject: int, values: dict, resume_step: str = ""
+) -> Response:
+    """Replace the answers of one page; answers to questions its conditions now hide are dropped."""
+    response = _locked(response)
+    questionnaire = Questionnaire(response.edition)
+    answers = read_answers(response)
+    questions = questionnaire.questions_of(section)
+    for question in questions:
+        answers.pop((question.code, subject), None)
+        if values.get(question.code) not in (None, "", []):
+            answers[(question.code, subject)] = values[question.code]
+    shown = {q.pk for q in questionnaire.shown_questions(section, answers, subject)}
+    Answer.objects.filter(response=response, subject=subject, question__in=questions).delete()
+    Answer.objects.bulk_create(
+        row
+        for question in questions
+        if question.pk in shown
+        for row in answer_rows(question, values.get(question.code), response=response, subject=subject)
+    )
+    response.resume_step = resume_step or response.resume_step
+    response.save(update_fields=["resume_step", "updated_at"])
+    return response
+
+
+@transaction.atomic
+def add_tool(*, response: Response) -> int:
+    """Number of the new tool, or a ValidationError once the edition's maximum is reached."""
+    response = _locked(response)
+    if response.tool_count >= response.edition.max_tools:
+        raise ValidationError(
+            _("Vous pouvez décrire %(max)d outils au plus.") % {"max": response.edition.max_tools}
+        )
+    response.tool_count += 1
+    response.save(update_fields=["tool_count", "updated_at"])
+    ResponseTool.objects.create(response=response, position=response.tool_count)
+    return response.tool_count
+
+
+@transaction.atomic
+def remove_tool(*, response: Response, number: int) -> None:
+    """Forget the n-th tool; the following ones move up one place."""
+    response = _locked(response)
+    if not 1 <= number <= response.tool_count:
+        return
+    Answer.objects.filter(response=response, subject=number).delete()
+    ResponseTool.objects.filter(response=response, position=number).delete()
+    # One position at a time, in order, so that no uniqueness constraint is crossed on the way.
+    for position in range(number + 1, response.tool_count + 1):
+        Answer.objects.filter(response=response, subject=position).update(subject=F("subject") - 1)
+        ResponseTool.objects.filter(response=response, position=position).update(position=F("position") - 1)
+    response.tool_count -= 1
+    response.save(update_fields=["tool_count", "updated_at"])
+
+
+def _drop_hidden_answers(response: Response, questionnaire: Questionnaire, answers: AnswerMap) -> None:
+    """Answers the respondent no longer sees (a section or question whose condition is not met)."""
+    kept: set[tuple[int, int]] = set()
+    for step in questionnaire.steps(response, answers):
+        if step.is_tool_list:
+            continue
+        kept |= {
+            (q.pk, step.subject) for q in questionnaire.shown_questions(step.section, answers, step.subject)
+        }
+    stale = [
+        answer.pk
+        for answer in Answer.objects.filter(response=response).only("pk", "question_id", "subject")
+        if (answer.question_id, answer.subject) not in kept
+    ]
+    Answer.objects.filter(pk__in=stale).delete()
+    if not questionnaire.tool_sections_shown(answers):
+        ResponseTool.objects.filter(response=response).delete()
+        response.tool_count = 0
+
+
+@transaction.atomic
+def submit_response(*, response: Response, contact: Contact | None = None) -> Response:
+    """Send the response once: complete, then read-only; each tool described goes to the registry."""
+    response = _locked(response)
+    questionnaire = Questionnaire(response.edition)
+    answers = read_answers(response)
+    missing = questionnaire.missing_required(response, answers)
+    if missing:
+        raise ValidationError(
+            [
+                _("Question obligatoire sans réponse : %(label)s") % {"label": q.display_label()}
+                for _s, q in missing
+            ]
+        )
+    _drop_hidden_answers(response, questionnaire, answers)
+    response.status = ResponseStatus.SUBMITTED
+    response.submitted_at = timezone.now()
+    response.submitted_by = contact
+    if contact is not None:
+        response.respondent_name = contact.name or response.respondent_name
+        response.respondent_role = contact.role or response.respondent_role
+        response.respondent_email = contact.email
+    response.save()
+    if response.collectivity is not None:
+        for described in response.tools.all():
+            described.registry_tool = propose_tool(
+                answers, described.position, response.collectivity, response
+            )
+            described.save(update_fields=["registry_tool"])
+    if contact is not None and contact.advance(ContactStatus.SUBMITTED):
+        contact.save(update_fields=["status"])
+    return response
+
+
+def _codes(value, valid: list[str]) -> list[str]:
+    return [code for code in (value or []) if code in valid]
+
+
+def propose_tool(
+    answers: AnswerMap, number: int, collectivity: Collectivity, response: Response
+) -> Tool | None:
+    """A pending tool of the registry from a tool described in part 3, moderated like any submission."""
+    name = str(answers.get(("tool_name", number), "")).strip()
+    if not name:
+        return None
+    family = answers.get(("tool_family", number), "")
+    hybrid = {"oui": True, "non": False}.get(answers.get(("tool_hybrid", number), ""))
+    proposal = ToolProposal(
+        name=name[:200],
+        family=family if family in ToolFamily.values else ToolFamily.AUTRE,
+        url=str(answers.get(("tool_url", number), "")),
+        description=str(answers.get(("tool_description", number), ""))[:5000],
+        family_other=str(answers.get(("tool_family_other", number), ""))[:200],
+        objectives=_codes(answers.get(("tool_objectives", number)), Objective.values)[:3],
+        hybrid=hybrid,
+        hybrid_formats=_codes(answers.get(("tool_hybrid_formats", number)), HybridFormat.values),
+        submitter_name=response.respondent_name,
+        submitter_email=response.respondent_email,
+    )
+    try:
+        # A savepoint: a proposal the registry refuses must not undo the submitted response.
+        with transaction.atomic():
+            return submit_tool(proposal=proposal, collectivity=collectivity, source=ToolSource.SURVEY)
+    except ValidationError:
+        logger.exception("Survey tool not proposed to the registry: %r (response %s)", name, response.pk)
+        return None

@@ -1,0 +1,114 @@
+"""The people invited to answer, and the emails sent to them."""
+
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from survey.models.questionnaire import Edition
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class ContactStatus(models.TextChoices):
+    IMPORTED = "imported", _("Importé, pas encore invité")
+    INVITED = "invited", _("Invité")
+    OPENED = "opened", _("Lien ouvert")
+    IN_PROGRESS = "in_progress", _("Réponse en cours")
+    SUBMITTED = "submitted", _("Réponse envoyée")
+
+
+# A contact's status only moves forward.
+STATUS_ORDER = list(ContactStatus.values)
+
+
+class ContactOrigin(models.TextChoices):
+    IMPORT = "import", _("Liste importée")
+    OPEN_LINK = "open_link", _("Lien ouvert")
+
+
+class Contact(models.Model):
+    """A person asked to answer for a collectivity; reaches the questionnaire through a secret token."""
+
+    Status = ContactStatus
+    Origin = ContactOrigin
+
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("édition"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    collectivity = models.ForeignKey(
+        "tools_registry.Collectivity",
+        verbose_name=_("collectivité"),
+        on_delete=models.PROTECT,
+        related_name="survey_contacts",
+    )
+    email = models.EmailField(_("courriel"))
+    name = models.CharField(_("nom"), max_length=200, blank=True)
+    role = models.CharField(_("fonction"), max_length=200, blank=True)
+    token = models.CharField(_("jeton"), max_length=64, unique=True, default=new_token, editable=False)
+    origin = models.CharField(
+        _("origine"), max_length=10, choices=ContactOrigin.choices, default=ContactOrigin.IMPORT
+    )
+    status = models.CharField(
+        _("statut"), max_length=12, choices=ContactStatus.choices, default=ContactStatus.IMPORTED
+    )
+    opened_at = models.DateTimeField(_("lien ouvert le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["edition", "collectivity__name", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "email"], name="survey_contact_unique_email"),
+            models.CheckConstraint(
+                condition=Q(status__in=ContactStatus.values), name="survey_contact_valid_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(origin__in=ContactOrigin.values), name="survey_contact_valid_origin"
+            ),
+        ]
+        indexes = [models.Index(fields=["edition", "status"], name="survey_contact_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.collectivity})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("survey:welcome", kwargs={"token": self.token})
+
+    def advance(self, status: str) -> bool:
+        """Move the status forward (never back); True when it changed."""
+        if STATUS_ORDER.index(status) <= STATUS_ORDER.index(self.status):
+            return False
+        self.status = status
+        return True
+
+
+class InvitationEmail(models.Model):
+    """An email sent to a contact: round 0 is the invitation, round n the n-th reminder.
+
+    One row per (contact, round) makes sending idempotent: a run that stopped midway resumes where
+    it stopped.
+    """
+
+    contact = models.ForeignKey(
+        Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="emails"
+    )
+    round = models.PositiveSmallIntegerField(_("envoi"), help_text=_("0 : invitation ; n : n-ième relance."))
+    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("courriel d'invitation")
+        verbose_name_plural = _("courriels d'invitation")
+        ordering = ["contact", "round"]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "round"], name="survey_invitation_email_once"),
+        ]
+        indexes = [models.Index(fields=["round", "sent_at"], name="survey_invitation_round_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.contact.email} — {self.round}"

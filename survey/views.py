@@ -1,0 +1,340 @@
+"""Answering the questionnaire: through a personal link (/enquete/<token>/) or the open link."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from survey import answers as answer_services
+from survey import invitations
+from survey.flow import Questionnaire, Step, display_value, read_answers
+from survey.forms import OpenLinkForm, SectionForm
+from survey.models import Contact, Edition, Response
+from tools_registry.ratelimit import allow, client_ip
+from tools_registry.services import collectivity_for_territory, create_unlisted_collectivity
+
+REVIEW_KEY = "relecture"
+
+
+@dataclass
+class Visit:
+    contact: Contact
+    edition: Edition
+    response: Response | None
+
+
+def _unavailable(request: HttpRequest, reason: str, *, status: int = 200, **context) -> HttpResponse:
+    return render(request, "survey/unavailable.html", {"reason": reason, **context}, status=status)
+
+
+def _visit(request: HttpRequest, token: str) -> Visit | HttpResponse:
+    """The contact behind a token, or the polite page saying why the link cannot be used."""
+    contact = Contact.objects.select_related("edition", "collectivity").filter(token=token).first()
+    if contact is None:
+        return _unavailable(request, "unknown", status=404)
+    invitations.mark_opened(contact)
+    response = answer_services.response_for(contact=contact)
+    if response is not None and response.is_submitted:
+        return _submitted(request, contact, response)
+    if not contact.edition.is_open:
+        return _unavailable(request, "closed", edition=contact.edition)
+    return Visit(contact=contact, edition=contact.edition, response=response)
+
+
+def _submitted(request: HttpRequest, contact: Contact, response: Response) -> HttpResponse:
+    """Read-only once sent: the sender sees the answers, a colleague is told the response was sent."""
+    context = {"contact": contact, "edition": contact.edition, "response": response}
+    if response.submitted_by_id in (None, contact.pk):
+        questionnaire = Questionnaire(contact.edition)
+        context["summary"] = _summary(questionnaire, response, read_answers(response), contact.token)
+        context["own"] = True
+    return render(request, "survey/submitted.html", context)
+
+
+def _summary(questionnaire: Questionnaire, response: Response, answers: dict, token: str) -> list[dict]:
+    """Every page the respondent is shown, with each question's answer in words."""
+    pages = []
+    for step in questionnaire.steps(response, answers):
+        if step.is_tool_list:
+            continue
+        pages.append(
+            {
+                "step": step,
+                "url": step.url(token),
+                "tool_name": answers.get(("tool_name", step.subject), "") if step.subject else "",
+                "items": [
+                    {
+                        "question": question,
+                        "values": display_value(question, answers.get((question.code, step.subject))),
+                    }
+                    for question in questionnaire.shown_questions(step.section, answers, step.subject)
+                ],
+            }
+        )
+    return pages
+
+
+def _progress(questionnaire: Questionnaire, answers: dict, current: Step | None) -> dict:
+    """« Étape n sur N »: the parts shown, counting a conditional part while its condition is unanswered."""
+    sections = [
+        section
+        for section in questionnaire.sections
+        if questionnaire.section_shown(section, answers)
+        or (section.shown_if_question and (section.shown_if_question.code, 0) not in answers)
+    ]
+    position = sections.index(current.section) + 1 if current else len(sections) + 1
+    return {"position": position, "total": len(sections) + 1, "current": current}
+
+
+@require_http_methods(["GET", "POST"])
+def welcome(request: HttpRequest, token: str) -> HttpResponse:
+    visit = _visit(request, token)
+    if isinstance(visit, HttpResponse):
+        return visit
+    if request.method == "POST":
+        response = answer_services.start_response(contact=visit.contact)
+        questionnaire = Questionnaire(visit.edition)
+        steps = questionnaire.steps(response, read_answers(response))
+        return redirect(_resume_url(response, steps, token))
+    resume_url = None
+    if visit.response is not None:
+        steps = Questionnaire(visit.edition).steps(visit.response, read_answers(visit.response))
+        resume_url = _resume_url(visit.response, steps, token)
+    context = {
+        "contact": visit.contact,
+        "edition": visit.edition,
+        "response": visit.response,
+        "resume_url": resume_url,
+    }
+    return render(request, "survey/welcome.html", context)
+
+
+def _resume_url(response: Response, steps: list[Step], token: str) -> str:
+    if response.resume_step == REVIEW_KEY:
+        return reverse("survey:review", kwargs={"token": token})
+    step = next((s for s in steps if s.key == response.resume_step), steps[0])
+    return step.url(token)
+
+
+def _neighbour(steps: list[Step], current: Step, offset: int) -> Step | None:
+    """The page before (-1) or after (+1). Tools are reached from their list: a tool's page leads back
+    to it, and the list leads on to the section after the tools."""
+    if current.subject and current.section.is_per_tool:
+        return _tool_list_of(steps, current.section)
+    index = [s.key for s in steps].index(current.key) + offset
+    if current.is_tool_list and offset > 0:
+        index = max(i for i, s in enumerate(steps) if s.section == current.section) + 1
+    if not 0 <= index < len(steps):
+        return None
+    target = steps[index]
+    return _tool_list_of(steps, target.section) if target.subject and target.section.is_per_tool else target
+
+
+def _tool_list_of(steps: list[Step], section) -> Step:
+    return next(s for s in steps if s.section == section and s.is_tool_list)
+
+
+def _go(token: str, step: Step | None) -> HttpResponse:
+    return redirect(step.url(token) if step else reverse("survey:review", kwargs={"token": token}))
+
+
+@require_http_methods(["GET", "POST"])
+def step(request: HttpRequest, token: str, section: str, number: int = 0) -> HttpResponse:
+    visit = _visit(request, token)
+    if isinstance(visit, HttpResponse):
+        return visit
+    if visit.response is None:
+        return redirect("survey:welcome", token=token)
+    response = visit.response
+    questionnaire = Questionnaire(visit.edition)
+    answers = read_answers(response)
+    steps = questionnaire.steps(response, answers)
+    key = section if not number else f"{section}/{number}"
+    current = next((s for s in steps if s.key == key), None)
+    if current is None:
+        return redirect(_resume_url(response, steps, token))
+    try:
+        if current.is_tool_list:
+            return _tool_list(request, visit, questionnaire, steps, current)
+        return _section_page(request, visit, questionnaire, steps, current, answers)
+    except answer_services.AlreadySubmitted:
+        return redirect("survey:welcome", token=token)
+
+
+def _section_page(request, visit: Visit, questionnaire, steps, current: Step, answers) -> HttpResponse:
+    action = request.POST.get("action", "next")
+    form = SectionForm(
+        request.POST or None,
+        questionnaire=questionnaire,
+        section=current.section,
+        subject=current.subject,
+        answers=answers,
+        partial=action != "next",
+    )
+    if form.is_bound and form.is_valid():
+        target = _neighbour(steps, current, -1 if action == "previous" else 1)
+        resume = current.key if action != "next" else (target.key if target else REVIEW_KEY)
+        response = answer_services.save_page(
+            response=visit.response,
+            section=current.section,
+            subject=current.subject,
+            values=form.values(),
+            resume_step=resume,
+        )
+        if action == "save_exit":
+            messages.success(
+                request, _("Vos réponses sont enregistrées. Revenez quand vous voulez avec votre lien.")
+            )
+            return redirect("survey:welcome", token=visit.contact.token)
+        # The answers just saved may show or hide later pages (has_tool, has_open_data…).
+        steps = questionnaire.steps(response, read_answers(response))
+        return _go(visit.contact.token, _neighbour(steps, current, -1 if action == "previous" else 1))
+    context = {
+        "edition": visit.edition,
+        "contact": visit.contact,
+        "form": form,
+        "step": current,
+        "progress": _progress(questionnaire, answers, current),
+        "tool_name": answers.get(("tool_name", current.subject), "") if current.subject else "",
+        "tool_count": visit.response.tool_count,
+    }
+    return render(request, "survey/step.html", context)
+
+
+def _tool_list(request, visit: Visit, questionnaire, steps, current: Step) -> HttpResponse:
+    response, token = visit.response, visit.contact.token
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        if action == "add":
+            try:
+                number = answer_services.add_tool(response=response)
+            except ValidationError as exc:
+                error = exc.messages[0]
+            else:
+                return redirect("survey:tool_step", token=token, section=current.section.code, number=number)
+        elif action.startswith("remove-") and action.removeprefix("remove-").isdigit():
+            answer_services.remove_tool(response=response, number=int(action.removeprefix("remove-")))
+            messages.success(request, _("L'outil a été retiré de votre réponse."))
+            return redirect(current.url(token))
+        elif action == "previous":
+            return _go(token, _neighbour(steps, current, -1))
+        elif response.tool_count == 0:
+            error = _(
+                "Décrivez au moins un outil, ou revenez à la première partie pour indiquer que votre "
+                "collectivité n'en a pas mis en place."
+            )
+        else:
+            target = _neighbour(steps, current, 1)
+            response.resume_step = target.key if target else REVIEW_KEY
+            response.save(update_fields=["resume_step", "updated_at"])
+            return _go(token, target)
+    answers = read_answers(response)
+    tools = [
+        {"number": n, "name": answers.get(("tool_name", n), ""), "url": Step(current.section, n).url(token)}
+        for n in range(1, response.tool_count + 1)
+    ]
+    context = {
+        "edition": visit.edition,
+        "contact": visit.contact,
+        "step": current,
+        "tools": tools,
+        "can_add": response.tool_count < visit.edition.max_tools,
+        "error": error,
+        "progress": _progress(questionnaire, answers, current),
+    }
+    return render(request, "survey/tools.html", context, status=400 if error else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, token: str) -> HttpResponse:
+    visit = _visit(request, token)
+    if isinstance(visit, HttpResponse):
+        return visit
+    if visit.response is None:
+        return redirect("survey:welcome", token=token)
+    questionnaire = Questionnaire(visit.edition)
+    answers = read_answers(visit.response)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            answer_services.submit_response(response=visit.response, contact=visit.contact)
+        except answer_services.AlreadySubmitted:
+            pass
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("Merci ! Les réponses de votre collectivité ont bien été envoyées."))
+        if not errors:
+            return redirect("survey:welcome", token=token)
+    steps = questionnaire.steps(visit.response, answers)
+    missing = questionnaire.missing_required(visit.response, answers)
+    context = {
+        "edition": visit.edition,
+        "contact": visit.contact,
+        "summary": _summary(questionnaire, visit.response, answers, token),
+        "missing": [{"question": q, "url": s.url(token)} for s, q in missing],
+        "errors": errors,
+        "progress": _progress(questionnaire, answers, None),
+        "previous_url": steps[-1].url(token) if steps else "",
+    }
+    return render(request, "survey/review.html", context, status=400 if errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def open_link(request: HttpRequest, edition: str) -> HttpResponse:
+    """A collectivity that was not invited identifies itself, then answers like an invited one."""
+    edition_obj = get_object_or_404(Edition, code=edition)
+    if not edition_obj.is_open:
+        return _unavailable(request, "closed", edition=edition_obj)
+    form = OpenLinkForm(request.POST or None)
+    rate_limited = False
+    if form.is_bound and form.is_valid():
+        if not allow(scope="survey-open-link", key=client_ip(request), limit=settings.SUBMISSION_RATE_LIMIT):
+            rate_limited = True
+        else:
+            return _open_link_contact(request, edition_obj, form.cleaned_data)
+    context = {"edition": edition_obj, "form": form, "rate_limited": rate_limited}
+    return render(request, "survey/open_link.html", context, status=429 if rate_limited else 200)
+
+
+def _open_link_contact(request: HttpRequest, edition: Edition, data: dict) -> HttpResponse:
+    email = data["email"].lower()
+    known = Contact.objects.filter(edition=edition, email=email).first()
+    if known is not None:
+        # Never hand out someone's link: it goes to the address it belongs to.
+        invitations.send_personal_link(known)
+        return _unavailable(request, "link_sent", edition=edition)
+    with transaction.atomic():
+        if data.get("not_listed"):
+            collectivity = create_unlisted_collectivity(name=data["other_name"], kind=data["other_kind"])
+        else:
+            collectivity = collectivity_for_territory(data["territory"])
+        existing = Response.objects.filter(edition=edition, collectivity=collectivity).first()
+        if existing is not None:
+            reason = "already_submitted" if existing.is_submitted else "in_progress"
+            return _unavailable(request, reason, edition=edition, collectivity=collectivity)
+        contact = Contact.objects.create(
+            edition=edition,
+            collectivity=collectivity,
+            email=email,
+            name=data["name"],
+            role=data["role"],
+            origin=Contact.Origin.OPEN_LINK,
+        )
+        transaction.on_commit(lambda: invitations.send_personal_link(contact))
+    messages.success(
+        request,
+        _(
+            "Votre lien personnel vous a été envoyé par courriel : il vous permet de reprendre vos "
+            "réponses plus tard."
+        ),
+    )
+    return redirect(contact.get_absolute_url())
