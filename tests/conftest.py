@@ -1,3 +1,16 @@
+"""Shared fixtures.
+
+Browser pages are driven in Debian's Chromium through Playwright, against the live test server. Every
+request a page makes is recorded: tests assert that nothing leaves the test server. Map tiles are the
+one exception by design: they are answered here with a blank image, never fetched.
+"""
+
+import base64
+import copy
+import os
+from collections.abc import Iterator
+from urllib.parse import urlparse
+
 import pytest
 from django.db import connection
 
@@ -11,10 +24,75 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
-def territories(django_db_setup, django_db_blocker):
-    """The real territory reference, loaded once for the whole session (kept across tests)."""
-    from tools_registry.territories import load_territories
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-    with django_db_blocker.unblock():
-        return load_territories()
+BLANK_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+TILE_HOST = "tiles.test.invalid"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+class Page:
+    """A browser page on the live server, with the list of every request it made."""
+
+    def __init__(self, page, base_url: str) -> None:
+        self.page, self.base_url = page, base_url
+        self.requests: list[str] = []
+        self.console_errors: list[str] = []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on(
+            "console", lambda message: message.type == "error" and self.console_errors.append(message.text)
+        )
+        page.route(
+            f"https://{TILE_HOST}/**", lambda route: route.fulfill(body=BLANK_PNG, content_type="image/png")
+        )
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.base_url + path)
+
+    def outside_requests(self) -> list[str]:
+        server = urlparse(self.base_url).netloc
+        return [
+            url
+            for url in self.requests
+            if urlparse(url).netloc not in {server, TILE_HOST} and not url.startswith("data:")
+        ]
+
+
+@pytest.fixture
+def web(browser, live_server, settings) -> Iterator[Page]:
+    settings.MAP_TILES_URL = f"https://{TILE_HOST}/{{z}}/{{x}}/{{y}}.png"
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["img-src"] = ["'self'", "data:", f"https://{TILE_HOST}"]
+    settings.CONTENT_SECURITY_POLICY = policy
+    context = browser.new_context(locale="fr-FR")
+    page = Page(context.new_page(), live_server.url)
+    page.page.set_default_timeout(15000)
+    yield page
+    context.close()
+    assert page.outside_requests() == [], "the page reached outside the test server"
+    blocked = [error for error in page.console_errors if "Content Security Policy" in error]
+    assert blocked == [], "the Content-Security-Policy blocked part of the page"

@@ -1,56 +1,15 @@
 """A respondent completes the whole 2016 questionnaire in a real browser, leaving and resuming midway."""
 
-import os
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connections
 
 from survey.models import Answer, Contact, Response
+from tests.conftest import Page
 from tests.factories import TerritoryFactory
 from tests.survey.helpers import open_edition
 from tools_registry.models import Tool, ToolStatus
 from tools_registry.services import collectivity_for_territory
 
-# Playwright's sync API runs an event loop in the thread that drives it; the ORM stays allowed there.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-playwright = pytest.importorskip("playwright.sync_api")
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def in_own_thread(scenario: Callable[[], None]) -> None:
-    """Run a Playwright scenario in a thread of its own.
-
-    Playwright's sync API refuses to start while another sync Playwright (such as a session-wide
-    browser of another test package) is running in this thread. The thread's own database
-    connections are closed at the end so that the test database can be dropped.
-    """
-    failures: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            scenario()
-        except BaseException as error:  # re-raised in the test's thread below
-            failures.append(error)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if failures:
-        raise failures[0]
 
 
 def choose(page, question: str, label: str) -> None:
@@ -81,7 +40,7 @@ def describe_tool(page, *, name: str, family: str, objectives: list[str], dissat
     page.get_by_role("button", name="Enregistrer cet outil").click()
 
 
-def test_a_respondent_answers_the_whole_questionnaire_with_two_tools(live_server) -> None:
+def test_a_respondent_answers_the_whole_questionnaire_with_two_tools(web, browser) -> None:
     edition = open_edition()
     collectivity = collectivity_for_territory(
         TerritoryFactory(code="35288", name="Saint-Malo", population=47000)
@@ -89,107 +48,87 @@ def test_a_respondent_answers_the_whole_questionnaire_with_two_tools(live_server
     contact = Contact.objects.create(
         edition=edition, collectivity=collectivity, email="camille@saint-malo.example"
     )
-    requests: list[str] = []
+    page = web.page
+    web.goto(contact.get_absolute_url())
+    assert "Vous répondez pour : Saint-Malo" in page.inner_text("main")
+    page.get_by_role("button", name="Commencer le questionnaire").click()
 
-    def scenario() -> None:
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-                headless=True,
-                args=CHROMIUM_ARGS,
-            )
-            context = browser.new_context(locale="fr-FR")
-            page = context.new_page()
-            page.on("request", lambda request: requests.append(request.url))
-            page.goto(live_server.url + contact.get_absolute_url())
-            assert "Vous répondez pour : Saint-Malo" in page.inner_text("main")
-            page.get_by_role("button", name="Commencer le questionnaire").click()
+    assert "Étape 1 sur 5" in page.inner_text(".survey-progress")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    assert page.get_by_role("alert").is_visible()
+    assert "Répondez à cette question : elle est obligatoire." in page.inner_text(
+        "#question-collectivity_type"
+    )
+    choose(page, "collectivity_type", "Commune")
+    choose(page, "population", "10 000 à 50 000")
+    choose(page, "respondent_role", "Agent de la collectivité")
+    page.get_by_label("Dans quel service travaillez-vous ?").fill("Solutions numériques")
+    choose(page, "has_tool", "Oui")
+    choose(page, "has_open_data", "Oui")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
 
-            assert "Étape 1 sur 5" in page.inner_text(".survey-progress")
-            page.get_by_role("button", name="Enregistrer et continuer").click()
-            assert page.get_by_role("alert").is_visible()
-            assert "Répondez à cette question : elle est obligatoire." in page.inner_text(
-                "#question-collectivity_type"
-            )
-            choose(page, "collectivity_type", "Commune")
-            choose(page, "population", "10 000 à 50 000")
-            choose(page, "respondent_role", "Agent de la collectivité")
-            page.get_by_label("Dans quel service travaillez-vous ?").fill("Solutions numériques")
-            choose(page, "has_tool", "Oui")
-            choose(page, "has_open_data", "Oui")
-            page.get_by_role("button", name="Enregistrer et continuer").click()
+    assert "Étape 2 sur 5" in page.inner_text(".survey-progress")
+    choose(page, "digital_strengthens_participation", "Plutôt oui")
+    page.get_by_role("button", name="Enregistrer et reprendre plus tard").click()
+    assert "Vos réponses sont enregistrées" in page.inner_text("main")
 
-            assert "Étape 2 sur 5" in page.inner_text(".survey-progress")
-            choose(page, "digital_strengthens_participation", "Plutôt oui")
-            page.get_by_role("button", name="Enregistrer et reprendre plus tard").click()
-            assert "Vos réponses sont enregistrées" in page.inner_text("main")
-            context.close()
+    # Later, another browser session: the link alone brings the respondent back where they left.
+    context = browser.new_context(locale="fr-FR")
+    later = Page(context.new_page(), web.base_url)
+    page = later.page
+    later.goto(contact.get_absolute_url())
+    page.get_by_role("link", name="Reprendre le questionnaire").click()
+    assert "Étape 2 sur 5" in page.inner_text(".survey-progress")
+    assert page.locator("#question-digital_strengthens_participation").get_by_label("Plutôt oui").is_checked()
+    choose(page, "digital_time", "Un gain de temps")
+    choose(page, "digital_cost", "Un investissement")
+    choose(page, "digital_communication", "Un levier d'innovation en termes de communication")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
 
-            # Later, another browser session: the link alone brings the respondent back where they left.
-            context = browser.new_context(locale="fr-FR")
-            page = context.new_page()
-            page.on("request", lambda request: requests.append(request.url))
-            page.goto(live_server.url + contact.get_absolute_url())
-            page.get_by_role("link", name="Reprendre le questionnaire").click()
-            assert "Étape 2 sur 5" in page.inner_text(".survey-progress")
-            assert (
-                page.locator("#question-digital_strengthens_participation")
-                .get_by_label("Plutôt oui")
-                .is_checked()
-            )
-            choose(page, "digital_time", "Un gain de temps")
-            choose(page, "digital_cost", "Un investissement")
-            choose(page, "digital_communication", "Un levier d'innovation en termes de communication")
-            page.get_by_role("button", name="Enregistrer et continuer").click()
+    assert "Étape 3 sur 5" in page.inner_text(".survey-progress")
+    page.get_by_role("button", name="Ajouter un outil").click()
+    describe_tool(
+        page,
+        name="Budget participatif",
+        family="Plateforme numérique pour le budget participatif",
+        objectives=["idees", "coconstruire"],
+        dissatisfied=True,
+    )
+    assert "Budget participatif" in page.inner_text(".survey-tools")
+    page.get_by_role("button", name="Ajouter un autre outil").click()
+    assert "outil 2 sur 2" in page.inner_text("h1")
+    describe_tool(
+        page,
+        name="Portail open data",
+        family="Plateforme de mise à disposition des données publiques (open data)",
+        objectives=["informer"],
+        dissatisfied=False,
+    )
+    assert "2 outils décrits" in page.inner_text("main")
+    page.get_by_role("button", name="Continuer").click()
 
-            assert "Étape 3 sur 5" in page.inner_text(".survey-progress")
-            page.get_by_role("button", name="Ajouter un outil").click()
-            describe_tool(
-                page,
-                name="Budget participatif",
-                family="Plateforme numérique pour le budget participatif",
-                objectives=["idees", "coconstruire"],
-                dissatisfied=True,
-            )
-            assert "Budget participatif" in page.inner_text(".survey-tools")
-            page.get_by_role("button", name="Ajouter un autre outil").click()
-            assert "outil 2 sur 2" in page.inner_text("h1")
-            describe_tool(
-                page,
-                name="Portail open data",
-                family="Plateforme de mise à disposition des données publiques (open data)",
-                objectives=["informer"],
-                dissatisfied=False,
-            )
-            assert "2 outils décrits" in page.inner_text("main")
-            page.get_by_role("button", name="Continuer").click()
+    assert "Étape 4 sur 5" in page.inner_text(".survey-progress")
+    where = page.locator("#question-opendata_where")
+    where.get_by_label("Portail de la collectivité").check()
+    where.get_by_label("data.gouv.fr").check()
+    page.locator("#question-opendata_what").get_by_label("Budget").check()
+    page.get_by_role("button", name="Enregistrer et continuer").click()
 
-            assert "Étape 4 sur 5" in page.inner_text(".survey-progress")
-            where = page.locator("#question-opendata_where")
-            where.get_by_label("Portail de la collectivité").check()
-            where.get_by_label("data.gouv.fr").check()
-            page.locator("#question-opendata_what").get_by_label("Budget").check()
-            page.get_by_role("button", name="Enregistrer et continuer").click()
-
-            assert "Étape 5 sur 5 : relecture" in page.inner_text(".survey-progress")
-            review = page.inner_text("main")
-            for expected in (
-                "Commune",
-                "Un gain de temps",
-                "outil 1 (Budget participatif)",
-                "outil 2 (Portail open data)",
-                "Une communication insuffisante.",
-                "data.gouv.fr",
-            ):
-                assert expected in review
-            page.get_by_role("button", name="Envoyer les réponses de ma collectivité").click()
-            assert "Merci ! Les réponses de votre collectivité ont bien été envoyées." in page.inner_text(
-                "main"
-            )
-            context.close()
-            browser.close()
-
-    in_own_thread(scenario)
+    assert "Étape 5 sur 5 : relecture" in page.inner_text(".survey-progress")
+    review = page.inner_text("main")
+    for expected in (
+        "Commune",
+        "Un gain de temps",
+        "outil 1 (Budget participatif)",
+        "outil 2 (Portail open data)",
+        "Une communication insuffisante.",
+        "data.gouv.fr",
+    ):
+        assert expected in review
+    page.get_by_role("button", name="Envoyer les réponses de ma collectivité").click()
+    assert "Merci ! Les réponses de votre collectivité ont bien été envoyées." in page.inner_text("main")
+    context.close()
+    assert later.outside_requests() == []
 
     response = Response.objects.get()
     assert response.is_submitted and response.tool_count == 2
@@ -199,4 +138,3 @@ def test_a_respondent_answers_the_whole_questionnaire_with_two_tools(live_server
         ("Budget participatif", ToolStatus.PENDING),
         ("Portail open data", ToolStatus.PENDING),
     ]
-    assert requests and all(url.startswith(live_server.url) for url in requests), requests
