@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from survey.flow import AnswerMap, Questionnaire
 from survey.models import Question, QuestionType, Section
-from tools_registry.forms import UNLISTED_KINDS, RankedChoicesField, resolve_territory
-from tools_registry.models import Territory
+from tools_registry.forms import CollectivityChoiceForm, RankedChoicesField
 
 TEXT_MAX_LENGTH = 5000
 SHORT_TEXT_MAX_LENGTH = 300
@@ -127,26 +126,9 @@ class SectionForm(forms.Form):
         return [(question, self[question.code]) for question in self.questions]
 
 
-class OpenLinkForm(forms.Form):
+class OpenLinkForm(CollectivityChoiceForm):
     """A collectivity that was not invited identifies itself, and the person answering for it."""
 
-    territory = forms.ModelChoiceField(
-        queryset=Territory.objects.all(), required=False, widget=forms.HiddenInput
-    )
-    territory_query = forms.CharField(
-        label=_("Votre collectivité"),
-        max_length=200,
-        required=False,
-        help_text=_(
-            "Tapez le nom, le code postal ou le code officiel (INSEE, SIREN) puis choisissez dans la liste."
-        ),
-    )
-    not_listed = forms.BooleanField(
-        label=_("Ma collectivité n'est pas dans la liste (parc naturel régional, autre organisme)"),
-        required=False,
-    )
-    other_name = forms.CharField(label=_("Nom de l'organisme"), max_length=200, required=False)
-    other_kind = forms.ChoiceField(label=_("Type d'organisme"), choices=UNLISTED_KINDS, required=False)
     name = forms.CharField(label=_("Votre nom"), max_length=200)
     role = forms.CharField(
         label=_("Votre fonction"), max_length=200, help_text=_("Par exemple : chargée de mission numérique.")
@@ -163,25 +145,9 @@ class OpenLinkForm(forms.Form):
         )
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("not_listed"):
-            if not data.get("other_name", "").strip():
-                self.add_error("other_name", _("Indiquez le nom de l'organisme."))
-            if not data.get("other_kind"):
-                self.add_error("other_kind", _("Indiquez le type d'organisme."))
-        elif data.get("territory") is None and "territory_query" not in self.errors:
-            territory = resolve_territory(data.get("territory_query", ""))
-            if territory is None:
-                self.add_error(
-                    "territory_query",
-                    _(
-                        "Choisissez votre collectivité dans la liste proposée, ou cochez « Ma collectivité "
-                        "n'est pas dans la liste »."
-                    ),
-                )
-            data["territory"] = territory
-        return data
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["territory_query"].label = _("Votre collectivité")
 
 
 class UploadForm(forms.Form):

@@ -18,7 +18,6 @@ from survey.flow import Questionnaire, Step, display_value, read_answers
 from survey.forms import OpenLinkForm, SectionForm
 from survey.models import Contact, Edition, Response
 from tools_registry.ratelimit import allow, client_ip
-from tools_registry.services import collectivity_for_territory, create_unlisted_collectivity
 
 REVIEW_KEY = "relecture"
 
@@ -300,12 +299,13 @@ def open_link(request: HttpRequest, edition: str) -> HttpResponse:
         if not allow(scope="survey-open-link", key=client_ip(request), limit=settings.SUBMISSION_RATE_LIMIT):
             rate_limited = True
         else:
-            return _open_link_contact(request, edition_obj, form.cleaned_data)
+            return _open_link_contact(request, edition_obj, form)
     context = {"edition": edition_obj, "form": form, "rate_limited": rate_limited}
     return render(request, "survey/open_link.html", context, status=429 if rate_limited else 200)
 
 
-def _open_link_contact(request: HttpRequest, edition: Edition, data: dict) -> HttpResponse:
+def _open_link_contact(request: HttpRequest, edition: Edition, form: OpenLinkForm) -> HttpResponse:
+    data = form.cleaned_data
     email = data["email"].lower()
     known = Contact.objects.filter(edition=edition, email=email).first()
     if known is not None:
@@ -313,10 +313,7 @@ def _open_link_contact(request: HttpRequest, edition: Edition, data: dict) -> Ht
         invitations.send_personal_link(known)
         return _unavailable(request, "link_sent", edition=edition)
     with transaction.atomic():
-        if data.get("not_listed"):
-            collectivity = create_unlisted_collectivity(name=data["other_name"], kind=data["other_kind"])
-        else:
-            collectivity = collectivity_for_territory(data["territory"])
+        collectivity = form.collectivity()
         existing = Response.objects.filter(edition=edition, collectivity=collectivity).first()
         if existing is not None:
             reason = "already_submitted" if existing.is_submitted else "in_progress"

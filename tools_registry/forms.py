@@ -6,8 +6,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tools_registry import services
 from tools_registry.choices import CollectivityKind, HybridFormat, Objective, ToolFamily
-from tools_registry.models import MAX_OBJECTIVES, Territory
+from tools_registry.models import MAX_OBJECTIVES, Collectivity, Territory
 from tools_registry.services import ToolProposal
 from tools_registry.text import normalize
 
@@ -77,7 +78,57 @@ def yes_no(value: str) -> bool | None:
     return {"oui": True, "non": False}.get(value)
 
 
-class ToolSubmissionForm(forms.Form):
+class CollectivityChoiceForm(forms.Form):
+    """The collectivity picker: a territory of the reference (autocomplete, or an exact code or name
+    typed without JavaScript), or a body outside it (a PNR, another body) that staff will locate."""
+
+    territory = forms.ModelChoiceField(
+        queryset=Territory.objects.all(), required=False, widget=forms.HiddenInput
+    )
+    territory_query = forms.CharField(
+        label=_("Collectivité"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Tapez le nom, le code postal ou le code officiel (INSEE, SIREN) puis choisissez dans la liste."
+        ),
+    )
+    not_listed = forms.BooleanField(
+        label=_("Ma collectivité n'est pas dans la liste (parc naturel régional, autre organisme)"),
+        required=False,
+    )
+    other_name = forms.CharField(label=_("Nom de l'organisme"), max_length=200, required=False)
+    other_kind = forms.ChoiceField(label=_("Type d'organisme"), choices=UNLISTED_KINDS, required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("not_listed"):
+            if not data.get("other_name", "").strip():
+                self.add_error("other_name", _("Indiquez le nom de l'organisme."))
+            if not data.get("other_kind"):
+                self.add_error("other_kind", _("Indiquez le type d'organisme."))
+        elif data.get("territory") is None and "territory_query" not in self.errors:
+            territory = resolve_territory(data.get("territory_query", ""))
+            if territory is None:
+                self.add_error(
+                    "territory_query",
+                    _(
+                        "Choisissez votre collectivité dans la liste proposée, ou cochez « Ma collectivité "
+                        "n'est pas dans la liste »."
+                    ),
+                )
+            data["territory"] = territory
+        return data
+
+    def collectivity(self) -> Collectivity:
+        """The chosen collectivity, created in the registry on first use; call once the form is valid."""
+        data = self.cleaned_data
+        if data["not_listed"]:
+            return services.create_unlisted_collectivity(name=data["other_name"], kind=data["other_kind"])
+        return services.collectivity_for_territory(data["territory"])
+
+
+class ToolSubmissionForm(CollectivityChoiceForm):
     name = forms.CharField(label=_("Nom de l'outil"), max_length=200)
     url = forms.URLField(
         label=_("Adresse web de l'outil"),
@@ -105,23 +156,6 @@ class ToolSubmissionForm(forms.Form):
         choices=Objective.choices,
         help_text=_("Trois objectifs au plus, le plus important en premier."),
     )
-    territory = forms.ModelChoiceField(
-        queryset=Territory.objects.all(), required=False, widget=forms.HiddenInput
-    )
-    territory_query = forms.CharField(
-        label=_("Collectivité"),
-        max_length=200,
-        required=False,
-        help_text=_(
-            "Tapez le nom, le code postal ou le code officiel (INSEE, SIREN) puis choisissez dans la liste."
-        ),
-    )
-    not_listed = forms.BooleanField(
-        label=_("Ma collectivité n'est pas dans la liste (parc naturel régional, autre organisme)"),
-        required=False,
-    )
-    other_name = forms.CharField(label=_("Nom de l'organisme"), max_length=200, required=False)
-    other_kind = forms.ChoiceField(label=_("Type d'organisme"), choices=UNLISTED_KINDS, required=False)
     software = forms.CharField(
         label=_("Logiciel utilisé"),
         max_length=120,
@@ -168,22 +202,6 @@ class ToolSubmissionForm(forms.Form):
         data = super().clean()
         if data.get("family") == ToolFamily.AUTRE and not data.get("family_other", "").strip():
             self.add_error("family_other", _("Précisez la famille de l'outil."))
-        if data.get("not_listed"):
-            if not data.get("other_name", "").strip():
-                self.add_error("other_name", _("Indiquez le nom de l'organisme."))
-            if not data.get("other_kind"):
-                self.add_error("other_kind", _("Indiquez le type d'organisme."))
-        elif data.get("territory") is None and "territory_query" not in self.errors:
-            territory = resolve_territory(data.get("territory_query", ""))
-            if territory is None:
-                self.add_error(
-                    "territory_query",
-                    _(
-                        "Choisissez votre collectivité dans la liste proposée, ou cochez « Ma collectivité "
-                        "n'est pas dans la liste »."
-                    ),
-                )
-            data["territory"] = territory
         return data
 
     def proposal(self) -> ToolProposal:

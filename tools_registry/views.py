@@ -194,12 +194,7 @@ def tool_submit(request: HttpRequest) -> HttpResponse:
         # A robot filled the hidden field: answer as if all went well, store nothing.
         return redirect("tools_registry:tool_submit_done")
 
-    data = form.cleaned_data
-    if data["not_listed"]:
-        collectivity = services.create_unlisted_collectivity(name=data["other_name"], kind=data["other_kind"])
-    else:
-        collectivity = services.collectivity_for_territory(data["territory"])
-    tool = services.submit_tool(proposal=form.proposal(), collectivity=collectivity)
+    tool = services.submit_tool(proposal=form.proposal(), collectivity=form.collectivity())
     request.session["submitted_tool"] = {
         "name": tool.name,
         "duplicate": tool.possible_duplicate.name if tool.possible_duplicate else "",

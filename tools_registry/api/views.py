@@ -263,11 +263,7 @@ def submit(request: Request) -> Response:
         # The honeypot: accepted in appearance, stored nowhere.
         receipt = {"slug": None, "status": ToolStatus.PENDING, "duplicate_flagged": False}
         return Response(SubmissionReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
-    if data["not_listed"]:
-        collectivity = services.create_unlisted_collectivity(name=data["other_name"], kind=data["other_kind"])
-    else:
-        collectivity = services.collectivity_for_territory(data["territory"])
-    tool = services.submit_tool(proposal=form.proposal(), collectivity=collectivity)
+    tool = services.submit_tool(proposal=form.proposal(), collectivity=form.collectivity())
     receipt = {
         "slug": tool.slug,
         "status": tool.status,
