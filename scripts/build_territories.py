@@ -260,7 +260,7 @@ def install_decoupage(prefix: Path) -> Path:
     spec = f"{DECOUPAGE_PACKAGE}@{DECOUPAGE_VERSION}"
     command = [npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(prefix), spec]
     print(f"Fetching {spec} with npm…", flush=True)
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 - fixed arguments, no shell
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     return package_dir(prefix)
 
 
