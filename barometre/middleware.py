@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 30
@@ -14,7 +15,7 @@ RETRY_AFTER_SECONDS = 30
 def unavailable_response(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse(
-            {"status": 503, "code": "unavailable", "detail": "Service momentanément indisponible."},
+            {"status": 503, "code": "unavailable", "detail": _("Service momentanément indisponible.")},
             status=503,
         )
     else:

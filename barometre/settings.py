@@ -213,7 +213,7 @@ LOGIN_URL = "admin:login"
 MAP_TILES_URL = env_str("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILES_ATTRIBUTION = env_str(
     "MAP_TILES_ATTRIBUTION",
-    '&copy; <a href="https://www.openstreetmap.org/copyright">les contributeurs d\'OpenStreetMap</a>',
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
 
 # Content-Security-Policy: the site's own scripts, inline ones only with the request's nonce (the

@@ -7,6 +7,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 
 from barometre.middleware import unavailable_response
@@ -33,7 +34,7 @@ def _api_error(request: HttpRequest, status: int, code: str, detail: str) -> Jso
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    api = _api_error(request, 404, "not_found", "Ressource introuvable.")
+    api = _api_error(request, 404, "not_found", _("Ressource introuvable."))
     return api or render(request, "404.html", status=404)
 
 
@@ -41,12 +42,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
         # The database went away outside a view (a middleware, a template): still a 503, not a 500.
         return unavailable_response(request)
-    api = _api_error(request, 500, "error", "Erreur interne du serveur.")
+    api = _api_error(request, 500, "error", _("Erreur interne du serveur."))
     return api or render(request, "500.html", status=500)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    api = _api_error(request, 400, "bad_request", "Requête invalide.")
+    api = _api_error(request, 400, "bad_request", _("Requête invalide."))
     return api or render(request, "400.html", status=400)
 
 

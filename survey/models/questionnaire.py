@@ -224,7 +224,7 @@ class Question(models.Model):
         if self.shown_if_question is None:
             return ""
         choices = self.shown_if_question.choices.filter(code__in=self.shown_if_choices)
-        return ", ".join(f"« {choice.display_label()} »" for choice in choices)
+        return ", ".join(_("« %(label)s »") % {"label": choice.display_label()} for choice in choices)
 
     @property
     def has_choices(self) -> bool:

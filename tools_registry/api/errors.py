@@ -6,6 +6,7 @@ Every error answers `{"status": 400, "code": "invalid", "detail": "…", "errors
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -51,7 +52,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     body: dict[str, Any] = {"status": response.status_code}
     if isinstance(exc, exceptions.ValidationError):
         body["code"] = "invalid"
-        body["detail"] = "Les données envoyées sont invalides."
+        body["detail"] = _("Les données envoyées sont invalides.")
         details = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         body["errors"] = {field: _flatten(messages) for field, messages in details.items()}
     else:

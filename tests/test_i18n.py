@@ -1,0 +1,167 @@
+"""The site speaks French by default and English on request: the visitor's pages and Django's own text."""
+
+import html
+import re
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from tests.factories import ToolFactory
+
+pytestmark = pytest.mark.django_db
+CATALOGUE = reverse("tools_registry:tool_list")
+MAP = reverse("tools_registry:tool_map")
+SUBMIT = reverse("tools_registry:tool_submit")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def a_tool():
+    return ToolFactory(name="Forum des habitants")
+
+
+def page_text(response) -> str:
+    """What a reader sees: the page without its tags, spaces collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+def in_english(client) -> None:
+    response = client.post(reverse("set_language"), {"language": "en", "next": CATALOGUE})
+    assert response.status_code == 302
+    assert response["Location"] == CATALOGUE
+
+
+def test_french_is_the_default_language(client, a_tool) -> None:
+    response = client.get(CATALOGUE)
+    content = response.content.decode()
+    assert '<html lang="fr">' in content
+    assert "<h1>Catalogue des outils</h1>" in content
+    assert "<legend>Famille</legend>" in content
+    assert "<legend>Type de collectivité</legend>" in content
+    text = page_text(response)
+    assert "Proposer un outil" in text
+    assert "1 outil" in text
+    assert "Forum de discussion" in text
+    assert "Tool catalogue" not in text
+
+
+def test_the_catalogue_in_english_after_choosing_the_language(client, a_tool) -> None:
+    in_english(client)
+    response = client.get(CATALOGUE)
+    content = response.content.decode()
+    assert '<html lang="en">' in content
+    assert "<title>Tool catalogue — Digital Local Democracy Barometer</title>" in content
+    assert "<h1>Tool catalogue</h1>" in content
+    assert "<legend>Family</legend>" in content
+    assert "<legend>Population of the local authority</legend>" in content
+    assert "<legend>Type of local authority</legend>" in content
+    assert '<option value="en" lang="en" selected>' in content
+    text = page_text(response)
+    for words in (
+        "Skip to content",
+        "Catalogue Map Submit a tool",
+        "Search",
+        "Discussion forum (1)",
+        "Sort by Relevance Name Most recent",
+        "Apply",
+        "Clear all",
+        "1 tool",
+        "See these tools on the map",
+        "Open registry of digital local-democracy tools used by French local authorities.",
+    ):
+        assert words in text
+    assert "Catalogue des outils" not in text
+    assert "Rechercher" not in text
+
+
+def test_the_empty_catalogue_in_english(client) -> None:
+    response = client.get(CATALOGUE, {"q": "introuvable"}, HTTP_ACCEPT_LANGUAGE="en")
+    text = page_text(response)
+    assert "0 tools" in text
+    assert "No tools match these criteria." in text
+    assert "Clear the search and filters" in text
+
+
+def test_the_map_in_english(client, a_tool) -> None:
+    response = client.get(MAP, HTTP_ACCEPT_LANGUAGE="en")
+    content = response.content.decode()
+    assert '<html lang="en">' in content
+    assert "<h1>Map of tools</h1>" in content
+    assert "<legend>Family</legend>" in content
+    assert 'data-loaded="%s tools on the map."' in content
+    assert '"linkLabel": "View the tool page"' in content
+    text = page_text(response)
+    for words in (
+        "Loading tools…",
+        "Tool families",
+        "Participatory mapping platform",
+        "See these tools as a list",
+        "Permanent link to this view",
+        "Data (GeoJSON)",
+        "Embed this map on your website",
+    ):
+        assert words in text
+    assert "Carte des outils" not in text
+
+
+def test_the_map_data_follows_the_language(client, a_tool) -> None:
+    url = reverse("api:tool-list") + "?format=geojson"
+    french = client.get(url).json()["features"][0]["properties"]
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["features"][0]["properties"]
+    assert french["family_label"] == "Forum de discussion"
+    assert english["family_label"] == "Discussion forum"
+
+
+def test_the_submission_form_in_english(client) -> None:
+    in_english(client)
+    response = client.get(SUBMIT)
+    content = response.content.decode()
+    assert "<h1>Submit a tool</h1>" in content
+    assert "<legend>The tool</legend>" in content
+    assert "<legend>The local authority</legend>" in content
+    assert "<legend>You (never published)</legend>" in content
+    assert '<span class="required">(required)</span>' in content
+    text = page_text(response)
+    for words in (
+        "Tool name (required)",
+        "Tool family (required)",
+        "Digital platform for participatory budgeting",
+        "Objectives of the tool, in order of priority (required)",
+        "Priority 1",
+        "Is it open-source software? I don't know Yes No",
+        "My local authority is not in the list (regional nature park, other body)",
+        "Send the submission",
+    ):
+        assert words in text
+    assert "Proposer un outil" not in text
+
+
+def test_submission_errors_in_english_including_djangos_own(client) -> None:
+    response = client.post(SUBMIT, {"website": ""}, HTTP_ACCEPT_LANGUAGE="en")
+    text = page_text(response)
+    assert "The form contains 9 errors: correct the flagged fields." in text
+    assert "Choose your local authority from the list provided" in text
+    assert "This field is required." in text
+    assert "Ce champ est obligatoire." not in text
+
+
+def test_submission_errors_in_french_by_default(client) -> None:
+    text = page_text(client.post(SUBMIT, {"website": ""}))
+    assert "Le formulaire contient 9 erreurs : corrigez les champs signalés." in text
+    assert "Ce champ est obligatoire." in text
+
+
+def test_the_admin_comes_translated_by_django(client) -> None:
+    assert "Nom d’utilisateur" in page_text(client.get("/admin/login/"))
+    assert "Username" in page_text(client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en"))
+
+
+def test_api_errors_follow_the_language(client) -> None:
+    assert client.get("/api/v1/nope/").json()["detail"] == "Ressource introuvable."
+    english = client.get("/api/v1/nope/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["detail"] == "Resource not found."
