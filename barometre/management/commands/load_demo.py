@@ -1,12 +1,16 @@
 from django.core.management.base import BaseCommand
 
 from barometre.demo import DEMO_STAFF_USERNAME, ensure_demo_staff
+from barometre.demo_editions import load_barometer_demo
 from tools_registry.demo import load_registry_demo
 from tools_registry.territories import load_territories
 
 
 class Command(BaseCommand):
-    help = "Charge la démonstration : territoires, exemples du rapport 2016, outils fictifs, compte d'équipe."
+    help = (
+        "Charge la démonstration : territoires, exemples du rapport 2016, outils fictifs, éditions fictives "
+        "du baromètre, compte d'équipe."
+    )
 
     def handle(self, *args, **options) -> None:
         for line in load_territories().lines():
@@ -15,6 +19,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Démo : {report.tools_created} outils et {report.collectivities_created} collectivités ajoutés."
         )
+        for line in load_barometer_demo():
+            self.stdout.write(line)
         password = ensure_demo_staff()
         if password:
             self.stdout.write(

@@ -1,0 +1,316 @@
+"""Open data: the registry and each published edition's anonymised responses, codebook and indicators,
+under Licence Ouverte 2.0, described in DCAT-AP (JSON-LD) for national portals to harvest."""
+
+import json
+
+from django.db.models import Count, Max, Min, Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from barometre import exports, results
+from barometre.models import visible_editions
+from survey.io import export_responses
+from survey.models import Edition, ResponseStatus
+from tools_registry.models import Tool
+
+LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+LICENCE_NAME = "Licence Ouverte / Open Licence version 2.0"
+PUBLISHER = {"name": "Décider ensemble", "url": "https://www.deciderensemble.com/"}
+FILE_TYPES = "http://publications.europa.eu/resource/authority/file-type/"
+MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+FORMATS = {
+    "csv": ("CSV", "text/csv"),
+    "json": ("JSON", "application/json"),
+    "geojson": ("GEOJSON", "application/geo+json"),
+    "txt": ("TXT", "text/plain"),
+}
+
+
+def _edition(request: HttpRequest, code: str) -> Edition:
+    edition = visible_editions(request.user).filter(code=code).first()
+    if edition is None:
+        raise Http404(_("Édition introuvable."))
+    return edition
+
+
+def _fictitious(edition: Edition) -> bool:
+    report = getattr(edition, "report", None)
+    return bool(report and report.fictitious)
+
+
+def _editions(request: HttpRequest) -> list[Edition]:
+    submitted = Q(responses__status=ResponseStatus.SUBMITTED)
+    return list(
+        visible_editions(request.user)
+        .annotate(
+            n=Count("responses", filter=submitted), last=Max("responses__submitted_at", filter=submitted)
+        )
+        .order_by("-code")
+    )
+
+
+def edition_files(edition: Edition) -> list[dict]:
+    """The downloads of one edition: (title, url, format) for the page and the catalogue."""
+    code = edition.code
+    return [
+        {
+            "dataset": "responses",
+            "title": _("Réponses anonymisées (format long)"),
+            "url": reverse("opendata:responses_csv", kwargs={"edition": code}),
+            "format": "csv",
+        },
+        {
+            "dataset": "responses",
+            "title": _("Notes de l'export anonymisé (secret statistique)"),
+            "url": reverse("opendata:responses_notes", kwargs={"edition": code}),
+            "format": "txt",
+        },
+        {
+            "dataset": "responses",
+            "title": _("Dictionnaire des codes : questions, choix, libellés, conditions (JSON)"),
+            "url": reverse("opendata:codebook_json", kwargs={"edition": code}),
+            "format": "json",
+        },
+        {
+            "dataset": "responses",
+            "title": _("Dictionnaire des codes (CSV)"),
+            "url": reverse("opendata:codebook_csv", kwargs={"edition": code}),
+            "format": "csv",
+        },
+        {
+            "dataset": "indicators",
+            "title": _("Indicateurs (CSV)"),
+            "url": reverse("opendata:indicators_csv", kwargs={"edition": code}),
+            "format": "csv",
+        },
+        {
+            "dataset": "indicators",
+            "title": _("Indicateurs (JSON)"),
+            "url": reverse("opendata:indicators_json", kwargs={"edition": code}),
+            "format": "json",
+        },
+    ]
+
+
+def registry_files() -> list[dict]:
+    tools = reverse("api:tool-list")
+    return [
+        {
+            "dataset": "registry",
+            "title": _("Outils publiés (CSV)"),
+            "url": f"{tools}?format=csv",
+            "format": "csv",
+        },
+        {
+            "dataset": "registry",
+            "title": _("Outils publiés localisés (GeoJSON)"),
+            "url": f"{tools}?format=geojson",
+            "format": "geojson",
+        },
+    ]
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    editions = [
+        {
+            "edition": edition,
+            "responses": edition.n,
+            "fictitious": _fictitious(edition),
+            "files": edition_files(edition),
+        }
+        for edition in _editions(request)
+    ]
+    context = {
+        "registry_files": registry_files(),
+        "editions": editions,
+        "licence_url": LICENCE_URL,
+        "licence_name": LICENCE_NAME,
+    }
+    return render(request, "barometre/opendata.html", context)
+
+
+def responses_csv(request: HttpRequest, edition: str) -> HttpResponse:
+    """The anonymised long-format export: opaque ids, publishable free text only, small cells suppressed."""
+    found = _edition(request, edition)
+    export = export_responses(edition=found, full=False)
+    response = HttpResponse(export.csv_text(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="barometre-{found.code}-reponses.csv"'
+    return response
+
+
+def responses_notes(request: HttpRequest, edition: str) -> HttpResponse:
+    found = _edition(request, edition)
+    notes = export_responses(edition=found, full=False).notes
+    if _fictitious(found):
+        notes = [
+            _(
+                "DONNÉES FICTIVES : réponses inventées pour la démonstration, "
+                "pas celles d'une enquête réelle."
+            ),
+            *notes,
+        ]
+    notes.append(_("Licence : %(licence)s (%(url)s).") % {"licence": LICENCE_NAME, "url": LICENCE_URL})
+    return HttpResponse("\n".join(notes) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def codebook_json(request: HttpRequest, edition: str) -> JsonResponse:
+    found = _edition(request, edition)
+    book = {**exports.codebook(found), "fictitious": _fictitious(found), "license": LICENCE_URL}
+    response = JsonResponse(book, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="barometre-{found.code}-questionnaire.json"'
+    return response
+
+
+def codebook_csv(request: HttpRequest, edition: str) -> HttpResponse:
+    found = _edition(request, edition)
+    rows = exports.codebook_rows(exports.codebook(found))
+    return exports.csv_response(exports.CODEBOOK_COLUMNS, rows, f"barometre-{found.code}-questionnaire.csv")
+
+
+def indicators_csv(request: HttpRequest, edition: str) -> HttpResponse:
+    found = _edition(request, edition)
+    rows = exports.indicator_rows(found, results.indicators(found), fictitious=_fictitious(found))
+    return exports.csv_response(exports.INDICATOR_COLUMNS, rows, f"barometre-{found.code}-indicateurs.csv")
+
+
+def indicators_json(request: HttpRequest, edition: str) -> HttpResponse:
+    found = _edition(request, edition)
+    body = {
+        "edition": found.code,
+        "title": found.title,
+        "fictitious": _fictitious(found),
+        "license": LICENCE_URL,
+        "results": results.indicators(found),
+    }
+    response = HttpResponse(json.dumps(body, ensure_ascii=False, indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="barometre-{found.code}-indicateurs.json"'
+    return response
+
+
+def _distribution(request: HttpRequest, file: dict) -> dict:
+    file_type, media_type = FORMATS[file["format"]]
+    url = request.build_absolute_uri(file["url"])
+    return {
+        "@type": "dcat:Distribution",
+        "dct:title": str(file["title"]),
+        "dcat:accessURL": {"@id": url},
+        "dcat:downloadURL": {"@id": url},
+        "dct:format": {"@id": FILE_TYPES + file_type},
+        "dcat:mediaType": {"@id": MEDIA_TYPES + media_type},
+        "dct:license": {"@id": LICENCE_URL},
+    }
+
+
+def _date(value: object) -> dict | None:
+    if value is None:
+        return None
+    text = value.date().isoformat() if hasattr(value, "date") else value.isoformat()
+    return {"@value": text, "@type": "xsd:date"}
+
+
+def _dataset(request: HttpRequest, identifier: str, title: str, description: str, **extra: object) -> dict:
+    publisher = {
+        "@type": "foaf:Organization",
+        "foaf:name": PUBLISHER["name"],
+        "foaf:homepage": {"@id": PUBLISHER["url"]},
+    }
+    dataset = {
+        "@id": request.build_absolute_uri(reverse("opendata:index")) + f"#{identifier}",
+        "@type": "dcat:Dataset",
+        "dct:identifier": identifier,
+        "dct:title": title,
+        "dct:description": description,
+        "dct:publisher": publisher,
+        "dct:license": {"@id": LICENCE_URL},
+        "dct:language": {"@id": "http://publications.europa.eu/resource/authority/language/FRA"},
+        "dcat:landingPage": {"@id": request.build_absolute_uri(reverse("opendata:index"))},
+    }
+    dataset.update({key: value for key, value in extra.items() if value is not None})
+    return dataset
+
+
+def catalog(request: HttpRequest) -> JsonResponse:
+    """DCAT-AP description of the published datasets (JSON-LD)."""
+    tools = Tool.objects.published().aggregate(first=Min("created_at"), last=Max("updated_at"))
+    datasets = [
+        _dataset(
+            request,
+            "registre-outils",
+            "Registre des outils numériques de démocratie locale",
+            "Outils numériques de démocratie locale des collectivités françaises publiés par le registre "
+            "(CSV, GeoJSON). Référentiel des territoires : Etalab découpage administratif (Licence Ouverte "
+            "2.0), GeoNames (CC-BY 4.0), annuaire de l'administration de la DILA (Licence Ouverte 2.0).",
+            **{
+                "dct:issued": _date(tools["first"]),
+                "dct:modified": _date(tools["last"]),
+                "dcat:keyword": [
+                    "démocratie locale",
+                    "participation citoyenne",
+                    "collectivités",
+                    "open data",
+                ],
+                "dcat:distribution": [_distribution(request, file) for file in registry_files()],
+            },
+        )
+    ]
+    for edition in _editions(request):
+        files = edition_files(edition)
+        report = getattr(edition, "report", None)
+        caveat = " Données fictives de démonstration." if _fictitious(edition) else ""
+        dates = {
+            "dct:issued": _date((report.published_on if report else None) or edition.ends_on),
+            "dct:modified": _date(edition.last or edition.ends_on),
+            "dct:temporal": {
+                "@type": "dct:PeriodOfTime",
+                "dcat:startDate": _date(edition.starts_on),
+                "dcat:endDate": _date(edition.ends_on),
+            },
+            "dcat:keyword": ["baromètre", "démocratie locale numérique", "enquête", edition.code],
+        }
+        for dataset, title, description in (
+            (
+                "responses",
+                f"{edition.title} — réponses anonymisées",
+                f"Réponses au questionnaire ({edition.n} collectivités), format long "
+                "response_id,subject,question_code,value,rank, avec le dictionnaire des codes." + caveat,
+            ),
+            (
+                "indicators",
+                f"{edition.title} — indicateurs",
+                "Indicateurs du baromètre avec base, part et intervalle de confiance à 95 % (Wilson)."
+                + caveat,
+            ),
+        ):
+            distributions = [_distribution(request, f) for f in files if f["dataset"] == dataset]
+            datasets.append(
+                _dataset(
+                    request,
+                    f"barometre-{edition.code}-{dataset}",
+                    title,
+                    description,
+                    **dates,
+                    **{"dcat:distribution": distributions},
+                )
+            )
+    body = {
+        "@context": {
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "dct": "http://purl.org/dc/terms/",
+            "foaf": "http://xmlns.com/foaf/0.1/",
+            "xsd": "http://www.w3.org/2001/XMLSchema#",
+        },
+        "@id": request.build_absolute_uri(reverse("opendata:catalog")),
+        "@type": "dcat:Catalog",
+        "dct:title": "Baromètre de la démocratie locale numérique — données ouvertes",
+        "dct:description": "Registre des outils numériques de démocratie locale et résultats du baromètre.",
+        "dct:publisher": {"@type": "foaf:Organization", "foaf:name": PUBLISHER["name"]},
+        "dct:license": {"@id": LICENCE_URL},
+        "dct:language": {"@id": "http://publications.europa.eu/resource/authority/language/FRA"},
+        "foaf:homepage": {"@id": request.build_absolute_uri(reverse("opendata:index"))},
+        "dcat:dataset": datasets,
+    }
+    return JsonResponse(
+        body, content_type="application/ld+json", json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )

@@ -1,0 +1,193 @@
+"""The published barometer: one page per edition following the report's parts, and each indicator's CSV."""
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from barometre import charts, exports, results
+from barometre.charts import percent_text, range_text
+from barometre.indicators import BY_CODE, INDICATORS, SMALL_BASE, VERBATIM_QUESTIONS, Part
+from barometre.models import visible_editions
+from survey.models import Contact, Edition, Question
+from survey.selectors import publishable_verbatims
+
+# Shown beside another indicator rather than on their own.
+COMPARED = {code for indicator in INDICATORS for code in indicator.compared_with}
+
+
+def _chronological(editions: QuerySet) -> list[Edition]:
+    return sorted(editions, key=lambda e: (e.starts_on is None, e.starts_on, e.code))
+
+
+def _visible(request: HttpRequest, code: str) -> Edition:
+    edition = visible_editions(request.user).filter(code=code).first()
+    if edition is None:
+        raise Http404(_("Édition introuvable."))
+    return edition
+
+
+def latest(request: HttpRequest) -> HttpResponse:
+    editions = _chronological(visible_editions(request.user))
+    if not editions:
+        return render(request, "barometre/no_edition.html")
+    return _page(request, editions[-1], editions)
+
+
+def edition_page(request: HttpRequest, edition: str) -> HttpResponse:
+    editions = _chronological(visible_editions(request.user))
+    current = next((e for e in editions if e.code == edition), None)
+    if current is None:
+        raise Http404(_("Édition introuvable."))
+    return _page(request, current, editions)
+
+
+def _page(request: HttpRequest, edition: Edition, editions: list[Edition]) -> HttpResponse:
+    items = results.by_code(edition)
+    history = {e.code: results.by_code(e) if e != edition else items for e in editions}
+    parts = []
+    for part in Part:
+        blocks = [
+            _block(edition, items[indicator.code], items, editions, history)
+            for indicator in INDICATORS
+            if indicator.part == part and indicator.code in items and indicator.code not in COMPARED
+        ]
+        parts.append(
+            {
+                "code": part.value,
+                "title": part.label,
+                "blocks": blocks,
+                "verbatims": _verbatims(edition, part),
+            }
+        )
+    report = getattr(edition, "report", None)
+    respondents = items.get("respondents", {}).get("count", 0)
+    context = {
+        "edition": edition,
+        "editions": editions,
+        "report": report,
+        "fictitious": bool(report and report.fictitious),
+        "parts": parts,
+        "respondents": respondents,
+        "tools": items.get("tools", {}).get("count", 0),
+        "equipped": items.get("equipped_collectivities", {}).get("count", 0),
+        "invitations": (report.invitations_sent if report and report.invitations_sent else None)
+        or Contact.objects.filter(edition=edition).count(),
+        "small_base": SMALL_BASE,
+    }
+    return render(request, "barometre/edition.html", context)
+
+
+def _block(
+    edition: Edition, item: dict, items: dict, editions: list[Edition], history: dict[str, dict]
+) -> dict:
+    indicator = BY_CODE[item["code"]]
+    compared = [items[code] for code in indicator.compared_with if code in items]
+    chart_id = f"graphique-{item['code']}"
+    block = {
+        "item": item,
+        "compared": compared,
+        "chart": charts.indicator_chart(item, chart_id=chart_id, compared=compared),
+        "table": _table(item, compared),
+        "caution": any(entry["base"] < SMALL_BASE for entry in [item, *compared] if entry["kind"] != "count"),
+        "csv_url": reverse("barometre:indicator_csv", kwargs={"edition": edition.code, "code": item["code"]}),
+    }
+    points = [(e.code, history[e.code][item["code"]]) for e in editions if item["code"] in history[e.code]]
+    if len(points) > 1:
+        block["evolution"] = _evolution(item, points, chart_id)
+    return block
+
+
+def _table(item: dict, compared: list[dict]) -> dict:
+    kind = item["kind"]
+    if kind == "count":
+        return {
+            "headers": [_("Indicateur"), _("Effectif"), _("Base")],
+            "rows": [[item["label"], item["count"], item["base"]]],
+        }
+    if kind == "share":
+        headers = [
+            _("Population"),
+            _("Effectif"),
+            _("Base (n)"),
+            _("Part"),
+            _("Intervalle de confiance à 95 %"),
+        ]
+        rows = [
+            [
+                str(entry["population_label"]).capitalize(),
+                entry["count"],
+                entry["base"],
+                percent_text(entry["percent"]),
+                range_text(entry["ci_low"], entry["ci_high"]),
+            ]
+            for entry in [item, *compared]
+        ]
+        return {"headers": headers, "rows": rows}
+    if kind == "ranking":
+        headers = [_("Objectif"), _("Score pondéré"), _("Classé en premier"), _("Cité (outils)")]
+        rows = [[c["label"], c["score"], c["first"], c["count"]] for c in item["categories"]]
+        return {"headers": headers, "rows": rows}
+    share = _("Part des mentions") if "mentions" in item else _("Part")
+    headers = [_("Réponse"), _("Effectif"), share, _("Intervalle de confiance à 95 %")]
+    rows = [
+        [c["label"], c["count"], percent_text(c["percent"]), range_text(c["ci_low"], c["ci_high"])]
+        for c in item["categories"]
+    ]
+    return {"headers": headers, "rows": rows}
+
+
+def _evolution(item: dict, points: list[tuple[str, dict]], chart_id: str) -> dict:
+    title = _("%(label)s : évolution par édition") % {"label": item["label"]}
+    if item["kind"] in ("share", "count"):
+        chart = charts.evolution_chart(chart_id=f"{chart_id}-evolution", title=title, points=points)
+        headers = [_("Édition"), _("Effectif"), _("Base (n)"), _("Part"), _("Intervalle de confiance à 95 %")]
+        rows = [
+            [
+                code,
+                p["count"],
+                p["base"],
+                percent_text(p.get("percent")),
+                range_text(p.get("ci_low"), p.get("ci_high")),
+            ]
+            for code, p in points
+        ]
+        return {"title": title, "chart": chart, "headers": headers, "rows": rows}
+    value = "score" if item["kind"] == "ranking" else "percent"
+    headers = [_("Réponse"), *(code for code, _p in points)]
+    labels = {c["code"]: c["label"] for c in item["categories"]}
+    by_edition = [{c["code"]: c[value] for c in p["categories"]} for _code, p in points]
+    rows = [
+        [
+            label,
+            *(
+                values.get(code) if value == "score" else percent_text(values.get(code))
+                for values in by_edition
+            ),
+        ]
+        for code, label in labels.items()
+    ]
+    return {"title": title, "headers": headers, "rows": rows}
+
+
+def _verbatims(edition: Edition, part: str) -> list[dict]:
+    codes = VERBATIM_QUESTIONS.get(part, ())
+    if not codes:
+        return []
+    labels = {q.code: q.display_label() for q in Question.objects.filter(edition=edition, code__in=codes)}
+    groups = [
+        {"label": labels.get(code, code), "texts": list(publishable_verbatims(edition, code))}
+        for code in codes
+    ]
+    return [group for group in groups if group["texts"]]
+
+
+def indicator_csv(request: HttpRequest, edition: str, code: str) -> HttpResponse:
+    found = _visible(request, edition)
+    item = results.by_code(found).get(code)
+    if item is None:
+        raise Http404(_("Indicateur introuvable."))
+    report = getattr(found, "report", None)
+    rows = exports.indicator_rows(found, [item], fictitious=bool(report and report.fictitious))
+    return exports.csv_response(exports.INDICATOR_COLUMNS, rows, f"barometre-{found.code}-{code}.csv")

@@ -1,0 +1,23 @@
+import pytest
+from django.core.cache import cache
+
+from barometre.demo_editions import DEMO_2016, DEMO_2018
+from barometre.demo_survey import load_demo_edition
+from survey.models import Edition
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    cache.clear()
+
+
+@pytest.fixture
+def demo_2016(db) -> Edition:
+    load_demo_edition(DEMO_2016)
+    return Edition.objects.get(code="2016")
+
+
+@pytest.fixture
+def demo_editions(demo_2016) -> list[Edition]:
+    load_demo_edition(DEMO_2018)
+    return [demo_2016, Edition.objects.get(code="2018-demo")]

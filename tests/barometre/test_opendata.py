@@ -1,0 +1,110 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from barometre.demo_editions import load_barometer_demo
+from survey.models import Answer, Edition, Response, ResponseOrigin, ResponseStatus
+from tests.barometre.helpers import published_edition
+from tests.factories import CollectivityFactory
+
+pytestmark = pytest.mark.django_db
+FILES = [
+    "responses_csv",
+    "responses_notes",
+    "codebook_json",
+    "codebook_csv",
+    "indicators_csv",
+    "indicators_json",
+]
+
+
+def test_the_page_lists_registry_and_edition_downloads_with_the_licence(client, demo_2016) -> None:
+    html = client.get(reverse("opendata:index")).content.decode()
+    assert "/api/v1/tools/?format=csv" in html and "/api/v1/tools/?format=geojson" in html
+    for name in FILES:
+        assert reverse(f"opendata:{name}", kwargs={"edition": "2016"}) in html
+    assert "Licence Ouverte" in html and "GeoNames" in html and "DILA" in html and "Etalab" in html
+    assert "données fictives" in html
+
+
+def test_the_anonymised_responses_hold_no_personal_data(client, demo_2016) -> None:
+    Response.objects.create(
+        edition=demo_2016,
+        collectivity=CollectivityFactory(name="Commune témoin"),
+        origin=ResponseOrigin.INVITATION,
+        status=ResponseStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+        respondent_name="Camille Secret",
+        respondent_email="camille.secret@example.org",
+    )
+    body = client.get(reverse("opendata:responses_csv", kwargs={"edition": "2016"})).content.decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert list(rows[0]) == ["response_id", "subject", "question_code", "value", "rank"]
+    for secret in (
+        "Camille Secret",
+        "camille.secret",
+        "Commune témoin",
+        "Mme Exemple",
+        "DEMO-2016",
+        "01 00 00",
+    ):
+        assert secret not in body
+    assert {row["response_id"][:1] for row in rows} == {"R"}
+    assert "Dispositif nécessitant un accès à l'équipement et une médiation." in body
+    assert Answer.objects.filter(text__contains="Mme Exemple").exists()
+
+
+def test_the_codebook_gives_questions_choices_and_conditions(client, demo_2016) -> None:
+    book = client.get(reverse("opendata:codebook_json", kwargs={"edition": "2016"})).json()
+    questions = {q["code"]: q for section in book["sections"] for q in section["questions"]}
+    assert questions["tool_hybrid_formats"]["shown_if"] == {"question": "tool_hybrid", "choices": ["oui"]}
+    assert {c["code"] for c in questions["has_tool"]["choices"]} == {"oui", "non"}
+    assert book["fictitious"] is True
+    rows = client.get(reverse("opendata:codebook_csv", kwargs={"edition": "2016"})).content.decode()
+    assert "outil,tool,tool_family,single,tool,À quelle famille" in rows
+
+
+def test_indicator_files(client, demo_2016) -> None:
+    body = client.get(reverse("opendata:indicators_csv", kwargs={"edition": "2016"})).content.decode()
+    assert "2016,oui,participation_positive,Le numérique renforce" in body
+    data = client.get(reverse("opendata:indicators_json", kwargs={"edition": "2016"})).json()
+    assert data["fictitious"] is True and len(data["results"]) > 20
+
+
+def test_an_unpublished_edition_has_no_download(client) -> None:
+    published_edition("2020", publish=False)
+    for name in FILES:
+        assert client.get(reverse(f"opendata:{name}", kwargs={"edition": "2020"})).status_code == 404
+    assert "2020" not in client.get(reverse("opendata:index")).content.decode()
+    assert "barometre-2020" not in client.get(reverse("opendata:catalog")).content.decode()
+
+
+def test_the_dcat_catalogue_describes_every_dataset(client, demo_2016) -> None:
+    response = client.get(reverse("opendata:catalog"))
+    assert response["Content-Type"] == "application/ld+json"
+    catalog = response.json()
+    assert catalog["@type"] == "dcat:Catalog"
+    datasets = {d["dct:identifier"]: d for d in catalog["dcat:dataset"]}
+    assert set(datasets) == {"registre-outils", "barometre-2016-responses", "barometre-2016-indicators"}
+    for dataset in datasets.values():
+        assert dataset["@type"] == "dcat:Dataset"
+        assert {"dct:title", "dct:description", "dct:license", "dct:publisher"} <= set(dataset)
+        for distribution in dataset["dcat:distribution"]:
+            assert distribution["dcat:downloadURL"]["@id"].startswith("http")
+            assert {"dcat:accessURL", "dct:format", "dcat:mediaType"} <= set(distribution)
+    responses = datasets["barometre-2016-responses"]
+    assert responses["dct:issued"]["@value"] == "2016-03-04"
+    assert "dct:modified" in responses
+
+
+def test_loading_the_demo_editions_twice_changes_nothing(db) -> None:
+    load_barometer_demo()
+    snapshot = (Edition.objects.count(), Response.objects.count(), Answer.objects.count())
+    lines = load_barometer_demo()
+    assert (Edition.objects.count(), Response.objects.count(), Answer.objects.count()) == snapshot
+    assert all("déjà présente" in line for line in lines)
+    assert Response.objects.filter(edition__code="2016").count() == 194
+    assert Response.objects.filter(edition__code="2016", collectivity__isnull=False).count() == 0
