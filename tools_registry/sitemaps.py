@@ -33,7 +33,14 @@ class PageSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self) -> list[str]:
-        return ["home", "tools_registry:tool_list", "tools_registry:tool_map", "tools_registry:tool_submit"]
+        return [
+            "home",
+            "tools_registry:tool_list",
+            "tools_registry:tool_map",
+            "tools_registry:tool_submit",
+            "barometre:latest",
+            "opendata:index",
+        ]
 
     def location(self, name: str) -> str:
         return reverse(name)
