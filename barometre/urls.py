@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from barometre import views
-from tools_registry.sitemaps import SITEMAPS
+from barometre.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),

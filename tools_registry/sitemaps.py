@@ -1,6 +1,5 @@
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Count, Q, QuerySet
-from django.urls import reverse
 
 from tools_registry.models import Collectivity, Tool, ToolStatus
 
@@ -27,23 +26,3 @@ class CollectivitySitemap(Sitemap):
             .only("slug")
             .order_by("pk")
         )
-
-
-class PageSitemap(Sitemap):
-    changefreq = "weekly"
-
-    def items(self) -> list[str]:
-        return [
-            "home",
-            "tools_registry:tool_list",
-            "tools_registry:tool_map",
-            "tools_registry:tool_submit",
-            "barometre:latest",
-            "opendata:index",
-        ]
-
-    def location(self, name: str) -> str:
-        return reverse(name)
-
-
-SITEMAPS = {"pages": PageSitemap, "outils": ToolSitemap, "collectivites": CollectivitySitemap}
