@@ -180,13 +180,20 @@ def test_tool_page_suggests_nearby_tools_of_the_same_family(client) -> None:
         collectivity=CollectivityFactory(latitude=48.1, longitude=-1.1),
     )
     ToolFactory(
-        name="Lointain",
+        name="Plus loin",
+        family=ToolFamily.FORUM,
+        collectivity=CollectivityFactory(latitude=48.9, longitude=-1.9),
+    )
+    ToolFactory(
+        name="Trop loin",
         family=ToolFamily.FORUM,
         collectivity=CollectivityFactory(latitude=43.0, longitude=6.0),
     )
-    ToolFactory(name="Autre famille", family=ToolFamily.SONDAGE)
+    ToolFactory(
+        name="Autre famille", family=ToolFamily.SONDAGE, collectivity=CollectivityFactory(latitude=48.0)
+    )
     nearby = [tool.name for tool in client.get(here.get_absolute_url()).context["nearby"]]
-    assert nearby == ["Voisin", "Lointain"]
+    assert nearby == ["Voisin", "Plus loin"]
 
 
 def test_the_sitemap_lists_published_tools_only(client) -> None:

@@ -3,9 +3,12 @@
 from urllib.parse import urlencode
 
 import django_filters
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from tools_registry.cache import registry_version
 from tools_registry.choices import (
     POPULATION_BAND_BOUNDS,
     CollectivityKind,
@@ -109,11 +112,25 @@ FACETS = {
 }
 
 
-def facet_counts(data: dict, queryset: QuerySet) -> dict[str, dict[str, int]]:
+FACET_CACHE_SECONDS = 300
+
+
+def facet_counts(data: QueryDict | dict, queryset: QuerySet) -> dict[str, dict[str, int]]:
     """For each facet, how many tools each value would give, the other filters staying as they are.
 
-    One query per facet, whatever the number of tools.
+    One query per facet, whatever the number of tools; the result is cached until the registry changes.
+    `queryset` must be the published tools (the cache key does not tell querysets apart).
     """
+    data = data if isinstance(data, QueryDict) else QueryDict(mutable=True)
+    key = f"facets:{registry_version()}:{normalized_query(data)}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = _facet_counts(data, queryset)
+        cache.set(key, counts, FACET_CACHE_SECONDS)
+    return counts
+
+
+def _facet_counts(data: QueryDict, queryset: QuerySet) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {}
     for param, (path, limit) in FACETS.items():
         others = data.copy()
@@ -124,7 +141,8 @@ def facet_counts(data: dict, queryset: QuerySet) -> dict[str, dict[str, int]]:
             filterset.qs.order_by()
             .exclude(**{f"{path}__isnull": True})
             .values(path)
-            .annotate(n=Count("pk", distinct=True))
+            # Only the objectives facet joins a table with several rows per tool.
+            .annotate(n=Count("pk", distinct=param == "objective"))
             .order_by("-n", path)
         )
         if limit:
@@ -150,7 +168,7 @@ def _population_counts(data: dict, queryset: QuerySet) -> dict[str, int]:
         in_band = Q(collectivity__population__gte=low)
         if high is not None:
             in_band &= Q(collectivity__population__lt=high)
-        aggregates[band] = Count("pk", filter=in_band, distinct=True)
+        aggregates[band] = Count("pk", filter=in_band)
     return {band: n for band, n in base.aggregate(**aggregates).items() if n}
 
 

@@ -201,6 +201,7 @@ class Collectivity(models.Model):
         indexes = [
             models.Index(fields=["kind"], name="collectivity_kind_idx"),
             models.Index(fields=["population"], name="collectivity_population_idx"),
+            models.Index(fields=["latitude", "longitude"], name="collectivity_location_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,7 @@
 from csp.decorators import csp_replace
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.db.models.functions import Abs
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -99,19 +99,29 @@ def tool_list(request: HttpRequest) -> HttpResponse:
     return render(request, "tools_registry/tool_list.html", context)
 
 
-def _nearby(tool: Tool) -> QuerySet:
-    """Published tools of the same family, closest first (a flat-earth distance is enough to rank)."""
+NEARBY_SPAN = 2.0  # degrees around the collectivity: about 200 km
+
+
+def _nearby(tool: Tool) -> list[Tool]:
+    """Published tools of the same family within about 200 km, closest first.
+
+    The box keeps the query on the indexed coordinates whatever the size of the registry; inside it, a
+    flat-earth distance is enough to rank.
+    """
     collectivity = tool.collectivity
-    others = (
-        Tool.objects.published().filter(family=tool.family).exclude(pk=tool.pk).select_related("collectivity")
-    )
     if collectivity is None or not collectivity.is_located:
-        return others.order_by("-created_at")[:NEARBY]
-    distance = Abs(F("collectivity__latitude") - collectivity.latitude) + Abs(
-        F("collectivity__longitude") - collectivity.longitude
-    )
-    return (
-        others.filter(collectivity__latitude__isnull=False)
+        return []
+    latitude, longitude = collectivity.latitude, collectivity.longitude
+    distance = Abs(F("collectivity__latitude") - latitude) + Abs(F("collectivity__longitude") - longitude)
+    return list(
+        Tool.objects.published()
+        .filter(
+            family=tool.family,
+            collectivity__latitude__range=(latitude - NEARBY_SPAN, latitude + NEARBY_SPAN),
+            collectivity__longitude__range=(longitude - NEARBY_SPAN, longitude + NEARBY_SPAN),
+        )
+        .exclude(pk=tool.pk)
+        .select_related("collectivity")
         .annotate(distance=distance)
         .order_by("distance", "pk")[:NEARBY]
     )
