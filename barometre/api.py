@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import api_view, permission_classes, renderer_classes
@@ -163,7 +164,7 @@ def indicators(request: Request, edition: str) -> Response:
         .first()
     )
     if found is None:
-        raise exceptions.NotFound("Édition introuvable.")
+        raise exceptions.NotFound(_("Édition introuvable."))
     items = results.indicators(found)
     body = {"edition": edition_data(found, found.n), "count": len(items), "results": items}
     return _cache(request, Response(body))

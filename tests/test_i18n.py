@@ -7,6 +7,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from barometre.demo_editions import DEMO_2016
+from barometre.demo_survey import load_demo_edition
 from tests.factories import ToolFactory
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +167,26 @@ def test_api_errors_follow_the_language(client) -> None:
     assert client.get("/api/v1/nope/").json()["detail"] == "Ressource introuvable."
     english = client.get("/api/v1/nope/", HTTP_ACCEPT_LANGUAGE="en").json()
     assert english["detail"] == "Resource not found."
+
+
+def test_the_barometer_in_english(client) -> None:
+    load_demo_edition(DEMO_2016)
+    url = reverse("barometre:edition", kwargs={"edition": "2016"})
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    content = response.content.decode()
+    assert '<html lang="en">' in content
+    assert '<h2 id="profil-titre">Profile of the responding local authorities</h2>' in content
+    label = "Digital technology strengthens citizen participation (rather yes or absolutely)"
+    assert f'<h3 id="participation_positive-titre">{label}</h3>' in content
+    assert f'<title id="graphique-participation_positive-title">{label}</title>' in content
+    text = page_text(response)
+    for words in (
+        "Fictitious data.",
+        "Small base: interpret with caution",
+        "Key takeaways",
+        "Methodology",
+        "from 17 January 2016 to 4 March 2016",
+    ):
+        assert words in text
+    assert "Profil des collectivités répondantes" not in text
+    assert "Le numérique renforce la participation citoyenne" not in text
