@@ -82,9 +82,9 @@ def test_the_same_filters_give_the_same_tools_in_the_catalogue_the_map_and_the_a
     page = client.get(reverse("tools_registry:tool_list"), params)
     catalogue = {tool.name for tool in page.context["page"].object_list}
     api_names = {tool["name"] for tool in api.get(TOOLS, params).json()["results"]}
-    geojson = {
-        f["properties"]["name"] for f in api.get(TOOLS, {**params, "format": "geojson"}).json()["features"]
-    }
+    features = api.get(TOOLS, {**params, "format": "geojson"}).json()["features"]
+    ids = [tool_id for feature in features for tool_id, _family in feature["properties"]["t"]]
+    geojson = set(Tool.objects.filter(pk__in=ids).values_list("name", flat=True))
     exported = api.get(TOOLS, {**params, "format": "csv"}).getvalue().decode().lstrip("\ufeff")
     csv_names = {row["name"] for row in csv.DictReader(io.StringIO(exported))}
     assert catalogue == api_names == geojson == csv_names == {"Outil 00", "Outil 06"}
@@ -124,6 +124,12 @@ def test_territories_are_found_by_name_postcode_and_code(api) -> None:
     assert [t["code"] for t in api.get(url, {"search": "35400"}).json()] == ["35288"]
     assert [t["code"] for t in api.get(url, {"search": "35288"}).json()] == ["35288"]
     assert api.get(url, {"search": "\x00"}).json() == []
+
+
+def test_tools_can_be_fetched_by_their_ids(api) -> None:
+    first, second, _third = ToolFactory.create_batch(3)
+    body = api.get(TOOLS, {"id": f"{first.pk},{second.pk}"}).json()
+    assert {tool["name"] for tool in body["results"]} == {first.name, second.name}
 
 
 def test_reference_lists_give_codes_and_labels(api) -> None:

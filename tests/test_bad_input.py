@@ -157,3 +157,10 @@ def test_the_submission_form_either_explains_or_stores_exactly_what_was_typed(te
         code for code in objectives if code
     ]
     assert Collectivity.objects.filter(territory=territory).count() == 1
+
+
+@pytest.mark.parametrize("ids", ["99999999999999999999999", "1.5,abc", "-1", "1," * 500, "\x00"])
+def test_tool_ids_out_of_range_or_malformed_are_refused_or_ignored(client, ids) -> None:
+    client.raise_request_exception = False
+    response = client.get(reverse("api:tool-list"), {"id": ids})
+    assert response.status_code in {200, 400}

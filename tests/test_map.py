@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from tests.factories import CollectivityFactory, ToolFactory
 from tools_registry.choices import ToolFamily
-from tools_registry.models import ToolSource, ToolStatus
+from tools_registry.models import Tool, ToolSource, ToolStatus
 
 pytestmark = pytest.mark.django_db
 MAP = reverse("tools_registry:tool_map")
@@ -25,12 +25,27 @@ def test_the_map_page_does_not_embed_the_tools(client) -> None:
     assert "format=geojson&amp;family=forum" in html or "format=geojson\\u0026family=forum" in html
 
 
-def test_geojson_has_a_point_per_located_published_tool(client) -> None:
-    ToolFactory(
-        name="Forum",
-        family=ToolFamily.FORUM,
-        collectivity=CollectivityFactory(name="Rennes", latitude=48.11, longitude=-1.68),
-    )
+def tools_on_the_map(response) -> dict[str, tuple[str, list[float], str]]:
+    """Tool name → (family, coordinates, collectivity), read back from the map's GeoJSON."""
+    collection = response.json()
+    assert collection["type"] == "FeatureCollection"
+    found = {}
+    for feature in collection["features"]:
+        assert feature["type"] == "Feature" and feature["geometry"]["type"] == "Point"
+        for tool_id, family in feature["properties"]["t"]:
+            name = Tool.objects.get(pk=tool_id).name
+            found[name] = (
+                collection["families"][family],
+                feature["geometry"]["coordinates"],
+                feature["properties"]["c"],
+            )
+    return found
+
+
+def test_geojson_places_every_located_published_tool(client) -> None:
+    rennes = CollectivityFactory(name="Rennes", latitude=48.11, longitude=-1.68)
+    ToolFactory(name="Forum", family=ToolFamily.FORUM, collectivity=rennes)
+    ToolFactory(name="Sondage", family=ToolFamily.SONDAGE, collectivity=rennes)
     ToolFactory(name="Sans lieu", collectivity=CollectivityFactory(latitude=None, longitude=None))
     ToolFactory(name="En attente", status=ToolStatus.PENDING)
     ToolFactory(
@@ -38,27 +53,25 @@ def test_geojson_has_a_point_per_located_published_tool(client) -> None:
     )
     response = client.get(GEOJSON, {"format": "geojson"})
     assert response["Content-Type"] == "application/geo+json"
-    collection = response.json()
-    assert collection["type"] == "FeatureCollection"
-    by_name = {feature["properties"]["name"]: feature for feature in collection["features"]}
-    assert set(by_name) == {"Forum", "Démo"}
-    forum = by_name["Forum"]
-    assert forum["geometry"] == {"type": "Point", "coordinates": [-1.68, 48.11]}
-    assert forum["properties"]["collectivity"] == "Rennes"
-    assert forum["properties"]["family_label"] == "Forum de discussion"
-    assert forum["properties"]["url"].startswith("/outils/")
-    assert by_name["Démo"]["properties"]["demo"] == "Exemple fictif"
+    assert tools_on_the_map(response) == {
+        "Forum": ("forum", [-1.68, 48.11], "Rennes"),
+        "Sondage": ("sondage", [-1.68, 48.11], "Rennes"),
+        "Démo": ("forum", [5.0, 45.0], ToolFactory._meta.model.objects.get(name="Démo").collectivity.name),
+    }
+    # Tools of one collectivity share its point: one feature for both.
+    assert len(response.json()["features"]) == 2
 
 
 def test_geojson_follows_the_catalogue_filters_and_changes_when_a_tool_is_published(client) -> None:
     ToolFactory(name="Forum", family=ToolFamily.FORUM)
     pending = ToolFactory(name="Sondage", family=ToolFamily.SONDAGE, status=ToolStatus.PENDING)
-    names = lambda params: [f["properties"]["name"] for f in client.get(GEOJSON, params).json()["features"]]  # noqa: E731
-    assert names({"format": "geojson", "family": "sondage"}) == []
+    assert tools_on_the_map(client.get(GEOJSON, {"format": "geojson", "family": "sondage"})) == {}
     pending.status = ToolStatus.PUBLISHED
     pending.save()
-    assert names({"format": "geojson", "family": "sondage"}) == ["Sondage"]
-    assert names({"format": "geojson"}) == ["Forum", "Sondage"]
+    assert set(tools_on_the_map(client.get(GEOJSON, {"format": "geojson", "family": "sondage"}))) == {
+        "Sondage"
+    }
+    assert set(tools_on_the_map(client.get(GEOJSON, {"format": "geojson"}))) == {"Forum", "Sondage"}
 
 
 def test_the_embeddable_map_may_be_framed_but_other_pages_may_not(client) -> None:

@@ -29,14 +29,26 @@ class Sort:
     CHOICES = [(RELEVANCE, _("Pertinence")), (NAME, _("Nom")), (NEWEST, _("Plus récents"))]
 
 
+class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
+    pass
+
+
 class ToolFilterSet(django_filters.FilterSet):
+    id = NumberInFilter(label=_("Identifiants (séparés par des virgules)"), field_name="pk")
     q = django_filters.CharFilter(label=_("Recherche"), method="filter_search", max_length=200)
-    family = django_filters.MultipleChoiceFilter(label=_("Famille"), choices=ToolFamily.choices)
+    # distinct=False: a tool has one family and one collectivity, so no filter here can repeat a row, and
+    # DISTINCT over every column would make PostgreSQL sort all matches.
+    family = django_filters.MultipleChoiceFilter(
+        label=_("Famille"), choices=ToolFamily.choices, distinct=False
+    )
     objective = django_filters.MultipleChoiceFilter(
         label=_("Objectif"), choices=Objective.choices, method="filter_objective"
     )
     kind = django_filters.MultipleChoiceFilter(
-        label=_("Type de collectivité"), choices=CollectivityKind.choices, field_name="collectivity__kind"
+        label=_("Type de collectivité"),
+        choices=CollectivityKind.choices,
+        field_name="collectivity__kind",
+        distinct=False,
     )
     region = django_filters.CharFilter(
         label=_("Région (code INSEE)"), field_name="collectivity__region__code", max_length=3

@@ -13,6 +13,7 @@ import folium
 from branca.element import MacroElement
 from django.conf import settings
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from jinja2 import Template
 
@@ -53,15 +54,21 @@ class ToolLayer(MacroElement):
         """
     )
 
-    def __init__(self, *, data_url: str, link_label: str) -> None:
+    def __init__(self, *, data_url: str, detail_url: str) -> None:
         super().__init__()
         self._name = "ToolLayer"
         self.options = json.dumps(
             {
                 "dataUrl": data_url,
+                "detailUrl": detail_url,
                 "colours": {str(key): value for key, value in FAMILY_COLOURS.items()},
-                "linkLabel": link_label,
-            }
+                "familyLabels": {value: str(label) for value, label in ToolFamily.choices},
+                "linkLabel": _("Voir la fiche"),
+                "loadingLabel": _("Chargement…"),
+                "failedLabel": _("La fiche n’a pas pu être chargée."),
+                "demoLabel": _("Exemple fictif"),
+            },
+            ensure_ascii=False,
         )
 
     def render(self, **kwargs) -> None:
@@ -102,7 +109,7 @@ def tools_map(
     *, data_url: str, nonce: str, location: tuple[float, float] | None = None, zoom: int = 6
 ) -> RenderedMap:
     folium_map = LocalMap(location=location or FRANCE_CENTRE, zoom_start=zoom, control_scale=True)
-    ToolLayer(data_url=data_url, link_label=_("Voir la fiche")).add_to(folium_map)
+    ToolLayer(data_url=data_url, detail_url=reverse("api:tool-list")).add_to(folium_map)
     return render(folium_map, nonce=nonce)
 
 

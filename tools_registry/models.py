@@ -241,7 +241,8 @@ class Collectivity(models.Model):
 
 class ToolQuerySet(models.QuerySet):
     def published(self) -> "ToolQuerySet":
-        return self.filter(status=Tool.Status.PUBLISHED)
+        # Public reads never need the stored search vector, only the database does.
+        return self.filter(status=Tool.Status.PUBLISHED).defer("search_vector")
 
 
 class Tool(models.Model):
@@ -338,6 +339,7 @@ class Tool(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["status", "name", "id"], name="tool_status_name_idx"),
             models.Index(fields=["status", "family"], name="tool_status_family_idx"),
             models.Index(fields=["status", "-created_at"], name="tool_status_created_idx"),
             models.Index(fields=["status", "software"], name="tool_status_software_idx"),

@@ -10,15 +10,23 @@
     return node;
   }
 
-  function popup(properties, options) {
+  // The map data carries each tool's id and family only; its details come from the API on demand.
+  function popup(tool, options) {
     var box = el("div", null, { "class": "map-popup" });
-    box.appendChild(el("strong", properties.name));
-    if (properties.collectivity) box.appendChild(el("div", properties.collectivity));
-    box.appendChild(el("div", properties.family_label));
-    if (properties.demo) box.appendChild(el("em", properties.demo));
-    var link = el("a", options.linkLabel, { href: properties.url });
+    box.appendChild(el("strong", tool.name));
+    if (tool.collectivity) box.appendChild(el("div", tool.collectivity.name));
+    box.appendChild(el("div", options.familyLabels[tool.family] + (tool.family_other ? " : " + tool.family_other : "")));
+    if (tool.is_demo) box.appendChild(el("em", options.demoLabel));
+    var link = el("a", options.linkLabel, { href: tool.web_url });
     box.appendChild(el("div")).appendChild(link);
     return box;
+  }
+
+  function loadPopup(marker, id, options) {
+    fetch(options.detailUrl + "?id=" + id, { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
+      .then(function (page) { marker.setPopupContent(popup(page.results[0], options)); })
+      .catch(function () { marker.setPopupContent(el("div", options.failedLabel)); });
   }
 
   function readView(map) {
@@ -63,15 +71,20 @@
         return response.json();
       })
       .then(function (collection) {
-        var markers = collection.features.map(function (feature) {
+        var markers = [];
+        collection.features.forEach(function (feature) {
           var coords = feature.geometry.coordinates;
-          var marker = L.circleMarker([coords[1], coords[0]], {
-            radius: 8, weight: 2, color: "#ffffff", fillOpacity: 0.9,
-            fillColor: options.colours[feature.properties.family] || "#555555"
+          feature.properties.t.forEach(function (tool) {
+            var family = collection.families[tool[1]];
+            var marker = L.circleMarker([coords[1], coords[0]], {
+              radius: 8, weight: 2, color: "#ffffff", fillOpacity: 0.9,
+              fillColor: options.colours[family] || "#555555"
+            });
+            marker.bindPopup(options.loadingLabel);
+            marker.once("popupopen", function () { loadPopup(marker, tool[0], options); });
+            marker.bindTooltip(feature.properties.c + " — " + options.familyLabels[family]);
+            markers.push(marker);
           });
-          marker.bindPopup(popup(feature.properties, options));
-          marker.bindTooltip(feature.properties.name);
-          return marker;
         });
         clusters.addLayers(markers);
         if (!restored && markers.length) map.fitBounds(mainBounds(markers), { maxZoom: 11, padding: [20, 20] });
