@@ -58,7 +58,7 @@ def no_limits():
 
 
 @pytest.mark.parametrize(("name", "params"), PUBLIC_GETS)
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", PAYLOADS, ids=[f"payload{number}" for number in range(len(PAYLOADS))])
 def test_public_reads_never_fail_on_hostile_parameters(client, name, params, payload) -> None:
     ToolFactory()
     client.raise_request_exception = False

@@ -1,6 +1,5 @@
 from csp.decorators import csp_replace
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.db.models.functions import Abs
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from tools_registry.choices import CollectivityKind, Objective, PopulationBand, 
 from tools_registry.filters import ToolFilterSet, facet_counts
 from tools_registry.forms import ToolSubmissionForm
 from tools_registry.models import Collectivity, Territory, TerritoryKind, Tool, ToolStatus
+from tools_registry.pagination import CachedPaginator
 from tools_registry.ratelimit import allow, client_ip
 
 PER_PAGE = 20
@@ -86,7 +86,7 @@ def _facet_groups(filterset: ToolFilterSet, counts: dict[str, dict[str, int]]) -
 def tool_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     tools = filterset.qs.select_related("collectivity")
-    page = Paginator(tools, PER_PAGE).get_page(request.GET.get("page"))
+    page = CachedPaginator(tools, PER_PAGE).get_page(request.GET.get("page"))
     base_query = request.GET.copy()
     base_query.pop("page", None)
     context = {

@@ -2,10 +2,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
+from tools_registry.pagination import CachedPaginator
+
 
 class Pagination(PageNumberPagination):
     """Numbered pages with a total count; `page_size` from 1 to 500, anything else is refused."""
 
+    django_paginator_class = CachedPaginator
     page_size_query_param = "page_size"
     max_page_size = 500
 

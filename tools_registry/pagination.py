@@ -1,0 +1,55 @@
+"""A paginator whose counts and pages are cached until the registry changes.
+
+A broad ranked search over a large registry costs its count and its ranking once, not on every visit:
+the cache key is the query's SQL, so every list that filters differently gets its own entries, and
+the registry version (tools_registry.cache) retires them all as soon as anything public changes.
+"""
+
+import hashlib
+from functools import cached_property
+
+from django.core.cache import cache
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.db.models import QuerySet
+
+from tools_registry.cache import registry_version
+
+CACHE_SECONDS = 300
+
+
+class CachedPaginator(Paginator):
+    def _key(self, part: str) -> str | None:
+        if not isinstance(self.object_list, QuerySet):
+            return None
+        try:
+            sql = str(self.object_list.query)
+        except Exception:  # an empty result, which has no SQL: nothing worth caching
+            return None
+        digest = hashlib.sha256(sql.encode()).hexdigest()[:32]
+        return f"page:{registry_version()}:{digest}:{part}"
+
+    @cached_property
+    def count(self) -> int:
+        key = self._key("count")
+        count = cache.get(key) if key else None
+        if count is None:
+            count = super().count
+            if key:
+                cache.set(key, count, CACHE_SECONDS)
+        return count
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        key = self._key(f"{bottom}:{top}")
+        if key is None:
+            return super().page(number)
+        ids = cache.get(key)
+        if ids is None:
+            ids = list(self.object_list[bottom:top].values_list("pk", flat=True))
+            cache.set(key, ids, CACHE_SECONDS)
+        if not ids and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        by_pk = {item.pk: item for item in self.object_list.filter(pk__in=ids).order_by()}
+        return self._get_page([by_pk[pk] for pk in ids if pk in by_pk], number, self)
