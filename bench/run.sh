@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# Load-test the site and its Datasette peer on one benchmark database.
+#
+#   bench/run.sh 100k [SECONDS]
+#
+# Uses the PostgreSQL database barometre_bench_<label> (filled by bench/generate.py) and the SQLite
+# export bench/out/<label>/db.db (bench/export_sqlite.py). Starts gunicorn (2 workers) and Datasette on
+# 127.0.0.1 only, runs wrk against each scenario for SECONDS (default 15) after a 2 s warm-up, measures
+# page weights, the uncached GeoJSON time and the workers' resident memory, and stops both servers.
+# Results: bench/results/<label>/results.jsonl (one JSON object per line) and weights.json.
+# Environment: BENCH_PORT, BENCH_DS_PORT, BENCH_CONNECTIONS (wrk connections, default 4),
+# BENCH_GEOJSON_TRIES (uncached GeoJSON tries, default 3), and GUNICORN_TIMEOUT (read by the
+# project's gunicorn.conf.py, 30 s by default).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+LABEL=${1:?usage: bench/run.sh LABEL [SECONDS]}
+DURATION=${2:-15}
+PORT=${BENCH_PORT:-8101}
+DS_PORT=${BENCH_DS_PORT:-8151}
+CONNECTIONS=${BENCH_CONNECTIONS:-4}
+OUT=bench/results/$LABEL
+SQLITE=bench/out/$LABEL/db.db
+mkdir -p "$OUT"
+: >"$OUT/results.jsonl"
+
+export DEBUG=false
+SECRET_KEY=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')
+export SECRET_KEY
+export ALLOWED_HOSTS=127.0.0.1
+export DATABASE_URL=postgres://postgres@127.0.0.1:5432/barometre_bench_$LABEL
+export SECURE_SSL_REDIRECT=false
+export CACHE_URL=redis://127.0.0.1:6379/5
+export API_ANON_RATE=1000000/minute
+# DRF's UserRateThrottle keys anonymous clients by address too: its rate caps them as well.
+export API_USER_RATE=1000000/minute
+export LOG_LEVEL=WARNING
+
+BASE=http://127.0.0.1:$PORT
+DS_BASE=http://127.0.0.1:$DS_PORT
+SERVER_PID=""
+SAMPLER_PID=""
+
+stop() {
+  if [[ -n $SAMPLER_PID ]]; then kill "$SAMPLER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true; fi
+  if [[ -n $SERVER_PID ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  SERVER_PID=""
+  SAMPLER_PID=""
+}
+trap stop EXIT
+
+wait_for() {
+  for _ in $(seq 1 60); do
+    if curl -fsS -o /dev/null "$1"; then return 0; fi
+    sleep 0.5
+  done
+  echo "server did not answer: $1" >&2
+  return 1
+}
+
+# Highest resident memory (KB) of one process among those selected (ps options), sampled every 0.5 s.
+sample_rss() {
+  local file=$1
+  shift
+  echo 0 >"$file"
+  while true; do
+    local rss
+    rss=$(ps -o rss= "$@" 2>/dev/null | sort -n | tail -1 | tr -d ' ')
+    if [[ -n $rss && $rss -gt $(cat "$file") ]]; then echo "$rss" >"$file"; fi
+    sleep 0.5
+  done
+}
+
+# Wait until the server has finished the requests that a previous run left queued (a closed wrk
+# connection does not stop a sync worker): two cheap requests at once must both answer quickly.
+drain() {
+  local url=$1 a b pid
+  for _ in $(seq 1 150); do
+    curl -s -o /dev/null -m 60 -w '%{time_total}' "$url" >"$OUT/.drain_a" 2>/dev/null &
+    pid=$!
+    b=$(curl -s -o /dev/null -m 60 -w '%{time_total}' "$url" || echo 99)
+    wait "$pid" || true
+    a=$(cat "$OUT/.drain_a")
+    if [[ $(echo "${a:-99} < 0.3 && ${b:-99} < 0.3" | bc) == 1 ]]; then return 0; fi
+    sleep 0.5
+  done
+}
+
+# load NAME URL [PATHS_FILE]: warm up, then measure, and append one JSON line to results.jsonl.
+# With BENCH_MODE=sequential (for endpoints slower than wrk's window), three requests one after
+# the other instead, reported the same way.
+load() {
+  local name=$1 url=$2 paths=${3:-}
+  drain "$DRAIN_URL"
+  if [[ ${BENCH_MODE:-load} == sequential ]]; then
+    [[ -n $paths ]] && url=${url%/outils/}$(head -1 "$paths")
+    local times
+    times=$(for _ in 1 2 3; do curl -s -o /dev/null -m 300 -w '%{time_total}\n' "$url" || echo 300; done | sort -n)
+    echo "$times" | awk -v name="$name" -v label="$LABEL" '{t[NR]=$1*1000; s+=$1}
+      END {printf "{\"scenario\":\"%s\",\"label\":\"%s\",\"mode\":\"sequential\",\"requests\":3,\"rps\":%.3f,\"p50_ms\":%.0f,\"p95_ms\":%.0f,\"p99_ms\":%.0f,\"max_ms\":%.0f,\"non2xx\":0,\"socket_errors\":0}\n", name, label, 3/s, t[2], t[3], t[3], t[3]}' |
+      tee -a "$OUT/results.jsonl"
+    return 0
+  fi
+  wrk -t1 -c"$CONNECTIONS" -d2s -s bench/wrk_report.lua "$url" -- $paths >/dev/null
+  drain "$DRAIN_URL"
+  local line
+  line=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s bench/wrk_report.lua "$url" -- $paths |
+    sed -n 's/^JSON //p')
+  echo "{\"scenario\":\"$name\",\"label\":\"$LABEL\",\"connections\":$CONNECTIONS,${line#\{}" |
+    tee -a "$OUT/results.jsonl"
+}
+
+# weight URL: status, bytes, seconds (one request).
+weight() {
+  curl -s -o /dev/null -w '%{http_code} %{size_download} %{time_total}' "$1" || true
+}
+
+echo "load before the run: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/loadavg.txt"
+.venv/bin/python manage.py collectstatic --noinput -v0
+redis-cli -n 5 FLUSHDB >/dev/null
+
+echo "== gunicorn on $BASE ($DATABASE_URL)"
+.venv/bin/gunicorn barometre.wsgi -w 2 -b "127.0.0.1:$PORT" --log-level warning >"$OUT/gunicorn.log" 2>&1 &
+SERVER_PID=$!
+wait_for "$BASE/outils/"
+DRAIN_URL=$BASE/api/v1/families/
+sample_rss "$OUT/gunicorn_rss_max_kb" --ppid "$SERVER_PID" &
+SAMPLER_PID=$!
+
+# Page weights and the uncached GeoJSON (cache emptied before each of three tries).
+GEOJSON_UNCACHED=()
+for _ in $(seq 1 "${BENCH_GEOJSON_TRIES:-3}"); do
+  redis-cli -n 5 FLUSHDB >/dev/null
+  GEOJSON_UNCACHED+=("$(weight "$BASE/api/v1/tools/?format=geojson")")
+done
+GEOJSON_CACHED=$(weight "$BASE/api/v1/tools/?format=geojson")
+GEOJSON_GZIP=$( (curl -s "$BASE/api/v1/tools/?format=geojson" || true) | gzip -6 | wc -c)
+MAP=$(weight "$BASE/carte/")
+MAP_GZIP=$(curl -s "$BASE/carte/" | gzip -6 | wc -c)
+redis-cli -n 5 FLUSHDB >/dev/null
+GEOJSON_FILTERED=$(weight "$BASE/api/v1/tools/?format=geojson&q=budget&family=budget_participatif")
+CSV=$(weight "$BASE/api/v1/tools/?format=csv")
+# The map page's own scripts and style sheets (served by WhiteNoise, compressed on the wire).
+MAP_ASSETS=$(curl -s "$BASE/carte/" | grep -oE '(src|href)="/static/[^"]+\.(js|css)"' | sed -E 's/.*="([^"]+)"/\1/' |
+  sort -u | while read -r path; do
+    curl -s -o /dev/null -H 'Accept-Encoding: gzip' -w '%{size_download}\n' "$BASE$path"
+  done | paste -sd+ | bc)
+cat >"$OUT/weights.json" <<EOF
+{"label": "$LABEL",
+ "geojson_uncached": [$(printf '"%s",' "${GEOJSON_UNCACHED[@]}" | sed 's/,$//')],
+ "geojson_cached": "$GEOJSON_CACHED", "geojson_gzip_bytes": $GEOJSON_GZIP,
+ "geojson_filtered_uncached": "$GEOJSON_FILTERED", "csv_all": "$CSV",
+ "map": "$MAP", "map_gzip_bytes": $MAP_GZIP, "map_static_assets_gzip_bytes": ${MAP_ASSETS:-0}}
+EOF
+cat "$OUT/weights.json"
+
+# Published tool pages to cycle through.
+psql -h 127.0.0.1 -U postgres -d "barometre_bench_$LABEL" -Atc \
+  "SELECT '/outils/' || slug || '/' FROM tools_registry_tool WHERE status = 'published' ORDER BY md5(slug) LIMIT 500" \
+  >"$OUT/tool_paths.txt"
+
+load catalogue_search "$BASE/outils/?q=budget&family=budget_participatif"
+load catalogue_all "$BASE/outils/"
+load tool_page "$BASE/outils/" "$OUT/tool_paths.txt"
+load api_list_search "$BASE/api/v1/tools/?q=budget&family=budget_participatif"
+load api_list_all "$BASE/api/v1/tools/"
+load geojson_cached "$BASE/api/v1/tools/?format=geojson"
+load map_page "$BASE/carte/"
+echo "gunicorn worker RSS now (KB): $(ps -o rss= --ppid "$SERVER_PID" | tr '\n' ' ')" | tee "$OUT/gunicorn_rss_now.txt"
+echo "gunicorn worker RSS max (KB): $(cat "$OUT/gunicorn_rss_max_kb")"
+stop
+
+if [[ -f $SQLITE ]]; then
+  echo "== datasette on $DS_BASE ($SQLITE)"
+  .venv/bin/datasette serve -i "$SQLITE" -h 127.0.0.1 -p "$DS_PORT" \
+    --setting default_page_size 50 --setting sql_time_limit_ms 10000 >"$OUT/datasette.log" 2>&1 &
+  SERVER_PID=$!
+  wait_for "$DS_BASE/db/tools.json?_size=1"
+  DRAIN_URL=$DS_BASE/-/versions.json
+  sample_rss "$OUT/datasette_rss_max_kb" -p "$SERVER_PID" &
+  SAMPLER_PID=$!
+  RANKED_SQL="select t.* from tools t join tools_fts f on f.rowid = t.rowid where tools_fts match :q and t.family = :family order by bm25(tools_fts) limit 50"
+  RANKED_URL="$DS_BASE/db.json?_shape=objects&q=budget&family=budget_participatif&sql=$(
+    .venv/bin/python -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$RANKED_SQL")"
+  echo "{\"label\": \"$LABEL\", \"datasette_table_page\": \"$(weight "$DS_BASE/db/tools")\"," \
+    "\"datasette_search_json\": \"$(weight "$DS_BASE/db/tools.json?_search=budget&family=budget_participatif")\"}" \
+    >"$OUT/datasette_weights.json"
+  # Datasette's JSON computes "suggested facets" unless told not to (_nosuggest=1): the strict peer
+  # is the faster one; the default is measured too.
+  load datasette_search "$DS_BASE/db/tools.json?_search=budget&family=budget_participatif&_nosuggest=1"
+  load datasette_search_default "$DS_BASE/db/tools.json?_search=budget&family=budget_participatif"
+  load datasette_search_ranked "$RANKED_URL"
+  load datasette_all "$DS_BASE/db/tools.json?_nosuggest=1"
+  echo "datasette RSS max (KB): $(cat "$OUT/datasette_rss_max_kb")"
+  stop
+fi

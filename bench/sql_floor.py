@@ -1,0 +1,158 @@
+"""The SQL floor: the queries a request runs, replayed raw through psycopg, with their plans.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/barometre_bench_100k \
+        .venv/bin/python bench/sql_floor.py --label 100k
+
+For each endpoint, renders it once in-process (Django test client) to capture its SQL, then replays
+those statements through one plain psycopg connection for a few seconds: the time a request spends
+in PostgreSQL alone, with no Django, no serialisation and no HTTP. Writes the captured statements'
+EXPLAIN (ANALYZE, BUFFERS) to bench/results/<label>/explain_<endpoint>.txt and a summary line per
+endpoint to bench/results/<label>/sql_floor.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "barometre.settings")
+
+ENDPOINTS = {
+    "api_list_search": "/api/v1/tools/?q=budget&family=budget_participatif",
+    "catalogue_search": "/outils/?q=budget&family=budget_participatif",
+    "catalogue_all": "/outils/",
+    "map_page": "/carte/",
+    "geojson": "/api/v1/tools/?format=geojson",
+    "tool_page": "/outils/{slug}/",
+}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def _some_slug() -> str:
+    """A published tool's slug, the same one on every run."""
+    from django.db.models.functions import MD5
+
+    from tools_registry.models import Tool
+
+    return Tool.objects.published().order_by(MD5("slug")).values_list("slug", flat=True)[0]
+
+
+def capture(path: str) -> tuple[list[str], float]:
+    """The SQL statements one request to `path` runs, and the request's in-process time."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    client = Client(HTTP_HOST="127.0.0.1")
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(path)
+        if hasattr(response, "streaming_content"):
+            for _chunk in response.streaming_content:
+                pass
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise SystemExit(f"{path} answered {response.status_code}")
+    return [query["sql"] for query in context.captured_queries], elapsed
+
+
+def _plain_select(sql: str) -> str:
+    """The SELECT of a server-side cursor's `DECLARE … CURSOR … FOR SELECT …` (QuerySet.iterator())."""
+    if sql.lstrip().upper().startswith("DECLARE"):
+        return sql[sql.upper().index(" FOR SELECT ") + len(" FOR ") :]
+    return sql
+
+
+def replay(database_url: str, statements: list[str], seconds: float) -> list[float]:
+    """Run all `statements` in turn, again and again for `seconds`; the time of each round."""
+    import psycopg
+
+    rounds: list[float] = []
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline or len(rounds) < 3:
+            started = time.perf_counter()
+            for sql in statements:
+                conn.execute(sql).fetchall()
+            rounds.append(time.perf_counter() - started)
+    return rounds
+
+
+def explain(database_url: str, statements: list[str]) -> list[tuple[float, str]]:
+    """EXPLAIN ANALYZE of each statement: (execution time in ms, plan text)."""
+    import psycopg
+
+    plans: list[tuple[float, str]] = []
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        for sql in statements:
+            rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql).fetchall()
+            text = "\n".join(row[0] for row in rows)
+            execution = next(
+                (
+                    float(row[0].split(":")[1].split()[0])
+                    for row in rows
+                    if row[0].startswith("Execution Time")
+                ),
+                0.0,
+            )
+            plans.append((execution, f"-- {execution:.2f} ms\n{sql}\n\n{text}\n"))
+    return plans
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--label", required=True, help="results go to bench/results/<label>/")
+    parser.add_argument("--seconds", type=float, default=5.0, help="replay time per endpoint")
+    parser.add_argument("--only", nargs="*", choices=sorted(ENDPOINTS), help="endpoints to measure")
+    args = parser.parse_args(argv)
+    database_url = os.environ["DATABASE_URL"]
+
+    import django
+
+    django.setup()
+    out = ROOT / "bench" / "results" / args.label
+    out.mkdir(parents=True, exist_ok=True)
+    summary_path = out / "sql_floor.jsonl"
+    with summary_path.open("w") as summary:
+        for name in args.only or ENDPOINTS:
+            path = ENDPOINTS[name].format(slug=_some_slug())
+            capture(path)  # warm the process (imports, templates) once
+            statements, in_process = capture(path)
+            statements = [_plain_select(sql) for sql in statements]
+            statements = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+            rounds = replay(database_url, statements, args.seconds)
+            plans = explain(database_url, statements)
+            plans_text = "\n\n".join(text for _ms, text in sorted(plans, reverse=True))
+            (out / f"explain_{name}.txt").write_text(plans_text)
+            result = {
+                "endpoint": name,
+                "path": path,
+                "queries": len(statements),
+                "in_process_ms": round(in_process * 1000, 2),
+                "sql_p50_ms": round(statistics.median(rounds) * 1000, 2),
+                "sql_p95_ms": round(percentile(rounds, 0.95) * 1000, 2),
+                "sql_rounds_per_s_one_connection": round(len(rounds) / sum(rounds), 1),
+                "slowest_query_ms": round(max(ms for ms, _text in plans), 2) if plans else 0.0,
+            }
+            summary.write(json.dumps(result) + "\n")
+            print(json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+-- wrk script: optional list of paths to cycle through (one per line, file given after "--"),
+-- and a one-line JSON summary with latency percentiles printed at the end.
+local paths = {}
+local counter = 0
+
+function init(args)
+  if args[1] then
+    for line in io.lines(args[1]) do
+      if line ~= "" then paths[#paths + 1] = line end
+    end
+  end
+end
+
+function request()
+  if #paths == 0 then
+    return wrk.request()
+  end
+  counter = counter + 1
+  return wrk.format(nil, paths[(counter % #paths) + 1])
+end
+
+function done(summary, latency, requests)
+  local seconds = summary.duration / 1e6
+  local e = summary.errors
+  io.write(string.format(
+    'JSON {"requests":%d,"duration_s":%.3f,"rps":%.2f,"mean_ms":%.2f,"p50_ms":%.2f,"p95_ms":%.2f,' ..
+    '"p99_ms":%.2f,"max_ms":%.2f,"non2xx":%d,"socket_errors":%d,"bytes":%d}\n',
+    summary.requests, seconds, summary.requests / seconds, latency.mean / 1000,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    latency.max / 1000, e.status, e.connect + e.read + e.write + e.timeout, summary.bytes))
+end
