@@ -8,6 +8,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.conftest import external_resources
 from tests.factories import CollectivityFactory, TerritoryFactory, ToolFactory, ToolObjectiveFactory
 from tools_registry.choices import ToolFamily
 from tools_registry.models import TerritoryKind, Tool, ToolStatus
@@ -274,4 +275,4 @@ def test_the_schema_and_its_documentation_are_served_by_the_site(client) -> None
     assert client.get(reverse("api-schema")).status_code == 200
     docs = client.get(reverse("api-docs")).content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs
-    assert "cdn.jsdelivr" not in docs
+    assert external_resources(docs) == []
