@@ -129,7 +129,7 @@ def submission_data(text: str, year: int, objectives: list[str], territory_id: i
     }
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(
     text=st.text(max_size=300),
     year=st.integers(min_value=-(10**12), max_value=10**12),

@@ -33,7 +33,7 @@ def valid_codes(question_code: str) -> set[str]:
     return set(Choice.objects.filter(question__code=question_code).values_list("code", flat=True))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(data=st.dictionaries(st.sampled_from([*sorted(PROFILE), "action", "x"]), VALUE, max_size=8))
 def test_any_profile_page_input_is_answered_without_error(respondent, data) -> None:
     client, contact = respondent
@@ -44,7 +44,7 @@ def test_any_profile_page_input_is_answered_without_error(respondent, data) -> N
         assert stored <= valid_codes(code)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(data=st.dictionaries(st.sampled_from(sorted(TOOL)), VALUE, max_size=12))
 def test_any_tool_page_input_is_answered_without_error(respondent, data) -> None:
     client, contact = respondent
