@@ -1,9 +1,9 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from survey.io import export_responses
-from survey.models import Edition
+from survey.management.edition import edition_or_error
 
 
 class Command(BaseCommand):
@@ -18,9 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--full", action="store_true", help="Toutes les réponses (usage interne).")
 
     def handle(self, *args, edition: str, file: Path, full: bool, **options) -> None:
-        edition_obj = Edition.objects.filter(code=edition).first()
-        if edition_obj is None:
-            raise CommandError(f"Édition inconnue : {edition}")
+        edition_obj = edition_or_error(edition)
         result = export_responses(edition=edition_obj, full=full)
         file.write_text(result.csv_text(), encoding="utf-8")
         notes = file.with_name(file.name + ".notes.txt")

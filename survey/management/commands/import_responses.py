@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from survey.io import import_responses
-from survey.models import Edition
+from survey.management.edition import edition_or_error
 
 
 class Command(BaseCommand):
@@ -17,9 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path, help="Fichier CSV en UTF-8.")
 
     def handle(self, *args, edition: str, file: Path, **options) -> None:
-        edition_obj = Edition.objects.filter(code=edition).first()
-        if edition_obj is None:
-            raise CommandError(f"Édition inconnue : {edition}")
+        edition_obj = edition_or_error(edition)
         try:
             count = import_responses(edition=edition_obj, data=file.read_bytes())
         except (OSError, ValidationError) as error:

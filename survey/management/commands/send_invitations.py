@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from survey.invitations import send_invitations
-from survey.models import Edition
+from survey.management.edition import edition_or_error
 
 
 class Command(BaseCommand):
@@ -24,9 +24,7 @@ class Command(BaseCommand):
     def handle(
         self, *args, edition: str, reminder: int, batch_size: int, per_second: float, limit, **options
     ) -> None:
-        edition_obj = Edition.objects.filter(code=edition).first()
-        if edition_obj is None:
-            raise CommandError(f"Édition inconnue : {edition}")
+        edition_obj = edition_or_error(edition)
         if reminder < 0 or batch_size < 1 or per_second < 0:
             raise CommandError("--reminder, --batch-size et --per-second doivent être positifs.")
         if not edition_obj.is_open:
