@@ -96,11 +96,3 @@ def web(browser, live_server, settings) -> Iterator[Page]:
     assert page.outside_requests() == [], "the page reached outside the test server"
     blocked = [error for error in page.console_errors if "Content Security Policy" in error]
     assert blocked == [], "the Content-Security-Policy blocked part of the page"
-
-
-def external_resources(html: str) -> list[str]:
-    """Scripts and stylesheets a page loads from another site: any address that is not a path of ours."""
-    import re
-
-    sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
-    return [source for source in sources if not source.startswith("/")]

@@ -8,8 +8,8 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.conftest import external_resources
 from tests.factories import CollectivityFactory, TerritoryFactory, ToolFactory, ToolObjectiveFactory
+from tests.helpers import external_resources
 from tools_registry.choices import ToolFamily
 from tools_registry.models import TerritoryKind, Tool, ToolStatus
 

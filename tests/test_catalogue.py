@@ -1,20 +1,13 @@
-import html
-import re
-
 import pytest
 from django.urls import reverse
 
 from tests.factories import CollectivityFactory, TerritoryFactory, ToolFactory, ToolObjectiveFactory
+from tests.helpers import page_text
 from tools_registry.choices import ToolFamily
 from tools_registry.models import TerritoryKind, ToolSource, ToolStatus
 
 pytestmark = pytest.mark.django_db
 CATALOGUE = reverse("tools_registry:tool_list")
-
-
-def page_text(response) -> str:
-    """What a reader sees: the page without its tags, spaces collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def result_names(response) -> list[str]:

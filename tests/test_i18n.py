@@ -1,8 +1,5 @@
 """The site speaks French by default and English on request: the visitor's pages and Django's own text."""
 
-import html
-import re
-
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -10,6 +7,7 @@ from django.urls import reverse
 from barometre.demo_editions import DEMO_2016
 from barometre.demo_survey import load_demo_edition
 from tests.factories import ToolFactory
+from tests.helpers import page_text
 
 pytestmark = pytest.mark.django_db
 CATALOGUE = reverse("tools_registry:tool_list")
@@ -25,11 +23,6 @@ def fresh_cache():
 @pytest.fixture
 def a_tool():
     return ToolFactory(name="Forum des habitants")
-
-
-def page_text(response) -> str:
-    """What a reader sees: the page without its tags, spaces collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def in_english(client) -> None:

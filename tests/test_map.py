@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.conftest import external_resources
 from tests.factories import CollectivityFactory, ToolFactory
+from tests.helpers import external_resources
 from tools_registry.choices import ToolFamily
 from tools_registry.models import Tool, ToolSource, ToolStatus
 

@@ -1,12 +1,10 @@
-import html
-import re
-
 import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
 from tests.factories import TerritoryFactory, ToolFactory
+from tests.helpers import page_text
 from tools_registry.models import TerritoryKind, Tool, ToolStatus
 
 pytestmark = pytest.mark.django_db
@@ -45,10 +43,6 @@ def valid_data(place, **changes) -> dict:
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
-
-
-def page_text(response) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def test_a_valid_submission_is_stored_as_pending_and_acknowledged(

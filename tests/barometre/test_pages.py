@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from survey.models import Answer, Edition
 from tests.barometre.helpers import bulk_responses, published_edition
-from tests.survey.helpers import page_text
+from tests.helpers import page_text
 
 pytestmark = pytest.mark.django_db
 

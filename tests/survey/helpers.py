@@ -1,8 +1,5 @@
 """Answering the questionnaire through the test client, page by page, as a respondent would."""
 
-import html
-import re
-
 from django.urls import reverse
 
 from survey.models import Contact, Edition, EditionStatus
@@ -37,10 +34,6 @@ TOOL = {
     "tool_reach_comment": "Les usages sont maîtrisés par une fraction de la population.",
 }
 OPEN_DATA = {"opendata_where": ["portail_propre", "data_gouv"], "opendata_what": ["budget", "transports"]}
-
-
-def page_text(response) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def open_edition(code: str = "2016") -> Edition:

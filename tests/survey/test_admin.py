@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from survey.models import Answer, Contact, OpenAnswer, Response
-from tests.survey.helpers import answer_everything, page_text, review_url
+from tests.helpers import page_text
+from tests.survey.helpers import answer_everything, review_url
 
 pytestmark = pytest.mark.django_db
 

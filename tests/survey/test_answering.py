@@ -5,6 +5,7 @@ from django.core import mail
 
 from survey.models import Answer, Contact, EditionStatus, Response, ResponseTool
 from survey.questionnaire import create_edition
+from tests.helpers import page_text
 from tests.survey.helpers import (
     OPEN_DATA,
     PERCEPTIONS,
@@ -12,7 +13,6 @@ from tests.survey.helpers import (
     TOOL,
     answer_everything,
     open_edition,
-    page_text,
     post_page,
     review_url,
     step_url,

@@ -6,7 +6,8 @@ from django.urls import reverse
 from survey import invitations
 from survey.models import Contact, ContactStatus, InvitationEmail
 from tests.factories import TerritoryFactory
-from tests.survey.helpers import answer_everything, page_text, review_url, welcome_url
+from tests.helpers import page_text
+from tests.survey.helpers import answer_everything, review_url, welcome_url
 from tools_registry.models import TerritoryKind
 
 pytestmark = pytest.mark.django_db

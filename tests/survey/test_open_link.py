@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from survey.models import Contact, EditionStatus, Response
 from tests.factories import TerritoryFactory
-from tests.survey.helpers import answer_everything, page_text, review_url
+from tests.helpers import page_text
+from tests.survey.helpers import answer_everything, review_url
 
 pytestmark = pytest.mark.django_db
 
