@@ -9,56 +9,34 @@ from django.urls import reverse
 
 from tools_registry.models import ToolObjective, ToolSource
 
-COLUMNS = [
-    "slug",
-    "name",
-    "url",
-    "family",
-    "family_other",
-    "objectives",
-    "collectivity",
-    "collectivity_kind",
-    "collectivity_code",
-    "departement",
-    "region",
-    "latitude",
-    "longitude",
-    "software",
-    "is_open_source",
-    "launch_year",
-    "hybrid",
-    "hybrid_formats",
-    "source",
-    "is_demo",
-    "created_at",
-    "updated_at",
-    "web_url",
-    "description",
+# Each CSV column and the tool field it is read from (None: computed in `stream_tools_csv`).
+COLUMNS: list[tuple[str, str | None]] = [
+    ("slug", "slug"),
+    ("name", "name"),
+    ("url", "url"),
+    ("family", "family"),
+    ("family_other", "family_other"),
+    ("objectives", None),
+    ("collectivity", "collectivity__name"),
+    ("collectivity_kind", "collectivity__kind"),
+    ("collectivity_code", "collectivity__territory__code"),
+    ("departement", "collectivity__departement__code"),
+    ("region", "collectivity__region__code"),
+    ("latitude", "collectivity__latitude"),
+    ("longitude", "collectivity__longitude"),
+    ("software", "software"),
+    ("is_open_source", "is_open_source"),
+    ("launch_year", "launch_year"),
+    ("hybrid", "hybrid"),
+    ("hybrid_formats", "hybrid_formats"),
+    ("source", "source"),
+    ("is_demo", None),
+    ("created_at", "created_at"),
+    ("updated_at", "updated_at"),
+    ("web_url", None),
+    ("description", "description"),
 ]
-FIELDS = [
-    "pk",
-    "slug",
-    "name",
-    "url",
-    "family",
-    "family_other",
-    "collectivity__name",
-    "collectivity__kind",
-    "collectivity__territory__code",
-    "collectivity__departement__code",
-    "collectivity__region__code",
-    "collectivity__latitude",
-    "collectivity__longitude",
-    "software",
-    "is_open_source",
-    "launch_year",
-    "hybrid",
-    "hybrid_formats",
-    "source",
-    "created_at",
-    "updated_at",
-    "description",
-]
+FIELDS = ["pk", *(field for _column, field in COLUMNS if field)]
 
 
 class _Echo:
@@ -71,14 +49,18 @@ def _cell(value: object) -> object:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list):
+        return "|".join(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
     return value
 
 
 def stream_tools_csv(queryset: QuerySet, *, site_url: str = "") -> Iterator[str]:
     """Yield the CSV lines of every tool of `queryset`, objectives as codes joined by `|` in rank order."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(COLUMNS)
-    tools = queryset.order_by("pk").values_list(*FIELDS)
+    yield "\ufeff" + writer.writerow([column for column, _field in COLUMNS])
+    tools = queryset.order_by("pk").values(*FIELDS)
     objectives = (
         ToolObjective.objects.filter(tool__in=queryset.order_by().values("pk"))
         .order_by("tool_id", "rank")
@@ -87,39 +69,14 @@ def stream_tools_csv(queryset: QuerySet, *, site_url: str = "") -> Iterator[str]
     ranked = groupby(objectives.iterator(5000), key=lambda row: row[0])
     current_id, current = next(ranked, (None, iter(())))
     detail = reverse("tools_registry:tool_detail", kwargs={"slug": "SLUG"})
-    for row in tools.iterator(5000):
-        values = dict(zip(FIELDS, row, strict=True))
+    for values in tools.iterator(5000):
         while current_id is not None and current_id < values["pk"]:
             current_id, current = next(ranked, (None, iter(())))
-        codes = [code for _tool, code in current] if current_id == values["pk"] else []
+        computed = {
+            "objectives": [code for _tool, code in current] if current_id == values["pk"] else [],
+            "is_demo": values["source"] == ToolSource.DEMO,
+            "web_url": site_url + detail.replace("SLUG", values["slug"]),
+        }
         yield writer.writerow(
-            [
-                _cell(value)
-                for value in (
-                    values["slug"],
-                    values["name"],
-                    values["url"],
-                    values["family"],
-                    values["family_other"],
-                    "|".join(codes),
-                    values["collectivity__name"],
-                    values["collectivity__kind"],
-                    values["collectivity__territory__code"],
-                    values["collectivity__departement__code"],
-                    values["collectivity__region__code"],
-                    values["collectivity__latitude"],
-                    values["collectivity__longitude"],
-                    values["software"],
-                    values["is_open_source"],
-                    values["launch_year"],
-                    values["hybrid"],
-                    "|".join(values["hybrid_formats"] or []),
-                    values["source"],
-                    values["source"] == ToolSource.DEMO,
-                    values["created_at"].isoformat(),
-                    values["updated_at"].isoformat(),
-                    site_url + detail.replace("SLUG", values["slug"]),
-                    values["description"],
-                )
-            ]
+            [_cell(values[field] if field else computed[column]) for column, field in COLUMNS]
         )
