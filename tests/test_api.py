@@ -276,3 +276,12 @@ def test_the_schema_and_its_documentation_are_served_by_the_site(client) -> None
     docs = client.get(reverse("api-docs")).content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs
     assert external_resources(docs) == []
+
+
+def test_a_single_tool_is_json_only(api) -> None:
+    tool = ToolFactory()
+    url = reverse("api:tool-detail", kwargs={"slug": tool.slug})
+    assert api.get(url)["Content-Type"] == "application/json"
+    response = api.get(url, {"format": "csv"})
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

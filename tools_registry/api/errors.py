@@ -6,6 +6,8 @@ Every error answers `{"status": 400, "code": "invalid", "detail": "…", "errors
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -46,6 +48,11 @@ def _flatten(data: Any) -> list[str]:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    # Django's own 404 and 403, as REST framework translates them, so that they get their codes too.
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

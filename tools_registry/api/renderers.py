@@ -24,5 +24,5 @@ class CSVRenderer(BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
-        # Only reached for errors, which keep their JSON shape as text.
+        # Reached only by what is not a list of tools (an OPTIONS description): it stays JSON text.
         return json.dumps(data, ensure_ascii=False).encode()

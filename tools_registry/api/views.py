@@ -79,6 +79,12 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
             Tool.objects.published().select_related("collectivity__territory").prefetch_related("objectives")
         )
 
+    def get_renderers(self) -> list:
+        # GeoJSON and CSV represent the whole filtered list; a single tool is JSON only.
+        if self.action == "retrieve":
+            return [JSONRenderer(), BrowsableAPIRenderer()]
+        return super().get_renderers()
+
     @extend_schema(
         parameters=[FORMAT_PARAMETER],
         responses={
