@@ -3,13 +3,15 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from tools_registry.choices import CollectivityKind, HybridFormat, Objective, ToolFamily
+from tools_registry.history import HistoryActor
 from tools_registry.search import refresh_search_vectors
 from tools_registry.text import normalize
 
@@ -32,6 +34,14 @@ class ToolStatus(models.TextChoices):
     PUBLISHED = "published", _("Publié")
     REJECTED = "rejected", _("Refusé")
     ARCHIVED = "archived", _("Archivé")
+
+
+class LifeStatus(models.TextChoices):
+    """Whether a tool is still in service: independent of moderation (a published tool may have ended)."""
+
+    ACTIVE = "active", _("En service")
+    ENDED = "ended", _("Arrêté")
+    UNKNOWN = "unknown", _("Inconnu")
 
 
 class ToolSource(models.TextChoices):
@@ -183,6 +193,8 @@ class Collectivity(models.Model):
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
+    history = HistoricalRecords(bases=[HistoryActor], excluded_fields=["updated_at"])
+
     class Meta:
         verbose_name = _("collectivité")
         verbose_name_plural = _("collectivités")
@@ -278,6 +290,30 @@ class Tool(models.Model):
     )
     is_open_source = models.BooleanField(_("logiciel libre"), null=True, blank=True)
     launch_year = models.PositiveSmallIntegerField(_("année de lancement"), null=True, blank=True)
+    launched_on = models.DateField(
+        _("date de lancement"), null=True, blank=True, help_text=_("Si elle est connue ; l'année suit.")
+    )
+    life_status = models.CharField(
+        _("état"), max_length=10, choices=LifeStatus.choices, default=LifeStatus.ACTIVE
+    )
+    end_year = models.PositiveSmallIntegerField(_("année d'arrêt"), null=True, blank=True)
+    ended_on = models.DateField(
+        _("date d'arrêt"), null=True, blank=True, help_text=_("Si elle est connue ; l'année suit.")
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name=_("remplacé par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaces",
+    )
+    archived_url = models.URLField(
+        _("adresse archivée"),
+        max_length=500,
+        blank=True,
+        help_text=_("Copie archivée d'un outil arrêté, par exemple sur web.archive.org."),
+    )
     hybrid = models.BooleanField(_("combiné à des réunions en présentiel"), null=True, blank=True)
     hybrid_formats = models.JSONField(_("formats présentiels"), default=list, blank=True)
     status = models.CharField(
@@ -320,6 +356,7 @@ class Tool(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ToolQuerySet.as_manager()
+    history = HistoricalRecords(bases=[HistoryActor], excluded_fields=["search_vector", "updated_at"])
 
     class Meta:
         verbose_name = _("outil")
@@ -337,6 +374,23 @@ class Tool(models.Model):
                 condition=~Q(status="rejected") | ~Q(moderation_reason=""),
                 name="tool_rejection_has_reason",
             ),
+            _choices_check("life_status", LifeStatus, "tool_valid_life_status"),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True) | Q(end_year__gte=1990, end_year__lte=2100),
+                name="tool_plausible_end_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(launch_year__isnull=True)
+                | Q(end_year__gte=F("launch_year")),
+                name="tool_ends_after_launch",
+            ),
+            models.CheckConstraint(
+                # An end date belongs to an ended tool.
+                condition=Q(life_status=LifeStatus.ENDED) | Q(end_year__isnull=True, ended_on__isnull=True),
+                name="tool_end_only_when_ended",
+            ),
+            models.CheckConstraint(condition=~Q(replaced_by=F("pk")), name="tool_not_replaced_by_itself"),
         ]
         indexes = [
             models.Index(fields=["status", "name", "id"], name="tool_status_name_idx"),
@@ -346,6 +400,7 @@ class Tool(models.Model):
             models.Index(fields=["status", "is_open_source"], name="tool_status_open_source_idx"),
             models.Index(fields=["status", "hybrid"], name="tool_status_hybrid_idx"),
             models.Index(fields=["launch_year"], name="tool_launch_year_idx"),
+            models.Index(fields=["status", "life_status"], name="tool_status_life_idx"),
             models.Index(fields=["source"], name="tool_source_idx"),
             models.Index(fields=["url"], name="tool_url_idx"),
         ]
@@ -356,12 +411,23 @@ class Tool(models.Model):
     def save(self, *args, update_fields: Iterable[str] | None = None, **kwargs) -> None:
         if not self.slug:
             self.slug = unique_slug(Tool, self.name)
+        self._years_from_dates()
         super().save(*args, update_fields=update_fields, **kwargs)
         if update_fields is None or {"name", "description", "software", "family_other"} & set(update_fields):
             refresh_search_vectors(tool_ids=[self.pk])
 
     def get_absolute_url(self) -> str:
         return reverse("tools_registry:tool_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        self._years_from_dates()
+
+    def _years_from_dates(self) -> None:
+        # A known date gives its year, so that lists filter and sort on the year alone.
+        if self.launched_on:
+            self.launch_year = self.launched_on.year
+        if self.ended_on:
+            self.end_year = self.ended_on.year
 
     @property
     def is_demo(self) -> bool:

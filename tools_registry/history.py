@@ -1,0 +1,54 @@
+"""Who or what changed the registry, for the edit history of tools and collectivities.
+
+The history itself is kept by django-simple-history: one row per saved change, with the signed-in user
+when there is one (its middleware reads the request). Changes made by the site itself (an import, the
+link checker, a survey answer) have no user: code making them runs inside `recorded_as("…")`, and every
+record says through which channel the change came (`history_via`).
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import models
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
+
+_actor: ContextVar[str] = ContextVar("history_actor", default="")
+
+
+class HistoryActor(models.Model):
+    """Extra column of every history record: the channel of the change."""
+
+    history_via = models.CharField(_("par"), max_length=60, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+@contextmanager
+def recorded_as(actor: str) -> Iterator[None]:
+    """Changes saved inside this block are recorded as made by `actor` (e.g. "import:odf-observatoire")."""
+    token = _actor.set(actor)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def _request_channel() -> str:
+    request = getattr(HistoricalRecords.context, "request", None)
+    if request is None:
+        return "script"
+    if request.path.startswith("/admin/"):
+        return "admin"
+    if request.path.startswith("/api/"):
+        return "api"
+    return "web"
+
+
+@receiver(pre_create_historical_record)
+def _record_channel(sender, history_instance, **kwargs) -> None:
+    history_instance.history_via = _actor.get() or _request_channel()
