@@ -101,3 +101,13 @@ def test_pages_carry_a_content_security_policy_with_a_nonce_for_the_map(client) 
 def test_only_the_embeddable_map_may_be_framed_by_other_sites(client) -> None:
     policy = client.get(reverse("tools_registry:tool_map_embed"))["Content-Security-Policy"]
     assert "frame-ancestors *" in policy
+
+
+def test_a_collectivity_name_in_the_tool_pages_map_script_cannot_end_the_script(client) -> None:
+    name = "Bourg </script><script>alert(1)</script><!-- `${alert(2)}`"
+    tool = ToolFactory(collectivity=CollectivityFactory(name=name))
+    html = client.get(tool.get_absolute_url()).content.decode()
+    script = html[html.rindex("<script nonce=") :]
+    assert "</script><script>alert(1)" not in html
+    assert script.count("</script>") == 1 and "<!--" not in script
+    assert '"Bourg \\u003C/script\\u003E\\u003Cscript\\u003Ealert(1)' in script

@@ -31,6 +31,15 @@ FAMILY_COLOURS = {
 }
 FRANCE_CENTRE = (46.6, 2.4)
 
+# Django's `json_script` escapes: inside an inline script, `</script>` or `<!--` in a string would end
+# or change the script element whatever JSON says.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def script_json(value: object) -> str:
+    """`value` as a JavaScript literal safe to place inside an inline `<script>`."""
+    return json.dumps(value, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+
 
 class LocalMap(folium.Map):
     def __init__(self, *args, **kwargs) -> None:
@@ -49,7 +58,7 @@ class ToolLayer(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        window.barometreToolLayer({{ this._parent.get_name() }}, {{ this.options|safe }});
+        window.barometreToolLayer({{ this._parent.get_name() }}, {{ this.options }});
         {% endmacro %}
         """
     )
@@ -57,7 +66,7 @@ class ToolLayer(MacroElement):
     def __init__(self, *, data_url: str, detail_url: str) -> None:
         super().__init__()
         self._name = "ToolLayer"
-        self.options = json.dumps(
+        self.options = script_json(
             {
                 "dataUrl": data_url,
                 "detailUrl": detail_url,
@@ -67,8 +76,7 @@ class ToolLayer(MacroElement):
                 "loadingLabel": _("Chargement…"),
                 "failedLabel": _("La fiche n’a pas pu être chargée."),
                 "demoLabel": _("Exemple fictif"),
-            },
-            ensure_ascii=False,
+            }
         )
 
     def render(self, **kwargs) -> None:
@@ -85,6 +93,27 @@ class ToolLayer(MacroElement):
             name="markercluster_default_css",
         )
         figure.header.add_child(folium.JavascriptLink(static("js/tool-map.js")), name="tool_map")
+        super().render(**kwargs)
+
+
+class TextTooltip(MacroElement):
+    """A tooltip showing `text` as text on its parent layer (folium's `Tooltip` would read it as markup)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.barometreTextTooltip({{ this._parent.get_name() }}, {{ this.text }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "TextTooltip"
+        self.text = script_json(text)
+
+    def render(self, **kwargs) -> None:
+        self.get_root().header.add_child(folium.JavascriptLink(static("js/tool-map.js")), name="tool_map")
         super().render(**kwargs)
 
 
@@ -115,9 +144,10 @@ def tools_map(
 
 def point_map(*, latitude: float, longitude: float, label: str, nonce: str) -> RenderedMap:
     folium_map = LocalMap(location=(latitude, longitude), zoom_start=10, height="18rem")
-    folium.CircleMarker(
-        location=(latitude, longitude), radius=9, color="#0b4f8a", fill=True, fill_opacity=0.8, tooltip=label
+    marker = folium.CircleMarker(
+        location=(latitude, longitude), radius=9, color="#0b4f8a", fill=True, fill_opacity=0.8
     ).add_to(folium_map)
+    TextTooltip(label).add_to(marker)
     return render(folium_map, nonce=nonce)
 
 

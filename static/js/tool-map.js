@@ -1,5 +1,6 @@
 /* The tools map: fetches the GeoJSON of the filtered tools and draws clustered markers.
-   Called by the folium figure (tools_registry/maps.py) with the Leaflet map and its options. */
+   Called by the folium figure (tools_registry/maps.py) with the Leaflet map and its options.
+   Names come from users: tooltips and popups are DOM nodes filled with textContent, never HTML strings. */
 (function () {
   "use strict";
 
@@ -59,6 +60,10 @@
     return metropole.isValid() ? metropole : all;
   }
 
+  window.barometreTextTooltip = function (layer, text) {
+    layer.bindTooltip(function () { return el("span", text); }, { sticky: true });
+  };
+
   window.barometreToolLayer = function (map, options) {
     var status = document.getElementById("map-status");
     var restored = readView(map);
@@ -80,9 +85,11 @@
               radius: 8, weight: 2, color: "#ffffff", fillOpacity: 0.9,
               fillColor: options.colours[family] || "#555555"
             });
-            marker.bindPopup(options.loadingLabel);
+            marker.bindPopup(function () { return el("div", options.loadingLabel); });
             marker.once("popupopen", function () { loadPopup(marker, tool[0], options); });
-            marker.bindTooltip(feature.properties.c + " — " + options.familyLabels[family]);
+            marker.bindTooltip(function () {
+              return el("span", feature.properties.c + " — " + options.familyLabels[family]);
+            });
             markers.push(marker);
           });
         });

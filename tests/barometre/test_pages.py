@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from survey.models import Answer, Edition
+from survey.models import Answer, Choice, Edition
 from tests.barometre.helpers import bulk_responses, published_edition
 from tests.helpers import page_text
 
@@ -129,3 +129,20 @@ def test_page_query_count_does_not_grow_with_the_responses(client) -> None:
     small = queries(client, edition_url("2016"))
     bulk_responses(edition, 1950, start=50)
     assert queries(client, edition_url("2016")) == small
+
+
+def test_labels_titles_and_verbatims_are_text_in_the_page_and_its_charts(client, demo_2016) -> None:
+    hostile = "<img src=x onerror=alert(1)> & </svg><script>alert(2)</script>"
+    Choice.objects.filter(
+        question__edition=demo_2016, question__code="collectivity_type", code="commune"
+    ).update(label=hostile)
+    Edition.objects.filter(pk=demo_2016.pk).update(title=hostile)
+    verbatim = Answer.objects.filter(publishable=True).exclude(text="").first()
+    Answer.objects.filter(pk=verbatim.pk).update(text=hostile)
+    cache.clear()  # the updates above bypass the signals that move the results' cache version
+    html = client.get(edition_url("2016")).content.decode()
+    escaped = "&lt;img src=x onerror=alert(1)&gt; &amp; &lt;/svg&gt;&lt;script&gt;alert(2)&lt;/script&gt;"
+    assert "<img src=x" not in html and "<script>alert(2)" not in html
+    assert escaped in svg_of(html, "collectivity_type")
+    assert f"<h1>{escaped}</h1>" in html
+    assert f"« {escaped} »" in html

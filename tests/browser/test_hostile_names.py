@@ -1,0 +1,97 @@
+"""Names typed by the public read as typed on every page: never run as script, never read as markup."""
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.factories import CollectivityFactory, ToolFactory
+from tools_registry.choices import ToolFamily
+from tools_registry.models import Tool
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HOSTILE_NAMES = {
+    "template-literal": "Parc ${alert(document.domain)} des Deux Rives",
+    "backtick": "Ville `-alert(1)-` sur Mer",
+    "script-end": "Bourg </script><script>alert(1)</script><!-- <img src=x onerror=alert(1)>",
+    "markup-and-quotes": 'Saint-Jean "d\'Angély" & <b id=injected>Cie</b>',
+}
+FORUM = str(ToolFamily.FORUM.label)
+
+
+@pytest.fixture(params=HOSTILE_NAMES.values(), ids=HOSTILE_NAMES.keys())
+def tool(request) -> Tool:
+    collectivity = CollectivityFactory(name=request.param, latitude=48.11, longitude=-1.68)
+    return ToolFactory(name=f"Outil {request.param}", family=ToolFamily.FORUM, collectivity=collectivity)
+
+
+@pytest.fixture
+def dialogs(web) -> list[str]:
+    opened: list[str] = []
+
+    def record(dialog) -> None:
+        opened.append(dialog.message)
+        dialog.dismiss()
+
+    web.page.on("dialog", record)
+    return opened
+
+
+def assert_nothing_ran_or_was_injected(web, dialogs: list[str]) -> None:
+    assert dialogs == []
+    injected = "img[src=x], #injected, script:not([src]):not([nonce])"
+    assert web.page.locator(injected).count() == 0
+
+
+def test_maps_show_hostile_names_as_typed(web, dialogs, tool) -> None:
+    page, name = web.page, tool.collectivity.name
+
+    web.goto(tool.get_absolute_url())
+    page.locator(".small-map path.leaflet-interactive").hover(force=True)
+    assert page.locator(".leaflet-tooltip").text_content() == name
+    assert_nothing_ran_or_was_injected(web, dialogs)
+
+    for path in ("/carte/", "/carte/embed/"):
+        web.goto(path)
+        page.wait_for_selector("body[data-map-ready='1']")
+        marker = page.locator("path.leaflet-interactive")
+        marker.hover(force=True)
+        assert page.locator(".leaflet-tooltip").text_content() == f"{name} — {FORUM}"
+        marker.click(force=True)
+        popup = page.locator(".leaflet-popup-content .map-popup")
+        popup.wait_for()
+        assert popup.locator("strong").text_content() == tool.name
+        assert popup.locator("div").first.text_content() == name
+        assert_nothing_ran_or_was_injected(web, dialogs)
+
+
+PAGES: dict[str, tuple[Callable[[Tool], str], Callable[[Tool], dict[str, str]]]] = {
+    "catalogue": (
+        lambda tool: "/outils/",
+        lambda tool: {".card-title": tool.name, ".card-meta": f"{FORUM} · {tool.collectivity.name}"},
+    ),
+    "home": (
+        lambda tool: "/",
+        lambda tool: {".card-title": tool.name, ".card-meta": f"{FORUM} · {tool.collectivity.name}"},
+    ),
+    "tool": (
+        lambda tool: tool.get_absolute_url(),
+        lambda tool: {
+            "h1": tool.name,
+            f".facts a[href='{tool.collectivity.get_absolute_url()}']": tool.collectivity.name,
+        },
+    ),
+    "collectivity": (
+        lambda tool: tool.collectivity.get_absolute_url(),
+        lambda tool: {"h1": tool.collectivity.name, ".card-title": tool.name},
+    ),
+}
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_pages_show_hostile_names_as_typed(web, dialogs, tool, page_name) -> None:
+    path, expected = PAGES[page_name]
+    web.goto(path(tool))
+    for selector, text in expected(tool).items():
+        assert web.page.locator(selector).text_content().strip() == text
+    assert_nothing_ran_or_was_injected(web, dialogs)
