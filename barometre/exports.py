@@ -1,11 +1,11 @@
 """Files published with each edition: its indicators as CSV, and the codebook of its questionnaire."""
 
-import csv
 import io
 
 from django.http import HttpResponse
 
 from survey.models import Edition, Question
+from tools_registry import safe_csv
 
 INDICATOR_COLUMNS = [
     "edition",
@@ -77,7 +77,7 @@ def indicator_rows(edition: Edition, items: list[dict], *, fictitious: bool) -> 
 
 def csv_response(columns: list[str], rows: list[list[str]], filename: str) -> HttpResponse:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = safe_csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     writer.writerows(rows)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
@@ -130,6 +130,9 @@ def codebook(edition: Edition) -> dict:
             "subject : vide pour une question posée une fois par réponse ; T1, T2… pour l'outil décrit.",
             "value : code du choix (une ligne par choix retenu) ou texte libre publiable.",
             "rank : 1 à 3 pour un classement, vide sinon.",
+            "Cellules : une apostrophe (') précède toute cellule qui commence par =, +, -, @, une "
+            "tabulation, un retour chariot ou une apostrophe, sauf les nombres (-1,5), pour qu'aucun "
+            "tableur ne la lise comme une formule ; retirer cette première apostrophe rend la valeur.",
         ],
         "sections": list(sections.values()),
     }

@@ -3,7 +3,9 @@
 Import is all-or-nothing with row-numbered errors. Export is either `full` (every answer of the
 submitted responses, opaque ids) or anonymised for publication (free text only where staff marked it
 publishable; population suppressed where collectivity_type × population is shared by fewer than
-`SMALL_CELL` responses, with companion notes saying so).
+`SMALL_CELL` responses, with companion notes saying so). Cells that a spreadsheet would read as a
+formula are written with a leading `'` (tools_registry/safe_csv.py); import removes it, so a `full`
+export imports back exactly.
 """
 
 import csv
@@ -30,6 +32,7 @@ from survey.models import (
     ResponseStatus,
     ResponseTool,
 )
+from tools_registry import safe_csv
 
 COLUMNS = ["response_id", "subject", "question_code", "value", "rank"]
 SMALL_CELL = 5
@@ -76,7 +79,9 @@ def parse_responses(edition: Edition, data: bytes | str) -> dict[str, ParsedResp
         if None in raw or any(value is None for value in raw.values()):
             fail(row_number, _("nombre de colonnes incorrect."))
             continue
-        response_id, subject_key, code, value, rank_text = (raw[name].strip() for name in COLUMNS)
+        response_id, subject_key, code, value, rank_text = (
+            safe_csv.restore(raw[name].strip()) for name in COLUMNS
+        )
         question = questions.get(code)
         if not response_id:
             fail(row_number, _("response_id manquant."))
@@ -212,7 +217,7 @@ class Export:
 
     def csv_text(self) -> str:
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = safe_csv.writer(out, lineterminator="\n")
         writer.writerow(COLUMNS)
         writer.writerows(self.rows)
         return out.getvalue()
@@ -244,6 +249,12 @@ def export_responses(*, edition: Edition, full: bool = False) -> Export:
         _(
             "Les identifiants de réponse (R00001…) sont propres à ce fichier ; "
             "aucun nom, courriel ni jeton n'y figure."
+        ),
+        _(
+            "Une cellule qui commence par =, +, -, @, une tabulation, un retour chariot ou une apostrophe "
+            "est précédée d'une apostrophe (') pour qu'aucun tableur ne la lise comme une formule ; les "
+            "nombres (-1,5) restent tels quels. Retirer cette première apostrophe rend la valeur "
+            "(import_responses le fait)."
         ),
     ]
     suppressed: set[int] = set()

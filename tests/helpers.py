@@ -1,6 +1,8 @@
-"""Reading pages as a visitor would."""
+"""Reading pages and files as a visitor would."""
 
+import csv
 import html
+import io
 import re
 
 
@@ -13,3 +15,13 @@ def external_resources(page: str) -> list[str]:
     """Scripts and stylesheets a page loads from another site: any address that is not a path of ours."""
     sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
     return [source for source in sources if not source.startswith("/")]
+
+
+def formula_cells(text: str) -> list[str]:
+    """The cells of a CSV file that a spreadsheet would read as a formula (a number such as -1.5 is not)."""
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    return [
+        cell
+        for cell in cells
+        if cell.startswith(("=", "+", "-", "@", "\t", "\r")) and not re.fullmatch(r"-?\d+(?:[.,]\d+)?", cell)
+    ]

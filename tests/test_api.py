@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import CollectivityFactory, TerritoryFactory, ToolFactory, ToolObjectiveFactory
-from tests.helpers import external_resources
+from tests.helpers import external_resources, formula_cells
 from tools_registry.choices import ToolFamily
 from tools_registry.models import TerritoryKind, Tool, ToolStatus
 
@@ -103,6 +103,26 @@ def test_csv_parses_back_with_every_tool_and_its_ranked_objectives(api) -> None:
     assert by_name['Outil "guillemets", virgule']["objectives"] == "consulter|informer"
     assert by_name['Outil "guillemets", virgule']["hybrid_formats"] == "formations"
     assert by_name["Sans objectif"]["objectives"] == ""
+
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas(api) -> None:
+    ToolFactory(
+        name='=HYPERLINK("https://piege.example","Cliquez")',
+        description="@SUM(1+1)*cmd|' /C calc'!A0",
+        software="+33 6 12 34 56 78",
+        family=ToolFamily.AUTRE,
+        family_other="\t=1+1",
+        collectivity=CollectivityFactory(name="-Ville", latitude=48.11, longitude=-1.68),
+    )
+    body = api.get(TOOLS, {"format": "csv"}).getvalue().decode().lstrip("\ufeff")
+    assert formula_cells(body) == []
+    row = next(csv.DictReader(io.StringIO(body)))
+    assert row["name"] == '\'=HYPERLINK("https://piege.example","Cliquez")'
+    assert row["description"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert row["software"] == "'+33 6 12 34 56 78"
+    assert row["family_other"] == "'\t=1+1"
+    assert row["collectivity"] == "'-Ville"
+    assert (row["latitude"], row["longitude"]) == ("48.11", "-1.68")
 
 
 def test_collectivities_list_only_those_with_published_tools(api) -> None:

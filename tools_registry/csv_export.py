@@ -1,12 +1,12 @@
 """The CSV representation of a list of tools, streamed row by row in two queries whatever its length."""
 
-import csv
 from collections.abc import Iterator
 from itertools import groupby
 
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from tools_registry import safe_csv
 from tools_registry.models import ToolObjective, ToolSource
 
 # Each CSV column and the tool field it is read from (None: computed in `stream_tools_csv`).
@@ -58,7 +58,7 @@ def _cell(value: object) -> object:
 
 def stream_tools_csv(queryset: QuerySet, *, site_url: str = "") -> Iterator[str]:
     """Yield the CSV lines of every tool of `queryset`, objectives as codes joined by `|` in rank order."""
-    writer = csv.writer(_Echo())
+    writer = safe_csv.writer(_Echo())
     yield "\ufeff" + writer.writerow([column for column, _field in COLUMNS])
     tools = queryset.order_by("pk").values(*FIELDS)
     objectives = (

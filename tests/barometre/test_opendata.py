@@ -2,13 +2,15 @@ import csv
 import io
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from barometre.demo_editions import load_barometer_demo
-from survey.models import Answer, Edition, Response, ResponseOrigin, ResponseStatus
+from survey.models import Answer, Choice, Edition, Question, Response, ResponseOrigin, ResponseStatus
 from tests.barometre.helpers import published_edition
 from tests.factories import CollectivityFactory
+from tests.helpers import formula_cells
 
 pytestmark = pytest.mark.django_db
 FILES = [
@@ -108,3 +110,28 @@ def test_loading_the_demo_editions_twice_changes_nothing(db) -> None:
     assert all("déjà présente" in line for line in lines)
     assert Response.objects.filter(edition__code="2016").count() == 194
     assert Response.objects.filter(edition__code="2016", collectivity__isnull=False).count() == 0
+
+
+def test_no_published_csv_cell_can_run_as_a_spreadsheet_formula(client, demo_2016) -> None:
+    Question.objects.filter(edition=demo_2016, code="collectivity_type").update(label="-Type de collectivité")
+    Choice.objects.filter(
+        question__edition=demo_2016, question__code="collectivity_type", code="commune"
+    ).update(label='=HYPERLINK("https://piege.example")')
+    verbatim = Answer.objects.filter(publishable=True).exclude(text="").first()
+    Answer.objects.filter(pk=verbatim.pk).update(text="@SUM(1+1)*cmd|' /C calc'!A0")
+    cache.clear()  # the updates above bypass the signals that move the results' cache version
+    files = {
+        name: client.get(reverse(f"opendata:{name}", kwargs={"edition": "2016"})).content.decode()
+        for name in ("responses_csv", "codebook_csv", "indicators_csv")
+    }
+    files["indicator"] = client.get(
+        reverse("barometre:indicator_csv", kwargs={"edition": "2016", "code": "collectivity_type"})
+    ).content.decode()
+    for body in files.values():
+        assert formula_cells(body) == []
+    assert "'@SUM(1+1)*cmd|' /C calc'!A0" in [
+        row["value"] for row in csv.DictReader(io.StringIO(files["responses_csv"]))
+    ]
+    assert "'-Type de collectivité" in files["codebook_csv"]
+    for name in ("codebook_csv", "indicators_csv", "indicator"):
+        assert '\'=HYPERLINK(""https://piege.example"")' in files[name]

@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 
 from survey.io import export_responses, import_responses
 from survey.models import Answer, OpenAnswer, Response
+from tests.helpers import formula_cells
 from tests.survey.helpers import TOOL, answer_everything, review_url
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +224,46 @@ def test_the_anonymised_export_has_no_identity_and_only_publishable_free_text(
     assert "tool_objectives" in text
     full = export_responses(edition=edition, full=True).csv_text()
     assert "Solutions numériques" in full and contact.email not in full
+
+
+FORMULA_LIKE = [
+    "=SUM(A1)",
+    "+33 6 12 34 56 78",
+    "-",
+    "@home",
+    "=cmd|' /C calc'!A0",
+    "'déjà une apostrophe",
+    "''=deux apostrophes",
+    "\t=1+1",
+    "\r\n=1+1",
+    "-1.5",
+    "-0,76",
+]
+
+
+def test_exports_neutralise_formulas_and_a_full_export_imports_back_every_value_exactly(
+    edition, tmp_path
+) -> None:
+    import_responses(
+        edition=edition,
+        data=long_file(*(f"H{index},,respondent_service,provisoire," for index in range(len(FORMULA_LIKE)))),
+    )
+    for answer, text in zip(Answer.objects.order_by("response__import_id"), FORMULA_LIKE, strict=True):
+        Answer.objects.filter(pk=answer.pk).update(text=text, publishable=True)
+
+    path = tmp_path / "complet.csv"
+    call_command("export_responses", "2016", str(path), "--full")
+    text = path.read_text(encoding="utf-8")
+    assert formula_cells(text) == []
+    assert formula_cells(export_responses(edition=edition).csv_text()) == []
+    values = [row["value"] for row in csv.DictReader(io.StringIO(text))]
+    assert "'=SUM(A1)" in values and "'-" in values and "'''=deux apostrophes" in values
+    assert "-1.5" in values and "-0,76" in values
+
+    call_command("create_edition", "2016-copie", "--questionnaire", "2016")
+    call_command("import_responses", "2016-copie", str(path))
+    imported = Answer.objects.filter(question__edition__code="2016-copie").values_list("text", flat=True)
+    assert sorted(imported) == sorted(FORMULA_LIKE)
+    again = tmp_path / "encore.csv"
+    call_command("export_responses", "2016-copie", str(again), "--full")
+    assert again.read_text(encoding="utf-8") == text
