@@ -16,4 +16,5 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The same reverse proxies the site trusts for the client's address (TRUSTED_PROXIES, see README).
+forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES") or "127.0.0.1"

@@ -4,7 +4,9 @@ Defaults make a fresh checkout run (SQLite, DEBUG on, console email). With DEBUG
 that must not have an insecure default (SECRET_KEY, ALLOWED_HOSTS) are required.
 """
 
+import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -47,6 +49,17 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in (env_str(name, default) or "").split(",") if item.strip()]
 
 
+def env_networks(name: str, default: str = "") -> list[str]:
+    """Comma-separated IP addresses or networks (10.0.0.0/8), checked at start-up."""
+    values = env_list(name, default)
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must list IP addresses or networks, not {value!r}.") from None
+    return values
+
+
 DEBUG = env_bool("DEBUG", True)
 
 SECRET_KEY = env_str("SECRET_KEY")
@@ -83,6 +96,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "csp",
     "simple_history",
+    "axes",
     "tools_registry",
     "survey",
     "barometre",
@@ -103,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "barometre.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "barometre.urls"
@@ -146,6 +162,12 @@ if _cache_url:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses a sign-in while its account and address are locked out, then lets Django's backend check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -237,10 +259,28 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Admin sign-in attempts per client IP address and quarter of an hour.
-ADMIN_LOGIN_RATE_LIMIT = env_int("ADMIN_LOGIN_RATE_LIMIT", 10)
+# The reverse proxies in front of the app servers (addresses or networks). A request coming from one
+# of them is attributed to the address it forwarded (X-Forwarded-For); from anywhere else, the header
+# is ignored. Every rate limit keys on this address (tools_registry.ratelimit.client_ip).
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
-# Public submissions: at most this many per client IP address and hour.
+# Admin sign-in (django-axes): after this many wrong passwords for one account from one address, that
+# account is locked out from that address for a quarter of an hour; the same account signing in from
+# elsewhere, and other accounts, are not. Attempts are recorded in the database: every app server
+# sees them, they survive a cache flush, and staff see and clear them in the admin (Axes).
+ADMIN_LOGIN_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 10)
+AXES_FAILURE_LIMIT = ADMIN_LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "tools_registry.ratelimit.client_ip"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_CALLABLE = "barometre.views.admin_locked_out"
+# Failed attempts are kept (that is the lockout); successful sign-ins are not logged one by one.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Public submissions: at most this many accepted per client IP address and hour (one refused for
+# its errors does not count).
 SUBMISSION_RATE_LIMIT = env_int("SUBMISSION_RATE_LIMIT", 5)
 
 REST_FRAMEWORK = {
@@ -254,7 +294,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "tools_registry.api.throttling.AnonymousRateThrottle",
         "tools_registry.api.throttling.SignedInRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {

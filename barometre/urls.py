@@ -20,7 +20,6 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]
 

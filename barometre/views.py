@@ -8,11 +8,9 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_protect
 
 from barometre.middleware import unavailable_response
 from tools_registry.models import Collectivity, Tool, ToolStatus
-from tools_registry.ratelimit import allow, client_ip
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -83,13 +81,12 @@ def health(request: HttpRequest) -> JsonResponse:
     return response
 
 
-@csrf_protect
-def admin_login(request: HttpRequest) -> HttpResponse:
-    """The admin's login, with failed-or-not attempts limited per address to slow password guessing."""
-    if request.method == "POST" and not allow(
-        scope="admin-login", key=client_ip(request), limit=settings.ADMIN_LOGIN_RATE_LIMIT, window=15 * 60
-    ):
-        response = render(request, "admin/login_throttled.html", status=429)
-        response["Retry-After"] = str(15 * 60)
-        return response
-    return admin.site.login(request)
+def admin_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
+    """django-axes' answer to a sign-in refused because this account failed too often from this address."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {**admin.site.each_context(request), "minutes": minutes}
+    response = render(request, "admin/login_throttled.html", context, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response

@@ -74,17 +74,3 @@ def test_collectivity_picker_is_an_autocomplete(staff_client) -> None:
     response = staff_client.get(reverse("admin:tools_registry_tool_add"))
     html = response.content.decode()
     assert 'data-ajax--url="/admin/autocomplete/"' in html
-
-
-def test_admin_sign_in_attempts_are_limited(client, settings) -> None:
-    from django.core.cache import cache
-
-    cache.clear()
-    settings.ADMIN_LOGIN_RATE_LIMIT = 3
-    url = reverse("admin:login")
-    codes = [client.post(url, {"username": "x", "password": f"guess{n}"}).status_code for n in range(4)]
-    assert codes == [200, 200, 200, 429]
-    assert (
-        "Trop de tentatives de connexion"
-        in client.post(url, {"username": "x", "password": "y"}).content.decode()
-    )

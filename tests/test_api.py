@@ -211,7 +211,7 @@ def test_submissions_share_the_forms_rate_limit(api, settings) -> None:
     assert api.post(reverse("api:submission"), submission(), format="json").status_code == 201
     response = api.post(reverse("api:submission"), submission(name="Autre"), format="json")
     assert response.status_code == 429
-    assert response["Retry-After"] == "3600"
+    assert 0 < int(response["Retry-After"]) <= 3600
     assert response.json()["code"] == "throttled"
 
 

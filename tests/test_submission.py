@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.core.cache import cache
@@ -153,7 +155,8 @@ def test_submissions_are_rate_limited_per_address(client, saint_malo, settings) 
         client.post(SUBMIT, valid_data(saint_malo, name=f"Outil {number}", url=f"https://o{number}.example/"))
     response = client.post(SUBMIT, valid_data(saint_malo, name="Outil 3", url="https://o3.example/"))
     assert response.status_code == 429
-    assert "réessayez dans une heure" in page_text(response)
+    assert re.search(r"Réessayez dans \d+ minutes?, à \d\d:\d\d\.", page_text(response))
+    assert 0 < int(response["Retry-After"]) <= 3600
     assert 'value="Outil 3"' in response.content.decode()
     assert Tool.objects.count() == 2
     other = client.post(

@@ -14,7 +14,7 @@ from tools_registry.filters import ToolFilterSet, facet_counts
 from tools_registry.forms import ToolSubmissionForm
 from tools_registry.models import Collectivity, Territory, TerritoryKind, Tool, ToolStatus
 from tools_registry.pagination import CachedPaginator
-from tools_registry.ratelimit import allow, client_ip
+from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after, retry_message
 
 PER_PAGE = 20
 NEARBY = 5
@@ -195,14 +195,16 @@ def tool_submit(request: HttpRequest) -> HttpResponse:
         return render(request, "tools_registry/tool_submit.html", {"form": ToolSubmissionForm()})
 
     form = ToolSubmissionForm(request.POST)
-    if not allow(scope="submission", key=client_ip(request), limit=settings.SUBMISSION_RATE_LIMIT):
-        context = {"form": form, "rate_limited": True}
-        return render(request, "tools_registry/tool_submit.html", context, status=429)
+    limit = {"scope": "submission", "key": client_ip(request), "limit": settings.SUBMISSION_RATE_LIMIT}
+    if exceeded(**limit):
+        return _submission_limited(request, form)
     if not form.is_valid():
         return render(request, "tools_registry/tool_submit.html", {"form": form}, status=400)
     if form.cleaned_data["website"]:
         # A robot filled the hidden field: answer as if all went well, store nothing.
         return redirect("tools_registry:tool_submit_done")
+    if not allow(**limit):
+        return _submission_limited(request, form)
 
     tool = services.submit_tool(proposal=form.proposal(), collectivity=form.collectivity())
     request.session["submitted_tool"] = {
@@ -213,6 +215,13 @@ def tool_submit(request: HttpRequest) -> HttpResponse:
         else "",
     }
     return redirect("tools_registry:tool_submit_done")
+
+
+def _submission_limited(request: HttpRequest, form: ToolSubmissionForm) -> HttpResponse:
+    context = {"form": form, "rate_limited": True, "retry": retry_message()}
+    response = render(request, "tools_registry/tool_submit.html", context, status=429)
+    response["Retry-After"] = str(retry_after())
+    return response
 
 
 def tool_submit_done(request: HttpRequest) -> HttpResponse:

@@ -31,7 +31,7 @@ from tools_registry.filters import ToolFilterSet, query_digest
 from tools_registry.forms import ToolSubmissionForm
 from tools_registry.geojson import cached_feature_collection
 from tools_registry.models import Collectivity, Territory, Tool, ToolStatus
-from tools_registry.ratelimit import HOUR, allow, client_ip
+from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after
 from tools_registry.text import normalize
 
 AUTOCOMPLETE_LIMIT = 15
@@ -257,8 +257,9 @@ def _form_data(data: dict) -> MultiValueDict:
 @renderer_classes([JSONRenderer])
 def submit(request: Request) -> Response:
     """Propose a tool: it is stored as pending, exactly as through the form, until staff moderate it."""
-    if not allow(scope="submission", key=client_ip(request), limit=settings.SUBMISSION_RATE_LIMIT):
-        raise exceptions.Throttled(wait=HOUR)
+    limit = {"scope": "submission", "key": client_ip(request), "limit": settings.SUBMISSION_RATE_LIMIT}
+    if exceeded(**limit):
+        raise exceptions.Throttled(wait=retry_after())
     incoming = SubmissionSerializer(data=request.data)
     incoming.is_valid(raise_exception=True)
     form = ToolSubmissionForm(_form_data(incoming.validated_data))
@@ -269,6 +270,8 @@ def submit(request: Request) -> Response:
         # The honeypot: accepted in appearance, stored nowhere.
         receipt = {"slug": None, "status": ToolStatus.PENDING, "duplicate_flagged": False}
         return Response(SubmissionReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
+    if not allow(**limit):
+        raise exceptions.Throttled(wait=retry_after())
     tool = services.submit_tool(proposal=form.proposal(), collectivity=form.collectivity())
     receipt = {
         "slug": tool.slug,
