@@ -1,6 +1,6 @@
 """The barometer's API: the editions, and each edition's indicators (contract in the README)."""
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from barometre import results
 from barometre.indicators import Kind, Part
 from barometre.models import visible_editions
-from survey.models import Edition, EditionStatus, ResponseStatus
+from survey.models import Edition, EditionStatus, counted_q
 
 PUBLIC_CACHE = "public, max-age=60"
 
@@ -117,7 +117,7 @@ def _cache(request: Request, response: Response) -> Response:
     return response
 
 
-submitted = Q(responses__status=ResponseStatus.SUBMITTED)
+counted = counted_q("responses__")
 
 
 @extend_schema(tags=["baromètre"], responses=EditionListSerializer)
@@ -126,7 +126,7 @@ submitted = Q(responses__status=ResponseStatus.SUBMITTED)
 @renderer_classes([JSONRenderer, BrowsableAPIRenderer])
 def editions(request: Request) -> Response:
     """The barometer's editions with published results (every edition for staff), newest first."""
-    rows = visible_editions(request.user).annotate(n=Count("responses", filter=submitted)).order_by("-code")
+    rows = visible_editions(request.user).annotate(n=Count("responses", filter=counted)).order_by("-code")
     data = [edition_data(edition, edition.n) for edition in rows]
     return _cache(request, Response({"count": len(data), "results": data}))
 
@@ -160,7 +160,7 @@ def indicators(request: Request, edition: str) -> Response:
     found = (
         visible_editions(request.user)
         .filter(code=edition)
-        .annotate(n=Count("responses", filter=submitted))
+        .annotate(n=Count("responses", filter=counted))
         .first()
     )
     if found is None:

@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
 from barometre.indicators import INDICATORS, SMALL_BASE, Indicator, Kind
-from survey.models import RESPONSE_SUBJECT, Answer, Edition, Question, QuestionType, Response, ResponseStatus
+from survey.models import RESPONSE_SUBJECT, Answer, Edition, Question, QuestionType, Response, counted_q
 
 Z_95 = 1.959963984540054
 CACHE_SECONDS = 24 * 3600
@@ -126,12 +126,12 @@ def tally(questions: list[Question], marker: Question | None = None, rank: int |
         # every answer to its response. Subjects of different responses never overlap, so bases
         # subtract exactly too.
         _count(_answers(questions), questions, False, 1, result)
-        unsubmitted = _answers(questions).exclude(response__status=ResponseStatus.SUBMITTED)
-        _count(unsubmitted, questions, False, -1, result)
+        uncounted = _answers(questions).exclude(counted_q("response__"))
+        _count(uncounted, questions, False, -1, result)
         return result
     if rank is None and marker.type != QuestionType.SINGLE:
         raise ValueError(f"a population on {marker.code} needs a rank")
-    rows = _with_marker(_answers(questions).filter(response__status=ResponseStatus.SUBMITTED), marker, rank)
+    rows = _with_marker(_answers(questions).counted(), marker, rank)
     _count(rows, questions, True, 1, result)
     return result
 
@@ -146,7 +146,7 @@ def compute(edition: Edition) -> list[dict]:
         for q in Question.objects.filter(edition=edition, code__in=codes).prefetch_related("choices")
     }
     totals = (
-        Response.objects.submitted()
+        Response.objects.counted()
         .filter(edition=edition)
         .aggregate(responses=Count("pk"), tools=Coalesce(Sum("tool_count"), 0))
     )

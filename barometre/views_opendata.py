@@ -3,7 +3,7 @@ under Licence Ouverte 2.0, described in DCAT-AP (JSON-LD) for national portals t
 
 import json
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from barometre import exports, results
 from barometre.models import visible_editions
 from survey.io import export_responses
-from survey.models import Edition, ResponseStatus
+from survey.models import Edition, counted_q
 from tools_registry.models import Tool
 
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
@@ -41,12 +41,10 @@ def _fictitious(edition: Edition) -> bool:
 
 
 def _editions(request: HttpRequest) -> list[Edition]:
-    submitted = Q(responses__status=ResponseStatus.SUBMITTED)
+    counted = counted_q("responses__")
     return list(
         visible_editions(request.user)
-        .annotate(
-            n=Count("responses", filter=submitted), last=Max("responses__submitted_at", filter=submitted)
-        )
+        .annotate(n=Count("responses", filter=counted), last=Max("responses__submitted_at", filter=counted))
         .order_by("-code")
     )
 

@@ -3,7 +3,7 @@ import zipfile
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from survey import answers as answer_services
 from survey import invitations
 from survey.flow import Questionnaire, display_value, read_answers
 from survey.forms import UploadForm
@@ -22,10 +23,12 @@ from survey.models import (
     Edition,
     InvitationEmail,
     OpenAnswer,
+    OpenLinkResponse,
     Question,
     QuestionType,
     Response,
     ResponseTool,
+    ReviewStatus,
     Section,
 )
 from survey.questionnaire import copy_edition
@@ -104,9 +107,13 @@ class EditionAdmin(CodeReadOnlyOnChange, admin.ModelAdmin):
             "edition": edition,
             "opts": self.model._meta,
             "rows": invitations.response_rates(edition),
-            "imported": Response.objects.submitted()
-            .filter(edition=edition, collectivity__isnull=True)
-            .count(),
+            "imported": Response.objects.counted().filter(edition=edition, collectivity__isnull=True).count(),
+            "to_review": Response.objects.filter(
+                edition=edition,
+                origin=Response.Origin.OPEN_LINK,
+                status=Response.Status.SUBMITTED,
+                review=ReviewStatus.PENDING,
+            ).count(),
         }
         return TemplateResponse(request, "survey/admin/dashboard.html", context)
 
@@ -234,8 +241,8 @@ class ResponseToolInline(admin.TabularInline):
 
 @admin.register(Response)
 class ResponseAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "collectivity", "status", "origin", "tool_count", "submitted_at"]
-    list_filter = ["edition", "status", "origin", "collectivity__kind"]
+    list_display = ["__str__", "collectivity", "status", "origin", "review", "tool_count", "submitted_at"]
+    list_filter = ["edition", "status", "origin", "review", "collectivity__kind"]
     search_fields = ["collectivity__name", "=collectivity__territory__code", "import_id"]
     autocomplete_fields = ["collectivity"]
     list_select_related = ["edition", "collectivity"]
@@ -249,13 +256,26 @@ class ResponseAdmin(admin.ModelAdmin):
         "started_at",
         "updated_at",
         "submitted_at",
+        "open_link_contact",
+        "review",
+        "reviewed_by",
+        "reviewed_at",
         "answers_table",
     ]
     fieldsets = [
         (None, {"fields": ["edition", "collectivity", "status", "origin", "import_id", "tool_count"]}),
+        (_("Vérification"), {"fields": ["review", "reviewed_by", "reviewed_at"]}),
         (
             _("Répondant (privé)"),
-            {"fields": ["respondent_name", "respondent_role", "respondent_email", "submitted_by"]},
+            {
+                "fields": [
+                    "respondent_name",
+                    "respondent_role",
+                    "respondent_email",
+                    "submitted_by",
+                    "open_link_contact",
+                ]
+            },
         ),
         (_("Dates"), {"fields": ["started_at", "updated_at", "submitted_at"]}),
         (_("Réponses"), {"fields": ["answers_table"]}),
@@ -290,6 +310,103 @@ class ResponseAdmin(admin.ModelAdmin):
         )
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    """The queue opens on what waits for a decision."""
+
+    title = _("vérification")
+    parameter_name = "verification"
+    ALL = "toutes"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [*ReviewStatus.choices, (self.ALL, _("Toutes"))]
+
+    def value(self) -> str:
+        return super().value() or ReviewStatus.PENDING
+
+    def choices(self, changelist) -> list[dict]:
+        return [
+            {
+                "selected": self.value() == code,
+                "query_string": changelist.get_query_string({self.parameter_name: code}),
+                "display": label,
+            }
+            for code, label in self.lookup_choices
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset if self.value() == self.ALL else queryset.filter(review=self.value())
+
+
+@admin.register(OpenLinkResponse)
+class OpenLinkResponseAdmin(ResponseAdmin):
+    """The responses sent through the open link: staff accept those the barometer may count."""
+
+    list_display = [
+        "collectivity",
+        "respondent_email",
+        "respondent_name",
+        "edition",
+        "submitted_at",
+        "review",
+        "already_counted",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    list_display_links = ["collectivity"]
+    list_filter = [ReviewFilter, "edition", "collectivity__kind"]
+    search_fields = ["collectivity__name", "=collectivity__territory__code", "respondent_email"]
+    list_select_related = ["edition", "collectivity", "reviewed_by"]
+    ordering = ["-submitted_at"]
+    actions = ["accept", "reject"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        counted = Response.objects.counted().filter(
+            edition=OuterRef("edition"), collectivity=OuterRef("collectivity")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .filter(origin=Response.Origin.OPEN_LINK, status=Response.Status.SUBMITTED)
+            .annotate(already_counted=Exists(counted.exclude(pk=OuterRef("pk"))))
+        )
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return [field.name for field in Response._meta.fields] + ["answers_table"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=_("autre réponse déjà comptée"), boolean=True)
+    def already_counted(self, response: Response) -> bool:
+        return response.already_counted
+
+    @admin.action(description=_("Retenir : compter dans le baromètre"), permissions=["change"])
+    def accept(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._decide(request, queryset, answer_services.accept_response, _("Retenue"))
+
+    @admin.action(description=_("Écarter : ne pas compter dans le baromètre"), permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._decide(request, queryset, answer_services.reject_response, _("Écartée"))
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet, decide, message: str) -> None:
+        done = 0
+        for response in queryset.select_related("collectivity"):
+            try:
+                decide(response=response, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.log_change(request, response, str(message))
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d réponse : %(decision)s.", "%(count)d réponses : %(decision)s.", done)
+                % {"count": done, "decision": str(message).lower()},
+                messages.SUCCESS,
+            )
+
+
 @admin.register(OpenAnswer)
 class OpenAnswerAdmin(admin.ModelAdmin):
     """Moderation of verbatims: only those marked publishable can be published, never with an identity."""
@@ -306,10 +423,8 @@ class OpenAnswerAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .filter(
-                question__type__in=[QuestionType.TEXT, QuestionType.URL],
-                response__status=Response.Status.SUBMITTED,
-            )
+            .counted()
+            .filter(question__type__in=[QuestionType.TEXT, QuestionType.URL])
             .select_related("question__edition")
         )
 

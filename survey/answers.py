@@ -3,10 +3,11 @@
 import logging
 from decimal import Decimal
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from survey.flow import AnswerMap, Questionnaire, read_answers
@@ -20,6 +21,7 @@ from survey.models import (
     ResponseOrigin,
     ResponseStatus,
     ResponseTool,
+    ReviewStatus,
     Section,
 )
 from tools_registry.choices import HybridFormat, Objective, ToolFamily
@@ -51,20 +53,44 @@ def answer_rows(question: Question, value, *, response: Response, subject: int) 
     return [Answer(response=response, question=question, subject=subject, text=str(value).strip())]
 
 
+def _owned_by(contact: Contact) -> dict:
+    """Whose response a contact answers: its own (open link) or its collectivity's (invitation)."""
+    if contact.origin == Contact.Origin.OPEN_LINK:
+        return {"open_link_contact": contact}
+    return {
+        "edition": contact.edition,
+        "collectivity": contact.collectivity,
+        "origin": ResponseOrigin.INVITATION,
+    }
+
+
 def response_for(*, contact: Contact) -> Response | None:
-    return Response.objects.filter(edition=contact.edition, collectivity=contact.collectivity).first()
+    return Response.objects.filter(**_owned_by(contact)).first()
+
+
+class EmailNotProven(Exception):
+    """An open-link contact whose personal link was never opened: its address is not proven."""
 
 
 @transaction.atomic
 def start_response(*, contact: Contact) -> Response:
-    """The collectivity's response, shared by its contacts, created on first use."""
+    """The contact's response, created on first use: shared by a collectivity's invited contacts; for
+    one who signed up through the open link, a response of their own that waits for staff review."""
+    if contact.origin == Contact.Origin.OPEN_LINK:
+        if contact.opened_at is None:
+            raise EmailNotProven
+        defaults = {
+            "edition": contact.edition,
+            "collectivity": contact.collectivity,
+            "origin": ResponseOrigin.OPEN_LINK,
+            "review": ReviewStatus.PENDING,
+        }
+    else:
+        defaults = {}
     response, _created = Response.objects.get_or_create(
-        edition=contact.edition,
-        collectivity=contact.collectivity,
+        **_owned_by(contact),
         defaults={
-            "origin": ResponseOrigin.OPEN_LINK
-            if contact.origin == Contact.Origin.OPEN_LINK
-            else ResponseOrigin.INVITATION,
+            **defaults,
             "respondent_name": contact.name,
             "respondent_role": contact.role,
             "respondent_email": contact.email,
@@ -180,16 +206,87 @@ def submit_response(*, response: Response, contact: Contact | None = None) -> Re
         response.respondent_name = contact.name or response.respondent_name
         response.respondent_role = contact.role or response.respondent_role
         response.respondent_email = contact.email
+    if response.is_counted and response.collectivity_id is not None:
+        _send_back_to_review(response)
     response.save()
-    if response.collectivity is not None:
-        for described in response.tools.all():
-            described.registry_tool = propose_tool(
-                answers, described.position, response.collectivity, response
-            )
-            described.save(update_fields=["registry_tool"])
+    if response.is_counted:
+        _feed_registry(response, read_answers(response))
     if contact is not None and contact.advance(ContactStatus.SUBMITTED):
         contact.save(update_fields=["status"])
     return response
+
+
+def _send_back_to_review(response: Response) -> None:
+    """The invited response prevails: an open-link response of the same collectivity that staff had
+    accepted goes back to their queue, so that the barometer still counts one response per collectivity."""
+    demoted = (
+        Response.objects.counted()
+        .filter(edition=response.edition, collectivity=response.collectivity, origin=ResponseOrigin.OPEN_LINK)
+        .update(review=ReviewStatus.PENDING, reviewed_by=None, reviewed_at=timezone.now())
+    )
+    if demoted:
+        logger.warning(
+            "Open-link response of %s sent back to review: the invited response was submitted (response %s)",
+            response.collectivity,
+            response.pk,
+        )
+
+
+def _feed_registry(response: Response, answers: AnswerMap) -> None:
+    """Each tool described in a counted response becomes a pending tool of the registry."""
+    if response.collectivity is None:
+        return
+    for described in response.tools.filter(registry_tool__isnull=True):
+        described.registry_tool = propose_tool(answers, described.position, response.collectivity, response)
+        described.save(update_fields=["registry_tool"])
+
+
+@transaction.atomic
+def accept_response(*, response: Response, by: AbstractBaseUser) -> Response:
+    """Count a sent open-link response in the barometer, unless its collectivity already has a counted
+    response (the barometer counts one per collectivity: reject one of them first)."""
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if response.origin != ResponseOrigin.OPEN_LINK or not response.is_submitted:
+        raise ValidationError(_("Seule une réponse envoyée par le lien ouvert peut être retenue ou écartée."))
+    if response.is_counted:
+        return response
+    counted = (
+        Response.objects.counted()
+        .select_for_update()
+        .filter(edition=response.edition, collectivity=response.collectivity)
+        .first()
+    )
+    if counted is not None:
+        raise ValidationError(
+            _(
+                "%(collectivity)s a déjà une réponse comptée dans le baromètre (%(origin)s, envoyée le "
+                "%(date)s) : une seule réponse est comptée par collectivité. Écartez l'une des deux."
+            )
+            % {
+                "collectivity": response.collectivity,
+                "origin": counted.get_origin_display(),
+                "date": formats.date_format(timezone.localtime(counted.submitted_at), "SHORT_DATE_FORMAT"),
+            }
+        )
+    _decide(response, ReviewStatus.ACCEPTED, by)
+    _feed_registry(response, read_answers(response))
+    return response
+
+
+@transaction.atomic
+def reject_response(*, response: Response, by: AbstractBaseUser) -> Response:
+    """Leave a sent open-link response out of the barometer (it is kept, and can be accepted later)."""
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if response.origin != ResponseOrigin.OPEN_LINK or not response.is_submitted:
+        raise ValidationError(_("Seule une réponse envoyée par le lien ouvert peut être retenue ou écartée."))
+    _decide(response, ReviewStatus.REJECTED, by)
+    return response
+
+
+def _decide(response: Response, review: str, by: AbstractBaseUser) -> None:
+    response.review, response.reviewed_by, response.reviewed_at = review, by, timezone.now()
+    response.full_clean()
+    response.save(update_fields=["review", "reviewed_by", "reviewed_at", "updated_at"])
 
 
 def _codes(value, valid: list[str]) -> list[str]:

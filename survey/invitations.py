@@ -17,7 +17,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from survey.models import Contact, ContactStatus, Edition, InvitationEmail, Response, ResponseStatus
+from survey.models import (
+    Contact,
+    ContactStatus,
+    Edition,
+    InvitationEmail,
+    Response,
+    ResponseStatus,
+    counted_q,
+)
 from tools_registry.choices import CollectivityKind
 from tools_registry.models import Collectivity, Territory, TerritoryKind
 from tools_registry.services import collectivity_for_territory
@@ -136,10 +144,8 @@ def recipients(edition: Edition, round: int) -> Iterable[Contact]:
     whose collectivity has not submitted its response."""
     contacts = Contact.objects.filter(edition=edition).exclude(emails__round=round)
     if round > 0:
-        submitted = Response.objects.filter(edition=edition, status=ResponseStatus.SUBMITTED).values(
-            "collectivity_id"
-        )
-        contacts = contacts.filter(emails__round=0).exclude(collectivity_id__in=submitted)
+        counted = Response.objects.counted().filter(edition=edition).values("collectivity_id")
+        contacts = contacts.filter(emails__round=0).exclude(collectivity_id__in=counted)
     return contacts.select_related("collectivity", "edition").order_by("pk").distinct()
 
 
@@ -201,8 +207,31 @@ def _send_one(contact: Contact, round: int, template: str) -> bool:
     return True
 
 
+@transaction.atomic
+def sign_up_through_open_link(
+    *, edition: Edition, email: str, name: str, role: str, collectivity: Callable[[], Collectivity]
+) -> None:
+    """Someone answering for a collectivity through the open link: their personal link goes to the
+    address they gave, and only there, so that opening it proves the address. An address already
+    known gets its own link again, and nothing else changes: who else answers is never revealed.
+
+    `collectivity` is called only for a new contact (an unlisted body is then added to the registry).
+    """
+    contact, _created = Contact.objects.get_or_create(
+        edition=edition,
+        email=email.lower(),
+        defaults={
+            "collectivity": collectivity,
+            "name": name,
+            "role": role,
+            "origin": Contact.Origin.OPEN_LINK,
+        },
+    )
+    transaction.on_commit(lambda: send_personal_link(contact))
+
+
 def send_personal_link(contact: Contact) -> None:
-    """Email a contact its personal link again (open link: the address is already known)."""
+    """Email a contact its personal link (asked for through the open link)."""
     context = {
         "contact": contact,
         "edition": contact.edition,
@@ -261,7 +290,7 @@ def response_rates(edition: Edition) -> list[RateRow]:
         .values("collectivity__kind")
         .annotate(
             in_progress=Count("pk", filter=Q(status=ResponseStatus.IN_PROGRESS)),
-            submitted=Count("pk", filter=Q(status=ResponseStatus.SUBMITTED)),
+            submitted=Count("pk", filter=counted_q()),
         )
     }
     rows = []

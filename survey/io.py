@@ -229,7 +229,7 @@ class Export:
 def export_responses(*, edition: Edition, full: bool = False) -> Export:
     """The submitted responses of an edition in the long format (see the module's docstring)."""
     responses = list(
-        Response.objects.submitted().filter(edition=edition).order_by("pk").values_list("pk", flat=True)
+        Response.objects.counted().filter(edition=edition).order_by("pk").values_list("pk", flat=True)
     )
     opaque = {pk: f"R{index:05d}" for index, pk in enumerate(responses, 1)}
     answers = (

@@ -1,4 +1,4 @@
-"""Reads on submitted answers for the barometer's indicators, all done by database aggregation.
+"""Reads on counted answers for the barometer's indicators, all done by database aggregation.
 
 The base of a question is the number of responses (R questions) or of tools (T questions) that
 answered it, never the number that were asked.
@@ -9,13 +9,13 @@ from django.db.models import Count, Q, QuerySet
 from survey.models import Answer, Edition, Response
 
 
-def submitted_responses(edition: Edition) -> QuerySet:
-    return Response.objects.submitted().filter(edition=edition)
+def counted_responses(edition: Edition) -> QuerySet:
+    return Response.objects.counted().filter(edition=edition)
 
 
 def answers(edition: Edition, code: str) -> QuerySet:
-    """Submitted answer rows of one question (by its stable code) in an edition."""
-    return Answer.objects.submitted().of_edition(edition).for_code(code)
+    """Counted answer rows of one question (by its stable code) in an edition."""
+    return Answer.objects.counted().of_edition(edition).for_code(code)
 
 
 def answered_base(edition: Edition, code: str, *, among: QuerySet | None = None) -> int:
@@ -55,9 +55,9 @@ def rank_counts(edition: Edition, code: str) -> dict[str, dict[int, int]]:
 
 
 def responses_with(edition: Edition, code: str, choice: str) -> QuerySet:
-    """Submitted responses that gave `choice` to an R question (e.g. has_tool = oui)."""
+    """Counted responses that gave `choice` to an R question (e.g. has_tool = oui)."""
     return (
-        submitted_responses(edition)
+        counted_responses(edition)
         .filter(Q(answers__question__code=code, answers__choice=choice, answers__subject=0))
         .distinct()
     )

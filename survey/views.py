@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from survey import invitations
 from survey.flow import Questionnaire, Step, display_value, read_answers
 from survey.forms import OpenLinkForm, SectionForm
 from survey.models import Contact, Edition, Response
-from tools_registry.ratelimit import allow, client_ip
+from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after, retry_message
 
 REVIEW_KEY = "relecture"
 
@@ -34,23 +33,33 @@ def _unavailable(request: HttpRequest, reason: str, *, status: int = 200, **cont
 
 
 def _visit(request: HttpRequest, token: str) -> Visit | HttpResponse:
-    """The contact behind a token, or the polite page saying why the link cannot be used."""
+    """The contact behind a token, or the polite page saying why the link cannot be used.
+
+    Once the edition is closed, a link shows at most the answers its own contact sent, read-only.
+    """
     contact = Contact.objects.select_related("edition", "collectivity").filter(token=token).first()
     if contact is None:
         return _unavailable(request, "unknown", status=404)
-    invitations.mark_opened(contact)
     response = answer_services.response_for(contact=contact)
+    if not contact.edition.is_open:
+        if response is not None and response.is_submitted and _sent_by(response, contact):
+            return _submitted(request, contact, response)
+        return _unavailable(request, "closed", edition=contact.edition)
+    # Opening the link proves the address: it was sent there and nowhere else.
+    invitations.mark_opened(contact)
     if response is not None and response.is_submitted:
         return _submitted(request, contact, response)
-    if not contact.edition.is_open:
-        return _unavailable(request, "closed", edition=contact.edition)
     return Visit(contact=contact, edition=contact.edition, response=response)
+
+
+def _sent_by(response: Response, contact: Contact) -> bool:
+    return response.submitted_by_id == contact.pk or response.open_link_contact_id == contact.pk
 
 
 def _submitted(request: HttpRequest, contact: Contact, response: Response) -> HttpResponse:
     """Read-only once sent: the sender sees the answers, a colleague is told the response was sent."""
     context = {"contact": contact, "edition": contact.edition, "response": response}
-    if response.submitted_by_id in (None, contact.pk):
+    if _sent_by(response, contact) or (response.submitted_by_id is None and contact.edition.is_open):
         questionnaire = Questionnaire(contact.edition)
         context["summary"] = _summary(questionnaire, response, read_answers(response), contact.token)
         context["own"] = True
@@ -270,7 +279,15 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as exc:
             errors = exc.messages
         else:
-            messages.success(request, _("Merci ! Les réponses de votre collectivité ont bien été envoyées."))
+            messages.success(
+                request,
+                _(
+                    "Merci ! Vos réponses ont bien été envoyées. L'équipe du Baromètre les vérifie avant de "
+                    "les compter dans les résultats."
+                )
+                if visit.response.origin == Response.Origin.OPEN_LINK
+                else _("Merci ! Les réponses de votre collectivité ont bien été envoyées."),
+            )
         if not errors:
             return redirect("survey:welcome", token=token)
     steps = questionnaire.steps(visit.response, answers)
@@ -289,49 +306,40 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def open_link(request: HttpRequest, edition: str) -> HttpResponse:
-    """A collectivity that was not invited identifies itself, then answers like an invited one."""
+    """Someone whose collectivity was not invited signs up; their personal link is emailed to them.
+
+    The page that follows says the same whatever the address and the collectivity: it reveals
+    neither who is already known nor whether a collectivity has answered.
+    """
     edition_obj = get_object_or_404(Edition, code=edition)
     if not edition_obj.is_open:
         return _unavailable(request, "closed", edition=edition_obj)
     form = OpenLinkForm(request.POST or None)
-    rate_limited = False
+    limit = {"scope": "survey-open-link", "key": client_ip(request), "limit": settings.SUBMISSION_RATE_LIMIT}
+    if form.is_bound and exceeded(**limit):
+        return _open_link_limited(request, edition_obj, form)
     if form.is_bound and form.is_valid():
-        if not allow(scope="survey-open-link", key=client_ip(request), limit=settings.SUBMISSION_RATE_LIMIT):
-            rate_limited = True
-        else:
-            return _open_link_contact(request, edition_obj, form)
-    context = {"edition": edition_obj, "form": form, "rate_limited": rate_limited}
-    return render(request, "survey/open_link.html", context, status=429 if rate_limited else 200)
-
-
-def _open_link_contact(request: HttpRequest, edition: Edition, form: OpenLinkForm) -> HttpResponse:
-    data = form.cleaned_data
-    email = data["email"].lower()
-    known = Contact.objects.filter(edition=edition, email=email).first()
-    if known is not None:
-        # Never hand out someone's link: it goes to the address it belongs to.
-        invitations.send_personal_link(known)
-        return _unavailable(request, "link_sent", edition=edition)
-    with transaction.atomic():
-        collectivity = form.collectivity()
-        existing = Response.objects.filter(edition=edition, collectivity=collectivity).first()
-        if existing is not None:
-            reason = "already_submitted" if existing.is_submitted else "in_progress"
-            return _unavailable(request, reason, edition=edition, collectivity=collectivity)
-        contact = Contact.objects.create(
-            edition=edition,
-            collectivity=collectivity,
-            email=email,
+        if not allow(**limit):
+            return _open_link_limited(request, edition_obj, form)
+        data = form.cleaned_data
+        invitations.sign_up_through_open_link(
+            edition=edition_obj,
+            email=data["email"],
             name=data["name"],
             role=data["role"],
-            origin=Contact.Origin.OPEN_LINK,
+            collectivity=form.collectivity,
         )
-        transaction.on_commit(lambda: invitations.send_personal_link(contact))
-    messages.success(
-        request,
-        _(
-            "Votre lien personnel vous a été envoyé par courriel : il vous permet de reprendre vos "
-            "réponses plus tard."
-        ),
-    )
-    return redirect(contact.get_absolute_url())
+        return redirect("survey:open_link_sent", edition=edition_obj.code)
+    return render(request, "survey/open_link.html", {"edition": edition_obj, "form": form})
+
+
+def _open_link_limited(request: HttpRequest, edition: Edition, form: OpenLinkForm) -> HttpResponse:
+    context = {"edition": edition, "form": form, "rate_limited": True, "retry": retry_message()}
+    response = render(request, "survey/open_link.html", context, status=429)
+    response["Retry-After"] = str(retry_after())
+    return response
+
+
+def open_link_sent(request: HttpRequest, edition: str) -> HttpResponse:
+    edition_obj = get_object_or_404(Edition, code=edition)
+    return render(request, "survey/open_link_sent.html", {"edition": edition_obj})

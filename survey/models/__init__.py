@@ -14,10 +14,13 @@ from survey.models.responses import (
     RESPONSE_SUBJECT,
     Answer,
     OpenAnswer,
+    OpenLinkResponse,
     Response,
     ResponseOrigin,
     ResponseStatus,
     ResponseTool,
+    ReviewStatus,
+    counted_q,
 )
 
 __all__ = [
@@ -33,12 +36,15 @@ __all__ = [
     "EditionStatus",
     "InvitationEmail",
     "OpenAnswer",
+    "OpenLinkResponse",
     "Question",
     "QuestionType",
     "Response",
     "ResponseOrigin",
     "ResponseStatus",
     "ResponseTool",
+    "ReviewStatus",
     "Scope",
     "Section",
+    "counted_q",
 ]

@@ -1,5 +1,11 @@
-"""Responses (one per collectivity and edition), the tools they describe, and their answers."""
+"""Responses, the tools they describe, and their answers.
 
+A collectivity's invited contacts share one response. Whoever signs up through the open link answers
+in a response of their own, which the barometer counts only once staff accepted it: the published
+figures read `Response.objects.counted()` (one counted response per collectivity and edition).
+"""
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -21,9 +27,22 @@ class ResponseOrigin(models.TextChoices):
     IMPORT = "import", _("Import de fichier")
 
 
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("À vérifier")
+    ACCEPTED = "accepted", _("Retenue")
+    REJECTED = "rejected", _("Écartée")
+
+
+def counted_q(prefix: str = "") -> Q:
+    """The rule of `ResponseQuerySet.counted()`, for a lookup through a relation (`responses__`)."""
+    return Q(**{f"{prefix}status": ResponseStatus.SUBMITTED, f"{prefix}review": ReviewStatus.ACCEPTED})
+
+
 class ResponseQuerySet(models.QuerySet):
-    def submitted(self) -> "ResponseQuerySet":
-        return self.filter(status=ResponseStatus.SUBMITTED)
+    def counted(self) -> "ResponseQuerySet":
+        """Responses the published barometer counts: sent and accepted (open-link ones once staff did;
+        the others are accepted from the start)."""
+        return self.filter(counted_q())
 
 
 class Response(models.Model):
@@ -31,6 +50,7 @@ class Response(models.Model):
 
     Status = ResponseStatus
     Origin = ResponseOrigin
+    Review = ReviewStatus
 
     edition = models.ForeignKey(
         Edition, verbose_name=_("édition"), on_delete=models.PROTECT, related_name="responses"
@@ -62,6 +82,31 @@ class Response(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    open_link_contact = models.OneToOneField(
+        "survey.Contact",
+        verbose_name=_("inscrit par le lien ouvert"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="open_link_response",
+        help_text=_("La personne à qui appartient cette réponse ; elle seule la voit."),
+    )
+    review = models.CharField(
+        _("vérification"),
+        max_length=10,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.ACCEPTED,
+        help_text=_("Une réponse reçue par le lien ouvert n'est comptée qu'une fois retenue par l'équipe."),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vérifiée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("vérifiée le"), null=True, blank=True)
     tool_count = models.PositiveSmallIntegerField(_("nombre d'outils décrits"), default=0)
     resume_step = models.CharField(_("étape de reprise"), max_length=60, blank=True, editable=False)
     started_at = models.DateTimeField(_("commencée le"), auto_now_add=True)
@@ -75,10 +120,35 @@ class Response(models.Model):
         verbose_name_plural = _("réponses")
         ordering = ["edition", "-submitted_at", "pk"]
         constraints = [
+            # The invited contacts of a collectivity share one response.
             models.UniqueConstraint(
                 fields=["edition", "collectivity"],
-                condition=Q(collectivity__isnull=False),
-                name="survey_one_response_per_collectivity",
+                condition=Q(origin=ResponseOrigin.INVITATION),
+                name="survey_one_invited_response_per_collectivity",
+            ),
+            # The barometer counts at most one response per collectivity.
+            models.UniqueConstraint(
+                fields=["edition", "collectivity"],
+                condition=Q(
+                    status=ResponseStatus.SUBMITTED, review=ReviewStatus.ACCEPTED, collectivity__isnull=False
+                ),
+                name="survey_one_counted_response_per_collectivity",
+            ),
+            models.CheckConstraint(
+                condition=Q(review__in=ReviewStatus.values), name="survey_response_valid_review"
+            ),
+            # Only open-link responses belong to one contact and wait for staff.
+            models.CheckConstraint(
+                condition=Q(origin=ResponseOrigin.OPEN_LINK)
+                | Q(review=ReviewStatus.ACCEPTED, open_link_contact__isnull=True),
+                name="survey_only_open_link_responses_are_reviewed",
+            ),
+            # Staff decide on a sent open-link response, and the decision is dated.
+            models.CheckConstraint(
+                condition=~Q(origin=ResponseOrigin.OPEN_LINK)
+                | Q(review=ReviewStatus.PENDING)
+                | Q(status=ResponseStatus.SUBMITTED, reviewed_at__isnull=False),
+                name="survey_review_decision_is_dated",
             ),
             models.UniqueConstraint(
                 fields=["edition", "import_id"],
@@ -105,6 +175,19 @@ class Response(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == ResponseStatus.SUBMITTED
+
+    @property
+    def is_counted(self) -> bool:
+        return self.is_submitted and self.review == ReviewStatus.ACCEPTED
+
+
+class OpenLinkResponse(Response):
+    """Responses sent through the open link, as staff see them to accept or reject them."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("réponse reçue par le lien ouvert")
+        verbose_name_plural = _("réponses reçues par le lien ouvert (à vérifier)")
 
 
 class ResponseTool(models.Model):
@@ -144,8 +227,9 @@ class AnswerQuerySet(models.QuerySet):
     def of_edition(self, edition: Edition) -> "AnswerQuerySet":
         return self.filter(question__edition=edition)
 
-    def submitted(self) -> "AnswerQuerySet":
-        return self.filter(response__status=ResponseStatus.SUBMITTED)
+    def counted(self) -> "AnswerQuerySet":
+        """Answers of the responses the barometer counts (`ResponseQuerySet.counted()`)."""
+        return self.filter(counted_q("response__"))
 
     def for_code(self, code: str) -> "AnswerQuerySet":
         return self.filter(question__code=code)
@@ -159,7 +243,7 @@ class AnswerQuerySet(models.QuerySet):
 class Answer(models.Model):
     """One value of a response: a choice code (one row per selected choice), or a text.
 
-    Indicators are GROUP BY queries on (question, choice) over submitted responses; the base of a
+    Indicators are GROUP BY queries on (question, choice) over counted responses; the base of a
     question is the number of distinct (response, subject) that answered it.
     """
 

@@ -126,7 +126,7 @@ def test_objective_met_among_tools_whose_first_objective_is_to_inform(computed) 
 def test_responses_in_progress_do_not_count() -> None:
     edition = published_edition()
     import_responses(edition=edition, data=ROWS)
-    draft = Response.objects.create(edition=edition, origin=ResponseOrigin.OPEN_LINK)
+    draft = Response.objects.create(edition=edition, origin=ResponseOrigin.INVITATION)
     Answer.objects.create(
         response=draft, question=Question.objects.get(edition=edition, code="has_tool"), choice="oui"
     )

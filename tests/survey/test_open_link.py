@@ -1,12 +1,23 @@
+"""The open link: a collectivity that was not invited signs up, proves its address, answers on its own."""
+
+import re
+
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
+from barometre import results
+from survey import answers as answer_services
+from survey import selectors
+from survey.io import export_responses
 from survey.models import Contact, EditionStatus, Response
 from tests.factories import TerritoryFactory
 from tests.helpers import page_text
-from tests.survey.helpers import answer_everything, review_url
+from tests.survey.helpers import PROFILE, answer_everything, post_page, review_url, step_url, welcome_url
+from tools_registry.models import Tool
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +49,35 @@ def dinard(db):
     return TerritoryFactory(code="35093", name="Dinard", population=10000)
 
 
+def sign_up(client, edition, capture, **changes):
+    """Sign up through the open link; the page the respondent lands on, after the redirect."""
+    with capture(execute=True):
+        posted = client.post(open_url(edition), identity(**changes))
+    assert posted.status_code == 302, page_text(posted)
+    return posted, client.get(posted.url)
+
+
+def emailed_contact(address: str) -> Contact:
+    """The contact whose personal link was emailed to `address` (the last such email)."""
+    body = [message for message in mail.outbox if message.to == [address]][-1].body
+    token = re.search(r"/enquete/([A-Za-z0-9_-]+)/", body).group(1)
+    return Contact.objects.get(token=token)
+
+
+def submit_through_the_open_link(edition, capture, **changes) -> Response:
+    respondent = Client()
+    sign_up(respondent, edition, capture, **changes)
+    contact = emailed_contact(changes.get("email", "alex@dinard.example"))
+    answer_everything(respondent, contact)
+    respondent.post(review_url(contact))
+    return Response.objects.get(open_link_contact=contact)
+
+
+def respondents(edition) -> int:
+    """The barometer's count of respondents, computed afresh."""
+    return next(item for item in results.compute(edition) if item["code"] == "respondents")["count"]
+
+
 def test_the_open_link_page_offers_the_territory_autocomplete(client, edition) -> None:
     content = client.get(open_url(edition)).content.decode()
     assert "data-territory-autocomplete" in content
@@ -45,24 +85,179 @@ def test_the_open_link_page_offers_the_territory_autocomplete(client, edition) -
     assert "js/territory-autocomplete.js" in content
 
 
-def test_a_collectivity_not_invited_identifies_itself_without_javascript_and_answers(
+def test_signing_up_sends_the_link_to_the_address_and_never_shows_it(
     client, edition, dinard, django_capture_on_commit_callbacks
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        started = client.post(open_url(edition), identity())
+    posted, page = sign_up(client, edition, django_capture_on_commit_callbacks)
     contact = Contact.objects.get(email="alex@dinard.example")
     assert contact.origin == Contact.Origin.OPEN_LINK
     assert contact.collectivity.territory == dinard
-    assert started.url == contact.get_absolute_url()
+    assert contact.token not in posted.url and contact.token not in page.content.decode()
+    assert "Consultez votre messagerie" in page_text(page)
     assert mail.outbox[0].to == ["alex@dinard.example"]
     assert contact.get_absolute_url() in mail.outbox[0].body
-    answer_everything(client, contact)
-    client.post(review_url(contact))
-    response = Response.objects.get()
-    assert response.is_submitted and response.origin == Response.Origin.OPEN_LINK
+    assert not Response.objects.exists()
 
 
-def test_an_unlisted_body_can_answer(client, edition) -> None:
+def test_the_page_after_signing_up_says_the_same_whatever_the_address_and_the_collectivity(
+    edition, dinard, contact, django_capture_on_commit_callbacks
+) -> None:
+    capture = django_capture_on_commit_callbacks
+    pages = [page_text(sign_up(Client(), edition, capture)[1])]  # new address, new collectivity
+    pages.append(page_text(sign_up(Client(), edition, capture)[1]))  # the same address again
+    pages.append(page_text(sign_up(Client(), edition, capture, email=contact.email)[1]))  # an invited one
+    invited = Client()
+    answer_everything(invited, contact)
+    pages.append(
+        page_text(sign_up(Client(), edition, capture, territory_query="35288", email="x@y.example")[1])
+    )
+    invited.post(review_url(contact))
+    pages.append(
+        page_text(sign_up(Client(), edition, capture, territory_query="35288", email="z@y.example")[1])
+    )
+    assert all(page == pages[0] for page in pages)
+    assert "Saint-Malo" not in pages[0] and "déjà" not in pages[0] and "en cours" not in pages[0]
+
+
+def test_a_known_address_gets_its_own_link_again_by_email_only(
+    client, edition, contact, django_capture_on_commit_callbacks
+) -> None:
+    posted, page = sign_up(
+        client, edition, django_capture_on_commit_callbacks, territory_query="35288", email=contact.email
+    )
+    assert contact.token not in posted.url and contact.token not in page.content.decode()
+    assert mail.outbox[0].to == [contact.email] and contact.token in mail.outbox[0].body
+    assert Contact.objects.count() == 1
+
+
+def test_the_open_link_respondent_answers_apart_from_the_invited_contacts(
+    edition, contact, django_capture_on_commit_callbacks
+) -> None:
+    invited = Client()
+    answer_everything(invited, contact)
+    outsider = Client()
+    sign_up(outsider, edition, django_capture_on_commit_callbacks, territory_query="35288")
+    stranger = emailed_contact("alex@dinard.example")
+    assert stranger.collectivity == contact.collectivity
+    outsider.post(welcome_url(stranger))
+    profile = outsider.get(step_url(stranger, "profil"))
+    assert "Solutions numériques" not in profile.content.decode()
+    post_page(outsider, step_url(stranger, "profil"), {**PROFILE, "respondent_service": "Cabinet du maire"})
+    shared = Response.objects.get(origin=Response.Origin.INVITATION)
+    assert shared.answers.filter(text="Solutions numériques").exists()
+    assert not shared.answers.filter(text="Cabinet du maire").exists()
+    invited.post(review_url(contact))
+    shared.refresh_from_db()
+    assert shared.is_counted and shared.submitted_by == contact
+
+
+def test_the_personal_link_works_once_its_address_is_proven_by_opening_it(
+    client, edition, dinard, django_capture_on_commit_callbacks
+) -> None:
+    sign_up(client, edition, django_capture_on_commit_callbacks)
+    contact = Contact.objects.get(email="alex@dinard.example")
+    with pytest.raises(answer_services.EmailNotProven):
+        answer_services.start_response(contact=contact)
+    client.get(welcome_url(contact))
+    contact.refresh_from_db()
+    assert contact.opened_at is not None
+    assert answer_services.start_response(contact=contact).open_link_contact == contact
+
+
+def test_an_open_link_response_counts_only_once_staff_accept_it(
+    edition, dinard, admin_user, django_capture_on_commit_callbacks
+) -> None:
+    response = submit_through_the_open_link(edition, django_capture_on_commit_callbacks)
+    assert response.is_submitted and response.review == Response.Review.PENDING
+    assert respondents(edition) == 0
+    assert selectors.counted_responses(edition).count() == 0
+    assert export_responses(edition=edition).responses == 0
+    assert not Tool.objects.exists()
+
+    staff = Client()
+    staff.force_login(admin_user)
+    queue = reverse("admin:survey_openlinkresponse_changelist")
+    listed = page_text(staff.get(queue))
+    assert "alex@dinard.example" in listed and "Dinard" in listed
+    staff.post(queue, {"action": "accept", "_selected_action": [response.pk]})
+
+    response.refresh_from_db()
+    assert response.is_counted
+    assert response.reviewed_by == admin_user and response.reviewed_at is not None
+    assert LogEntry.objects.get(object_id=str(response.pk)).user == admin_user
+    assert respondents(edition) == 1
+    assert export_responses(edition=edition).responses == 1
+    assert Tool.objects.get().name == "Budget participatif malouin"
+    assert "alex@dinard.example" not in page_text(staff.get(queue))  # no longer waiting
+
+
+def test_a_rejected_open_link_response_is_never_counted(
+    edition, dinard, admin_user, django_capture_on_commit_callbacks
+) -> None:
+    response = submit_through_the_open_link(edition, django_capture_on_commit_callbacks)
+    staff = Client()
+    staff.force_login(admin_user)
+    staff.post(
+        reverse("admin:survey_openlinkresponse_changelist"),
+        {"action": "reject", "_selected_action": [response.pk]},
+    )
+    response.refresh_from_db()
+    assert response.review == Response.Review.REJECTED and response.reviewed_by == admin_user
+    assert respondents(edition) == 0
+    assert not Tool.objects.exists()
+
+
+def test_accepting_is_refused_while_the_collectivity_has_a_counted_response(
+    edition, contact, admin_user, django_capture_on_commit_callbacks
+) -> None:
+    invited = Client()
+    answer_everything(invited, contact)
+    invited.post(review_url(contact))
+    response = submit_through_the_open_link(
+        edition, django_capture_on_commit_callbacks, territory_query="35288"
+    )
+    staff = Client()
+    staff.force_login(admin_user)
+    page = staff.post(
+        reverse("admin:survey_openlinkresponse_changelist"),
+        {"action": "accept", "_selected_action": [response.pk]},
+        follow=True,
+    )
+    assert "Saint-Malo a déjà une réponse comptée dans le baromètre" in page_text(page)
+    response.refresh_from_db()
+    assert response.review == Response.Review.PENDING
+    assert selectors.counted_responses(edition).get().origin == Response.Origin.INVITATION
+
+
+def test_an_invited_response_sent_after_an_accepted_one_sends_that_one_back_to_review(
+    edition, contact, admin_user, django_capture_on_commit_callbacks
+) -> None:
+    response = submit_through_the_open_link(
+        edition, django_capture_on_commit_callbacks, territory_query="35288"
+    )
+    answer_services.accept_response(response=response, by=admin_user)
+    invited = Client()
+    answer_everything(invited, contact)
+    invited.post(review_url(contact))
+    response.refresh_from_db()
+    assert response.review == Response.Review.PENDING
+    assert selectors.counted_responses(edition).get().origin == Response.Origin.INVITATION
+
+
+def test_validation_errors_do_not_use_up_the_allowance(client, edition, dinard, settings) -> None:
+    settings.SUBMISSION_RATE_LIMIT = 1
+    for _attempt in range(3):
+        page = client.post(open_url(edition), identity(email="pas-une-adresse"))
+        assert page.status_code == 200
+    assert client.post(open_url(edition), identity()).status_code == 302
+    refused = client.post(open_url(edition), identity(email="autre@dinard.example"))
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) <= 3600
+    assert re.search(r"Réessayez dans \d+ minutes?, à \d\d:\d\d\.", page_text(refused))
+    assert 'value="Alex Martin"' in refused.content.decode()
+
+
+def test_an_unlisted_body_can_sign_up(client, edition) -> None:
     data = identity(territory_query="", not_listed="on", other_name="PNR des Trois Vallées", other_kind="pnr")
     client.post(open_url(edition), data)
     assert Contact.objects.get().collectivity.kind == "pnr"
@@ -75,30 +270,6 @@ def test_identification_errors_are_explained_and_typed_values_kept(client, editi
     assert "Saisissez une adresse e-mail valide." in text or "adresse électronique valide" in text
     assert 'value="Alex Martin"' in page.content.decode()
     assert not Contact.objects.exists()
-
-
-def test_an_already_answered_collectivity_is_told(client, edition, contact) -> None:
-    answer_everything(client, contact)
-    client.post(review_url(contact))
-    page = client.post(open_url(edition), identity(territory_query="35288"))
-    assert "Saint-Malo a déjà répondu" in page_text(page)
-    assert Contact.objects.count() == 1
-
-
-def test_a_draft_of_an_invited_colleague_is_not_opened_to_the_open_link(client, edition, contact) -> None:
-    answer_everything(client, contact)
-    other = client.__class__()
-    page = other.post(open_url(edition), identity(territory_query="35288"))
-    text = page_text(page)
-    assert "Une réponse de Saint-Malo est déjà en cours" in text
-    assert "Solutions numériques" not in text
-
-
-def test_a_known_address_gets_its_own_link_by_email_not_on_the_page(client, edition, contact) -> None:
-    page = client.post(open_url(edition), identity(territory_query="35288", email=contact.email))
-    assert contact.token not in page.content.decode()
-    assert "nous venons de le lui renvoyer" in page_text(page)
-    assert mail.outbox[0].to == [contact.email] and contact.token in mail.outbox[0].body
 
 
 def test_the_open_link_of_a_closed_edition_is_politely_closed(client, edition) -> None:

@@ -29,7 +29,7 @@ def imported(edition):
 
 
 def test_bases_count_the_responses_or_tools_that_answered(imported) -> None:
-    assert selectors.submitted_responses(imported).count() == 3
+    assert selectors.counted_responses(imported).count() == 3
     assert selectors.answered_base(imported, "has_tool") == 3
     assert selectors.answered_base(imported, "digital_strengthens_participation") == 2
     assert selectors.answered_base(imported, "tool_objectives") == 2
