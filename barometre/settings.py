@@ -95,9 +95,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "simple_history",
     "axes",
     "tools_registry",
+    "tools_registry.links",
     "survey",
     "barometre",
 ]
@@ -218,6 +221,9 @@ SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 # Who is told of new submissions to moderate.
 MODERATOR_EMAILS = env_list("MODERATOR_EMAILS", "moderation@localhost")
 
+# The job queue: jobs are rows of the site's database, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -282,6 +288,29 @@ AXES_DISABLE_ACCESS_LOG = True
 # Public submissions: at most this many accepted per client IP address and hour (one refused for
 # its errors does not count).
 SUBMISSION_RATE_LIMIT = env_int("SUBMISSION_RATE_LIMIT", 5)
+
+# Link checks (tools_registry/links): a failing address goes to the staff review queue after
+# LINK_CHECK_FAILURES_BEFORE_REVIEW failed checks in a row spanning LINK_CHECK_DAYS_BEFORE_REVIEW days.
+LINK_CHECK_FAILURES_BEFORE_REVIEW = env_int("LINK_CHECK_FAILURES_BEFORE_REVIEW", 3)
+LINK_CHECK_DAYS_BEFORE_REVIEW = env_int("LINK_CHECK_DAYS_BEFORE_REVIEW", 7)
+LINK_CHECK_CONCURRENCY = env_int("LINK_CHECK_CONCURRENCY", 8)
+LINK_CHECK_HOST_DELAY = env_int("LINK_CHECK_HOST_DELAY", 2)
+LINK_CHECK_CONNECT_TIMEOUT = env_int("LINK_CHECK_CONNECT_TIMEOUT", 5)
+LINK_CHECK_READ_TIMEOUT = env_int("LINK_CHECK_READ_TIMEOUT", 10)
+# Tests only: lets the checker fetch loopback and private addresses (never cloud metadata ones).
+LINK_CHECK_ALLOW_PRIVATE = env_bool("LINK_CHECK_ALLOW_PRIVATE", False)
+if (
+    LINK_CHECK_FAILURES_BEFORE_REVIEW < 1
+    or LINK_CHECK_DAYS_BEFORE_REVIEW < 0
+    or LINK_CHECK_CONCURRENCY < 1
+    or LINK_CHECK_HOST_DELAY < 0
+    or LINK_CHECK_CONNECT_TIMEOUT < 1
+    or LINK_CHECK_READ_TIMEOUT < 1
+):
+    raise ImproperlyConfigured(
+        "LINK_CHECK_FAILURES_BEFORE_REVIEW, LINK_CHECK_CONCURRENCY and the LINK_CHECK_*_TIMEOUT settings "
+        "must be at least 1; LINK_CHECK_DAYS_BEFORE_REVIEW and LINK_CHECK_HOST_DELAY at least 0."
+    )
 
 REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

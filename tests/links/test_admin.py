@@ -1,0 +1,92 @@
+"""The staff review queue ("à vérifier") in the admin, and what staff can do from it."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+
+from tests.factories import ToolFactory
+from tests.helpers import page_text
+from tests.links.conftest import DAY0, FAILURE, check, make_checker, put_in_review
+from tools_registry.links.models import LinkCheck, LinkReview
+from tools_registry.links.services import run_pass
+from tools_registry.models import LifeStatus, Tool, ToolStatus
+
+pytestmark = pytest.mark.django_db
+QUEUE = reverse("admin:links_linktoreview_changelist")
+
+
+def act(client, action: str, tool: Tool):
+    return client.post(QUEUE, {"action": action, ACTION_CHECKBOX_NAME: [tool.pk]}, follow=True)
+
+
+@pytest.fixture
+def staff_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def test_the_queue_lists_each_failing_tool_with_its_failure_and_since_when(staff_client) -> None:
+    failing = ToolFactory(name="Forum de Saint-Malo")
+    put_in_review(failing)
+    recent = ToolFactory(name="Carte participative de Dinan")
+    check(recent, FAILURE, 0)  # one failure: not yet to review
+    response = staff_client.get(QUEUE)
+    text = page_text(response)
+    assert "Forum de Saint-Malo" in text
+    assert "Carte participative de Dinan" not in text
+    assert "Nom de domaine introuvable" in text
+    assert "1 mars 2027" in text
+    assert reverse("admin:tools_registry_tool_change", args=[failing.pk]) in response.content.decode()
+
+
+def test_the_queue_shows_the_final_address_and_the_http_status(staff_client, site) -> None:
+    gone = site.url("/status/410")
+    ToolFactory(url=site.url(f"/redirect?to={gone}"))
+    for day in (0, 4, 8):
+        run_pass(checker=make_checker(), now=DAY0 + timedelta(days=day))
+    text = page_text(staff_client.get(QUEUE))
+    assert "Erreur HTTP (410)" in text
+    assert gone in text
+
+
+def test_keeping_an_address_takes_it_out_of_the_queue(staff_client, admin_user) -> None:
+    tool = ToolFactory()
+    put_in_review(tool)
+    response = act(staff_client, "keep", tool)
+    assert "1 adresse conservée" in page_text(response)
+    link_check = LinkCheck.objects.get(tool=tool)
+    assert (link_check.review, link_check.reviewed_by) == (LinkReview.KEPT, admin_user)
+    assert tool.name not in page_text(staff_client.get(QUEUE))
+
+
+def test_marking_a_tool_ended_records_it_in_its_history_and_keeps_it_published(
+    staff_client, admin_user
+) -> None:
+    tool = ToolFactory()
+    put_in_review(tool)
+    response = act(staff_client, "mark_ended", tool)
+    assert "1 outil marqué arrêté" in page_text(response)
+    tool = Tool.objects.get(pk=tool.pk)
+    assert (tool.status, tool.life_status) == (ToolStatus.PUBLISHED, LifeStatus.ENDED)
+    latest = tool.history.first()
+    assert (latest.history_via, latest.history_user) == ("link-check", admin_user)
+    assert tool.name not in page_text(staff_client.get(QUEUE))
+
+
+def test_rechecking_now_goes_through_the_job_queue(staff_client, site, immediate_tasks) -> None:
+    tool = ToolFactory(url=site.url("/ok"))
+    put_in_review(tool)  # the site has come back since
+    response = act(staff_client, "recheck", tool)
+    assert "Nouvelle vérification demandée pour 1 adresse" in page_text(response)
+    assert site.paths() == ["/ok"]
+    assert LinkCheck.objects.get(tool=tool).review == LinkReview.NONE
+    assert tool.name not in page_text(staff_client.get(QUEUE))
+
+
+def test_link_checks_cannot_be_added_or_deleted_by_hand(staff_client) -> None:
+    tool = ToolFactory()
+    put_in_review(tool)
+    assert staff_client.get(reverse("admin:links_linkcheck_add")).status_code == 403
+    assert staff_client.get(reverse("admin:links_linkcheck_delete", args=[tool.pk])).status_code == 403
