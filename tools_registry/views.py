@@ -130,7 +130,9 @@ def _nearby(tool: Tool) -> list[Tool]:
 def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tool = get_object_or_404(
         Tool.objects.published()
-        .select_related("collectivity__territory", "collectivity__departement", "collectivity__region")
+        .select_related(
+            "collectivity__territory", "collectivity__departement", "collectivity__region", "link_check"
+        )
         .prefetch_related("objectives"),
         slug=slug,
     )

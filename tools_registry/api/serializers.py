@@ -1,6 +1,9 @@
+from datetime import datetime
+
 from rest_framework import serializers
 
 from tools_registry.choices import CollectivityKind, HybridFormat, Objective, ToolFamily
+from tools_registry.links.models import current_link_check
 from tools_registry.models import Collectivity, Territory, Tool, ToolStatus
 
 
@@ -26,6 +29,15 @@ class ToolSerializer(serializers.ModelSerializer):
     hybrid_formats = serializers.ListField(
         child=serializers.ChoiceField(HybridFormat.choices), read_only=True
     )
+    link_checked_at = serializers.SerializerMethodField(
+        help_text="Dernière vérification de l'adresse par le site (null : pas encore vérifiée)."
+    )
+    link_ok = serializers.SerializerMethodField(
+        help_text="L'adresse répond, selon le site ou, à défaut, l'équipe (null : pas encore vérifiée)."
+    )
+    unreachable_since = serializers.SerializerMethodField(
+        help_text="Date du premier échec de la série en cours (null si l'adresse répond)."
+    )
 
     class Meta:
         model = Tool
@@ -46,10 +58,25 @@ class ToolSerializer(serializers.ModelSerializer):
             "source",
             "is_demo",
             "last_verified",
+            "link_checked_at",
+            "link_ok",
+            "unreachable_since",
             "created_at",
             "updated_at",
             "web_url",
         ]
+
+    def get_link_checked_at(self, tool: Tool) -> datetime | None:
+        link_check = current_link_check(tool)
+        return link_check.checked_at if link_check else None
+
+    def get_link_ok(self, tool: Tool) -> bool | None:
+        link_check = current_link_check(tool)
+        return link_check.link_ok if link_check else None
+
+    def get_unreachable_since(self, tool: Tool) -> datetime | None:
+        link_check = current_link_check(tool)
+        return link_check.unreachable_since if link_check else None
 
     def get_objectives(self, tool: Tool) -> list[str]:
         return [objective.objective for objective in tool.ranked_objectives()]

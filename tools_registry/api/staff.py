@@ -111,9 +111,9 @@ class StaffToolViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "put", "head", "options"]
 
     def get_queryset(self) -> QuerySet:
-        queryset = Tool.objects.select_related("collectivity__territory", "moderated_by").prefetch_related(
-            "objectives"
-        )
+        queryset = Tool.objects.select_related(
+            "collectivity__territory", "moderated_by", "link_check"
+        ).prefetch_related("objectives")
         wanted = self.request.query_params.get("status")
         if wanted in ToolStatus.values:
             queryset = queryset.filter(status=wanted)

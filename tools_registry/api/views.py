@@ -76,7 +76,9 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet:
         return (
-            Tool.objects.published().select_related("collectivity__territory").prefetch_related("objectives")
+            Tool.objects.published()
+            .select_related("collectivity__territory", "link_check")
+            .prefetch_related("objectives")
         )
 
     def get_renderers(self) -> list:

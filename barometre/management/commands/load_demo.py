@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from barometre.demo import DEMO_STAFF_USERNAME, ensure_demo_staff
 from barometre.demo_editions import load_barometer_demo
 from tools_registry.demo import load_registry_demo
+from tools_registry.links.demo import load_link_review_demo
 from tools_registry.territories import load_territories
 
 
@@ -19,6 +20,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Démo : {report.tools_created} outils et {report.collectivities_created} collectivités ajoutés."
         )
+        if load_link_review_demo():
+            self.stdout.write("Démo : un outil fictif injoignable placé dans la liste « à vérifier ».")
         for line in load_barometer_demo():
             self.stdout.write(line)
         password = ensure_demo_staff()
