@@ -27,6 +27,7 @@ from tools_registry.models import Tool
 
 PUBLIC_IP = "93.184.215.14"
 HUGE_BODY = 64 * 1024 * 1024
+TRICKLE_BYTES = 10_000
 DAY0 = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 FAILURE = CheckResult(LinkOutcome.DNS, final_url="https://outil.example.org/", detail="Name not known")
 SUCCESS = CheckResult(LinkOutcome.OK, final_url="https://outil.example.org/", status_code=200)
@@ -140,6 +141,8 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(200)
         elif url.path == "/huge":
             self.send_huge_body()
+        elif url.path == "/trickle":
+            self.trickle()
         else:
             self.answer(404)
 
@@ -168,6 +171,21 @@ class Handler(BaseHTTPRequestHandler):
             pass
         finally:
             self.server.huge_done.set()
+
+    def trickle(self) -> None:
+        """A body of TRICKLE_BYTES sent one byte at a time, until the client hangs up."""
+        self.send_response(200)
+        self.send_header("Content-Length", str(TRICKLE_BYTES))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        try:
+            for _ in range(TRICKLE_BYTES):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                if self.server.release.wait(0.02):
+                    return
+        except OSError:
+            pass
 
 
 class LocalServer(ThreadingHTTPServer):

@@ -68,6 +68,12 @@ def test_only_the_first_few_kilobytes_of_a_huge_body_are_read(checker, site) -> 
     assert site.huge_sent < HUGE_BODY
 
 
+def test_a_body_trickled_byte_by_byte_is_not_waited_for(checker, site) -> None:
+    result = checker.check(site.url("/trickle"))
+    assert result.outcome == LinkOutcome.OK
+    assert 0 < result.bytes_read < MAX_BYTES
+
+
 def test_an_unknown_host_is_a_dns_failure(checker, network) -> None:
     result = checker.check("https://outil-disparu.invalid/")
     assert result.outcome == LinkOutcome.DNS

@@ -189,3 +189,12 @@ def test_the_thresholds_are_settings(settings) -> None:
     assert not in_queue(tool)
     check(tool, FAILURE, 30)
     assert in_queue(tool)
+
+
+def test_a_malformed_stored_address_is_recorded_as_invalid(site) -> None:
+    tool = ToolFactory()
+    Tool.objects.filter(pk=tool.pk).update(url="htp//portail citoyen")  # as an old import may have left it
+    ToolFactory(url=site.url("/ok"))
+    summary = run_pass(checker=make_checker())
+    assert (summary.checked, summary.reachable) == (2, 1)
+    assert LinkCheck.objects.get(tool=tool).outcome == LinkOutcome.INVALID_ADDRESS

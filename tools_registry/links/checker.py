@@ -152,6 +152,7 @@ class Checker:
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.timeout = urllib3.Timeout(connect=connect_timeout, read=read_timeout)
+        self.read_timeout = read_timeout
         self.allow_private = allow_private
         self.gate = HostGate(host_delay)
         self.ssl_context = ssl_context or ssl.create_default_context()
@@ -242,10 +243,21 @@ class Checker:
             )
             try:
                 location = response.headers.get("Location") if response.status in REDIRECTS else None
-                body = b"" if location else response.read(MAX_BYTES, decode_content=False)
-                return response.status, location, len(body)
+                return response.status, location, 0 if location else self._read_some(response)
             finally:
                 response.close()
+
+    def _read_some(self, response: urllib3.BaseHTTPResponse) -> int:
+        """Read up to MAX_BYTES of the body, for at most the read time-out in all: a server trickling its
+        body byte by byte would otherwise hold the check for MAX_BYTES read time-outs."""
+        deadline = time.monotonic() + self.read_timeout
+        read = 0
+        while read < MAX_BYTES and time.monotonic() < deadline:
+            chunk = response.read1(MAX_BYTES - read, decode_content=False)
+            if not chunk:
+                break
+            read += len(chunk)
+        return read
 
 
 def _first_of_each_family(addresses: list[IPAddress]) -> list[IPAddress]:

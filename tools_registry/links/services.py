@@ -71,7 +71,8 @@ def record_result(*, tool_id: int, url: str, result: CheckResult, at: datetime |
         link_check = LinkCheck(tool_id=tool_id, url=url)
     was_to_review = link_check.review == LinkReview.TO_REVIEW
     link_check.record(result, url=url, at=at)
-    link_check.full_clean(exclude=["tool"])
+    # The address is the tool's own, stored as it is: a malformed one is a failure to record, not an error.
+    link_check.full_clean(exclude=["tool", "url"])
     link_check.save()
     return link_check.review == LinkReview.TO_REVIEW and not was_to_review
 
