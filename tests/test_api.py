@@ -153,6 +153,17 @@ def test_tools_can_be_fetched_by_their_ids(api) -> None:
     assert {tool["name"] for tool in body["results"]} == {first.name, second.name}
 
 
+def test_tools_without_a_location_are_listed_apart(api) -> None:
+    ToolFactory(name="Placé", collectivity=CollectivityFactory(latitude=48.11, longitude=-1.68))
+    ToolFactory(name="Sans point", collectivity=CollectivityFactory(latitude=None, longitude=None))
+    ToolFactory(name="Sans collectivité", collectivity=None)
+    names = {
+        located: {tool["name"] for tool in api.get(TOOLS, {"located": located}).json()["results"]}
+        for located in ("true", "false")
+    }
+    assert names == {"true": {"Placé"}, "false": {"Sans point", "Sans collectivité"}}
+
+
 def test_reference_lists_give_codes_and_labels(api) -> None:
     families = api.get(reverse("api:families")).json()
     assert {

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import CollectivityFactory, ToolFactory
-from tests.helpers import external_resources
+from tests.helpers import external_resources, page_text
 from tools_registry.choices import ToolFamily
 from tools_registry.models import Tool, ToolSource, ToolStatus
 
@@ -111,3 +111,15 @@ def test_a_collectivity_name_in_the_tool_pages_map_script_cannot_end_the_script(
     assert "</script><script>alert(1)" not in html
     assert script.count("</script>") == 1 and "<!--" not in script
     assert '"Bourg \\u003C/script\\u003E\\u003Cscript\\u003Ealert(1)' in script
+
+
+def test_the_map_counts_its_tools_and_those_it_cannot_place_in_words_of_the_language(client) -> None:
+    ToolFactory(family=ToolFamily.FORUM, collectivity=CollectivityFactory(latitude=48.11, longitude=-1.68))
+    ToolFactory(family=ToolFamily.FORUM, collectivity=CollectivityFactory(latitude=None, longitude=None))
+    ToolFactory(family=ToolFamily.FORUM, collectivity=None)
+    ToolFactory(family=ToolFamily.SONDAGE, collectivity=None)
+    response = client.get(MAP, {"family": "forum"}, HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert 'data-loaded="1 tool on the map."' in html
+    assert "2 tools without a location are not placed on it:" in page_text(response)
+    assert '<a href="/outils/?family=forum&amp;located=false">see them in the catalogue</a>' in html

@@ -70,6 +70,9 @@ class ToolFilterSet(django_filters.FilterSet):
         choices=YES_NO,
         coerce=lambda v: v == "true",
     )
+    located = django_filters.TypedChoiceFilter(
+        label=_("Placé sur la carte"), choices=YES_NO, coerce=lambda v: v == "true", method="filter_located"
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Tri"), choices=Sort.CHOICES, method="filter_sort", empty_label=None
     )
@@ -95,6 +98,9 @@ class ToolFilterSet(django_filters.FilterSet):
                 in_band &= Q(collectivity__population__lt=high)
             bands |= in_band
         return queryset.filter(bands)
+
+    def filter_located(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.located(value)
 
     def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # Ordering is applied once every filter has run: see `qs`.
@@ -139,6 +145,19 @@ def facet_counts(data: QueryDict | dict, queryset: QuerySet) -> dict[str, dict[s
     counts = cache.get(key)
     if counts is None:
         counts = _facet_counts(data, queryset)
+        cache.set(key, counts, FACET_CACHE_SECONDS)
+    return counts
+
+
+def located_counts(filterset: ToolFilterSet) -> tuple[int, int]:
+    """How many of the filtered tools a map places, and how many it cannot (no location).
+
+    Cached like `facet_counts`, and like it for a FilterSet over the published tools.
+    """
+    key = f"located:{registry_version()}:{query_digest(filterset.data)}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = filterset.qs.count_located()
         cache.set(key, counts, FACET_CACHE_SECONDS)
     return counts
 

@@ -26,7 +26,7 @@ def feature_collection(queryset: QuerySet) -> bytes:
     """Every located tool of `queryset`, grouped by place, as a GeoJSON FeatureCollection."""
     family_index = {code: index for index, code in enumerate(FAMILIES)}
     rows = (
-        queryset.filter(collectivity__latitude__isnull=False, collectivity__longitude__isnull=False)
+        queryset.located()
         .order_by("collectivity_id", "pk")
         .values_list(
             "collectivity_id",

@@ -252,9 +252,22 @@ class Collectivity(models.Model):
 
 
 class ToolQuerySet(models.QuerySet):
+    # Maps place a tool at its collectivity's point: without one, the tool is listed but not placed.
+    LOCATED = Q(collectivity__latitude__isnull=False, collectivity__longitude__isnull=False)
+
     def published(self) -> "ToolQuerySet":
         # Public reads never need the stored search vector, only the database does.
         return self.filter(status=Tool.Status.PUBLISHED).defer("search_vector")
+
+    def located(self, located: bool = True) -> "ToolQuerySet":
+        return self.filter(self.LOCATED) if located else self.exclude(self.LOCATED)
+
+    def count_located(self) -> tuple[int, int]:
+        """How many of these tools a map places, and how many it cannot place, in one query."""
+        counts = self.order_by().aggregate(
+            all=models.Count("pk"), located=models.Count("pk", filter=self.LOCATED)
+        )
+        return counts["located"], counts["all"] - counts["located"]
 
 
 class Tool(models.Model):

@@ -2,7 +2,7 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.db.models import F
 from django.db.models.functions import Abs
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from tools_registry import maps, services
 from tools_registry.choices import CollectivityKind, Objective, PopulationBand, ToolFamily
-from tools_registry.filters import ToolFilterSet, facet_counts
+from tools_registry.filters import ToolFilterSet, facet_counts, located_counts, normalized_query
 from tools_registry.forms import ToolSubmissionForm
 from tools_registry.models import Collectivity, Territory, TerritoryKind, Tool, ToolStatus
 from tools_registry.pagination import CachedPaginator
@@ -167,11 +167,18 @@ def _map_context(request: HttpRequest) -> dict:
     filterset = _filtered(request)
     query = request.GET.urlencode()
     data_url = reverse("api:tool-list") + "?" + ("&".join(filter(None, ["format=geojson", query])))
+    located, unlocated = located_counts(filterset)
+    # The filters alone (no sort, page or unknown parameter), for the list of the tools the map cannot place.
+    filters = QueryDict(normalized_query(filterset.data), mutable=True)
+    filters["located"] = "false"
     return {
         "filterset": filterset,
         "map": maps.tools_map(data_url=data_url, nonce=request.csp_nonce),
         "legend": maps.legend(),
         "query": query,
+        "located": located,
+        "unlocated": unlocated,
+        "unlocated_url": f"{reverse('tools_registry:tool_list')}?{filters.urlencode()}",
         "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
     }
 

@@ -48,16 +48,44 @@
     });
   }
 
-  // Overseas points would zoom the map out to the whole world: frame metropolitan France when it has
-  // tools, and every tool otherwise.
-  var METROPOLE = L.latLngBounds([41.2, -5.5], [51.3, 9.8]);
-  function mainBounds(markers) {
-    var all = L.latLngBounds([]), metropole = L.latLngBounds([]);
-    markers.forEach(function (marker) {
-      all.extend(marker.getLatLng());
-      if (METROPOLE.contains(marker.getLatLng())) metropole.extend(marker.getLatLng());
+  // The markers of each area (metropolitan France first, then overseas), in the order of `areas`.
+  function byArea(markers, areas) {
+    var found = areas.map(function (area) {
+      return { label: area.label, box: L.latLngBounds(area.bounds), bounds: L.latLngBounds([]), count: 0 };
     });
-    return metropole.isValid() ? metropole : all;
+    markers.forEach(function (marker) {
+      for (var i = 0; i < found.length; i++) {
+        if (found[i].box.contains(marker.getLatLng())) {
+          found[i].bounds.extend(marker.getLatLng());
+          found[i].count += 1;
+          return;
+        }
+      }
+    });
+    return found.filter(function (area) { return area.count; });
+  }
+
+  // One map of France cannot show the overseas tools at the same time as the others: when tools lie in
+  // several areas, a button per area frames its tools.
+  function areaButtons(map, areas, label) {
+    var control = L.control({ position: "topright" });
+    control.onAdd = function () {
+      var box = el("div", null, { "class": "map-areas leaflet-bar", role: "group", "aria-label": label });
+      box.appendChild(el("p", label, { "aria-hidden": "true" }));
+      areas.forEach(function (area) {
+        var button = el("button", area.label + " (" + area.count + ")", { type: "button" });
+        button.addEventListener("click", function () { frame(map, area.bounds); });
+        box.appendChild(button);
+      });
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    };
+    control.addTo(map);
+  }
+
+  function frame(map, bounds) {
+    map.fitBounds(bounds, { maxZoom: 11, padding: [20, 20] });
   }
 
   window.barometreTextTooltip = function (layer, text) {
@@ -94,8 +122,13 @@
           });
         });
         clusters.addLayers(markers);
-        if (!restored && markers.length) map.fitBounds(mainBounds(markers), { maxZoom: 11, padding: [20, 20] });
-        if (status) status.textContent = status.dataset.loaded.replace("%s", markers.length);
+        var areas = byArea(markers, options.areas);
+        // The map opens on the first area with tools: metropolitan France whenever it has some.
+        if (!restored && markers.length) {
+          frame(map, areas.length ? areas[0].bounds : L.featureGroup(markers).getBounds());
+        }
+        if (areas.length > 1) areaButtons(map, areas, options.areasLabel);
+        if (status) status.textContent = status.dataset.loaded;
         document.body.setAttribute("data-map-ready", markers.length);
       })
       .catch(function () {
