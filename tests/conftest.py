@@ -61,6 +61,8 @@ class Page:
     def __init__(self, page, base_url: str) -> None:
         self.page, self.base_url = page, base_url
         self.requests: list[str] = []
+        # Sites of the test's own making (a page that frames the embeddable map), served on this machine.
+        self.other_sites: set[str] = set()
         self.console_errors: list[str] = []
         page.on("request", lambda request: self.requests.append(request.url))
         page.on(
@@ -78,7 +80,8 @@ class Page:
         return [
             url
             for url in self.requests
-            if urlparse(url).netloc not in {server, TILE_HOST} and not url.startswith("data:")
+            if urlparse(url).netloc not in {server, TILE_HOST, *self.other_sites}
+            and not url.startswith("data:")
         ]
 
 

@@ -1,3 +1,5 @@
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -123,3 +125,12 @@ def test_the_map_counts_its_tools_and_those_it_cannot_place_in_words_of_the_lang
     assert 'data-loaded="1 tool on the map."' in html
     assert "2 tools without a location are not placed on it:" in page_text(response)
     assert '<a href="/outils/?family=forum&amp;located=false">see them in the catalogue</a>' in html
+
+
+def test_the_embedding_code_keeps_the_filters_and_nothing_else(client) -> None:
+    response = client.get(MAP, {"region": "53", "family": ["sondage", "forum"], "sort": "nom", "page": "2"})
+    textarea = response.content.decode().split('<textarea id="embed-code"')[1].split("</textarea>")[0]
+    code = html.unescape(textarea.split(">", 1)[1])
+    assert code.startswith(
+        '<iframe src="http://testserver/carte/embed/?family=forum&amp;family=sondage&amp;region=53"'
+    )

@@ -82,23 +82,24 @@ class ToolLayer(MacroElement):
         """
     )
 
-    def __init__(self, *, data_url: str, detail_url: str) -> None:
+    def __init__(self, *, data_url: str, detail_url: str, links_leave_frame: bool = False) -> None:
         super().__init__()
         self._name = "ToolLayer"
-        self.options = script_json(
-            {
-                "dataUrl": data_url,
-                "detailUrl": detail_url,
-                "colours": {str(key): value for key, value in FAMILY_COLOURS.items()},
-                "familyLabels": {value: str(label) for value, label in ToolFamily.choices},
-                "linkLabel": _("Voir la fiche"),
-                "loadingLabel": _("Chargement…"),
-                "failedLabel": _("La fiche n’a pas pu être chargée."),
-                "demoLabel": _("Exemple fictif"),
-                "areas": [{"label": str(label), "bounds": bounds} for label, bounds in AREAS],
-                "areasLabel": _("Aller à"),
-            }
-        )
+        options = {
+            "dataUrl": data_url,
+            "detailUrl": detail_url,
+            "colours": {str(key): value for key, value in FAMILY_COLOURS.items()},
+            "familyLabels": {value: str(label) for value, label in ToolFamily.choices},
+            "linkLabel": _("Voir la fiche"),
+            "loadingLabel": _("Chargement…"),
+            "failedLabel": _("La fiche n’a pas pu être chargée."),
+            "demoLabel": _("Exemple fictif"),
+            "areas": [{"label": str(label), "bounds": bounds} for label, bounds in AREAS],
+            "areasLabel": _("Aller à"),
+        }
+        if links_leave_frame:
+            options["newWindowLabel"] = _("nouvelle fenêtre")
+        self.options = script_json(options)
 
     def render(self, **kwargs) -> None:
         figure = self.get_root()
@@ -155,11 +156,12 @@ def render(folium_map: folium.Map, *, nonce: str) -> RenderedMap:
     return RenderedMap(header=header, body=figure.html.render(), script=figure.script.render())
 
 
-def tools_map(
-    *, data_url: str, nonce: str, location: tuple[float, float] | None = None, zoom: int = 6
-) -> RenderedMap:
-    folium_map = LocalMap(location=location or FRANCE_CENTRE, zoom_start=zoom, control_scale=True)
-    ToolLayer(data_url=data_url, detail_url=reverse("api:tool-list")).add_to(folium_map)
+def tools_map(*, data_url: str, nonce: str, embedded: bool = False) -> RenderedMap:
+    """The map of the tools; `embedded`, it is framed by another site and its links open a new window."""
+    folium_map = LocalMap(location=FRANCE_CENTRE, zoom_start=6, control_scale=True)
+    ToolLayer(data_url=data_url, detail_url=reverse("api:tool-list"), links_leave_frame=embedded).add_to(
+        folium_map
+    )
     return render(folium_map, nonce=nonce)
 
 

@@ -163,22 +163,25 @@ def collectivity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _map_context(request: HttpRequest) -> dict:
+def _map_context(request: HttpRequest, *, embedded: bool = False) -> dict:
     filterset = _filtered(request)
     query = request.GET.urlencode()
     data_url = reverse("api:tool-list") + "?" + ("&".join(filter(None, ["format=geojson", query])))
     located, unlocated = located_counts(filterset)
-    # The filters alone (no sort, page or unknown parameter), for the list of the tools the map cannot place.
+    # The filters alone (no sort, page or unknown parameter), for the embedding code and the list of the
+    # tools the map cannot place.
     filters = QueryDict(normalized_query(filterset.data), mutable=True)
+    embed_url = reverse("tools_registry:tool_map_embed") + (f"?{filters.urlencode()}" if filters else "")
     filters["located"] = "false"
     return {
         "filterset": filterset,
-        "map": maps.tools_map(data_url=data_url, nonce=request.csp_nonce),
+        "map": maps.tools_map(data_url=data_url, nonce=request.csp_nonce, embedded=embedded),
         "legend": maps.legend(),
         "query": query,
         "located": located,
         "unlocated": unlocated,
         "unlocated_url": f"{reverse('tools_registry:tool_list')}?{filters.urlencode()}",
+        "embed_url": request.build_absolute_uri(embed_url),
         "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
     }
 
@@ -192,7 +195,7 @@ def tool_map(request: HttpRequest) -> HttpResponse:
 
 @csp_replace({"frame-ancestors": ["*"]})
 def tool_map_embed(request: HttpRequest) -> HttpResponse:
-    response = render(request, "tools_registry/tool_map_embed.html", _map_context(request))
+    response = render(request, "tools_registry/tool_map_embed.html", _map_context(request, embedded=True))
     # Made to be framed by collectivities' own sites.
     response.xframe_options_exempt = True
     return response

@@ -19,6 +19,12 @@
     box.appendChild(el("div", options.familyLabels[tool.family] + (tool.family_other ? " : " + tool.family_other : "")));
     if (tool.is_demo) box.appendChild(el("em", options.demoLabel));
     var link = el("a", options.linkLabel, { href: tool.web_url });
+    if (options.newWindowLabel) {
+      // The embedded map: the tool's page refuses to be framed, so it opens in a new window.
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.appendChild(el("span", " (" + options.newWindowLabel + ")", { "class": "visually-hidden" }));
+    }
     box.appendChild(el("div")).appendChild(link);
     return box;
   }

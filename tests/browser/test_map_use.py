@@ -1,4 +1,9 @@
-"""The map as its users meet it: overseas, and honest about what it cannot place."""
+"""The map as its users meet it: framed in another site, copied into one, overseas, and honest about what it
+cannot place."""
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -6,6 +11,45 @@ from tests.factories import CollectivityFactory, ToolFactory
 from tools_registry.choices import ToolFamily
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+EMBED_TITLE = "Carte des outils numériques de démocratie locale"
+
+
+class TownHall:
+    """A town hall's site, another origin than the live server, with one page whose body the test writes."""
+
+    def __init__(self) -> None:
+        self.body = ""
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                page = f"<!DOCTYPE html><html lang='fr'><title>Mairie</title><h1>Mairie</h1>{site.body}"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write(page.encode())
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/"
+
+    def show(self, web, body: str) -> None:
+        self.body = body
+        web.page.goto(self.url)
+
+
+@pytest.fixture
+def town_hall(web) -> Iterator[TownHall]:
+    site = TownHall()
+    web.other_sites.add(site.url.split("/")[2])
+    thread = threading.Thread(target=site.server.serve_forever, daemon=True)
+    thread.start()
+    yield site
+    site.server.shutdown()
+    site.server.server_close()
 
 
 def markers_in_view(page) -> list[int]:
@@ -21,6 +65,69 @@ def markers_in_view(page) -> list[int]:
           });
         }"""
     )
+
+
+def test_a_tool_link_in_the_map_framed_by_another_site_opens_outside_the_frame(web, town_hall) -> None:
+    tool = ToolFactory(
+        name="Forum de Rennes",
+        collectivity=CollectivityFactory(name="Rennes", latitude=48.11, longitude=-1.68),
+    )
+    town_hall.show(web, f'<iframe src="{web.base_url}/carte/embed/" width="800" height="500"></iframe>')
+    page = web.page
+    frame = page.frame_locator("iframe")
+    frame.locator("body[data-map-ready='1']").wait_for()
+    frame.locator("path.leaflet-interactive").click(force=True)
+    link = frame.get_by_role("link", name="Voir la fiche (nouvelle fenêtre)")
+    with page.context.expect_page() as opened:
+        link.click()
+    tool_page = opened.value
+    tool_page.wait_for_load_state()
+    assert tool_page.url == web.base_url + tool.get_absolute_url()
+    assert tool_page.locator("h1").inner_text() == "Forum de Rennes"
+    # The town hall's page, and the map in it, are where they were.
+    assert page.url == town_hall.url
+    assert frame.locator(".leaflet-popup-content .map-popup strong").inner_text() == "Forum de Rennes"
+
+
+def test_the_map_page_gives_the_code_that_embeds_the_filtered_map_elsewhere(web, town_hall) -> None:
+    rennes = CollectivityFactory(name="Rennes", latitude=48.11, longitude=-1.68)
+    ToolFactory(name="Forum de Rennes", family=ToolFamily.FORUM, collectivity=rennes)
+    ToolFactory(name="Sondage de Rennes", family=ToolFamily.SONDAGE, collectivity=rennes)
+    page = web.page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=web.base_url)
+    web.goto("/carte/?family=forum&sort=nom")
+    page.wait_for_selector("body[data-map-ready='1']")
+    page.get_by_text("Intégrer cette carte à votre site").click()
+    code = page.get_by_label("Code à copier")
+    expected = (
+        f'<iframe src="{web.base_url}/carte/embed/?family=forum" title="{EMBED_TITLE}" width="100%" '
+        'height="480" style="border:0" loading="lazy"></iframe>'
+    )
+    assert code.input_value() == expected
+    page.get_by_role("button", name="Copier le code").click()
+    page.get_by_role("status").filter(has_text="Code copié.").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == expected
+
+    # Pasted into the town hall's page, it shows the forums only.
+    town_hall.show(web, expected)
+    frame = page.frame_locator(f"iframe[title='{EMBED_TITLE}']")
+    frame.locator("body[data-map-ready='1']").wait_for()
+    frame.locator("path.leaflet-interactive").hover(force=True)
+    assert frame.locator(".leaflet-tooltip").inner_text() == "Rennes — Forum de discussion"
+
+
+def test_a_search_copied_into_the_embedding_code_stays_text(web, town_hall) -> None:
+    search = '"><b id=injected>x</b><script>alert(1)</script>'
+    page = web.page
+    web.goto("/carte/?q=" + search.replace("<", "%3C").replace(">", "%3E").replace('"', "%22"))
+    page.get_by_text("Intégrer cette carte à votre site").click()
+    snippet = page.get_by_label("Code à copier").input_value()
+    assert snippet.startswith(f'<iframe src="{web.base_url}/carte/embed/?q=%22%3E%3Cb+id%3Dinjected%3E')
+    town_hall.show(web, snippet)
+    assert page.locator("iframe").count() == 1
+    assert page.locator("#injected, script").count() == 0
+    frame = page.frame_locator("iframe")
+    frame.locator("body[data-map-ready='0']").wait_for()
 
 
 def test_overseas_tools_are_one_button_away(web) -> None:
