@@ -12,8 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from survey import answers as answer_services
-from survey import invitations
+from survey import invitations, services
 from survey.flow import Questionnaire, display_value, read_answers
 from survey.forms import UploadForm
 from survey.io import export_responses
@@ -382,11 +381,11 @@ class OpenLinkResponseAdmin(ResponseAdmin):
 
     @admin.action(description=_("Retenir : compter dans le baromètre"), permissions=["change"])
     def accept(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._decide(request, queryset, answer_services.accept_response, _("Retenue"))
+        self._decide(request, queryset, services.accept_response, _("Retenue"))
 
     @admin.action(description=_("Écarter : ne pas compter dans le baromètre"), permissions=["change"])
     def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._decide(request, queryset, answer_services.reject_response, _("Écartée"))
+        self._decide(request, queryset, services.reject_response, _("Écartée"))
 
     def _decide(self, request: HttpRequest, queryset: QuerySet, decide, message: str) -> None:
         done = 0

@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from survey import answers as answer_services
-from survey import invitations
+from survey import invitations, services
 from survey.flow import Questionnaire, Step, display_value, read_answers
 from survey.forms import OpenLinkForm, SectionForm
 from survey.models import Contact, Edition, Response
@@ -40,7 +39,7 @@ def _visit(request: HttpRequest, token: str) -> Visit | HttpResponse:
     contact = Contact.objects.select_related("edition", "collectivity").filter(token=token).first()
     if contact is None:
         return _unavailable(request, "unknown", status=404)
-    response = answer_services.response_for(contact=contact)
+    response = services.response_for(contact=contact)
     if not contact.edition.is_open:
         if response is not None and response.is_submitted and _sent_by(response, contact):
             return _submitted(request, contact, response)
@@ -107,7 +106,7 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
     if isinstance(visit, HttpResponse):
         return visit
     if request.method == "POST":
-        response = answer_services.start_response(contact=visit.contact)
+        response = services.start_response(contact=visit.contact)
         questionnaire = Questionnaire(visit.edition)
         steps = questionnaire.steps(response, read_answers(response))
         return redirect(_resume_url(response, steps, token))
@@ -172,7 +171,7 @@ def step(request: HttpRequest, token: str, section: str, number: int = 0) -> Htt
         if current.is_tool_list:
             return _tool_list(request, visit, questionnaire, steps, current)
         return _section_page(request, visit, questionnaire, steps, current, answers)
-    except answer_services.AlreadySubmitted:
+    except services.AlreadySubmitted:
         return redirect("survey:welcome", token=token)
 
 
@@ -189,7 +188,7 @@ def _section_page(request, visit: Visit, questionnaire, steps, current: Step, an
     if form.is_bound and form.is_valid():
         target = _neighbour(steps, current, -1 if action == "previous" else 1)
         resume = current.key if action != "next" else (target.key if target else REVIEW_KEY)
-        response = answer_services.save_page(
+        response = services.save_page(
             response=visit.response,
             section=current.section,
             subject=current.subject,
@@ -223,13 +222,13 @@ def _tool_list(request, visit: Visit, questionnaire, steps, current: Step) -> Ht
         action = request.POST.get("action", "next")
         if action == "add":
             try:
-                number = answer_services.add_tool(response=response)
+                number = services.add_tool(response=response)
             except ValidationError as exc:
                 error = exc.messages[0]
             else:
                 return redirect("survey:tool_step", token=token, section=current.section.code, number=number)
         elif action.startswith("remove-") and action.removeprefix("remove-").isdigit():
-            answer_services.remove_tool(response=response, number=int(action.removeprefix("remove-")))
+            services.remove_tool(response=response, number=int(action.removeprefix("remove-")))
             messages.success(request, _("L'outil a été retiré de votre réponse."))
             return redirect(current.url(token))
         elif action == "previous":
@@ -273,8 +272,8 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         try:
-            answer_services.submit_response(response=visit.response, contact=visit.contact)
-        except answer_services.AlreadySubmitted:
+            services.submit_response(response=visit.response, contact=visit.contact)
+        except services.AlreadySubmitted:
             pass
         except ValidationError as exc:
             errors = exc.messages

@@ -10,8 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from barometre import results
-from survey import answers as answer_services
-from survey import selectors
+from survey import selectors, services
 from survey.io import export_responses
 from survey.models import Contact, EditionStatus, Response
 from tests.factories import TerritoryFactory
@@ -156,12 +155,12 @@ def test_the_personal_link_works_once_its_address_is_proven_by_opening_it(
 ) -> None:
     sign_up(client, edition, django_capture_on_commit_callbacks)
     contact = Contact.objects.get(email="alex@dinard.example")
-    with pytest.raises(answer_services.EmailNotProven):
-        answer_services.start_response(contact=contact)
+    with pytest.raises(services.EmailNotProven):
+        services.start_response(contact=contact)
     client.get(welcome_url(contact))
     contact.refresh_from_db()
     assert contact.opened_at is not None
-    assert answer_services.start_response(contact=contact).open_link_contact == contact
+    assert services.start_response(contact=contact).open_link_contact == contact
 
 
 def test_an_open_link_response_counts_only_once_staff_accept_it(
@@ -235,7 +234,7 @@ def test_an_invited_response_sent_after_an_accepted_one_sends_that_one_back_to_r
     response = submit_through_the_open_link(
         edition, django_capture_on_commit_callbacks, territory_query="35288"
     )
-    answer_services.accept_response(response=response, by=admin_user)
+    services.accept_response(response=response, by=admin_user)
     invited = Client()
     answer_everything(invited, contact)
     invited.post(review_url(contact))

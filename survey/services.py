@@ -1,4 +1,5 @@
-"""Writes on a response: starting it, saving a page, adding or removing a tool, submitting it."""
+"""The survey's writes on a response: starting it, saving a page, adding or removing a tool, submitting
+it, and staff accepting or rejecting an open-link response."""
 
 import logging
 from decimal import Decimal
