@@ -136,6 +136,15 @@ def save_page(
 
 
 @transaction.atomic
+def set_resume_step(*, response: Response, resume_step: str) -> Response:
+    """Where the respondent's link will lead back to: a page's key, or the review."""
+    response = _locked(response)
+    response.resume_step = resume_step
+    response.save(update_fields=["resume_step", "updated_at"])
+    return response
+
+
+@transaction.atomic
 def add_tool(*, response: Response) -> int:
     """Number of the new tool, or a ValidationError once the edition's maximum is reached."""
     response = _locked(response)

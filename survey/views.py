@@ -12,12 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from survey import invitations, services
-from survey.flow import Questionnaire, Step, display_value, read_answers
+from survey.flow import REVIEW, AnswerMap, Questionnaire, Route, Step, read_answers
 from survey.forms import OpenLinkForm, SectionForm
 from survey.models import Contact, Edition, Response
 from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after, retry_message
-
-REVIEW_KEY = "relecture"
 
 
 @dataclass
@@ -60,44 +58,19 @@ def _submitted(request: HttpRequest, contact: Contact, response: Response) -> Ht
     context = {"contact": contact, "edition": contact.edition, "response": response}
     if _sent_by(response, contact) or (response.submitted_by_id is None and contact.edition.is_open):
         questionnaire = Questionnaire(contact.edition)
-        context["summary"] = _summary(questionnaire, response, read_answers(response), contact.token)
+        context["summary"] = questionnaire.summary(response, read_answers(response), contact.token)
         context["own"] = True
     return render(request, "survey/submitted.html", context)
 
 
-def _summary(questionnaire: Questionnaire, response: Response, answers: dict, token: str) -> list[dict]:
-    """Every page the respondent is shown, with each question's answer in words."""
-    pages = []
-    for step in questionnaire.steps(response, answers):
-        if step.is_tool_list:
-            continue
-        pages.append(
-            {
-                "step": step,
-                "url": step.url(token),
-                "tool_name": answers.get(("tool_name", step.subject), "") if step.subject else "",
-                "items": [
-                    {
-                        "question": question,
-                        "values": display_value(question, answers.get((question.code, step.subject))),
-                    }
-                    for question in questionnaire.shown_questions(step.section, answers, step.subject)
-                ],
-            }
-        )
-    return pages
+def _url(token: str, step: Step | None) -> str:
+    """A page's address; None stands for the review page, after the last step."""
+    return step.url(token) if step else reverse("survey:review", kwargs={"token": token})
 
 
-def _progress(questionnaire: Questionnaire, answers: dict, current: Step | None) -> dict:
-    """« Étape n sur N »: the parts shown, counting a conditional part while its condition is unanswered."""
-    sections = [
-        section
-        for section in questionnaire.sections
-        if questionnaire.section_shown(section, answers)
-        or (section.shown_if_question and (section.shown_if_question.code, 0) not in answers)
-    ]
-    position = sections.index(current.section) + 1 if current else len(sections) + 1
-    return {"position": position, "total": len(sections) + 1, "current": current}
+def _back(token: str, step: Step | None) -> HttpResponse:
+    """To the page before; before the first page is the welcome page, never the review."""
+    return redirect(step.url(token) if step else reverse("survey:welcome", kwargs={"token": token}))
 
 
 @require_http_methods(["GET", "POST"])
@@ -107,13 +80,12 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
         return visit
     if request.method == "POST":
         response = services.start_response(contact=visit.contact)
-        questionnaire = Questionnaire(visit.edition)
-        steps = questionnaire.steps(response, read_answers(response))
-        return redirect(_resume_url(response, steps, token))
+        route = Questionnaire(visit.edition).route(response, read_answers(response))
+        return redirect(_url(token, route.resume(response.resume_step)))
     resume_url = None
     if visit.response is not None:
-        steps = Questionnaire(visit.edition).steps(visit.response, read_answers(visit.response))
-        resume_url = _resume_url(visit.response, steps, token)
+        route = Questionnaire(visit.edition).route(visit.response, read_answers(visit.response))
+        resume_url = _url(token, route.resume(visit.response.resume_step))
     context = {
         "contact": visit.contact,
         "edition": visit.edition,
@@ -121,35 +93,6 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
         "resume_url": resume_url,
     }
     return render(request, "survey/welcome.html", context)
-
-
-def _resume_url(response: Response, steps: list[Step], token: str) -> str:
-    if response.resume_step == REVIEW_KEY:
-        return reverse("survey:review", kwargs={"token": token})
-    step = next((s for s in steps if s.key == response.resume_step), steps[0])
-    return step.url(token)
-
-
-def _neighbour(steps: list[Step], current: Step, offset: int) -> Step | None:
-    """The page before (-1) or after (+1). Tools are reached from their list: a tool's page leads back
-    to it, and the list leads on to the section after the tools."""
-    if current.subject and current.section.is_per_tool:
-        return _tool_list_of(steps, current.section)
-    index = [s.key for s in steps].index(current.key) + offset
-    if current.is_tool_list and offset > 0:
-        index = max(i for i, s in enumerate(steps) if s.section == current.section) + 1
-    if not 0 <= index < len(steps):
-        return None
-    target = steps[index]
-    return _tool_list_of(steps, target.section) if target.subject and target.section.is_per_tool else target
-
-
-def _tool_list_of(steps: list[Step], section) -> Step:
-    return next(s for s in steps if s.section == section and s.is_tool_list)
-
-
-def _go(token: str, step: Step | None) -> HttpResponse:
-    return redirect(step.url(token) if step else reverse("survey:review", kwargs={"token": token}))
 
 
 @require_http_methods(["GET", "POST"])
@@ -162,21 +105,31 @@ def step(request: HttpRequest, token: str, section: str, number: int = 0) -> Htt
     response = visit.response
     questionnaire = Questionnaire(visit.edition)
     answers = read_answers(response)
-    steps = questionnaire.steps(response, answers)
-    key = section if not number else f"{section}/{number}"
-    current = next((s for s in steps if s.key == key), None)
+    route = questionnaire.route(response, answers)
+    current = route.find(section, number)
     if current is None:
-        return redirect(_resume_url(response, steps, token))
+        return redirect(_url(token, route.resume(response.resume_step)))
     try:
         if current.is_tool_list:
-            return _tool_list(request, visit, questionnaire, steps, current)
-        return _section_page(request, visit, questionnaire, steps, current, answers)
+            return _tool_list(request, visit, questionnaire, route, current)
+        return _section_page(request, visit, questionnaire, route, current, answers)
     except services.AlreadySubmitted:
         return redirect("survey:welcome", token=token)
 
 
-def _section_page(request, visit: Visit, questionnaire, steps, current: Step, answers) -> HttpResponse:
-    action = request.POST.get("action", "next")
+def _section_page(
+    request: HttpRequest,
+    visit: Visit,
+    questionnaire: Questionnaire,
+    route: Route,
+    current: Step,
+    answers: AnswerMap,
+) -> HttpResponse:
+    # "previous" and "save_exit" keep what is valid without requiring anything; anything else is
+    # "next": a complete page, then the page after.
+    action = request.POST.get("action")
+    if action not in ("previous", "save_exit"):
+        action = "next"
     form = SectionForm(
         request.POST or None,
         questionnaire=questionnaire,
@@ -185,9 +138,13 @@ def _section_page(request, visit: Visit, questionnaire, steps, current: Step, an
         answers=answers,
         partial=action != "next",
     )
+    token = visit.contact.token
     if form.is_bound and form.is_valid():
-        target = _neighbour(steps, current, -1 if action == "previous" else 1)
-        resume = current.key if action != "next" else (target.key if target else REVIEW_KEY)
+        if action == "next":
+            target = route.next(current)
+            resume = target.key if target else REVIEW
+        else:
+            resume = current.key
         response = services.save_page(
             response=visit.response,
             section=current.section,
@@ -199,23 +156,28 @@ def _section_page(request, visit: Visit, questionnaire, steps, current: Step, an
             messages.success(
                 request, _("Vos réponses sont enregistrées. Revenez quand vous voulez avec votre lien.")
             )
-            return redirect("survey:welcome", token=visit.contact.token)
+            return redirect("survey:welcome", token=token)
         # The answers just saved may show or hide later pages (has_tool, has_open_data…).
-        steps = questionnaire.steps(response, read_answers(response))
-        return _go(visit.contact.token, _neighbour(steps, current, -1 if action == "previous" else 1))
+        route = questionnaire.route(response, read_answers(response))
+        if action == "previous":
+            return _back(token, route.previous(current))
+        return redirect(_url(token, route.next(current)))
     context = {
         "edition": visit.edition,
         "contact": visit.contact,
         "form": form,
         "step": current,
-        "progress": _progress(questionnaire, answers, current),
+        "previous": route.previous(current),
+        "progress": questionnaire.progress(answers, current),
         "tool_name": answers.get(("tool_name", current.subject), "") if current.subject else "",
         "tool_count": visit.response.tool_count,
     }
     return render(request, "survey/step.html", context)
 
 
-def _tool_list(request, visit: Visit, questionnaire, steps, current: Step) -> HttpResponse:
+def _tool_list(
+    request: HttpRequest, visit: Visit, questionnaire: Questionnaire, route: Route, current: Step
+) -> HttpResponse:
     response, token = visit.response, visit.contact.token
     error = ""
     if request.method == "POST":
@@ -232,17 +194,16 @@ def _tool_list(request, visit: Visit, questionnaire, steps, current: Step) -> Ht
             messages.success(request, _("L'outil a été retiré de votre réponse."))
             return redirect(current.url(token))
         elif action == "previous":
-            return _go(token, _neighbour(steps, current, -1))
+            return _back(token, route.previous(current))
         elif response.tool_count == 0:
             error = _(
                 "Décrivez au moins un outil, ou revenez à la première partie pour indiquer que votre "
                 "collectivité n'en a pas mis en place."
             )
         else:
-            target = _neighbour(steps, current, 1)
-            response.resume_step = target.key if target else REVIEW_KEY
-            response.save(update_fields=["resume_step", "updated_at"])
-            return _go(token, target)
+            target = route.next(current)
+            services.set_resume_step(response=response, resume_step=target.key if target else REVIEW)
+            return redirect(_url(token, target))
     answers = read_answers(response)
     tools = [
         {"number": n, "name": answers.get(("tool_name", n), ""), "url": Step(current.section, n).url(token)}
@@ -252,10 +213,11 @@ def _tool_list(request, visit: Visit, questionnaire, steps, current: Step) -> Ht
         "edition": visit.edition,
         "contact": visit.contact,
         "step": current,
+        "previous": route.previous(current),
         "tools": tools,
         "can_add": response.tool_count < visit.edition.max_tools,
         "error": error,
-        "progress": _progress(questionnaire, answers, current),
+        "progress": questionnaire.progress(answers, current),
     }
     return render(request, "survey/tools.html", context, status=400 if error else 200)
 
@@ -289,16 +251,16 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
             )
         if not errors:
             return redirect("survey:welcome", token=token)
-    steps = questionnaire.steps(visit.response, answers)
+    previous = questionnaire.route(visit.response, answers).last()
     missing = questionnaire.missing_required(visit.response, answers)
     context = {
         "edition": visit.edition,
         "contact": visit.contact,
-        "summary": _summary(questionnaire, visit.response, answers, token),
+        "summary": questionnaire.summary(visit.response, answers, token),
         "missing": [{"question": q, "url": s.url(token)} for s, q in missing],
         "errors": errors,
-        "progress": _progress(questionnaire, answers, None),
-        "previous_url": steps[-1].url(token) if steps else "",
+        "progress": questionnaire.progress(answers, None),
+        "previous_url": previous.url(token) if previous else "",
     }
     return render(request, "survey/review.html", context, status=400 if errors else 200)
 

@@ -303,3 +303,45 @@ def test_the_open_data_part_is_stored_for_the_collectivity(client, contact) -> N
     answer_everything(client, contact)
     response = Response.objects.get()
     assert stored(response, "opendata_what") == [(code, None) for code in OPEN_DATA["opendata_what"]]
+
+
+def test_previous_keeps_the_answers_given_without_requiring_the_others(client, contact) -> None:
+    client.post(welcome_url(contact))
+    post_page(client, step_url(contact, "profil"), PROFILE)
+    back = post_page(client, step_url(contact, "perceptions"), {"digital_time": "perte"}, action="previous")
+    assert back.url == step_url(contact, "profil")
+    assert stored(Response.objects.get(), "digital_time") == [("perte", None)]
+    assert is_checked(client.get(step_url(contact, "perceptions")), "digital_time", "perte")
+
+
+def test_previous_on_the_first_part_leads_to_the_welcome_page_not_the_review(client, contact) -> None:
+    client.post(welcome_url(contact))
+    page = client.get(step_url(contact, "profil"))
+    assert 'value="previous"' not in page.content.decode()
+    # A form sent from an older page still carrying the button: what was typed is kept.
+    back = post_page(client, step_url(contact, "profil"), {"collectivity_type": "region"}, action="previous")
+    assert back.url == welcome_url(contact)
+    assert stored(Response.objects.get(), "collectivity_type") == [("region", None)]
+
+
+def test_previous_with_a_malformed_answer_explains_it_and_keeps_it(client, contact) -> None:
+    answer_everything(client, contact, tools=[])
+    tool_page = client.post(step_url(contact, "outil"), {"action": "add"}).url
+    typed = {"tool_name": "Carte", "tool_url": "pas une adresse"}
+    page = post_page(client, tool_page, typed, action="previous")
+    assert "Saisissez une adresse web complète" in page_text(page)
+    assert 'value="pas une adresse"' in page.content.decode()
+    assert not Answer.objects.filter(question__code="tool_name").exists()
+
+
+def test_an_unknown_action_saves_the_page_like_continue(client, contact) -> None:
+    client.post(welcome_url(contact))
+    page = post_page(client, step_url(contact, "profil"), {"collectivity_type": "commune"}, action="review")
+    assert "Répondez à cette question : elle est obligatoire." in page_text(page)
+    assert not Answer.objects.exists()
+
+
+def test_the_review_leads_back_to_the_list_of_tools_when_they_come_last(client, contact) -> None:
+    answer_everything(client, contact, profile={"has_open_data": "non"})
+    page = client.get(review_url(contact))
+    assert f'<a class="button secondary" href="{step_url(contact, "outil")}">' in page.content.decode()

@@ -138,3 +138,91 @@ def test_a_respondent_answers_the_whole_questionnaire_with_two_tools(web, browse
         ("Budget participatif", ToolStatus.PENDING),
         ("Portail open data", ToolStatus.PENDING),
     ]
+
+
+@pytest.fixture
+def started(web) -> Contact:
+    """A respondent on part 1 of a fresh response."""
+    edition = open_edition()
+    collectivity = collectivity_for_territory(
+        TerritoryFactory(code="35288", name="Saint-Malo", population=47000)
+    )
+    contact = Contact.objects.create(
+        edition=edition, collectivity=collectivity, email="camille@saint-malo.example"
+    )
+    web.goto(contact.get_absolute_url())
+    web.page.get_by_role("button", name="Commencer le questionnaire").click()
+    return contact
+
+
+def answer_part_one(page) -> None:
+    choose(page, "collectivity_type", "Commune")
+    choose(page, "population", "10 000 à 50 000")
+    choose(page, "respondent_role", "Agent de la collectivité")
+    choose(page, "has_tool", "Oui")
+    choose(page, "has_open_data", "Oui")
+    page.get_by_label("Dans quel service travaillez-vous ?").fill("Solutions numériques")
+
+
+def test_enter_in_a_text_field_saves_the_page_and_continues_to_the_next_part(web, started) -> None:
+    page = web.page
+    answer_part_one(page)
+    page.get_by_label("Dans quel service travaillez-vous ?").press("Enter")
+    assert "Étape 2 sur 5" in page.inner_text(".survey-progress")
+    assert "Perceptions générales" in page.inner_text("h1")
+    service = Answer.objects.get(question__code="respondent_service")
+    assert service.text == "Solutions numériques"
+
+
+def test_enter_in_a_tool_name_checks_the_tool_like_the_save_button(web, started) -> None:
+    page = web.page
+    answer_part_one(page)
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    page.get_by_role("button", name="Ajouter un outil").click()
+    page.get_by_label("Nom de l'outil").fill("Budget participatif")
+    page.get_by_label("Nom de l'outil").press("Enter")
+    # Still on the tool's page, told what is missing, the name kept.
+    assert "outil 1 sur 1" in page.inner_text("h1")
+    assert page.get_by_role("alert").is_visible()
+    assert "Répondez à cette question : elle est obligatoire." in page.inner_text("#question-tool_family")
+    assert page.get_by_label("Nom de l'outil").input_value() == "Budget participatif"
+
+
+def test_part_one_offers_no_way_back_and_never_skips_to_the_review(web, started) -> None:
+    page = web.page
+    assert "Étape 1 sur 5" in page.inner_text(".survey-progress")
+    assert page.get_by_role("button", name="Précédent").count() == 0
+    choose(page, "collectivity_type", "Commune")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    assert "Étape 1 sur 5" in page.inner_text(".survey-progress")
+    assert page.locator("#question-collectivity_type").get_by_label("Commune").is_checked()
+
+
+def test_previous_goes_back_one_part_and_keeps_what_was_typed(web, started) -> None:
+    page = web.page
+    answer_part_one(page)
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    choose(page, "digital_time", "Un gain de temps")
+    page.get_by_role("button", name="Précédent").click()
+    assert "Étape 1 sur 5" in page.inner_text(".survey-progress")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    assert page.locator("#question-digital_time").get_by_label("Un gain de temps").is_checked()
+
+    choose(page, "digital_strengthens_participation", "Plutôt oui")
+    choose(page, "digital_cost", "Un investissement")
+    choose(page, "digital_communication", "Un levier d'innovation en termes de communication")
+    page.get_by_role("button", name="Enregistrer et continuer").click()
+    assert "Étape 3 sur 5" in page.inner_text(".survey-progress")
+    page.get_by_role("button", name="Ajouter un outil").click()
+    # Half a tool described, then back: the list shows it, and its page still holds what was typed.
+    page.get_by_label("Nom de l'outil").fill("Budget participatif")
+    page.get_by_label("Description de l'outil").fill("Les habitants votent.")
+    page.get_by_role("button", name="Précédent").click()
+    assert "Budget participatif" in page.inner_text(".survey-tools")
+    page.get_by_role("link", name="Décrire ou modifier l'outil 1").click()
+    assert page.get_by_label("Description de l'outil").input_value() == "Les habitants votent."
+    page.get_by_role("button", name="Précédent").click()
+    page.get_by_role("button", name="Précédent").click()
+    assert "Étape 2 sur 5" in page.inner_text(".survey-progress")
+    assert page.locator("#question-digital_cost").get_by_label("Un investissement").is_checked()
