@@ -10,8 +10,7 @@ from barometre import charts, exports, results
 from barometre.charts import percent_text, range_text
 from barometre.indicators import BY_CODE, INDICATORS, SMALL_BASE, VERBATIM_QUESTIONS, Part
 from barometre.models import visible_editions
-from survey.models import Contact, Edition, Question
-from survey.selectors import publishable_verbatims
+from survey.models import Answer, Contact, Edition, Question
 
 # Shown beside another indicator rather than on their own.
 COMPARED = {code for indicator in INDICATORS for code in indicator.compared_with}
@@ -176,11 +175,13 @@ def _verbatims(edition: Edition, part: str) -> list[dict]:
     if not codes:
         return []
     labels = {q.code: q.display_label() for q in Question.objects.filter(edition=edition, code__in=codes)}
-    groups = [
-        {"label": labels.get(code, code), "texts": list(publishable_verbatims(edition, code))}
-        for code in codes
-    ]
-    return [group for group in groups if group["texts"]]
+    verbatims = Answer.objects.counted().of_edition(edition).publishable().exclude(text="")
+    groups = []
+    for code in codes:
+        texts = list(verbatims.for_code(code).values_list("text", flat=True))
+        if texts:
+            groups.append({"label": labels.get(code, code), "texts": texts})
+    return groups
 
 
 def indicator_csv(request: HttpRequest, edition: str, code: str) -> HttpResponse:

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from survey.models import Answer, Choice, Edition
+from survey.models import Answer, Choice, Edition, Response
 from tests.barometre.helpers import bulk_responses, published_edition
 from tests.helpers import page_text
 
@@ -78,6 +78,12 @@ def test_only_publishable_verbatims_are_shown(client, demo_2016) -> None:
     assert "Dispositif nécessitant un accès à l'équipement et une médiation." in text
     assert "Mme Exemple" not in text
     assert Answer.objects.filter(text__contains="Mme Exemple", publishable=False).exists()
+
+
+def test_a_verbatim_of_a_response_no_longer_counted_is_not_shown(client, demo_2016) -> None:
+    verbatim = Answer.objects.get(text="Dispositif nécessitant un accès à l'équipement et une médiation.")
+    Response.objects.filter(pk=verbatim.response_id).update(status=Response.Status.IN_PROGRESS)
+    assert verbatim.text not in page_text(client.get(edition_url("2016")))
 
 
 def test_evolution_is_shown_for_indicators_of_several_editions(client, demo_editions) -> None:
