@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "simple_history",
     "axes",
+    "jobs",
     "tools_registry",
     "tools_registry.links",
     "survey",
@@ -221,8 +222,14 @@ SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 # Who is told of new submissions to moderate.
 MODERATOR_EMAILS = env_list("MODERATOR_EMAILS", "moderation@localhost")
 
-# The job queue: jobs are rows of the site's database, run by `manage.py db_worker`.
+# The job queue: jobs are rows of the site's database, enqueued in the transaction of the write that
+# causes them and run by `manage.py db_worker`. A failed job is tried again JOB_MAX_ATTEMPTS times in
+# all, the n-th retry JOB_RETRY_DELAY × 2^(n-1) seconds after the failure (see jobs/queue.py).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 8)
+JOB_RETRY_DELAY = env_int("JOB_RETRY_DELAY", 60)
+if JOB_MAX_ATTEMPTS < 1 or JOB_RETRY_DELAY < 0:
+    raise ImproperlyConfigured("JOB_MAX_ATTEMPTS must be at least 1 and JOB_RETRY_DELAY at least 0.")
 
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

@@ -2,35 +2,23 @@
 
 import csv
 import io
-import logging
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from survey.models import (
-    Contact,
-    ContactStatus,
-    Edition,
-    InvitationEmail,
-    Response,
-    ResponseStatus,
-    counted_q,
-)
+from jobs.models import QueuedJob
+from survey import tasks
+from survey.models import Contact, ContactStatus, Edition, Response, ResponseStatus, counted_q
 from tools_registry.choices import CollectivityKind
 from tools_registry.models import Collectivity, Territory, TerritoryKind
 from tools_registry.services import collectivity_for_territory
-
-logger = logging.getLogger(__name__)
 
 CONTACT_COLUMNS = ["email", "name", "role", "collectivity_code"]
 OPTIONAL_CONTACT_COLUMNS = ["collectivity_kind"]
@@ -135,76 +123,39 @@ def import_contacts(*, edition: Edition, data: bytes | str) -> ContactImportRepo
 
 @dataclass
 class SendReport:
-    sent: int = 0
-    failed: list[str] = field(default_factory=list)
-
-
-def recipients(edition: Edition, round: int) -> Iterable[Contact]:
-    """Contacts still owed the email of this round: never sent it, and (for a reminder) invited and
-    whose collectivity has not submitted its response."""
-    contacts = Contact.objects.filter(edition=edition).exclude(emails__round=round)
-    if round > 0:
-        counted = Response.objects.counted().filter(edition=edition).values("collectivity_id")
-        contacts = contacts.filter(emails__round=0).exclude(collectivity_id__in=counted)
-    return contacts.select_related("collectivity", "edition").order_by("pk").distinct()
+    queued: int = 0
+    already_queued: int = 0
 
 
 def send_invitations(
-    *,
-    edition: Edition,
-    round: int = 0,
-    batch_size: int = 100,
-    per_second: float = 10,
-    limit: int | None = None,
-    pause: Callable[[float], None] = time.sleep,
+    *, edition: Edition, round: int = 0, per_second: float = 10, limit: int | None = None
 ) -> SendReport:
-    """Email the invitation (round 0) or the n-th reminder to each contact owed it, in batches.
+    """Queue the invitation (round 0) or the n-th reminder for each contact owed it.
 
-    Idempotent and resumable: each email is recorded, in the same transaction that sends it, and a
-    contact with a record for the round is skipped. A crash can at most resend the one email whose
-    record was not yet committed. At most `per_second` emails are sent per second.
+    Idempotent and resumable: a contact whose email of this round was sent (an InvitationEmail row)
+    or is still in the queue is skipped, and the job itself sends nothing to a contact no longer owed
+    it. The jobs are spaced 1/per_second seconds apart, so that the mail server is not flooded
+    whatever the number of workers (0: no spacing).
     """
-    report = SendReport()
-    template = "survey/email/invitation.txt" if round == 0 else "survey/email/reminder.txt"
-    contacts = list(recipients(edition, round)[:limit] if limit else recipients(edition, round))
-    for start in range(0, len(contacts), batch_size):
-        batch = contacts[start : start + batch_size]
-        began = time.monotonic()
-        for contact in batch:
-            if _send_one(contact, round, template):
-                report.sent += 1
-            else:
-                report.failed.append(contact.email)
-        if per_second and start + batch_size < len(contacts):
-            pause(max(0.0, len(batch) / per_second - (time.monotonic() - began)))
-    return report
-
-
-def _send_one(contact: Contact, round: int, template: str) -> bool:
-    subject = (
-        _("Baromètre de la démocratie locale numérique : votre collectivité est invitée à répondre")
-        if round == 0
-        else _(
-            "Rappel : le Baromètre de la démocratie locale numérique attend la réponse de votre collectivité"
-        )
+    contacts = Contact.objects.filter(edition=edition).owed_email(round).order_by("pk")
+    queued = set(
+        QueuedJob.objects.waiting(tasks.send_invitation)
+        .filter(args_kwargs__kwargs__round=round)
+        .values_list("args_kwargs__kwargs__contact_id", flat=True)
     )
-    context = {
-        "contact": contact,
-        "edition": contact.edition,
-        "link": settings.SITE_URL + contact.get_absolute_url(),
-    }
-    try:
-        with transaction.atomic():
-            InvitationEmail.objects.create(contact=contact, round=round)
-            if contact.advance(ContactStatus.INVITED):
-                contact.save(update_fields=["status"])
-            send_mail(subject, render_to_string(template, context), None, [contact.email])
-    except IntegrityError:
-        return False  # sent meanwhile by another run
-    except Exception:
-        logger.exception("Invitation not sent to %s (round %d)", contact.email, round)
-        return False
-    return True
+    report = SendReport()
+    start = timezone.now()
+    with transaction.atomic():
+        for contact_id in contacts.values_list("pk", flat=True):
+            if contact_id in queued:
+                report.already_queued += 1
+                continue
+            if limit is not None and report.queued >= limit:
+                break
+            delay = timedelta(seconds=report.queued / per_second) if per_second else timedelta(0)
+            tasks.send_invitation.using(run_after=start + delay).enqueue(contact_id=contact_id, round=round)
+            report.queued += 1
+    return report
 
 
 @transaction.atomic
@@ -227,25 +178,13 @@ def sign_up_through_open_link(
             "origin": Contact.Origin.OPEN_LINK,
         },
     )
-    transaction.on_commit(lambda: send_personal_link(contact))
+    send_personal_link(contact)
 
 
 def send_personal_link(contact: Contact) -> None:
-    """Email a contact its personal link (asked for through the open link)."""
-    context = {
-        "contact": contact,
-        "edition": contact.edition,
-        "link": settings.SITE_URL + contact.get_absolute_url(),
-    }
-    try:
-        send_mail(
-            _("Votre lien personnel pour répondre au Baromètre de la démocratie locale numérique"),
-            render_to_string("survey/email/personal_link.txt", context),
-            None,
-            [contact.email],
-        )
-    except Exception:
-        logger.exception("Personal link not sent to %s", contact.email)
+    """Email a contact its personal link (asked for through the open link), by a job enqueued in the
+    current transaction."""
+    tasks.send_personal_link.enqueue(contact.pk)
 
 
 def mark_opened(contact: Contact) -> None:

@@ -8,7 +8,7 @@ one exception by design: they are answered here with a blank image, never fetche
 import base64
 import copy
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urlparse
 
 import pytest
@@ -99,3 +99,34 @@ def web(browser, live_server, settings) -> Iterator[Page]:
     assert page.outside_requests() == [], "the page reached outside the test server"
     blocked = [error for error in page.console_errors if "Content Security Policy" in error]
     assert blocked == [], "the Content-Security-Policy blocked part of the page"
+
+
+@pytest.fixture
+def run_jobs(monkeypatch) -> Callable[[], list]:
+    """Run every job that is due, as `manage.py db_worker` does; return the rows of those that were due.
+
+    The worker's own loop runs them (claim, run, record success or failure, enqueue the retry);
+    only its closing of database connections is left out, since the test's transaction must survive.
+    A retry planned for later is not due: tests that want it move its `run_after`.
+    """
+    from django_tasks_db.management.commands import db_worker
+    from django_tasks_db.models import DBTaskResult
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> list:
+        due = list(DBTaskResult.objects.ready().values_list("pk", flat=True))
+        worker = db_worker.Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        )
+        worker.run()
+        return list(DBTaskResult.objects.filter(pk__in=due).order_by("finished_at"))
+
+    return run

@@ -47,11 +47,9 @@ def valid_data(place, **changes) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
-def test_a_valid_submission_is_stored_as_pending_and_acknowledged(
-    client, saint_malo, django_capture_on_commit_callbacks
-) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(SUBMIT, valid_data(saint_malo), follow=True)
+def test_a_valid_submission_is_stored_as_pending_and_acknowledged(client, saint_malo, run_jobs) -> None:
+    response = client.post(SUBMIT, valid_data(saint_malo), follow=True)
+    run_jobs()
     assert "a bien été enregistré" in page_text(response)
     tool = Tool.objects.get()
     assert tool.status == ToolStatus.PENDING
@@ -73,16 +71,16 @@ def test_pending_tools_are_invisible_everywhere_public(client, saint_malo) -> No
     assert client.get(reverse("api:tool-detail", kwargs={"slug": tool.slug})).status_code == 404
 
 
-def test_approval_makes_it_public_and_tells_the_submitter(
-    client, admin_client, saint_malo, django_capture_on_commit_callbacks
-) -> None:
+def test_approval_makes_it_public_and_tells_the_submitter(client, admin_client, saint_malo, run_jobs) -> None:
     client.post(SUBMIT, valid_data(saint_malo))
     tool = Tool.objects.get()
-    with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(
-            reverse("admin:tools_registry_tool_changelist"),
-            {"action": "approve", "_selected_action": [tool.pk]},
-        )
+    run_jobs()
+    mail.outbox.clear()
+    admin_client.post(
+        reverse("admin:tools_registry_tool_changelist"),
+        {"action": "approve", "_selected_action": [tool.pk]},
+    )
+    run_jobs()
     assert tool.name in page_text(client.get(CATALOGUE))
     assert client.get(tool.get_absolute_url()).status_code == 200
     assert [message.to for message in mail.outbox] == [["camille@saint-malo.example"]]
@@ -165,14 +163,12 @@ def test_submissions_are_rate_limited_per_address(client, saint_malo, settings) 
     assert other.status_code == 302
 
 
-def test_a_tool_already_listed_at_the_same_address_is_flagged(
-    client, saint_malo, django_capture_on_commit_callbacks
-) -> None:
+def test_a_tool_already_listed_at_the_same_address_is_flagged(client, saint_malo, run_jobs) -> None:
     existing = ToolFactory(name="Budget participatif", url="http://budget.saint-malo.example")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(SUBMIT, valid_data(saint_malo), follow=True)
+    response = client.post(SUBMIT, valid_data(saint_malo), follow=True)
     assert "Un outil semblable est déjà référencé : « Budget participatif »" in page_text(response)
     assert Tool.objects.get(status=ToolStatus.PENDING).possible_duplicate == existing
+    run_jobs()
     moderators = next(message for message in mail.outbox if "moderation@localhost" in message.to)
     assert "doublon possible" in moderators.body
 

@@ -1,15 +1,16 @@
-"""Writes on the registry: proposing a tool, and moderating it (with the emails that follow)."""
+"""Writes on the registry: proposing a tool, and moderating it (with the emails that follow).
 
-import logging
+Emails are jobs, enqueued in the same transaction as the write that causes them (tools_registry/tasks.py).
+"""
+
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tools_registry.choices import CollectivityKind
@@ -22,8 +23,7 @@ from tools_registry.models import (
     ToolSource,
     ToolStatus,
 )
-
-logger = logging.getLogger(__name__)
+from tools_registry.tasks import acknowledge_submission, notify_moderation, notify_moderators
 
 KIND_OF_TERRITORY = {
     TerritoryKind.COMMUNE: CollectivityKind.COMMUNE,
@@ -107,7 +107,9 @@ def submit_tool(
     tool.full_clean(exclude=["slug"])
     tool.save()
     set_objectives(tool=tool, objectives=proposal.objectives)
-    transaction.on_commit(lambda: notify_submission(tool))
+    notify_moderators.enqueue(tool.pk)
+    if tool.submitter_email:
+        acknowledge_submission.enqueue(tool.pk, translation.get_language() or settings.LANGUAGE_CODE)
     return tool
 
 
@@ -120,48 +122,11 @@ def set_objectives(*, tool: Tool, objectives: list[str]) -> None:
     )
 
 
-def _send(subject: str, template: str, context: dict, recipients: list[str]) -> None:
-    """Send one email; a mail server failure is logged with what was not sent, never raised to the user."""
-    if not recipients:
-        return
-    try:
-        send_mail(subject, render_to_string(template, context), None, recipients)
-    except Exception:
-        logger.exception("Email not sent: %r to %s", subject, ", ".join(recipients))
-
-
-def notify_submission(tool: Tool) -> None:
-    context = {"tool": tool, "site_url": settings.SITE_URL}
-    _send(
-        _("Nouvel outil à modérer : %(name)s") % {"name": tool.name},
-        "tools_registry/email/moderators_new_tool.txt",
-        context,
-        settings.MODERATOR_EMAILS,
-    )
-    if tool.submitter_email:
-        _send(
-            _("Votre proposition « %(name)s » a bien été reçue") % {"name": tool.name},
-            "tools_registry/email/submitter_received.txt",
-            context,
-            [tool.submitter_email],
-        )
-
-
-def notify_moderation(tool: Tool) -> None:
-    if not tool.submitter_email:
-        return
-    _send(
-        _("Votre proposition « %(name)s » a été examinée") % {"name": tool.name},
-        "tools_registry/email/submitter_moderated.txt",
-        {"tool": tool, "site_url": settings.SITE_URL},
-        [tool.submitter_email],
-    )
-
-
 @transaction.atomic
 def approve_tool(*, tool: Tool, moderator: AbstractBaseUser) -> Tool:
     tool.moderate(status=ToolStatus.PUBLISHED, moderator=moderator)
-    transaction.on_commit(lambda: notify_moderation(tool))
+    if tool.submitter_email:
+        notify_moderation.enqueue(tool.pk, tool.status)
     return tool
 
 
@@ -171,7 +136,8 @@ def reject_tool(*, tool: Tool, moderator: AbstractBaseUser, reason: str) -> Tool
     if not reason:
         raise ValidationError(_("Un refus doit être motivé."))
     tool.moderate(status=ToolStatus.REJECTED, moderator=moderator, reason=reason)
-    transaction.on_commit(lambda: notify_moderation(tool))
+    if tool.submitter_email:
+        notify_moderation.enqueue(tool.pk, tool.status)
     return tool
 
 

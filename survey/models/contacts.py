@@ -3,11 +3,12 @@
 import secrets
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from survey.models.questionnaire import Edition
+from survey.models.responses import Response
 
 
 def new_token() -> str:
@@ -29,6 +30,19 @@ STATUS_ORDER = list(ContactStatus.values)
 class ContactOrigin(models.TextChoices):
     IMPORT = "import", _("Liste importée")
     OPEN_LINK = "open_link", _("Lien ouvert")
+
+
+class ContactQuerySet(models.QuerySet):
+    def owed_email(self, round: int) -> "ContactQuerySet":
+        """Contacts still owed the email of this round (0: the invitation, n: the n-th reminder): never
+        sent it, and for a reminder, invited and whose collectivity has no counted response."""
+        contacts = self.exclude(emails__round=round)
+        if round > 0:
+            answered = Response.objects.counted().filter(
+                edition=OuterRef("edition"), collectivity=OuterRef("collectivity")
+            )
+            contacts = contacts.filter(emails__round=0).exclude(Exists(answered))
+        return contacts
 
 
 class Contact(models.Model):
@@ -58,6 +72,8 @@ class Contact(models.Model):
     )
     opened_at = models.DateTimeField(_("lien ouvert le"), null=True, blank=True)
     created_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
+
+    objects = ContactQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contact")

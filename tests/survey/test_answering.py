@@ -214,9 +214,7 @@ def test_the_review_lists_missing_required_answers_and_refuses_to_submit(client,
     assert not Response.objects.get().is_submitted
 
 
-def test_submitting_proposes_each_tool_to_the_registry_and_links_it(
-    client, contact, django_capture_on_commit_callbacks
-) -> None:
+def test_submitting_proposes_each_tool_to_the_registry_and_links_it(client, contact, run_jobs) -> None:
     second = {
         **TOOL,
         "tool_name": "Carte des chantiers",
@@ -224,8 +222,7 @@ def test_submitting_proposes_each_tool_to_the_registry_and_links_it(
         "tool_url": "",
     }
     answer_everything(client, contact, tools=[TOOL, second])
-    with django_capture_on_commit_callbacks(execute=True):
-        done = client.post(review_url(contact), follow=True)
+    done = client.post(review_url(contact), follow=True)
     assert "Merci ! Les réponses de votre collectivité ont bien été envoyées." in page_text(done)
     tools = list(Tool.objects.order_by("name"))
     assert [(t.name, t.status, t.source) for t in tools] == [
@@ -237,6 +234,7 @@ def test_submitting_proposes_each_tool_to_the_registry_and_links_it(
     assert [o.objective for o in budget.ranked_objectives()] == ["idees", "coconstruire"]
     assert budget.hybrid is True and budget.hybrid_formats == ["reunions_publiques", "formations"]
     assert budget.survey_descriptions.get().response.edition.code == "2016"
+    run_jobs()
     assert any("Nouvel outil à modérer" in message.subject for message in mail.outbox)
 
 

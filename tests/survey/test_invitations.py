@@ -2,8 +2,10 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from survey import invitations
+from survey import invitations, tasks
 from survey.models import Contact, ContactStatus, InvitationEmail
 from tests.factories import TerritoryFactory
 from tests.helpers import page_text
@@ -76,66 +78,110 @@ def test_a_file_without_the_expected_columns_is_refused(edition) -> None:
         invitations.import_contacts(edition=edition, data=b"email,name,role\na@b.fr,A,B\n")
 
 
-def test_sending_invitations_is_idempotent(edition, contact, colleague) -> None:
+def test_sending_invitations_is_idempotent(edition, contact, colleague, run_jobs, capsys) -> None:
     call_command("send_invitations", "2016", "--per-second", "0")
+    assert "2 courriels mis en file d'attente." in capsys.readouterr().out
+    assert mail.outbox == []  # the request or command never waits on the mail server
+    call_command("send_invitations", "2016", "--per-second", "0")
+    assert "2 déjà en file d'attente" in capsys.readouterr().out
+    run_jobs()
     assert sorted(message.to[0] for message in mail.outbox) == sorted([colleague.email, contact.email])
     assert contact.get_absolute_url() in next(m.body for m in mail.outbox if m.to == [contact.email])
     call_command("send_invitations", "2016", "--per-second", "0")
+    assert "0 courriels mis en file d'attente." in capsys.readouterr().out
+    run_jobs()
     assert len(mail.outbox) == 2
     contact.refresh_from_db()
     assert contact.status == ContactStatus.INVITED
 
 
-def test_sending_resumes_after_a_crash_without_sending_twice(
-    edition, contact, colleague, monkeypatch
+def test_two_jobs_for_the_same_invitation_send_it_once(edition, contact, run_jobs) -> None:
+    tasks.send_invitation.enqueue(contact_id=contact.pk, round=0)
+    tasks.send_invitation.enqueue(contact_id=contact.pk, round=0)
+    assert [job.status for job in run_jobs()] == ["SUCCESSFUL", "SUCCESSFUL"]
+    assert [message.to for message in mail.outbox] == [[contact.email]]
+    assert InvitationEmail.objects.filter(contact=contact).count() == 1
+
+
+def test_an_invitation_that_failed_is_not_recorded_and_is_retried(
+    edition, contact, colleague, monkeypatch, run_jobs
 ) -> None:
-    real_send = invitations.send_mail
+    real_send = tasks.send_email
     calls = []
 
-    def crash_on_second(*args, **kwargs):
-        calls.append(args)
+    def crash_on_second(**kwargs):
+        calls.append(kwargs)
         if len(calls) == 2:
             raise ConnectionError("serveur de courrier injoignable")
-        return real_send(*args, **kwargs)
+        return real_send(**kwargs)
 
-    monkeypatch.setattr(invitations, "send_mail", crash_on_second)
-    report = invitations.send_invitations(edition=edition, per_second=0)
-    assert report.sent == 1 and len(report.failed) == 1
+    monkeypatch.setattr(tasks, "send_email", crash_on_second)
+    invitations.send_invitations(edition=edition, per_second=0)
+    assert sorted(job.status for job in run_jobs()) == ["FAILED", "SUCCESSFUL"]
     assert InvitationEmail.objects.count() == 1
-    monkeypatch.setattr(invitations, "send_mail", real_send)
-    resumed = invitations.send_invitations(edition=edition, per_second=0)
-    assert resumed.sent == 1
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    assert [job.status for job in run_jobs()] == ["SUCCESSFUL"]
     assert sorted(message.to[0] for message in mail.outbox) == sorted([colleague.email, contact.email])
+    assert InvitationEmail.objects.count() == 2
 
 
-def test_sending_is_rate_limited_in_batches(edition, collectivity) -> None:
+def test_invitations_are_spaced_to_respect_the_sending_rate(edition, collectivity) -> None:
     for n in range(5):
         Contact.objects.create(edition=edition, collectivity=collectivity, email=f"c{n}@example.org")
-    pauses = []
-    invitations.send_invitations(edition=edition, batch_size=2, per_second=1, pause=pauses.append)
+    invitations.send_invitations(edition=edition, per_second=2)
+    starts = sorted(DBTaskResult.objects.values_list("run_after", flat=True))
+    assert [round((start - starts[0]).total_seconds(), 1) for start in starts] == [0, 0.5, 1, 1.5, 2]
+
+
+def test_invitations_can_be_sent_a_few_at_a_time(edition, collectivity, run_jobs) -> None:
+    for n in range(5):
+        Contact.objects.create(edition=edition, collectivity=collectivity, email=f"c{n}@example.org")
+    assert invitations.send_invitations(edition=edition, per_second=0, limit=2).queued == 2
+    assert invitations.send_invitations(edition=edition, per_second=0, limit=2).queued == 2
+    run_jobs()
+    assert invitations.send_invitations(edition=edition, per_second=0, limit=2).queued == 1
+    run_jobs()
     assert len(mail.outbox) == 5
-    assert len(pauses) == 2  # between the three batches, none after the last
 
 
 def test_reminders_skip_collectivities_that_answered(
-    client, edition, contact, colleague, other_collectivity
+    client, edition, contact, colleague, other_collectivity, run_jobs
 ) -> None:
     pending = Contact.objects.create(
         edition=edition, collectivity=other_collectivity, email="parc@example.org"
     )
     invitations.send_invitations(edition=edition, per_second=0)
+    run_jobs()
     answer_everything(client, contact)
     client.post(review_url(contact))
+    run_jobs()
     mail.outbox.clear()
     call_command("send_invitations", "2016", "--reminder", "1", "--per-second", "0")
+    run_jobs()
     assert [message.to for message in mail.outbox] == [[pending.email]]
     assert "Rappel" in mail.outbox[0].subject
     call_command("send_invitations", "2016", "--reminder", "1", "--per-second", "0")
+    run_jobs()
     assert len(mail.outbox) == 1
 
 
-def test_contact_status_follows_the_answer(client, contact, colleague) -> None:
+def test_a_reminder_queued_before_the_collectivity_answered_is_not_sent(
+    client, edition, contact, run_jobs
+) -> None:
+    invitations.send_invitations(edition=edition, per_second=0)
+    run_jobs()
+    invitations.send_invitations(edition=edition, round=1, per_second=0)
+    answer_everything(client, contact)
+    client.post(review_url(contact))
+    mail.outbox.clear()
+    run_jobs()
+    assert not any("Rappel" in message.subject for message in mail.outbox)
+    assert not InvitationEmail.objects.filter(round=1).exists()
+
+
+def test_contact_status_follows_the_answer(client, contact, colleague, run_jobs) -> None:
     invitations.send_invitations(edition=contact.edition, per_second=0)
+    run_jobs()
     client.get(welcome_url(contact))
     contact.refresh_from_db()
     assert contact.status == ContactStatus.OPENED and contact.opened_at is not None
@@ -150,10 +196,11 @@ def test_contact_status_follows_the_answer(client, contact, colleague) -> None:
 
 
 def test_staff_see_response_rates_by_collectivity_kind(
-    client, admin_user, contact, colleague, other_collectivity
+    client, admin_user, contact, colleague, other_collectivity, run_jobs
 ) -> None:
     Contact.objects.create(edition=contact.edition, collectivity=other_collectivity, email="parc@example.org")
     invitations.send_invitations(edition=contact.edition, per_second=0)
+    run_jobs()
     answer_everything(client, contact)
     client.post(review_url(contact))
     client.force_login(admin_user)

@@ -48,10 +48,10 @@ def dinard(db):
     return TerritoryFactory(code="35093", name="Dinard", population=10000)
 
 
-def sign_up(client, edition, capture, **changes):
-    """Sign up through the open link; the page the respondent lands on, after the redirect."""
-    with capture(execute=True):
-        posted = client.post(open_url(edition), identity(**changes))
+def sign_up(client, edition, run_jobs, **changes):
+    """Sign up through the open link, its email sent; the page the respondent lands on, after the redirect."""
+    posted = client.post(open_url(edition), identity(**changes))
+    run_jobs()
     assert posted.status_code == 302, page_text(posted)
     return posted, client.get(posted.url)
 
@@ -85,9 +85,9 @@ def test_the_open_link_page_offers_the_territory_autocomplete(client, edition) -
 
 
 def test_signing_up_sends_the_link_to_the_address_and_never_shows_it(
-    client, edition, dinard, django_capture_on_commit_callbacks
+    client, edition, dinard, run_jobs
 ) -> None:
-    posted, page = sign_up(client, edition, django_capture_on_commit_callbacks)
+    posted, page = sign_up(client, edition, run_jobs)
     contact = Contact.objects.get(email="alex@dinard.example")
     assert contact.origin == Contact.Origin.OPEN_LINK
     assert contact.collectivity.territory == dinard
@@ -99,9 +99,9 @@ def test_signing_up_sends_the_link_to_the_address_and_never_shows_it(
 
 
 def test_the_page_after_signing_up_says_the_same_whatever_the_address_and_the_collectivity(
-    edition, dinard, contact, django_capture_on_commit_callbacks
+    edition, dinard, contact, run_jobs
 ) -> None:
-    capture = django_capture_on_commit_callbacks
+    capture = run_jobs
     pages = [page_text(sign_up(Client(), edition, capture)[1])]  # new address, new collectivity
     pages.append(page_text(sign_up(Client(), edition, capture)[1]))  # the same address again
     pages.append(page_text(sign_up(Client(), edition, capture, email=contact.email)[1]))  # an invited one
@@ -118,24 +118,18 @@ def test_the_page_after_signing_up_says_the_same_whatever_the_address_and_the_co
     assert "Saint-Malo" not in pages[0] and "déjà" not in pages[0] and "en cours" not in pages[0]
 
 
-def test_a_known_address_gets_its_own_link_again_by_email_only(
-    client, edition, contact, django_capture_on_commit_callbacks
-) -> None:
-    posted, page = sign_up(
-        client, edition, django_capture_on_commit_callbacks, territory_query="35288", email=contact.email
-    )
+def test_a_known_address_gets_its_own_link_again_by_email_only(client, edition, contact, run_jobs) -> None:
+    posted, page = sign_up(client, edition, run_jobs, territory_query="35288", email=contact.email)
     assert contact.token not in posted.url and contact.token not in page.content.decode()
     assert mail.outbox[0].to == [contact.email] and contact.token in mail.outbox[0].body
     assert Contact.objects.count() == 1
 
 
-def test_the_open_link_respondent_answers_apart_from_the_invited_contacts(
-    edition, contact, django_capture_on_commit_callbacks
-) -> None:
+def test_the_open_link_respondent_answers_apart_from_the_invited_contacts(edition, contact, run_jobs) -> None:
     invited = Client()
     answer_everything(invited, contact)
     outsider = Client()
-    sign_up(outsider, edition, django_capture_on_commit_callbacks, territory_query="35288")
+    sign_up(outsider, edition, run_jobs, territory_query="35288")
     stranger = emailed_contact("alex@dinard.example")
     assert stranger.collectivity == contact.collectivity
     outsider.post(welcome_url(stranger))
@@ -151,9 +145,9 @@ def test_the_open_link_respondent_answers_apart_from_the_invited_contacts(
 
 
 def test_the_personal_link_works_once_its_address_is_proven_by_opening_it(
-    client, edition, dinard, django_capture_on_commit_callbacks
+    client, edition, dinard, run_jobs
 ) -> None:
-    sign_up(client, edition, django_capture_on_commit_callbacks)
+    sign_up(client, edition, run_jobs)
     contact = Contact.objects.get(email="alex@dinard.example")
     with pytest.raises(services.EmailNotProven):
         services.start_response(contact=contact)
@@ -164,9 +158,9 @@ def test_the_personal_link_works_once_its_address_is_proven_by_opening_it(
 
 
 def test_an_open_link_response_counts_only_once_staff_accept_it(
-    edition, dinard, admin_user, django_capture_on_commit_callbacks
+    edition, dinard, admin_user, run_jobs
 ) -> None:
-    response = submit_through_the_open_link(edition, django_capture_on_commit_callbacks)
+    response = submit_through_the_open_link(edition, run_jobs)
     assert response.is_submitted and response.review == Response.Review.PENDING
     assert respondents(edition) == 0
     assert Response.objects.counted().filter(edition=edition).count() == 0
@@ -190,10 +184,8 @@ def test_an_open_link_response_counts_only_once_staff_accept_it(
     assert "alex@dinard.example" not in page_text(staff.get(queue))  # no longer waiting
 
 
-def test_a_rejected_open_link_response_is_never_counted(
-    edition, dinard, admin_user, django_capture_on_commit_callbacks
-) -> None:
-    response = submit_through_the_open_link(edition, django_capture_on_commit_callbacks)
+def test_a_rejected_open_link_response_is_never_counted(edition, dinard, admin_user, run_jobs) -> None:
+    response = submit_through_the_open_link(edition, run_jobs)
     staff = Client()
     staff.force_login(admin_user)
     staff.post(
@@ -207,14 +199,12 @@ def test_a_rejected_open_link_response_is_never_counted(
 
 
 def test_accepting_is_refused_while_the_collectivity_has_a_counted_response(
-    edition, contact, admin_user, django_capture_on_commit_callbacks
+    edition, contact, admin_user, run_jobs
 ) -> None:
     invited = Client()
     answer_everything(invited, contact)
     invited.post(review_url(contact))
-    response = submit_through_the_open_link(
-        edition, django_capture_on_commit_callbacks, territory_query="35288"
-    )
+    response = submit_through_the_open_link(edition, run_jobs, territory_query="35288")
     staff = Client()
     staff.force_login(admin_user)
     page = staff.post(
@@ -229,11 +219,9 @@ def test_accepting_is_refused_while_the_collectivity_has_a_counted_response(
 
 
 def test_an_invited_response_sent_after_an_accepted_one_sends_that_one_back_to_review(
-    edition, contact, admin_user, django_capture_on_commit_callbacks
+    edition, contact, admin_user, run_jobs
 ) -> None:
-    response = submit_through_the_open_link(
-        edition, django_capture_on_commit_callbacks, territory_query="35288"
-    )
+    response = submit_through_the_open_link(edition, run_jobs, territory_query="35288")
     services.accept_response(response=response, by=admin_user)
     invited = Client()
     answer_everything(invited, contact)

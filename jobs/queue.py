@@ -1,0 +1,87 @@
+"""Jobs: tasks of django-tasks (database backend) that are tried again, later, when they fail.
+
+A job is enqueued inside the transaction of the write that causes it (`notify.enqueue(tool.pk)` in a
+service): the database backend inserts the job's row in that transaction, so a rolled-back write
+leaves no job and a committed one always has its job. `manage.py db_worker` runs them. Arguments
+are ids, never personal data: the job reads what it needs when it runs.
+
+django-tasks does not retry. Here, a job that raises is recorded as failed (with its traceback) and a
+new row is enqueued for the next attempt, JOB_RETRY_DELAY × 2^(n-1) seconds after the n-th failure,
+until JOB_MAX_ATTEMPTS attempts have failed: then the job gives up, logs an error, and staff find it
+in the admin (*File d'attente*, "abandonnés"). Every attempt stays visible there.
+"""
+
+import functools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
+from django_tasks.base import DEFAULT_TASK_PRIORITY, Task, TaskResult
+
+logger = logging.getLogger(__name__)
+
+# What each job does, for the admin: {task path: label}.
+LABELS: dict[str, str] = {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Job(Task):
+    """A task whose every enqueued row carries its attempt number (1 for the first)."""
+
+    def enqueue(self, *args, **kwargs) -> TaskResult:
+        return Task.enqueue(self, *args, **{"attempt": 1, **kwargs})
+
+
+def job(*, label: str, priority: int = DEFAULT_TASK_PRIORITY) -> Callable[[Callable[..., None]], Job]:
+    """Declare a job (a module-level function taking ids); `label` says what it does, for staff."""
+
+    def declare(function: Callable[..., None]) -> Job:
+        @functools.wraps(function)
+        def attempt_job(*args, attempt: int, **kwargs) -> None:
+            try:
+                # In the site's language, whatever ran before in this process; a job may override it.
+                with translation.override(settings.LANGUAGE_CODE):
+                    function(*args, **kwargs)
+            except BaseException:
+                # BaseException: a worker stopped in the middle of a job also gets it tried again.
+                _retry_later(declared, args, kwargs, attempt)
+                raise
+
+        declared = Job(
+            func=attempt_job,
+            priority=priority,
+            backend=DEFAULT_TASK_BACKEND_ALIAS,
+            queue_name=DEFAULT_TASK_QUEUE_NAME,
+            run_after=None,
+            takes_context=False,
+        )
+        LABELS[declared.module_path] = label
+        return declared
+
+    return declare
+
+
+def retry_delay(attempt: int) -> timedelta:
+    """How long after the failure of attempt `attempt` the next one runs."""
+    return timedelta(seconds=settings.JOB_RETRY_DELAY * 2 ** (attempt - 1))
+
+
+def _retry_later(declared: Job, args: tuple, kwargs: dict, attempt: int) -> None:
+    if attempt >= settings.JOB_MAX_ATTEMPTS:
+        logger.error(
+            "Job %s gave up after %d attempts (arguments %r %r)", declared.name, attempt, args, kwargs
+        )
+        return
+    delay = retry_delay(attempt)
+    declared.using(run_after=timezone.now() + delay).enqueue(*args, attempt=attempt + 1, **kwargs)
+    logger.warning(
+        "Job %s failed (attempt %d of %d); next attempt in %d s",
+        declared.name,
+        attempt,
+        settings.JOB_MAX_ATTEMPTS,
+        delay.total_seconds(),
+    )

@@ -1,0 +1,60 @@
+"""The registry's emails, sent by jobs (see jobs/queue.py): told of a submission and of its moderation."""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jobs.mail import send_email
+from jobs.queue import job
+from tools_registry.models import Tool
+
+
+def _tool(tool_id: int) -> Tool | None:
+    # None when the tool was deleted meanwhile: there is nothing left to tell.
+    return Tool.objects.select_related("collectivity", "possible_duplicate").filter(pk=tool_id).first()
+
+
+def _context(tool: Tool) -> dict:
+    return {"tool": tool, "site_url": settings.SITE_URL}
+
+
+@job(label=gettext_lazy("Courriel aux modérateurs : nouvelle proposition"))
+def notify_moderators(tool_id: int) -> None:
+    tool = _tool(tool_id)
+    if tool is None:
+        return
+    send_email(
+        subject=_("Nouvel outil à modérer : %(name)s") % {"name": tool.name},
+        template="tools_registry/email/moderators_new_tool.txt",
+        context=_context(tool),
+        recipients=settings.MODERATOR_EMAILS,
+    )
+
+
+@job(label=gettext_lazy("Courriel au contributeur : proposition reçue"))
+def acknowledge_submission(tool_id: int, language: str) -> None:
+    tool = _tool(tool_id)
+    if tool is None or not tool.submitter_email:
+        return
+    with translation.override(language):
+        send_email(
+            subject=_("Votre proposition « %(name)s » a bien été reçue") % {"name": tool.name},
+            template="tools_registry/email/submitter_received.txt",
+            context=_context(tool),
+            recipients=[tool.submitter_email],
+        )
+
+
+@job(label=gettext_lazy("Courriel au contributeur : décision de modération"))
+def notify_moderation(tool_id: int, status: str) -> None:
+    tool = _tool(tool_id)
+    if tool is None or not tool.submitter_email or tool.status != status:
+        # A later decision replaced this one: its own email tells the submitter.
+        return
+    send_email(
+        subject=_("Votre proposition « %(name)s » a été examinée") % {"name": tool.name},
+        template="tools_registry/email/submitter_moderated.txt",
+        context=_context(tool),
+        recipients=[tool.submitter_email],
+    )
