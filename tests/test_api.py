@@ -203,6 +203,19 @@ def test_a_submission_through_the_api_is_pending_like_through_the_form(api) -> N
     assert tool.collectivity.name == "Saint-Malo"
 
 
+@pytest.mark.parametrize(
+    ("status", "flagged"),
+    [(ToolStatus.PUBLISHED, True), (ToolStatus.PENDING, False), (ToolStatus.ARCHIVED, False)],
+)
+def test_the_receipt_flags_a_similar_tool_only_when_it_is_published(api, status, flagged) -> None:
+    TerritoryFactory(code="35288", name="Saint-Malo")
+    ToolFactory(name="Projet confidentiel", url="https://budget.example.org", status=status)
+    response = api.post(reverse("api:submission"), submission(), format="json")
+    assert response.status_code == 201
+    assert response.json()["duplicate_flagged"] is flagged
+    assert "Projet confidentiel" not in response.content.decode()
+
+
 def test_a_bad_submission_gets_the_forms_messages_in_the_api_error_format(api) -> None:
     TerritoryFactory(code="35288", name="Saint-Malo")
     response = api.post(

@@ -167,10 +167,28 @@ def test_a_tool_already_listed_at_the_same_address_is_flagged(client, saint_malo
     existing = ToolFactory(name="Budget participatif", url="http://budget.saint-malo.example")
     response = client.post(SUBMIT, valid_data(saint_malo), follow=True)
     assert "Un outil semblable est déjà référencé : « Budget participatif »" in page_text(response)
+    assert existing.get_absolute_url() in response.content.decode()
     assert Tool.objects.get(status=ToolStatus.PENDING).possible_duplicate == existing
     run_jobs()
     moderators = next(message for message in mail.outbox if "moderation@localhost" in message.to)
     assert "doublon possible" in moderators.body
+
+
+@pytest.mark.parametrize("status", [ToolStatus.PENDING, ToolStatus.ARCHIVED])
+def test_an_unpublished_similar_tool_is_named_to_moderators_only(
+    client, saint_malo, run_jobs, status
+) -> None:
+    hidden = ToolFactory(name="Projet confidentiel", url="http://budget.saint-malo.example", status=status)
+    response = client.post(SUBMIT, valid_data(saint_malo), follow=True)
+    text = page_text(response)
+    assert "Projet confidentiel" not in text and "semblable" not in text
+    assert "L'équipe vérifiera aussi qu'il ne fait pas doublon avec un outil déjà proposé." in text
+    assert Tool.objects.get(name="Budget participatif malouin").possible_duplicate == hidden
+    run_jobs()
+    submitter = next(message for message in mail.outbox if message.to == ["camille@saint-malo.example"])
+    assert "Projet confidentiel" not in submitter.body and "semblable" not in submitter.body
+    moderators = next(message for message in mail.outbox if message.to == ["moderation@localhost"])
+    assert "doublon possible de « Projet confidentiel »" in moderators.body
 
 
 def test_the_same_name_in_the_same_collectivity_is_flagged(client, saint_malo) -> None:

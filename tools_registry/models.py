@@ -447,6 +447,16 @@ class Tool(models.Model):
         return self.source == self.Source.DEMO
 
     @property
+    def public_duplicate(self) -> "Tool | None":
+        """The tool this one may duplicate, when the public may know of it: only a published one.
+
+        A pending, rejected or archived match is for moderators only; naming it to a submitter would
+        reveal what is not published.
+        """
+        duplicate = self.possible_duplicate
+        return duplicate if duplicate is not None and duplicate.status == ToolStatus.PUBLISHED else None
+
+    @property
     def family_label(self) -> str:
         if self.family == ToolFamily.AUTRE and self.family_other:
             return f"{self.get_family_display()} : {self.family_other}"

@@ -12,7 +12,7 @@ from tools_registry import maps, services
 from tools_registry.choices import CollectivityKind, Objective, PopulationBand, ToolFamily
 from tools_registry.filters import ToolFilterSet, facet_counts, located_counts, normalized_query
 from tools_registry.forms import ToolSubmissionForm
-from tools_registry.models import Collectivity, Territory, TerritoryKind, Tool, ToolStatus
+from tools_registry.models import Collectivity, Territory, TerritoryKind, Tool
 from tools_registry.pagination import CachedPaginator
 from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after, retry_message
 
@@ -219,12 +219,11 @@ def tool_submit(request: HttpRequest) -> HttpResponse:
         return _submission_limited(request, form)
 
     tool = services.submit_tool(proposal=form.proposal(), collectivity=form.collectivity())
+    duplicate = tool.public_duplicate
     request.session["submitted_tool"] = {
         "name": tool.name,
-        "duplicate": tool.possible_duplicate.name if tool.possible_duplicate else "",
-        "duplicate_url": tool.possible_duplicate.get_absolute_url()
-        if tool.possible_duplicate and tool.possible_duplicate.status == ToolStatus.PUBLISHED
-        else "",
+        "duplicate": duplicate.name if duplicate else "",
+        "duplicate_url": duplicate.get_absolute_url() if duplicate else "",
     }
     return redirect("tools_registry:tool_submit_done")
 

@@ -192,4 +192,9 @@ class SubmissionSerializer(serializers.Serializer):
 class SubmissionReceiptSerializer(serializers.Serializer):
     slug = serializers.CharField(allow_null=True)
     status = serializers.ChoiceField([ToolStatus.PENDING])
-    duplicate_flagged = serializers.BooleanField(help_text="Un outil semblable est déjà référencé.")
+    duplicate_flagged = serializers.BooleanField(
+        help_text=(
+            "Un outil semblable est déjà publié. L'équipe vérifie de toute façon les doublons avant de "
+            "publier ; un outil non publié n'est jamais signalé ici."
+        )
+    )

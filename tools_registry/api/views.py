@@ -278,6 +278,6 @@ def submit(request: Request) -> Response:
     receipt = {
         "slug": tool.slug,
         "status": tool.status,
-        "duplicate_flagged": tool.possible_duplicate is not None,
+        "duplicate_flagged": tool.public_duplicate is not None,
     }
     return Response(SubmissionReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
