@@ -329,3 +329,83 @@ def test_a_single_tool_is_json_only(api) -> None:
     response = api.get(url, {"format": "csv"})
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("year", [1800, 2200])
+def test_staff_writes_breaking_a_model_rule_get_a_400_naming_the_field(staff_api, year) -> None:
+    collectivity = CollectivityFactory()
+    tool = {"name": "Portail", "family": "open_data", "collectivity": collectivity.slug, "launch_year": year}
+    created = staff_api.post(reverse("api:staff-tool-list"), tool, format="json")
+    assert created.status_code == 400
+    assert created.json()["code"] == "invalid"
+    assert list(created.json()["errors"]) == ["launch_year"]
+    existing = ToolFactory(launch_year=2015)
+    url = reverse("api:staff-tool-detail", kwargs={"slug": existing.slug})
+    edited = staff_api.patch(url, {"launch_year": year}, format="json")
+    assert edited.status_code == 400 and list(edited.json()["errors"]) == ["launch_year"]
+    existing.refresh_from_db()
+    assert existing.launch_year == 2015
+    assert not Tool.objects.filter(name="Portail").exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "Portail\x00"),
+        ("collectivity", "saint\x00malo"),
+        ("software", "\x00"),
+        ("objectives", ["informer\x00"]),
+        ("hybrid_formats", ["\x00"]),
+        ("submitter_email", "a\x00@example.org"),
+    ],
+)
+def test_staff_writes_refuse_a_nul_character_in_any_text_naming_the_field(staff_api, field, value) -> None:
+    collectivity = CollectivityFactory()
+    tool = {"name": "Portail", "family": "open_data", "collectivity": collectivity.slug, field: value}
+    response = staff_api.post(reverse("api:staff-tool-list"), tool, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {field: ["Le caractère nul n’est pas autorisé."]}
+    reason = staff_api.post(
+        reverse("api:staff-tool-reject", kwargs={"slug": ToolFactory(status=ToolStatus.PENDING).slug}),
+        {"reason": value if isinstance(value, str) else "ok\x00"},
+        format="json",
+    )
+    assert reason.status_code == 400 and list(reason.json()["errors"]) == ["reason"]
+    assert not Tool.objects.filter(name="Portail").exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/tools/a%00b/",
+        "/api/v1/collectivities/a%00b/",
+        "/api/v1/staff/tools/a%00b/",
+        "/api/v1/staff/tools/a%00b/approve/",
+    ],
+)
+def test_an_address_holding_what_no_slug_holds_is_a_404(staff_api, path) -> None:
+    response = staff_api.get(path) if "approve" not in path else staff_api.post(path)
+    assert response.status_code == 404
+
+
+def test_a_model_validation_error_raised_by_a_write_is_a_400_naming_the_fields() -> None:
+    from django.core.exceptions import ValidationError
+
+    from tools_registry.api.errors import exception_handler
+
+    with pytest.raises(ValidationError) as refused:
+        Tool(name="Portail", family="open_data", launch_year=1800).full_clean(exclude=["slug"])
+    response = exception_handler(refused.value, {})
+    assert response.status_code == 400
+    assert response.data["errors"] == {
+        "launch_year": ["Assurez-vous que cette valeur est supérieure ou égale à 1990."]
+    }
+
+
+@pytest.mark.parametrize("ids", ["1e20", "99999999999999999999", "1.5", "2,x"])
+def test_tool_ids_that_are_not_whole_numbers_a_database_holds_get_a_400(api, ids) -> None:
+    tool = ToolFactory()
+    response = api.get(TOOLS, {"id": ids})
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["id"]
+    assert api.get(TOOLS, {"id": f"{tool.pk},999"}).json()["count"] == 1

@@ -4,6 +4,7 @@ import hashlib
 from urllib.parse import urlencode
 
 import django_filters
+from django import forms
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
@@ -30,12 +31,16 @@ class Sort:
     CHOICES = [(RELEVANCE, _("Pertinence")), (NAME, _("Nom")), (NEWEST, _("Plus récents"))]
 
 
-class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
-    pass
+class IdInFilter(django_filters.BaseInFilter, django_filters.Filter):
+    """Ids separated by commas: whole numbers a database integer can hold (1e20 is a 400, not a 500)."""
+
+    field_class = forms.IntegerField
 
 
 class ToolFilterSet(django_filters.FilterSet):
-    id = NumberInFilter(label=_("Identifiants (séparés par des virgules)"), field_name="pk")
+    id = IdInFilter(
+        label=_("Identifiants (séparés par des virgules)"), field_name="id", min_value=1, max_value=2**63 - 1
+    )
     q = django_filters.CharFilter(label=_("Recherche"), method="filter_search", max_length=200)
     # distinct=False: a tool has one family and one collectivity, so no filter here can repeat a row, and
     # DISTINCT over every column would make PostgreSQL sort all matches.

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tools_registry import services
 from tools_registry.choices import CollectivityKind, HybridFormat, Objective, ToolFamily
-from tools_registry.models import MAX_OBJECTIVES, Collectivity, Territory
+from tools_registry.models import FIRST_LAUNCH_YEAR, MAX_OBJECTIVES, Collectivity, Territory
 from tools_registry.services import ToolProposal
 from tools_registry.text import normalize
 
@@ -165,7 +165,9 @@ class ToolSubmissionForm(CollectivityChoiceForm):
     is_open_source = forms.ChoiceField(
         label=_("Est-ce un logiciel libre ?"), choices=YES_NO_UNKNOWN, required=False
     )
-    launch_year = forms.IntegerField(label=_("Année de lancement"), required=False, min_value=1990)
+    launch_year = forms.IntegerField(
+        label=_("Année de lancement"), required=False, min_value=FIRST_LAUNCH_YEAR
+    )
     hybrid = forms.ChoiceField(
         label=_("L'outil est-il combiné à des réunions en présentiel ?"),
         choices=YES_NO_UNKNOWN,

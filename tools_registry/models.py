@@ -2,6 +2,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -16,6 +17,8 @@ from tools_registry.search import refresh_search_vectors
 from tools_registry.text import normalize
 
 MAX_OBJECTIVES = 3
+# The years a tool may have been launched or ended in: the fields' validators and the database constraints.
+FIRST_LAUNCH_YEAR, LAST_LAUNCH_YEAR = 1990, 2100
 
 
 def _choices_check(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
@@ -302,14 +305,24 @@ class Tool(models.Model):
         help_text=_("Par exemple Decidim, CONSUL, OpenDataSoft, développement interne…"),
     )
     is_open_source = models.BooleanField(_("logiciel libre"), null=True, blank=True)
-    launch_year = models.PositiveSmallIntegerField(_("année de lancement"), null=True, blank=True)
+    launch_year = models.PositiveSmallIntegerField(
+        _("année de lancement"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FIRST_LAUNCH_YEAR), MaxValueValidator(LAST_LAUNCH_YEAR)],
+    )
     launched_on = models.DateField(
         _("date de lancement"), null=True, blank=True, help_text=_("Si elle est connue ; l'année suit.")
     )
     life_status = models.CharField(
         _("état"), max_length=10, choices=LifeStatus.choices, default=LifeStatus.ACTIVE
     )
-    end_year = models.PositiveSmallIntegerField(_("année d'arrêt"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(
+        _("année d'arrêt"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FIRST_LAUNCH_YEAR), MaxValueValidator(LAST_LAUNCH_YEAR)],
+    )
     ended_on = models.DateField(
         _("date d'arrêt"), null=True, blank=True, help_text=_("Si elle est connue ; l'année suit.")
     )
@@ -380,7 +393,8 @@ class Tool(models.Model):
             _choices_check("source", ToolSource, "tool_valid_source"),
             _choices_check("family", ToolFamily, "tool_valid_family"),
             models.CheckConstraint(
-                condition=Q(launch_year__isnull=True) | Q(launch_year__gte=1990, launch_year__lte=2100),
+                condition=Q(launch_year__isnull=True)
+                | Q(launch_year__gte=FIRST_LAUNCH_YEAR, launch_year__lte=LAST_LAUNCH_YEAR),
                 name="tool_plausible_launch_year",
             ),
             models.CheckConstraint(
@@ -389,7 +403,8 @@ class Tool(models.Model):
             ),
             _choices_check("life_status", LifeStatus, "tool_valid_life_status"),
             models.CheckConstraint(
-                condition=Q(end_year__isnull=True) | Q(end_year__gte=1990, end_year__lte=2100),
+                condition=Q(end_year__isnull=True)
+                | Q(end_year__gte=FIRST_LAUNCH_YEAR, end_year__lte=LAST_LAUNCH_YEAR),
                 name="tool_plausible_end_year",
             ),
             models.CheckConstraint(

@@ -7,10 +7,12 @@ Every error answers `{"status": 400, "code": "invalid", "detail": "…", "errors
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 ERROR_COMPONENT = {
@@ -53,6 +55,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
+        # A model's full_clean() or a service refused the write: a 400 naming the fields, never a 500.
+        exc = exceptions.ValidationError(as_serializer_error(exc))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -1,10 +1,50 @@
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
+from django.core.validators import ProhibitNullCharactersValidator
 from rest_framework import serializers
 
 from tools_registry.choices import CollectivityKind, HybridFormat, Objective, ToolFamily
 from tools_registry.links.models import current_link_check
-from tools_registry.models import Collectivity, Territory, Tool, ToolStatus
+from tools_registry.models import (
+    FIRST_LAUNCH_YEAR,
+    LAST_LAUNCH_YEAR,
+    Collectivity,
+    Territory,
+    Tool,
+    ToolStatus,
+)
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+class RefusesNulCharacters:
+    """For serializers that write: any text of the input holding a NUL character is refused, under its
+    field's name, whatever the field does with it (a slug looked up, codes in a list, free text).
+
+    PostgreSQL cannot store or even compare such text: let through, it is a server error.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            fields = data.lists() if hasattr(data, "lists") else data.items()
+            errors = {
+                str(name): [ProhibitNullCharactersValidator.message]
+                for name, value in fields
+                if _holds_nul(value)
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
 
 
 class CollectivitySummarySerializer(serializers.ModelSerializer):
@@ -146,7 +186,7 @@ class ReferenceSerializer(serializers.Serializer):
     label = serializers.CharField()
 
 
-class SubmissionSerializer(serializers.Serializer):
+class SubmissionSerializer(RefusesNulCharacters, serializers.Serializer):
     """A proposed tool; validated by the same rules as the form of /outils/proposer/."""
 
     name = serializers.CharField(max_length=200)
@@ -178,7 +218,9 @@ class SubmissionSerializer(serializers.Serializer):
     )
     software = serializers.CharField(max_length=120, required=False, allow_blank=True)
     is_open_source = serializers.BooleanField(required=False, allow_null=True, default=None)
-    launch_year = serializers.IntegerField(required=False, allow_null=True, min_value=1990, max_value=2100)
+    launch_year = serializers.IntegerField(
+        required=False, allow_null=True, min_value=FIRST_LAUNCH_YEAR, max_value=LAST_LAUNCH_YEAR
+    )
     hybrid = serializers.BooleanField(required=False, allow_null=True, default=None)
     hybrid_formats = serializers.ListField(
         child=serializers.ChoiceField(HybridFormat.choices), required=False, max_length=10

@@ -10,13 +10,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tools_registry import services
-from tools_registry.api.serializers import ToolSerializer
+from tools_registry.api.serializers import RefusesNulCharacters, ToolSerializer
+from tools_registry.api.views import SLUG_PATTERN
 from tools_registry.choices import HybridFormat, Objective
 from tools_registry.forms import RankedChoicesField
 from tools_registry.models import Collectivity, Tool, ToolSource, ToolStatus
 
 
-class StaffToolSerializer(ToolSerializer):
+class StaffToolSerializer(RefusesNulCharacters, ToolSerializer):
     objectives = serializers.ListField(
         child=serializers.ChoiceField(Objective.choices),
         max_length=10,
@@ -93,11 +94,11 @@ class StaffToolSerializer(ToolSerializer):
         return tool
 
 
-class RejectionSerializer(serializers.Serializer):
+class RejectionSerializer(RefusesNulCharacters, serializers.Serializer):
     reason = serializers.CharField(max_length=2000, help_text="Motif communiqué au contributeur.")
 
 
-class ArchiveSerializer(serializers.Serializer):
+class ArchiveSerializer(RefusesNulCharacters, serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
@@ -108,6 +109,7 @@ class StaffToolViewSet(viewsets.ModelViewSet):
     serializer_class = StaffToolSerializer
     permission_classes = [IsAdminUser]
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
     http_method_names = ["get", "post", "patch", "put", "head", "options"]
 
     def get_queryset(self) -> QuerySet:

@@ -35,6 +35,8 @@ from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after
 from tools_registry.text import normalize
 
 AUTOCOMPLETE_LIMIT = 15
+# What a slug in an address may hold (Django's slug converter): anything else is a 404 before any query.
+SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
 PUBLIC_CACHE = "public, max-age=60"
 
 FORMAT_PARAMETER = OpenApiParameter(
@@ -73,6 +75,7 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = ToolFilterSet
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, GeoJSONRenderer, CSVRenderer]
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
 
     def get_queryset(self) -> QuerySet:
         return (
@@ -128,6 +131,7 @@ class CollectivityViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
     """Collectivities that have at least one published tool, with their published tools."""
 
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
     filter_backends = []
 
     def get_serializer_class(self):
