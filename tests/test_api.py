@@ -229,6 +229,30 @@ def test_a_bad_submission_gets_the_forms_messages_in_the_api_error_format(api) -
     assert Tool.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/x-www-form-urlencoded", "name=Budget&family=forum&consent=true"),
+        (
+            "multipart/form-data; boundary=x",
+            '--x\r\nContent-Disposition: form-data; name="name"\r\n\r\nB\r\n--x--',
+        ),
+        ("text/plain", json.dumps(submission())),
+    ],
+)
+def test_submissions_accept_json_only_so_that_another_site_cannot_post_a_form(
+    api, settings, content_type, body
+) -> None:
+    TerritoryFactory(code="35288", name="Saint-Malo")
+    settings.SUBMISSION_RATE_LIMIT = 1
+    refused = api.generic("POST", reverse("api:submission"), body, content_type=content_type)
+    assert refused.status_code == 415
+    assert refused.json()["status"] == 415 and refused.json()["code"] == "unsupported_media_type"
+    assert not Tool.objects.exists()
+    # A refused body does not count against the sender's rate limit.
+    assert api.post(reverse("api:submission"), submission(), format="json").status_code == 201
+
+
 def test_submissions_share_the_forms_rate_limit(api, settings) -> None:
     TerritoryFactory(code="35288", name="Saint-Malo")
     settings.SUBMISSION_RATE_LIMIT = 1

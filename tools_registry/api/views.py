@@ -8,7 +8,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
-from rest_framework.decorators import api_view, permission_classes, renderer_classes
+from rest_framework.decorators import api_view, parser_classes, permission_classes, renderer_classes
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -261,6 +262,9 @@ def _form_data(data: dict) -> MultiValueDict:
 @api_view(["POST"])
 @permission_classes([AllowAny])
 @renderer_classes([JSONRenderer])
+# JSON only (415 otherwise): a page of another site can post a form, never JSON without CORS, which
+# only allows reading here. Only accepted submissions count against the rate limit.
+@parser_classes([JSONParser])
 def submit(request: Request) -> Response:
     """Propose a tool: it is stored as pending, exactly as through the form, until staff moderate it."""
     limit = {"scope": "submission", "key": client_ip(request), "limit": settings.SUBMISSION_RATE_LIMIT}
