@@ -433,3 +433,11 @@ def test_tool_ids_that_are_not_whole_numbers_a_database_holds_get_a_400(api, ids
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["id"]
     assert api.get(TOOLS, {"id": f"{tool.pk},999"}).json()["count"] == 1
+
+
+def test_a_partial_edit_answers_with_every_field_of_the_tool(staff_api) -> None:
+    tool = ToolFactory(status=ToolStatus.PENDING)
+    url = reverse("api:staff-tool-detail", kwargs={"slug": tool.slug})
+    edited = staff_api.patch(url, {"software": "Decidim"}, format="json").json()
+    assert set(edited) == set(staff_api.get(url).json())
+    assert edited["moderated_by"] is None

@@ -63,7 +63,7 @@ class CollectivitySummarySerializer(serializers.ModelSerializer):
 
 class ToolSerializer(serializers.ModelSerializer):
     objectives = serializers.SerializerMethodField(help_text="Codes des objectifs, par ordre de priorité.")
-    collectivity = CollectivitySummarySerializer(read_only=True)
+    collectivity = CollectivitySummarySerializer(read_only=True, allow_null=True)
     is_demo = serializers.BooleanField(read_only=True, help_text="Exemple fictif de démonstration.")
     web_url = serializers.SerializerMethodField(help_text="Fiche de l'outil sur le site.")
     hybrid_formats = serializers.ListField(

@@ -37,9 +37,8 @@ class StaffToolSerializer(RefusesNulCharacters, ToolSerializer):
     hybrid_formats = serializers.ListField(
         child=serializers.ChoiceField(HybridFormat.choices), required=False
     )
-    moderated_by = serializers.CharField(
-        source="moderated_by.username", default=None, allow_null=True, read_only=True
-    )
+    # A method, not a dotted source: DRF leaves a dotted source's default out of a PATCH's response.
+    moderated_by = serializers.SerializerMethodField(help_text="Identifiant du modérateur.")
 
     class Meta(ToolSerializer.Meta):
         fields = [
@@ -61,6 +60,9 @@ class StaffToolSerializer(RefusesNulCharacters, ToolSerializer):
             "created_at",
             "updated_at",
         ]
+
+    def get_moderated_by(self, tool: Tool) -> str | None:
+        return tool.moderated_by.username if tool.moderated_by else None
 
     def get_ranked_objectives(self, tool: Tool) -> list[str]:
         return [objective.objective for objective in tool.ranked_objectives()]
