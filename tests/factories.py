@@ -21,7 +21,8 @@ class CollectivityFactory(DjangoModelFactory):
     class Meta:
         model = Collectivity
 
-    name = factory.Faker("city", locale="fr_FR")
+    # Unique: one body outside the territory reference per name and kind.
+    name = factory.Sequence(lambda n: f"Commune exemple {n}")
     kind = CollectivityKind.COMMUNE
     latitude = 48.1
     longitude = -1.6

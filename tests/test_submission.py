@@ -191,6 +191,20 @@ def test_an_unpublished_similar_tool_is_named_to_moderators_only(
     assert "doublon possible de « Projet confidentiel »" in moderators.body
 
 
+def test_the_same_proposal_sent_twice_is_stored_and_announced_once(client, saint_malo, run_jobs) -> None:
+    client.post(SUBMIT, valid_data(saint_malo))
+    again = client.post(SUBMIT, valid_data(saint_malo), follow=True)
+    assert "L'outil « Budget participatif malouin » a bien été enregistré." in page_text(again)
+    assert Tool.objects.count() == 1
+    run_jobs()
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "camille@saint-malo.example",
+        "moderation@localhost",
+    ]
+    client.post(SUBMIT, valid_data(saint_malo, description="Une description revue."))
+    assert Tool.objects.count() == 2
+
+
 def test_the_same_name_in_the_same_collectivity_is_flagged(client, saint_malo) -> None:
     client.post(SUBMIT, valid_data(saint_malo))
     client.post(SUBMIT, valid_data(saint_malo, url="https://autre.example/"))

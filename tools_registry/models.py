@@ -1,10 +1,12 @@
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -204,6 +206,14 @@ class Collectivity(models.Model):
         ordering = ["name"]
         constraints = [
             _choices_check("kind", CollectivityKind, "collectivity_valid_kind"),
+            # One body outside the territory reference per name (case ignored) and kind.
+            models.UniqueConstraint(
+                Upper("name"),
+                "kind",
+                condition=Q(territory__isnull=True),
+                name="collectivity_unlisted_unique_name",
+                violation_error_message=_("Un organisme de ce type et de ce nom existe déjà."),
+            ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
                 name="collectivity_valid_latitude",
@@ -224,9 +234,7 @@ class Collectivity(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.fill_from_territory()
-        if not self.slug:
-            self.slug = unique_slug(Collectivity, self.name)
-        super().save(*args, **kwargs)
+        save_claiming_slug(self, self.name, functools.partial(super().save, *args, **kwargs))
         refresh_search_vectors(collectivity_id=self.pk)
 
     def get_absolute_url(self) -> str:
@@ -437,10 +445,10 @@ class Tool(models.Model):
         return self.name
 
     def save(self, *args, update_fields: Iterable[str] | None = None, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(Tool, self.name)
         self._years_from_dates()
-        super().save(*args, update_fields=update_fields, **kwargs)
+        save_claiming_slug(
+            self, self.name, functools.partial(super().save, *args, update_fields=update_fields, **kwargs)
+        )
         if update_fields is None or {"name", "description", "software", "family_other"} & set(update_fields):
             refresh_search_vectors(tool_ids=[self.pk])
 
@@ -529,6 +537,31 @@ class ToolObjective(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rank}. {self.get_objective_display()}"
+
+
+SLUG_ATTEMPTS = 10
+
+
+def save_claiming_slug(instance: Collectivity | Tool, text: str, save: Callable[[], None]) -> None:
+    """Run `save`, first giving a new row a slug for `text` that no other row holds.
+
+    Two transactions may pick the same free slug at the same moment: the insert is tried in a
+    savepoint, and when it fails because the slug was just taken, tried again with the next free one.
+    """
+    if instance.slug:
+        save()
+        return
+    for attempt in range(1, SLUG_ATTEMPTS + 1):
+        instance.slug = unique_slug(type(instance), text)
+        try:
+            with transaction.atomic():
+                save()
+            return
+        except IntegrityError:
+            taken = type(instance).objects.filter(slug=instance.slug).exists()
+            if not taken or attempt == SLUG_ATTEMPTS:
+                instance.slug = ""
+                raise
 
 
 def unique_slug(model: type[models.Model], text: str) -> str:

@@ -61,11 +61,12 @@ def collectivity_for_territory(territory: Territory) -> Collectivity:
 
 
 def create_unlisted_collectivity(*, name: str, kind: str) -> Collectivity:
-    """A body outside the territory reference (a PNR, another body): staff will locate it."""
-    existing = Collectivity.objects.filter(
-        territory__isnull=True, kind=kind, name__iexact=name.strip()
-    ).first()
-    return existing or Collectivity.objects.create(name=name.strip(), kind=kind)
+    """A body outside the territory reference (a PNR, another body), created on first use; staff will
+    locate it. A database constraint keeps one per name and kind, even when two requests create it."""
+    collectivity, _created = Collectivity.objects.get_or_create(
+        territory__isnull=True, kind=kind, name__iexact=name.strip(), defaults={"name": name.strip()}
+    )
+    return collectivity
 
 
 def find_duplicate(*, url: str, name: str, collectivity: Collectivity | None) -> Tool | None:
@@ -80,11 +81,47 @@ def find_duplicate(*, url: str, name: str, collectivity: Collectivity | None) ->
     return Tool.objects.exclude(status=ToolStatus.REJECTED).filter(same).order_by("pk").first()
 
 
+SAME_PROPOSAL_FIELDS = [
+    "name",
+    "url",
+    "description",
+    "family",
+    "family_other",
+    "collectivity",
+    "software",
+    "is_open_source",
+    "launch_year",
+    "hybrid",
+    "hybrid_formats",
+    "submitter_name",
+    "submitter_email",
+    "source",
+]
+
+
+def find_same_proposal(*, tool: Tool, objectives: list[str]) -> Tool | None:
+    """A pending tool holding exactly what `tool` (not saved yet) holds, from the same source and the
+    same submitter: the same proposal sent twice (a double click, a retried request)."""
+    same = Tool.objects.filter(
+        status=ToolStatus.PENDING, **{name: getattr(tool, name) for name in SAME_PROPOSAL_FIELDS}
+    )
+    for candidate in same.prefetch_related("objectives").order_by("pk"):
+        if [objective.objective for objective in candidate.ranked_objectives()] == objectives:
+            return candidate
+    return None
+
+
 @transaction.atomic
 def submit_tool(
     *, proposal: ToolProposal, collectivity: Collectivity, source: str = ToolSource.SUBMISSION
 ) -> Tool:
-    """Store a proposed tool as pending (nothing half-saved) and tell the moderators and the submitter."""
+    """Store a proposed tool as pending (nothing half-saved) and tell the moderators and the submitter.
+
+    The same proposal sent again while the first is pending is not stored twice: the first is returned,
+    and its sender answered as the first time. Submissions for one collectivity are taken one at a
+    time (a lock on its row), so that this holds for copies arriving at the same moment.
+    """
+    Collectivity.objects.select_for_update().only("pk").get(pk=collectivity.pk)
     duplicate = find_duplicate(url=proposal.url, name=proposal.name, collectivity=collectivity)
     tool = Tool(
         name=proposal.name.strip(),
@@ -105,6 +142,9 @@ def submit_tool(
         possible_duplicate=duplicate,
     )
     tool.full_clean(exclude=["slug"])
+    same = find_same_proposal(tool=tool, objectives=proposal.objectives)
+    if same is not None:
+        return same
     tool.save()
     set_objectives(tool=tool, objectives=proposal.objectives)
     notify_moderators.enqueue(tool.pk)
