@@ -114,3 +114,8 @@ def test_only_published_tools_are_public() -> None:
 def test_territory_search_name_ignores_accents_and_punctuation() -> None:
     territory = TerritoryFactory(name="L'Haÿ-les-Roses")
     assert Territory.objects.get(pk=territory.pk).search_name == "l hay les roses"
+
+
+def test_territory_search_name_spells_out_ligatures() -> None:
+    territory = TerritoryFactory(name="Rœschwoog")
+    assert Territory.objects.get(pk=territory.pk).search_name == "roeschwoog"
