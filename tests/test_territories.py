@@ -1,5 +1,7 @@
 import pytest
 from django.db import connection
+from django.urls import reverse
+from rest_framework.test import APIClient
 
 from tools_registry.models import FormerCode, Territory, TerritoryKind
 from tools_registry.territories import load_territories
@@ -43,6 +45,7 @@ def test_saint_malo_is_where_it_should_be(report) -> None:
     assert town.departement.code == "35"
     assert town.region.code == "53"
     assert "35400" in town.postcodes.split()
+    assert town.siren == "213502883"
 
 
 def test_the_lot_departement_is_placed_at_its_chef_lieu(report) -> None:
@@ -56,6 +59,7 @@ def test_an_epci_knows_its_member_communes(report) -> None:
     agglomeration = Territory.objects.get(kind=TerritoryKind.EPCI, code="243500782")
     assert "Saint Malo" in agglomeration.name
     assert agglomeration.member_communes.filter(code="35288").exists()
+    assert agglomeration.siren == "243500782"
     assert agglomeration.latitude == pytest.approx(48.6, abs=0.2)
 
 
@@ -73,6 +77,7 @@ def test_loading_again_changes_nothing(report) -> None:
                 "pk",
                 "kind",
                 "code",
+                "siren",
                 "name",
                 "population",
                 "departement_id",
@@ -89,3 +94,24 @@ def test_loading_again_changes_nothing(report) -> None:
     assert second.rows == report.rows
     assert snapshot() == before
     assert sorted(FormerCode.objects.values_list("pk", "code", "name")) == former_before
+
+
+def test_a_reload_restores_a_siren_changed_in_the_database(report) -> None:
+    Territory.objects.filter(kind=TerritoryKind.COMMUNE, code="35288").update(siren="")
+    load_territories()
+    assert Territory.objects.get(kind=TerritoryKind.COMMUNE, code="35288").siren == "213502883"
+
+
+@pytest.mark.parametrize(
+    ("search", "found"),
+    [
+        ("213502883", ("commune", "35288")),  # Saint-Malo's SIREN
+        ("243500782", ("epci", "243500782")),  # Saint-Malo Agglomération's SIREN, also its code
+        ("roeschwoog", ("commune", "67405")),  # Rœschwoog typed without the ligature
+    ],
+)
+def test_the_territory_search_finds_by_siren_and_by_a_name_typed_without_its_ligature(
+    report, search, found
+) -> None:
+    body = APIClient().get(reverse("api:territory-list"), {"search": search}).json()
+    assert [(territory["kind"], territory["code"]) for territory in body] == [found]

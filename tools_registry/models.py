@@ -64,6 +64,12 @@ class Territory(models.Model):
 
     kind = models.CharField(_("type"), max_length=12, choices=TerritoryKind.choices)
     code = models.CharField(_("code officiel"), max_length=9, help_text=_("INSEE ou SIREN"))
+    siren = models.CharField(
+        _("SIREN"),
+        max_length=9,
+        blank=True,
+        help_text=_("Numéro SIREN de la commune ou de l'EPCI, s'il est connu."),
+    )
     name = models.CharField(_("nom"), max_length=200)
     search_name = models.CharField(_("nom normalisé"), max_length=200, editable=False)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
@@ -118,6 +124,7 @@ class Territory(models.Model):
         indexes = [
             models.Index(fields=["search_name"], name="territory_search_name_idx"),
             models.Index(fields=["code"], name="territory_code_idx"),
+            models.Index(fields=["siren"], name="territory_siren_idx"),
             models.Index(fields=["kind", "population"], name="territory_kind_pop_idx"),
         ]
 

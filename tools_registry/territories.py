@@ -16,6 +16,7 @@ DATA_FILE = Path(__file__).resolve().parent / "data" / "territories.csv.gz"
 # Parents before children, so that foreign keys can be resolved level by level.
 LOAD_ORDER = [TerritoryKind.REGION, TerritoryKind.DEPARTEMENT, TerritoryKind.EPCI, TerritoryKind.COMMUNE]
 UPDATED_FIELDS = [
+    "siren",
     "name",
     "search_name",
     "population",
@@ -80,6 +81,7 @@ def load_territories(path: Path = DATA_FILE, batch_size: int = 2000) -> LoadRepo
             Territory(
                 kind=kind,
                 code=row["code"],
+                siren=row["siren"],
                 name=row["name"],
                 search_name=normalize(row["name"]),
                 population=_int_or_none(row["population"]),

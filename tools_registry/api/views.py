@@ -180,7 +180,12 @@ class TerritoryViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
         if "\x00" in text or not normalize(text):
             return queryset.none()
         if text.isdigit() or (len(text) in (2, 3, 5) and text[:2].upper() in {"2A", "2B"}):
-            matches = Q(code=text.upper()) | Q(postcodes__contains=text) | Q(former_codes__code=text)
+            matches = (
+                Q(code=text.upper())
+                | Q(siren=text)
+                | Q(postcodes__contains=text)
+                | Q(former_codes__code=text)
+            )
             if len(text) < 5:
                 matches |= Q(code__startswith=text)
         else:
