@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Set up and run the whole test suite, on PostgreSQL (DATABASE_URL, by default the local server).
-# Extra arguments go to pytest.
+# Extra arguments go to pytest. PYTHON and VENV choose the interpreter and virtualenv (see setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+venv="${VENV:-.venv}"
 scripts/setup.sh requirements-dev.txt
 
 # The browser tests drive Debian's Chromium (never a browser downloaded by a test tool).
@@ -13,8 +14,8 @@ if [ ! -x "$CHROMIUM_PATH" ]; then
 fi
 
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/barometre}"
-if ! .venv/bin/python scripts/check_database.py; then
+if ! "$venv/bin/python" scripts/check_database.py; then
   echo "PostgreSQL is not reachable at \$DATABASE_URL: running on SQLite, PostgreSQL-only tests are skipped." >&2
   export DATABASE_URL="sqlite:///$PWD/test-db.sqlite3"
 fi
-exec .venv/bin/python -m pytest "$@"
+exec "$venv/bin/python" -m pytest "$@"
