@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +10,6 @@ class ToolsRegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from tools_registry import cache  # noqa: F401 - connects the cache invalidation signals
+        from tools_registry.search import register_sqlite_functions
+
+        connection_created.connect(register_sqlite_functions, dispatch_uid="tools_registry_sqlite_functions")

@@ -1,15 +1,24 @@
 """Full-text search over tools: PostgreSQL text search with French stemming and no accents, from a
-stored vector; a simple word-by-word match elsewhere."""
+stored vector; elsewhere (SQLite, the embedded default) a word-by-word match on the normalised text.
+
+SQLite has no `unaccent`: each connection is given `normalize` as an SQL function (see
+`register_sqlite_functions`), so the stored text is compared in the same form as the query, accents
+and case ignored. A function rather than a stored column: nothing to keep up to date when a tool or
+its collectivity is renamed, and nothing extra stored on PostgreSQL.
+"""
 
 from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import F, FloatField, Func, QuerySet, TextField, Value
+from django.db.models.functions import Concat
 
 from tools_registry.text import normalize
 
 SEARCH_CONFIG = "french_unaccent"
+NORMALIZE_FUNCTION = "barometre_normalize"
 
 # Name weighs most, then the collectivity and the software, then the description.
 _REFRESH_SQL = """
@@ -30,6 +39,16 @@ WHERE source.id = tool.id
 
 def uses_full_text() -> bool:
     return connection.vendor == "postgresql"
+
+
+def register_sqlite_functions(sender: type, connection: BaseDatabaseWrapper, **kwargs) -> None:
+    """On each new SQLite connection: the SQL function that normalises text like the query is."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(NORMALIZE_FUNCTION, 1, _normalize_or_null, deterministic=True)
+
+
+def _normalize_or_null(value: str | None) -> str | None:
+    return None if value is None else normalize(value)
 
 
 def refresh_search_vectors(
@@ -54,12 +73,23 @@ def search_tools(queryset: QuerySet, text: str) -> QuerySet:
     if uses_full_text():
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
         return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
-    matches = Q()
+    # The same fields as the PostgreSQL vector, in the form `normalize` gives the query.
+    space = Value(" ")
+    searched = Concat(
+        "name",
+        space,
+        "collectivity__name",
+        space,
+        "software",
+        space,
+        "description",
+        space,
+        "family_other",
+        output_field=TextField(),
+    )
+    queryset = queryset.alias(
+        search_text=Func(searched, function=NORMALIZE_FUNCTION, output_field=TextField())
+    )
     for word in normalize(text).split():
-        matches &= (
-            Q(name__icontains=word)
-            | Q(description__icontains=word)
-            | Q(software__icontains=word)
-            | Q(collectivity__name__icontains=word)
-        )
-    return queryset.filter(matches).annotate(rank=Value(0.0, output_field=FloatField()))
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
