@@ -36,6 +36,7 @@ Counts = dict[str, int]
 class Targets:
     code: str
     title: str
+    title_en: str
     seed: int
     starts_on: datetime.date
     ends_on: datetime.date
@@ -227,12 +228,15 @@ def load_demo_edition(targets: Targets) -> bool:
     """Create the edition and its fictitious responses; False (and nothing changed) if it exists."""
     if Edition.objects.filter(code=targets.code).exists():
         return False
-    definition = {
-        **load_definition("2016"),
-        "starts_on": targets.starts_on.isoformat(),
-        "ends_on": targets.ends_on.isoformat(),
-    }
-    edition = create_edition(code=targets.code, definition=definition, publish=True, title=targets.title)
+    edition = create_edition(
+        code=targets.code,
+        definition=load_definition("2016"),
+        title=targets.title,
+        title_en=targets.title_en,
+        starts_on=targets.starts_on,
+        ends_on=targets.ends_on,
+        publish=True,
+    )
     EditionReport.objects.create(
         edition=edition,
         fictitious=True,

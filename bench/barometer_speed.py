@@ -52,7 +52,7 @@ SINGLE_T = [
 @transaction.atomic
 def build(code: str, size: int) -> Edition:
     rng = random.Random(size)
-    edition = create_edition(code=code, definition=load_definition("2016"))
+    edition = create_edition(code=code, definition=load_definition("2016"), title=f"Mesure {code}")
     questions = {q.code: q for q in Question.objects.filter(edition=edition).prefetch_related("choices")}
     choices = {code: [c.code for c in q.choices.all()] for code, q in questions.items()}
     tools = [rng.choice([1, 1, 1, 2, 3]) if rng.random() < 0.25 else 0 for _ in range(size)]

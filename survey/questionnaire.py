@@ -80,18 +80,30 @@ def check_definition(definition: dict) -> None:
 
 
 @transaction.atomic
-def create_edition(*, code: str, definition: dict, publish: bool = False, title: str = "") -> Edition:
-    """An empty edition with the questionnaire of `definition`; `publish` makes its results public."""
+def create_edition(
+    *,
+    code: str,
+    definition: dict,
+    title: str,
+    title_en: str = "",
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+    publish: bool = False,
+) -> Edition:
+    """An empty edition with the questionnaire of `definition`; `publish` makes its results public.
+
+    The title and the fieldwork dates belong to the edition, never to the questionnaire it reuses.
+    """
     check_definition(definition)
     if Edition.objects.filter(code=code).exists():
         raise ValidationError(_("L'édition %(code)s existe déjà.") % {"code": code})
     edition = Edition(
         code=code,
-        title=title or definition.get("title") or code,
-        title_en=definition.get("title_en", ""),
+        title=title.strip(),
+        title_en=title_en.strip(),
         questionnaire=definition.get("name", ""),
-        starts_on=_date(definition.get("starts_on")),
-        ends_on=_date(definition.get("ends_on")),
+        starts_on=starts_on,
+        ends_on=ends_on,
         max_tools=definition.get("max_tools") or Edition._meta.get_field("max_tools").default,
         status=EditionStatus.PUBLISHED if publish else EditionStatus.DRAFT,
     )
@@ -187,8 +199,6 @@ def edition_definition(edition: Edition) -> dict:
         )
     return {
         "name": edition.questionnaire,
-        "title": edition.title,
-        "title_en": edition.title_en,
         "max_tools": edition.max_tools,
         "sections": sections,
     }
@@ -198,14 +208,10 @@ def edition_definition(edition: Edition) -> dict:
 def copy_edition(*, edition: Edition, code: str) -> Edition:
     """A new draft edition with the same questionnaire and codes; staff may then reword its labels."""
     definition = edition_definition(edition)
-    return create_edition(code=code, definition=definition, title=edition.title)
+    return create_edition(code=code, definition=definition, title=edition.title, title_en=edition.title_en)
 
 
 def _condition(item: Section | Question) -> dict:
     if item.shown_if_question is None:
         return {}
     return {"shown_if": {"question": item.shown_if_question.code, "choices": list(item.shown_if_choices)}}
-
-
-def _date(value: str | None) -> datetime.date | None:
-    return datetime.date.fromisoformat(value) if value else None

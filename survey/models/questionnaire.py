@@ -89,6 +89,7 @@ class Edition(models.Model):
                 | Q(ends_on__isnull=True)
                 | Q(ends_on__gte=models.F("starts_on")),
                 name="survey_edition_dates_in_order",
+                violation_error_message=_("La fin du terrain ne peut pas précéder son début."),
             ),
             models.CheckConstraint(
                 condition=Q(max_tools__gte=1, max_tools__lte=20), name="survey_edition_max_tools_range"

@@ -37,7 +37,11 @@ OPEN_DATA = {"opendata_where": ["portail_propre", "data_gouv"], "opendata_what":
 
 
 def open_edition(code: str = "2016") -> Edition:
-    edition = create_edition(code=code, definition=load_definition("2016"))
+    edition = create_edition(
+        code=code,
+        definition=load_definition("2016"),
+        title=f"Baromètre de la démocratie locale numérique {code}",
+    )
     edition.status = EditionStatus.OPEN
     edition.save(update_fields=["status"])
     return edition

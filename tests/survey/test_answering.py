@@ -107,7 +107,7 @@ def test_a_number_question_accepts_a_french_decimal_and_rejects_words(client, co
             }
         ]
     }
-    edition = create_edition(code="essai", definition=definition)
+    edition = create_edition(code="essai", definition=definition, title="Essai")
     edition.status = EditionStatus.OPEN
     edition.save()
     contact = Contact.objects.create(edition=edition, collectivity=collectivity, email="a@example.org")

@@ -162,7 +162,7 @@ def test_a_full_export_imported_into_an_empty_edition_gives_identical_answers(
     import_responses(edition=contact.edition, data=VALID)
     path = tmp_path / "complet.csv"
     call_command("export_responses", "2016", str(path), "--full")
-    call_command("create_edition", "2016-copie", "--questionnaire", "2016")
+    call_command("create_edition", "2016-copie", "--questionnaire", "2016", "--title", "Copie")
     call_command("import_responses", "2016-copie", str(path))
     copy = Response.objects.filter(edition__code="2016-copie")
     assert copy.count() == 3
@@ -260,7 +260,7 @@ def test_exports_neutralise_formulas_and_a_full_export_imports_back_every_value_
     assert "'=SUM(A1)" in values and "'-" in values and "'''=deux apostrophes" in values
     assert "-1.5" in values and "-0,76" in values
 
-    call_command("create_edition", "2016-copie", "--questionnaire", "2016")
+    call_command("create_edition", "2016-copie", "--questionnaire", "2016", "--title", "Copie")
     call_command("import_responses", "2016-copie", str(path))
     imported = Answer.objects.filter(question__edition__code="2016-copie").values_list("text", flat=True)
     assert sorted(imported) == sorted(FORMULA_LIKE)

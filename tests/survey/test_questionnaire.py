@@ -97,7 +97,18 @@ def codes(edition: Edition) -> list[tuple[str, str]]:
 
 
 def test_the_2016_edition_has_the_documented_codes_in_order() -> None:
-    call_command("create_edition", "2016", "--questionnaire", "2016")
+    call_command(
+        "create_edition",
+        "2016",
+        "--questionnaire",
+        "2016",
+        "--title",
+        "Baromètre 2016",
+        "--starts-on",
+        "2016-01-17",
+        "--ends-on",
+        "2016-03-04",
+    )
     edition = Edition.objects.get(code="2016")
     assert edition.status == EditionStatus.DRAFT
     assert str(edition.starts_on) == "2016-01-17" and str(edition.ends_on) == "2016-03-04"
@@ -126,16 +137,18 @@ def test_the_2016_edition_has_the_documented_codes_in_order() -> None:
 
 
 def test_publish_makes_the_results_of_the_new_edition_public() -> None:
-    call_command("create_edition", "2016", "--questionnaire", "2016", "--publish")
+    call_command(
+        "create_edition", "2016", "--questionnaire", "2016", "--title", "Baromètre 2016", "--publish"
+    )
     assert list(Edition.objects.published().values_list("code", flat=True)) == ["2016"]
 
 
 def test_an_unknown_questionnaire_or_an_existing_code_is_refused() -> None:
     with pytest.raises(CommandError, match="Questionnaire introuvable : 1999"):
         call_command("create_edition", "1999", "--questionnaire", "1999")
-    call_command("create_edition", "2016", "--questionnaire", "2016")
+    call_command("create_edition", "2016", "--questionnaire", "2016", "--title", "Baromètre 2016")
     with pytest.raises(CommandError, match="L'édition 2016 existe déjà"):
-        call_command("create_edition", "2016", "--questionnaire", "2016")
+        call_command("create_edition", "2016", "--questionnaire", "2016", "--title", "Baromètre 2016")
 
 
 def test_a_definition_file_with_inconsistent_codes_is_refused(tmp_path) -> None:
@@ -145,16 +158,16 @@ def test_a_definition_file_with_inconsistent_codes_is_refused(tmp_path) -> None:
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(definition), encoding="utf-8")
     with pytest.raises(CommandError) as error:
-        call_command("create_edition", "x", "--questionnaire", str(path))
+        call_command("create_edition", "x", "--questionnaire", str(path), "--title", "X")
     assert "Code de question en double : collectivity_type." in str(error.value)
     assert "Condition invalide sur outil." in str(error.value)
     with pytest.raises(ValidationError, match="aucune partie"):
-        create_edition(code="y", definition={"sections": []})
+        create_edition(code="y", definition={"sections": []}, title="Y")
     assert not Edition.objects.exists()
 
 
 def test_staff_copy_an_edition_and_reword_labels_while_codes_stay(client, admin_user) -> None:
-    call_command("create_edition", "2016", "--questionnaire", "2016")
+    call_command("create_edition", "2016", "--questionnaire", "2016", "--title", "Baromètre 2016")
     original = Edition.objects.get(code="2016")
     client.force_login(admin_user)
     client.post(
