@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +10,10 @@ class BarometreConfig(AppConfig):
 
     def ready(self) -> None:
         from barometre import signals  # noqa: F401 — connects the cache invalidation receivers
+
+
+class BarometreAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, on the Baromètre's own admin site."""
+
+    default = False
+    default_site = "barometre.admin_site.BarometreAdminSite"

@@ -32,7 +32,7 @@ def test_a_staff_edit_in_the_admin_records_the_staff_member(client, admin_user) 
         {
             "name": "Budget participatif 2026",
             "collectivity": tool.collectivity_id,
-            "hybrid_formats": "[]",
+            "hybrid_formats": [],
             "objectives-TOTAL_FORMS": "0",
             "objectives-INITIAL_FORMS": "0",
         }

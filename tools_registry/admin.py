@@ -4,16 +4,20 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from tools_registry import services
+from tools_registry.choices import HybridFormat
 from tools_registry.models import (
     Collectivity,
     FormerCode,
     Territory,
     Tool,
     ToolObjective,
+    ToolStatus,
 )
 
 
@@ -98,8 +102,29 @@ class RejectionForm(forms.Form):
     )
 
 
+class ToolAdminForm(forms.ModelForm):
+    hybrid_formats = forms.MultipleChoiceField(
+        label=_("formats présentiels"),
+        choices=HybridFormat.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        if cleaned_data.get("status") == ToolStatus.REJECTED:
+            try:
+                cleaned_data["moderation_reason"] = services.clean_rejection_reason(
+                    cleaned_data.get("moderation_reason", "")
+                )
+            except ValidationError as error:
+                self.add_error("moderation_reason", error)
+        return cleaned_data
+
+
 @admin.register(Tool)
 class ToolAdmin(admin.ModelAdmin):
+    form = ToolAdminForm
     list_display = [
         "name",
         "collectivity",
@@ -113,7 +138,7 @@ class ToolAdmin(admin.ModelAdmin):
     search_fields = ["name", "description", "software", "url", "collectivity__name"]
     autocomplete_fields = ["collectivity"]
     list_select_related = ["collectivity", "moderated_by", "possible_duplicate"]
-    readonly_fields = ["moderated_by", "moderated_at", "created_at", "updated_at", "possible_duplicate"]
+    readonly_fields = ["moderated_by", "moderated_at", "created_at", "updated_at", "duplicate"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "created_at"
     inlines = [ToolObjectiveInline]
@@ -149,6 +174,52 @@ class ToolAdmin(admin.ModelAdmin):
         (_("Contributeur (privé)"), {"fields": ["submitter_name", "submitter_email"]}),
         (_("Historique"), {"fields": ["created_at", "updated_at"]}),
     ]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Tool | None = None) -> list:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.possible_duplicate_id is None:
+            return fieldsets
+        warning = (
+            _("Doublon possible"),
+            {
+                "fields": ["duplicate"],
+                "description": _(
+                    "Un outil déjà référencé a la même adresse, ou le même nom dans la même collectivité : "
+                    "comparez les deux fiches avant de publier."
+                ),
+            },
+        )
+        return [warning, *fieldsets]
+
+    @admin.display(description=_("doublon possible de"))
+    def duplicate(self, tool: Tool) -> str:
+        other = tool.possible_duplicate
+        if other is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> — {} — {} ({})',
+            reverse("admin:tools_registry_tool_change", args=[other.pk]),
+            other.name,
+            other.collectivity or "—",
+            other.url or "—",
+            other.get_status_display(),
+        )
+
+    def save_model(self, request: HttpRequest, obj: Tool, form: forms.ModelForm, change: bool) -> None:
+        """A change of status is a moderation: it goes through the services, as the list actions do."""
+        status = obj.status
+        if "status" not in form.changed_data or status == ToolStatus.PENDING:
+            super().save_model(request, obj, form, change)
+            return
+        # The other edits are saved first, under the former status; the service then moderates.
+        obj.status = form.initial.get("status", ToolStatus.PENDING)
+        super().save_model(request, obj, form, change)
+        if status == ToolStatus.PUBLISHED:
+            services.approve_tool(tool=obj, moderator=request.user)
+        elif status == ToolStatus.REJECTED:
+            services.reject_tool(tool=obj, moderator=request.user, reason=obj.moderation_reason)
+        else:
+            services.archive_tool(tool=obj, moderator=request.user, reason=obj.moderation_reason)
 
     @admin.action(description=_("Publier les outils sélectionnés"))
     def approve(self, request: HttpRequest, queryset: QuerySet) -> None:

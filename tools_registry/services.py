@@ -170,11 +170,17 @@ def approve_tool(*, tool: Tool, moderator: AbstractBaseUser) -> Tool:
     return tool
 
 
-@transaction.atomic
-def reject_tool(*, tool: Tool, moderator: AbstractBaseUser, reason: str) -> Tool:
+def clean_rejection_reason(reason: str) -> str:
+    """A rejection's reason, required: it is sent to the contributor."""
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Un refus doit être motivé."))
+    return reason
+
+
+@transaction.atomic
+def reject_tool(*, tool: Tool, moderator: AbstractBaseUser, reason: str) -> Tool:
+    reason = clean_rejection_reason(reason)
     tool.moderate(status=ToolStatus.REJECTED, moderator=moderator, reason=reason)
     if tool.submitter_email:
         notify_moderation.enqueue(tool.pk, tool.status)

@@ -1,0 +1,19 @@
+"""The staff site: named after the Baromètre, with the moderation queue on its home page."""
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from tools_registry.models import Tool
+
+
+class BarometreAdminSite(admin.AdminSite):
+    site_header = _("Baromètre — administration")
+    site_title = _("Administration du Baromètre")
+    index_title = _("Tableau de bord")
+    index_template = "admin/barometre_index.html"
+
+    def index(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
+        pending = Tool.objects.filter(status=Tool.Status.PENDING).count()
+        return super().index(request, {"pending_tools": pending, **(extra_context or {})})
