@@ -7,6 +7,7 @@ app_name = "opendata"
 urlpatterns = [
     path("", views_opendata.index, name="index"),
     path("catalog.jsonld", views_opendata.catalog, name="catalog"),
+    path("outils.geojson", views_opendata.tools_geojson, name="tools_geojson"),
     path("barometre-<slug:edition>-reponses.csv", views_opendata.responses_csv, name="responses_csv"),
     path(
         "barometre-<slug:edition>-reponses-notes.txt", views_opendata.responses_notes, name="responses_notes"

@@ -3,8 +3,9 @@ under Licence Ouverte 2.0, described in DCAT-AP (JSON-LD) for national portals t
 
 import json
 
+from django.conf import settings
 from django.db.models import Count, Max, Min
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +14,8 @@ from barometre import exports, results
 from barometre.models import visible_editions
 from survey.io import export_responses
 from survey.models import Edition, counted_q
+from tools_registry.filters import ToolFilterSet
+from tools_registry.geojson import stream_tool_features
 from tools_registry.models import Tool
 
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
@@ -103,8 +106,8 @@ def registry_files() -> list[dict]:
         },
         {
             "dataset": "registry",
-            "title": _("Outils publiés localisés (GeoJSON)"),
-            "url": f"{tools}?format=geojson",
+            "title": _("Outils publiés (GeoJSON : un point par outil, avec son adresse et sa page)"),
+            "url": reverse("opendata:tools_geojson"),
             "format": "geojson",
         },
     ]
@@ -127,6 +130,16 @@ def index(request: HttpRequest) -> HttpResponse:
         "licence_name": LICENCE_NAME,
     }
     return render(request, "barometre/opendata.html", context)
+
+
+def tools_geojson(request: HttpRequest) -> StreamingHttpResponse:
+    """The published tools, one Feature each; the catalogue's parameters filter them."""
+    tools = ToolFilterSet(request.GET or None, queryset=Tool.objects.published()).qs
+    response = StreamingHttpResponse(
+        stream_tool_features(tools, site_url=settings.SITE_URL), content_type="application/geo+json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="outils.geojson"'
+    return response
 
 
 def responses_csv(request: HttpRequest, edition: str) -> HttpResponse:

@@ -5,6 +5,7 @@ translatable.
 """
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,6 +39,14 @@ class ToolFamily(models.TextChoices):
         _("Plateforme numérique pour le budget participatif"),
     )
     AUTRE = "autre", _("Autres")
+
+
+def family_label(family: str, family_other: str = "") -> str:
+    """A family's label, with the submitter's precision for « Autres »."""
+    label = str(ToolFamily(family).label) if family in ToolFamily.values else family
+    if family == ToolFamily.AUTRE and family_other:
+        return gettext("%(family)s : %(other)s") % {"family": label, "other": family_other}
+    return label
 
 
 class Objective(models.TextChoices):

@@ -1,4 +1,6 @@
-"""The GeoJSON representation of a list of tools, the map's source: compact, built from plain rows, cached.
+"""The GeoJSON representations of a list of tools.
+
+`feature_collection`, the map's source: compact, built from plain rows, cached.
 
 One Feature per place (the collectivity's point) rather than per tool, since a collectivity's tools
 share its point: the file stays small whatever the number of tools (about 4 MB for 100,000 tools).
@@ -8,15 +10,23 @@ Each feature's properties:
 - `t`: its tools among the filtered ones, as `[id, family]` pairs, `family` being an index into the
   collection's `families` list (the `tool_family` codes). A tool's details come from
   `/api/v1/tools/?id=<id>[,<id>…]`.
+
+`stream_tool_features`, the download (`/donnees/outils.geojson`): one Feature per tool with its name,
+address, family label, collectivity and page, streamed.
 """
 
 import json
+from collections.abc import Iterator
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.urls import reverse
+from django.utils import translation
 
 from tools_registry.cache import registry_version
-from tools_registry.choices import ToolFamily
+from tools_registry.choices import ToolFamily, family_label
+from tools_registry.models import ToolSource
 
 CACHE_SECONDS = 300
 FAMILIES = list(ToolFamily.values)
@@ -62,3 +72,47 @@ def cached_feature_collection(queryset: QuerySet, query: str) -> bytes:
         body = feature_collection(queryset)
         cache.set(key, body, CACHE_SECONDS)
     return body
+
+
+def stream_tool_features(queryset: QuerySet, *, site_url: str) -> Iterator[str]:
+    """Every tool of `queryset` as its own Feature, with what a reader needs: the download for people.
+
+    RFC 7946: the point is the collectivity's (longitude, latitude), `null` for a tool without a
+    location; the feature's `id` is the tool's slug. Labels are in the registry's language (French).
+    """
+    detail = reverse("tools_registry:tool_detail", kwargs={"slug": "SLUG"})
+    rows = queryset.order_by("pk").values(
+        "slug",
+        "name",
+        "url",
+        "family",
+        "family_other",
+        "source",
+        longitude=F("collectivity__longitude"),
+        latitude=F("collectivity__latitude"),
+        collectivity_name=F("collectivity__name"),
+        collectivity_code=F("collectivity__territory__code"),
+    )
+    yield '{"type":"FeatureCollection","features":['
+    with translation.override(settings.LANGUAGE_CODE):
+        for index, row in enumerate(rows.iterator(5000)):
+            point = None
+            if row["longitude"] is not None and row["latitude"] is not None:
+                point = {
+                    "type": "Point",
+                    "coordinates": [round(row["longitude"], 5), round(row["latitude"], 5)],
+                }
+            properties = {
+                "name": row["name"],
+                "url": row["url"],
+                "family": row["family"],
+                "family_label": family_label(row["family"], row["family_other"]),
+                "collectivity": row["collectivity_name"],
+                "collectivity_code": row["collectivity_code"],
+                "page_url": site_url + detail.replace("SLUG", row["slug"]),
+                "source": row["source"],
+                "is_demo": row["source"] == ToolSource.DEMO,
+            }
+            feature = {"type": "Feature", "id": row["slug"], "geometry": point, "properties": properties}
+            yield ("," if index else "") + json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
+    yield "]}"

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tools_registry.choices import CollectivityKind, HybridFormat, Objective, ToolFamily
+from tools_registry.choices import CollectivityKind, HybridFormat, Objective, ToolFamily, family_label
 from tools_registry.history import HistoryActor
 from tools_registry.search import refresh_search_vectors
 from tools_registry.text import normalize
@@ -488,9 +488,7 @@ class Tool(models.Model):
 
     @property
     def family_label(self) -> str:
-        if self.family == ToolFamily.AUTRE and self.family_other:
-            return f"{self.get_family_display()} : {self.family_other}"
-        return str(self.get_family_display())
+        return family_label(self.family, self.family_other)
 
     def hybrid_format_labels(self) -> list[str]:
         labels = dict(HybridFormat.choices)

@@ -25,7 +25,7 @@ FILES = [
 
 def test_the_page_lists_registry_and_edition_downloads_with_the_licence(client, demo_2016) -> None:
     html = client.get(reverse("opendata:index")).content.decode()
-    assert "/api/v1/tools/?format=csv" in html and "/api/v1/tools/?format=geojson" in html
+    assert "/api/v1/tools/?format=csv" in html and 'href="/donnees/outils.geojson"' in html
     for name in FILES:
         assert reverse(f"opendata:{name}", kwargs={"edition": "2016"}) in html
     assert "Licence Ouverte" in html and "GeoNames" in html and "DILA" in html and "Etalab" in html
