@@ -6,10 +6,13 @@ words; the page shows the same numbers in a table beside it.
 
 from dataclasses import dataclass
 
-from django.utils.formats import number_format
+from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tools_registry.text import percent_text
 
 WIDTH = 640
 LABEL_WIDTH = 230
@@ -28,10 +31,6 @@ class Bar:
     high: float | None = None
     text: str = ""  # the number printed at the end of the bar
     detail: str = ""  # how it reads in the description
-
-
-def percent_text(value: float | None) -> str:
-    return "—" if value is None else f"{number_format(value, 1)} %"
 
 
 def range_text(low: float | None, high: float | None) -> str:
@@ -106,8 +105,10 @@ def bar_chart(*, chart_id: str, title: str, bars: list[Bar], scale: float = 100.
             )
         )
         rows.append(format_html('<g class="chart-row">{}</g>', SafeString("".join(parts))))
-    description = "; ".join(
-        f"{bar.label} : {bar.detail or bar.text or percent_text(bar.value)}" for bar in bars
+    description = _(" ; ").join(
+        _("%(label)s : %(value)s")
+        % {"label": bar.label, "value": bar.detail or bar.text or percent_text(bar.value)}
+        for bar in bars
     )
     return format_html(
         '<svg class="chart" role="img" viewBox="0 0 {w} {h}" width="100%" '
@@ -129,8 +130,8 @@ def bar_chart(*, chart_id: str, title: str, bars: list[Bar], scale: float = 100.
 def share_bar(label: str, indicator: dict) -> Bar:
     detail = _("%(percent)s (%(count)s sur %(base)s ; %(interval)s)") % {
         "percent": percent_text(indicator.get("percent")),
-        "count": indicator.get("count", 0),
-        "base": indicator.get("base", 0),
+        "count": localize(indicator.get("count", 0)),
+        "base": localize(indicator.get("base", 0)),
         "interval": interval_text(indicator.get("ci_low"), indicator.get("ci_high")),
     }
     return Bar(
@@ -159,9 +160,17 @@ def indicator_chart(
             Bar(
                 category["label"],
                 category["score"],
-                text=str(category["score"]),
-                detail=_("score %(score)s, cité par %(count)s outils dont %(first)s en premier")
-                % {"score": category["score"], "count": category["count"], "first": category["first"]},
+                text=localize(category["score"]),
+                detail=ngettext(
+                    "score %(score)s, cité par %(count)s outil dont %(first)s en premier",
+                    "score %(score)s, cité par %(count)s outils dont %(first)s en premier",
+                    category["count"],
+                )
+                % {
+                    "score": localize(category["score"]),
+                    "count": localize(category["count"]),
+                    "first": localize(category["first"]),
+                },
             )
             for category in indicator["categories"]
         ]
@@ -177,6 +186,6 @@ def evolution_chart(*, chart_id: str, title: str, points: list[tuple[str, dict]]
     """One bar per edition: the share (with its interval) or the count."""
     if all(item["kind"] == "count" for _code, item in points):
         top = max([item["count"] for _code, item in points] + [1])
-        bars = [Bar(code, item["count"], text=str(item["count"])) for code, item in points]
+        bars = [Bar(code, item["count"], text=localize(item["count"])) for code, item in points]
         return bar_chart(chart_id=chart_id, title=title, bars=bars, scale=top)
     return bar_chart(chart_id=chart_id, title=title, bars=[share_bar(code, item) for code, item in points])

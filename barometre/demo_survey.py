@@ -225,8 +225,11 @@ def _answer(response: DemoResponse, code: str) -> str | None:
 
 @transaction.atomic
 def load_demo_edition(targets: Targets) -> bool:
-    """Create the edition and its fictitious responses; False (and nothing changed) if it exists."""
-    if Edition.objects.filter(code=targets.code).exists():
+    """Create the edition and its fictitious responses; False if it exists (only its titles are set again,
+    so that a database loaded before they said « fictitious » in English is brought up to date)."""
+    existing = Edition.objects.filter(code=targets.code)
+    if existing.exists():
+        existing.filter(report__fictitious=True).update(title=targets.title, title_en=targets.title_en)
         return False
     edition = create_edition(
         code=targets.code,

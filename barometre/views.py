@@ -5,8 +5,9 @@ from django.contrib import admin
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from barometre.middleware import unavailable_response
@@ -57,6 +58,11 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """For clients that ask /favicon.ico without reading the page's icon link."""
+    return HttpResponseRedirect(static("favicon.svg"))
 
 
 def health(request: HttpRequest) -> JsonResponse:

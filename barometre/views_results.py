@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from barometre import charts, exports, results
-from barometre.charts import percent_text, range_text
+from barometre.charts import range_text
 from barometre.indicators import BY_CODE, INDICATORS, SMALL_BASE, VERBATIM_QUESTIONS, Part
 from barometre.models import visible_editions
 from survey.models import Answer, Contact, Edition, Question
+from tools_registry.text import percent_text
 
 # Shown beside another indicator rather than on their own.
 COMPARED = {code for indicator in INDICATORS for code in indicator.compared_with}

@@ -197,3 +197,22 @@ def test_the_sitemap_lists_published_tools_only(client) -> None:
     assert hidden.get_absolute_url() not in xml
     assert shown.collectivity.get_absolute_url() in xml
     assert hidden.collectivity.get_absolute_url() not in xml
+
+
+def test_a_launch_year_is_written_as_a_year_not_as_a_number(client) -> None:
+    tool = ToolFactory(launch_year=2016)
+    text = page_text(client.get(tool.get_absolute_url()))
+    assert "Lancé en 2016" in text
+
+
+def test_large_numbers_are_grouped_as_in_french(client) -> None:
+    collectivity = CollectivityFactory(population=1234567)
+    ToolFactory(collectivity=collectivity)
+    html = client.get(collectivity.get_absolute_url()).content.decode()
+    assert "<dd>1\u00a0234\u00a0567</dd>" in html
+
+
+def test_the_site_has_an_icon(client) -> None:
+    html = client.get(reverse("home")).content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    assert client.get("/favicon.ico")["Location"] == "/static/favicon.svg"

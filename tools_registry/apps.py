@@ -10,6 +10,6 @@ class ToolsRegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from tools_registry import cache  # noqa: F401 - connects the cache invalidation signals
-        from tools_registry.search import register_sqlite_functions
+        from tools_registry.text import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="tools_registry_sqlite_functions")

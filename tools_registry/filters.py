@@ -20,6 +20,7 @@ from tools_registry.choices import (
 )
 from tools_registry.models import Tool, ToolObjective
 from tools_registry.search import search_tools
+from tools_registry.text import natural
 
 YES_NO = [("true", _("Oui")), ("false", _("Non"))]
 
@@ -119,8 +120,8 @@ class ToolFilterSet(django_filters.FilterSet):
         if sort == Sort.NEWEST:
             return queryset.order_by("-created_at", "pk")
         if sort == Sort.NAME or not searching:
-            return queryset.order_by("name", "pk")
-        return queryset.order_by("-rank", "name", "pk")
+            return queryset.order_by(natural("name"), "pk")
+        return queryset.order_by("-rank", natural("name"), "pk")
 
 
 # Facets: the parameter, the value each tool has for it, and how many values to show at most.

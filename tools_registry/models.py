@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from tools_registry.choices import CollectivityKind, HybridFormat, Objective, ToolFamily, family_label
 from tools_registry.history import HistoryActor
 from tools_registry.search import refresh_search_vectors
-from tools_registry.text import normalize
+from tools_registry.text import natural, normalize
 
 MAX_OBJECTIVES = 3
 # The years a tool may have been launched or ended in: the fields' validators and the database constraints.
@@ -210,7 +210,7 @@ class Collectivity(models.Model):
     class Meta:
         verbose_name = _("collectivité")
         verbose_name_plural = _("collectivités")
-        ordering = ["name"]
+        ordering = [natural("name"), "pk"]
         constraints = [
             _choices_check("kind", CollectivityKind, "collectivity_valid_kind"),
             # One body outside the territory reference per name (case ignored) and kind.
@@ -402,7 +402,7 @@ class Tool(models.Model):
     class Meta:
         verbose_name = _("outil")
         verbose_name_plural = _("outils")
-        ordering = ["name", "pk"]
+        ordering = [natural("name"), "pk"]
         constraints = [
             _choices_check("status", ToolStatus, "tool_valid_status"),
             _choices_check("source", ToolSource, "tool_valid_source"),
@@ -436,7 +436,6 @@ class Tool(models.Model):
             models.CheckConstraint(condition=~Q(replaced_by=F("pk")), name="tool_not_replaced_by_itself"),
         ]
         indexes = [
-            models.Index(fields=["status", "name", "id"], name="tool_status_name_idx"),
             models.Index(fields=["status", "family"], name="tool_status_family_idx"),
             models.Index(fields=["status", "-created_at"], name="tool_status_created_idx"),
             models.Index(fields=["status", "software"], name="tool_status_software_idx"),

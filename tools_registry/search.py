@@ -2,23 +2,21 @@
 stored vector; elsewhere (SQLite, the embedded default) a word-by-word match on the normalised text.
 
 SQLite has no `unaccent`: each connection is given `normalize` as an SQL function (see
-`register_sqlite_functions`), so the stored text is compared in the same form as the query, accents
-and case ignored. A function rather than a stored column: nothing to keep up to date when a tool or
-its collectivity is renamed, and nothing extra stored on PostgreSQL.
+`tools_registry.text`), so the stored text is compared in the same form as the query, accents and
+case ignored. A function rather than a stored column: nothing to keep up to date when a tool or its
+collectivity is renamed, and nothing extra stored on PostgreSQL.
 """
 
 from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F, FloatField, Func, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 
-from tools_registry.text import normalize
+from tools_registry.text import NORMALIZE_FUNCTION, normalize
 
 SEARCH_CONFIG = "french_unaccent"
-NORMALIZE_FUNCTION = "barometre_normalize"
 
 # Name weighs most, then the collectivity and the software, then the description.
 _REFRESH_SQL = """
@@ -39,16 +37,6 @@ WHERE source.id = tool.id
 
 def uses_full_text() -> bool:
     return connection.vendor == "postgresql"
-
-
-def register_sqlite_functions(sender: type, connection: BaseDatabaseWrapper, **kwargs) -> None:
-    """On each new SQLite connection: the SQL function that normalises text like the query is."""
-    if connection.vendor == "sqlite":
-        connection.connection.create_function(NORMALIZE_FUNCTION, 1, _normalize_or_null, deterministic=True)
-
-
-def _normalize_or_null(value: str | None) -> str | None:
-    return None if value is None else normalize(value)
 
 
 def refresh_search_vectors(

@@ -15,6 +15,7 @@ from tools_registry.forms import ToolSubmissionForm
 from tools_registry.models import Collectivity, Territory, TerritoryKind, Tool
 from tools_registry.pagination import CachedPaginator
 from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after, retry_message
+from tools_registry.text import natural, natural_key
 
 PER_PAGE = 20
 NEARBY = 5
@@ -50,7 +51,8 @@ def _facet_groups(filterset: ToolFilterSet, counts: dict[str, dict[str, int]]) -
             "region",
             _("Région"),
             sorted(
-                ((c, names.get((TerritoryKind.REGION, c), c)) for c in counts["region"]), key=lambda x: x[1]
+                ((c, names.get((TerritoryKind.REGION, c), c)) for c in counts["region"]),
+                key=lambda choice: natural_key(choice[1]),
             ),
             False,
         ),
@@ -154,7 +156,7 @@ def collectivity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     collectivity = get_object_or_404(
         Collectivity.objects.select_related("territory__epci", "departement", "region"), slug=slug
     )
-    tools = list(Tool.objects.published().filter(collectivity=collectivity).order_by("name"))
+    tools = list(Tool.objects.published().filter(collectivity=collectivity).order_by(natural("name"), "pk"))
     if not tools:
         # A collectivity appears publicly only through its published tools.
         raise Http404

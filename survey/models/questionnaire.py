@@ -22,7 +22,7 @@ def translated(obj: models.Model, field: str) -> str:
 class EditionStatus(models.TextChoices):
     DRAFT = "draft", _("En préparation")
     OPEN = "open", _("Ouverte aux réponses")
-    CLOSED = "closed", _("Close")
+    CLOSED = "closed", _("Fermée")
     PUBLISHED = "published", _("Résultats publiés")
 
 

@@ -53,14 +53,15 @@ def test_svg_charts_carry_a_title_and_a_description_matching_the_table(client, d
     title = re.search(r"<title[^>]*>(.*?)</title>", svg).group(1)
     assert title == "Le numérique renforce la participation citoyenne (plutôt oui ou tout à fait)"
     desc = re.search(r"<desc[^>]*>(.*?)</desc>", svg).group(1)
-    assert "79,9 %" in desc and "155 sur 194" in desc and "90,9 %" in desc
+    assert "79,9\u00a0%" in desc and "155 sur 194" in desc and "90,9\u00a0%" in desc
     table = html[html.index("<caption>Le numérique renforce la participation") :]
     table = table[: table.index("</table>")]
-    assert "<td>155</td><td>194</td><td>79,9 %</td>" in table
-    assert "<td>40</td><td>44</td><td>90,9 %</td>" in table
+    assert "<td>155</td><td>194</td><td>79,9\u00a0%</td>" in table
+    assert "<td>40</td><td>44</td><td>90,9\u00a0%</td>" in table
     families = svg_of(html, "tool_family")
     assert (
-        "Plateforme de mise à disposition des données publiques (open data) : 32,7 % (18 sur 55" in families
+        "Plateforme de mise à disposition des données publiques (open data) : 32,7\u00a0% (18 sur 55"
+        in families
     )
 
 
@@ -89,7 +90,7 @@ def test_a_verbatim_of_a_response_no_longer_counted_is_not_shown(client, demo_20
 def test_evolution_is_shown_for_indicators_of_several_editions(client, demo_editions) -> None:
     html = client.get(edition_url("2016")).content.decode()
     svg = svg_of(html, "participation_positive-evolution")
-    assert "2016 : 79,9 %" in svg and "2018-demo" in svg
+    assert "2016 : 79,9\u00a0%" in svg and "2018-demo" in svg
 
 
 def test_indicator_csv(client, demo_2016) -> None:

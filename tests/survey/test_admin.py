@@ -4,7 +4,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from survey.models import Answer, Contact, OpenAnswer, Response
+from survey.models import Answer, Contact, EditionStatus, OpenAnswer, Response
 from tests.helpers import page_text
 from tests.survey.helpers import answer_everything, review_url
 
@@ -71,3 +71,12 @@ def test_staff_download_the_exports(staff, submitted) -> None:
 def test_the_edition_list_links_to_the_dashboard(staff, edition) -> None:
     assert "tableau de bord" in page_text(staff.get(reverse("admin:survey_edition_changelist")))
     assert Contact.objects.count() == 0
+
+
+def test_a_closed_edition_reads_fermee(staff, edition) -> None:
+    edition.status = EditionStatus.CLOSED
+    edition.save()
+    assert "Statut : Fermée." in page_text(
+        staff.get(reverse("admin:survey_edition_dashboard", args=[edition.pk]))
+    )
+    assert "Fermée" in page_text(staff.get(reverse("admin:survey_edition_changelist")))

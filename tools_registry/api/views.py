@@ -33,7 +33,7 @@ from tools_registry.forms import ToolSubmissionForm
 from tools_registry.geojson import cached_feature_collection
 from tools_registry.models import Collectivity, Territory, Tool, ToolStatus
 from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after
-from tools_registry.text import normalize
+from tools_registry.text import natural, normalize
 
 AUTOCOMPLETE_LIMIT = 15
 # What a slug in an address may hold (Django's slug converter): anything else is a 404 before any query.
@@ -144,12 +144,14 @@ class CollectivityViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
             Collectivity.objects.annotate(tool_count=Count("tools", filter=published))
             .filter(tool_count__gt=0)
             .select_related("territory", "departement", "region")
-            .order_by("name", "pk")
+            .order_by(natural("name"), "pk")
         )
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 Prefetch(
-                    "tools", queryset=Tool.objects.published().order_by("name"), to_attr="published_tools"
+                    "tools",
+                    queryset=Tool.objects.published().order_by(natural("name"), "pk"),
+                    to_attr="published_tools",
                 )
             )
         return queryset
