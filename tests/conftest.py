@@ -85,13 +85,12 @@ class Page:
         ]
 
 
-@pytest.fixture
-def web(browser, live_server, settings) -> Iterator[Page]:
+def open_page(browser, live_server, settings, **context_options) -> Iterator[Page]:
     settings.MAP_TILES_URL = f"https://{TILE_HOST}/{{z}}/{{x}}/{{y}}.png"
     policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
     policy["DIRECTIVES"]["img-src"] = ["'self'", "data:", f"https://{TILE_HOST}"]
     settings.CONTENT_SECURITY_POLICY = policy
-    context = browser.new_context(locale="fr-FR")
+    context = browser.new_context(locale="fr-FR", **context_options)
     page = Page(context.new_page(), live_server.url)
     page.page.set_default_timeout(15000)
     yield page
@@ -99,6 +98,20 @@ def web(browser, live_server, settings) -> Iterator[Page]:
     assert page.outside_requests() == [], "the page reached outside the test server"
     blocked = [error for error in page.console_errors if "Content Security Policy" in error]
     assert blocked == [], "the Content-Security-Policy blocked part of the page"
+
+
+@pytest.fixture
+def web(browser, live_server, settings) -> Iterator[Page]:
+    yield from open_page(browser, live_server, settings)
+
+
+PHONE = {"width": 375, "height": 667}
+
+
+@pytest.fixture
+def phone(browser, live_server, settings) -> Iterator[Page]:
+    """A page on a phone's screen, 375 by 667 CSS pixels, touched rather than clicked."""
+    yield from open_page(browser, live_server, settings, viewport=PHONE, is_mobile=True, has_touch=True)
 
 
 @pytest.fixture

@@ -85,16 +85,23 @@ def _facet_groups(filterset: ToolFilterSet, counts: dict[str, dict[str, int]]) -
     return groups
 
 
+def _active_filters(facets: list[dict]) -> int:
+    """How many values the filter panel has selected: its folded summary says so."""
+    return sum(option["selected"] for group in facets for option in group["options"])
+
+
 def tool_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     tools = filterset.qs.select_related("collectivity")
     page = CachedPaginator(tools, PER_PAGE).get_page(request.GET.get("page"))
     base_query = request.GET.copy()
     base_query.pop("page", None)
+    facets = _facet_groups(filterset, facet_counts(filterset.data or {}, Tool.objects.published()))
     context = {
         "filterset": filterset,
         "page": page,
-        "facets": _facet_groups(filterset, facet_counts(filterset.data or {}, Tool.objects.published())),
+        "facets": facets,
+        "active_filters": _active_filters(facets),
         "query": base_query.urlencode(),
         "filters_active": any(key != "sort" for key in base_query),
     }
@@ -192,6 +199,7 @@ def tool_map(request: HttpRequest) -> HttpResponse:
     context = _map_context(request)
     counts = facet_counts(context["filterset"].data or {}, Tool.objects.published())
     context["facets"] = _facet_groups(context["filterset"], counts)
+    context["active_filters"] = _active_filters(context["facets"])
     return render(request, "tools_registry/tool_map.html", context)
 
 
