@@ -49,6 +49,11 @@ def _request_channel() -> str:
     return "web"
 
 
+def current_actor() -> str:
+    """The channel the history names for changes saved now (bulk writes pass it to simple-history)."""
+    return _actor.get() or _request_channel()
+
+
 @receiver(pre_create_historical_record)
 def _record_channel(sender, history_instance, **kwargs) -> None:
-    history_instance.history_via = _actor.get() or _request_channel()
+    history_instance.history_via = current_actor()

@@ -55,6 +55,7 @@ class ToolSource(models.TextChoices):
     STAFF = "staff", _("Saisie par l'équipe")
     REPORT_2016 = "report_2016", _("Rapport du baromètre 2016")
     DEMO = "demo", _("Exemple fictif de démonstration")
+    IMPORT = "import", _("Import d'une source publique")
 
 
 class Territory(models.Model):
@@ -202,6 +203,12 @@ class Collectivity(models.Model):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     website = models.URLField(_("site web"), max_length=500, blank=True)
+    siren = models.CharField(
+        _("SIREN"),
+        max_length=9,
+        blank=True,
+        help_text=_("Numéro SIREN de l'organisme (celui du conseil pour un département ou une région)."),
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
@@ -228,6 +235,12 @@ class Collectivity(models.Model):
             models.CheckConstraint(
                 condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
                 name="collectivity_valid_longitude",
+            ),
+            models.UniqueConstraint(
+                fields=["siren"], condition=~Q(siren=""), name="collectivity_unique_siren"
+            ),
+            models.CheckConstraint(
+                condition=Q(siren="") | Q(siren__regex=r"^[0-9]{9}$"), name="collectivity_siren_nine_digits"
             ),
         ]
         indexes = [
@@ -578,3 +591,7 @@ def unique_slug(model: type[models.Model], text: str) -> str:
     while f"{base}-{suffix}" in taken:
         suffix += 1
     return f"{base}-{suffix}"
+
+
+# The provenance models (tools_registry/provenance.py), imported here so that Django loads them with these.
+from tools_registry.provenance import DataSource, ImportRun, SourceRecord  # noqa: E402, F401

@@ -1,0 +1,59 @@
+"""The licences under which the site publishes what it holds, and the one rule that picks a file's licence.
+
+The site's own data is under Licence Ouverte 2.0. Records derived from a share-alike source (the
+Observatoire open data des territoires, under ODbL 1.0) keep that source's licence: a file, a page of the
+API or a dataset that holds at least one of them is a database derived from the source, published under
+ODbL 1.0 with the attribution the source asks for.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+
+@dataclass(frozen=True)
+class Licence:
+    code: str  # SPDX identifier
+    name: str
+    url: str
+    share_alike: bool
+
+
+LICENCE_OUVERTE = Licence(
+    code="etalab-2.0",
+    name="Licence Ouverte / Open Licence version 2.0",
+    url="https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    share_alike=False,
+)
+ODBL = Licence(
+    code="ODbL-1.0",
+    name="Open Database License (ODbL) 1.0",
+    url="https://opendatacommons.org/licenses/odbl/1-0/",
+    share_alike=True,
+)
+LICENCES = {licence.code: licence for licence in (LICENCE_OUVERTE, ODBL)}
+SITE_LICENCE = LICENCE_OUVERTE
+
+
+def licence_of(codes: set[str]) -> Licence:
+    """The licence of a set of records whose sources have these licences: share-alike wins."""
+    share_alike = sorted(code for code in codes if LICENCES[code].share_alike)
+    return LICENCES[share_alike[0]] if share_alike else SITE_LICENCE
+
+
+def tools_licence(tools: QuerySet) -> Licence:
+    """The licence of a file holding every tool of `tools` (one query)."""
+    from tools_registry.provenance import SourceRecord
+
+    share_alike = [licence.code for licence in LICENCES.values() if licence.share_alike]
+    codes = set(
+        SourceRecord.objects.filter(tool__in=tools.order_by().values("pk"), source__licence__in=share_alike)
+        .values_list("source__licence", flat=True)
+        .distinct()
+    )
+    return licence_of(codes)
+
+
+def link_header(licence: Licence) -> str:
+    """An HTTP `Link` header value naming the licence of a response (RFC 8288, relation "license")."""
+    return f'<{licence.url}>; rel="license"; title="{licence.code}"'
