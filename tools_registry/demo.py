@@ -2,8 +2,9 @@
 
 Two kinds of entries, both labelled wherever they are shown:
 - the example tools quoted by the 2016 report, with only what the report says of them;
-- fictitious tools (source "demo"), clearly named as such, spread over real territories so that the
-  catalogue, its filters and the map have something to show.
+- on request only (`load_demo --fictitious-tools`), fictitious tools (source "demo"), clearly named as
+  such, spread over real territories. The catalogue's real entries come from the public sources
+  (tools_registry.imports.load_public_sources).
 """
 
 import random
@@ -132,12 +133,13 @@ def _demo_territories(rng: random.Random) -> list[Territory]:
 
 
 @transaction.atomic
-def load_registry_demo() -> DemoReport:
-    """Create the demo entries that do not exist yet; running it again changes nothing."""
+def load_registry_demo(*, fictitious_tools: bool = False) -> DemoReport:
+    """Create the demo entries that do not exist yet (the fictitious tools only when asked); running it
+    again changes nothing."""
     report = DemoReport()
     for example in REPORT_EXAMPLES:
         _load_report_example(example, report)
-    if Tool.objects.filter(source=ToolSource.DEMO).exists():
+    if not fictitious_tools or Tool.objects.filter(source=ToolSource.DEMO).exists():
         return report
 
     rng = random.Random(DEMO_SEED)  # noqa: S311 - reproducible demo, not security

@@ -1,22 +1,33 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from barometre.demo import DEMO_STAFF_USERNAME, ensure_demo_staff
 from barometre.demo_editions import load_barometer_demo
 from tools_registry.demo import load_registry_demo
+from tools_registry.imports import load_public_sources
 from tools_registry.links.demo import load_link_review_demo
 from tools_registry.territories import load_territories
 
 
 class Command(BaseCommand):
     help = (
-        "Charge la démonstration : territoires, exemples du rapport 2016, outils fictifs, éditions fictives "
-        "du baromètre, compte d'équipe."
+        "Charge la démonstration : territoires, outils réels des sources publiques, exemples du rapport 2016, "
+        "éditions fictives du baromètre, compte d'équipe ; les outils fictifs avec --fictitious-tools."
     )
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--fictitious-tools",
+            action="store_true",
+            help="Ajouter aussi 55 outils fictifs (« Exemple fictif ») au registre.",
+        )
+
+    def handle(self, *args, fictitious_tools: bool, **options) -> None:
         for line in load_territories().lines():
             self.stdout.write(line)
-        report = load_registry_demo()
+        for name, report in load_public_sources():
+            summary = report.lines()[0] if report else "déjà importé tel quel."
+            self.stdout.write(f"{name} : {summary}")
+        report = load_registry_demo(fictitious_tools=fictitious_tools)
         self.stdout.write(
             f"Démo : {report.tools_created} outils et {report.collectivities_created} collectivités ajoutés."
         )

@@ -1,0 +1,129 @@
+"""What every import format shares: reading a CSV file cleanly, and the shape of what a source row says."""
+
+import csv
+import io
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.translation import gettext_noop
+
+from tools_registry.imports.report import ImportReport, Message, RowReport
+from tools_registry.text import normalize
+
+
+class FileProblem(Exception):
+    """The file cannot be read at all (encoding, missing columns): nothing is imported."""
+
+    def __init__(self, text: str, **params: object) -> None:
+        super().__init__(text % params if params else text)
+        self.message: Message = (text, params)
+
+
+def clean(value: str | None) -> str:
+    """A cell without surrounding spaces nor invisible marks (a byte-order mark, a left-to-right mark)."""
+    if value is None:
+        return ""
+    return "".join(char for char in value if unicodedata.category(char) != "Cf").strip()
+
+
+def read_csv(
+    content: bytes, required: list[str], *, clean_cells: bool = True
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each data row of a UTF-8 CSV file (with or without a byte-order mark), with its line number; cells
+    cleaned unless `clean_cells` is false (the header always is)."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FileProblem(
+            gettext_noop("Le fichier n'est pas en UTF-8 (octet illisible à la position %(position)d)."),
+            position=error.start,
+        ) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [clean(name) for name in reader.fieldnames or []]
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise FileProblem(
+            gettext_noop("Colonnes manquantes : %(columns)s. Ce fichier a-t-il le bon format ?"),
+            columns=", ".join(missing),
+        )
+    reader.fieldnames = header
+    for row in reader:
+        cells = {name: value or "" for name, value in row.items() if name is not None}
+        yield reader.line_num, {name: clean(value) for name, value in cells.items()} if clean_cells else cells
+
+
+def of(name: str) -> str:
+    """« de » before a name as French writes it: « d'Arcueil », « du Bouscat », « de Lyon »."""
+    for article, contracted in (("Le ", "du "), ("Les ", "des ")):
+        if name.startswith(article):
+            return contracted + name.removeprefix(article)
+    if normalize(name[:1]) in {"a", "e", "i", "o", "u", "y"}:
+        return f"d'{name}"
+    return f"de {name}"
+
+
+def valid_siren(siren: str) -> bool:
+    """Nine digits whose Luhn checksum holds, as every SIREN number's does."""
+    if len(siren) != 9 or not siren.isascii() or not siren.isdigit():
+        return False
+    total = 0
+    for position, digit in enumerate(int(char) for char in reversed(siren)):
+        if position % 2:
+            digit *= 2
+            digit -= 9 if digit > 9 else 0
+        total += digit
+    return total % 10 == 0
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A public source as the registry credits it (stored as a DataSource on import)."""
+
+    code: str
+    name: str
+    publisher: str
+    url: str
+    licence: str
+    credit: str
+    origin: str
+
+
+@dataclass
+class Body:
+    """What a source row says of the body (collectivity or other public body) behind a tool."""
+
+    name: str
+    kind: str
+    siren: str = ""
+    territory_kind: str = ""  # the kind of official territory this body is, "" when none
+    territory_code: str = ""  # its official code when the source gives it (département, région)
+    departement: str = ""
+    region: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    population: int | None = None
+    # For sources without codes: names to look for, near the point, in these kinds of territory.
+    near_names: list[str] = field(default_factory=list)
+    near_kinds: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SourceRow:
+    report: RowReport
+    record_id: str
+    body: Body
+    # The tool's fields as the source gives them, knowing the name under which the registry shows its body.
+    tool: Callable[[str], dict[str, object]]
+    source_date: date | None = None
+
+
+class SourceFormat:
+    """A public list of tools: reads its file into SourceRows (a row it cannot use: skipped in the report)."""
+
+    code: str
+    source: SourceSpec
+
+    def rows(self, content: bytes, report: ImportReport) -> Iterator[SourceRow]:
+        raise NotImplementedError
