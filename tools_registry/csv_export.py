@@ -1,13 +1,15 @@
-"""The CSV representation of a list of tools, streamed row by row in two queries whatever its length."""
+"""The CSV representation of a list of tools, streamed row by row in three queries whatever its length."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import groupby
 
 from django.db.models import QuerySet
 from django.urls import reverse
 
 from tools_registry import safe_csv
+from tools_registry.licences import licence_of
 from tools_registry.models import ToolObjective, ToolSource
+from tools_registry.provenance import SourceRecord
 
 # Each CSV column and the tool field it is read from (None: computed in `stream_tools_csv`).
 COLUMNS: list[tuple[str, str | None]] = [
@@ -30,6 +32,8 @@ COLUMNS: list[tuple[str, str | None]] = [
     ("hybrid", "hybrid"),
     ("hybrid_formats", "hybrid_formats"),
     ("source", "source"),
+    ("provenance", None),
+    ("licence", None),
     ("is_demo", None),
     ("created_at", "created_at"),
     ("updated_at", "updated_at"),
@@ -56,24 +60,48 @@ def _cell(value: object) -> object:
     return value
 
 
+class _ByTool:
+    """Rows of another table ordered by tool id, read alongside the tools taken in the same order."""
+
+    def __init__(self, rows: Iterable[tuple]) -> None:
+        self._groups = groupby(rows, key=lambda row: row[0])
+        self._advance()
+
+    def _advance(self) -> None:
+        self._id, self._group = next(self._groups, (None, iter(())))
+
+    def take(self, tool_id: int) -> list[tuple]:
+        while self._id is not None and self._id < tool_id:
+            self._advance()
+        return [row[1:] for row in self._group] if self._id == tool_id else []
+
+
 def stream_tools_csv(queryset: QuerySet, *, site_url: str = "") -> Iterator[str]:
-    """Yield the CSV lines of every tool of `queryset`, objectives as codes joined by `|` in rank order."""
+    """Yield the CSV lines of every tool of `queryset`: objectives as codes joined by `|` in rank order, the
+    public sources it comes from (codes joined by `|`) and the licence of its row."""
     writer = safe_csv.writer(_Echo())
     yield "\ufeff" + writer.writerow([column for column, _field in COLUMNS])
     tools = queryset.order_by("pk").values(*FIELDS)
-    objectives = (
-        ToolObjective.objects.filter(tool__in=queryset.order_by().values("pk"))
+    ids = queryset.order_by().values("pk")
+    objectives = _ByTool(
+        ToolObjective.objects.filter(tool__in=ids)
         .order_by("tool_id", "rank")
         .values_list("tool_id", "objective")
+        .iterator(5000)
     )
-    ranked = groupby(objectives.iterator(5000), key=lambda row: row[0])
-    current_id, current = next(ranked, (None, iter(())))
+    sources = _ByTool(
+        SourceRecord.objects.filter(tool__in=ids)
+        .order_by("tool_id", "source__code")
+        .values_list("tool_id", "source__code", "source__licence")
+        .iterator(5000)
+    )
     detail = reverse("tools_registry:tool_detail", kwargs={"slug": "SLUG"})
     for values in tools.iterator(5000):
-        while current_id is not None and current_id < values["pk"]:
-            current_id, current = next(ranked, (None, iter(())))
+        provenance = sources.take(values["pk"])
         computed = {
-            "objectives": [code for _tool, code in current] if current_id == values["pk"] else [],
+            "objectives": [code for (code,) in objectives.take(values["pk"])],
+            "provenance": [code for code, _licence in provenance],
+            "licence": licence_of({licence for _code, licence in provenance}).code,
             "is_demo": values["source"] == ToolSource.DEMO,
             "web_url": site_url + detail.replace("SLUG", values["slug"]),
         }

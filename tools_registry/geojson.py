@@ -11,6 +11,9 @@ Each feature's properties:
   collection's `families` list (the `tool_family` codes). A tool's details come from
   `/api/v1/tools/?id=<id>[,<id>…]`.
 
+The collection also says under which licence it is published (`license`, `license_url`) and the credits
+its sources ask for (`attribution`).
+
 `stream_tool_features`, the download (`/donnees/outils.geojson`): one Feature per tool with its name,
 address, family label, collectivity and page, streamed.
 """
@@ -26,6 +29,7 @@ from django.utils import translation
 
 from tools_registry.cache import registry_version
 from tools_registry.choices import ToolFamily, family_label
+from tools_registry.licences import tools_terms
 from tools_registry.models import ToolSource
 
 CACHE_SECONDS = 300
@@ -61,7 +65,10 @@ def feature_collection(queryset: QuerySet) -> bytes:
         tools.append(f"[{pk},{family_index.get(family, -1)}]")
     if tools:
         features.append(f"{head}{','.join(tools)}]}}}}")
-    header = '{"type":"FeatureCollection","families":' + json.dumps(FAMILIES) + ',"features":['
+    licence, credits = tools_terms(queryset)
+    terms = {"license": licence.code, "license_url": licence.url, "attribution": credits}
+    header = '{"type":"FeatureCollection","families":' + json.dumps(FAMILIES)
+    header += "," + json.dumps(terms, ensure_ascii=False)[1:-1] + ',"features":['
     return (header + ",".join(features) + "]}").encode()
 
 

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 class Licence:
     code: str  # SPDX identifier
     name: str
+    short: str
     url: str
     share_alike: bool
 
@@ -22,12 +23,14 @@ class Licence:
 LICENCE_OUVERTE = Licence(
     code="etalab-2.0",
     name="Licence Ouverte / Open Licence version 2.0",
+    short="Licence Ouverte 2.0",
     url="https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
     share_alike=False,
 )
 ODBL = Licence(
     code="ODbL-1.0",
     name="Open Database License (ODbL) 1.0",
+    short="ODbL 1.0",
     url="https://opendatacommons.org/licenses/odbl/1-0/",
     share_alike=True,
 )
@@ -41,17 +44,12 @@ def licence_of(codes: set[str]) -> Licence:
     return LICENCES[share_alike[0]] if share_alike else SITE_LICENCE
 
 
-def tools_licence(tools: QuerySet) -> Licence:
-    """The licence of a file holding every tool of `tools` (one query)."""
-    from tools_registry.provenance import SourceRecord
+def tools_terms(tools: QuerySet) -> tuple[Licence, list[str]]:
+    """The licence of a file holding every tool of `tools`, and the credits its sources ask (one query)."""
+    from tools_registry.provenance import sources_of
 
-    share_alike = [licence.code for licence in LICENCES.values() if licence.share_alike]
-    codes = set(
-        SourceRecord.objects.filter(tool__in=tools.order_by().values("pk"), source__licence__in=share_alike)
-        .values_list("source__licence", flat=True)
-        .distinct()
-    )
-    return licence_of(codes)
+    sources = sources_of(tools)
+    return licence_of({source.licence for source in sources}), sorted(source.credit for source in sources)
 
 
 def link_header(licence: Licence) -> str:

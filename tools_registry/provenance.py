@@ -7,7 +7,7 @@ these values to know which fields staff changed since (see tools_registry.import
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from tools_registry.licences import LICENCES, Licence
@@ -168,3 +168,14 @@ class SourceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source.code}:{self.record_id}"
+
+
+def with_provenance(lookup: str = "source_records") -> Prefetch:
+    """Prefetch the source records of a list of tools or collectivities, with their source (one query)."""
+    records = SourceRecord.objects.select_related("source").order_by("source__name", "record_id")
+    return Prefetch(lookup, queryset=records)
+
+
+def sources_of(tools: models.QuerySet) -> list[DataSource]:
+    """The public sources that some tool of `tools` comes from (one query)."""
+    return list(DataSource.objects.filter(records__tool__in=tools.order_by().values("pk")).distinct())

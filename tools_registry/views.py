@@ -14,6 +14,7 @@ from tools_registry.filters import ToolFilterSet, facet_counts, located_counts, 
 from tools_registry.forms import ToolSubmissionForm
 from tools_registry.models import Collectivity, Territory, TerritoryKind, Tool
 from tools_registry.pagination import CachedPaginator
+from tools_registry.provenance import with_provenance
 from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after, retry_message
 from tools_registry.text import natural, natural_key
 
@@ -142,7 +143,7 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related(
             "collectivity__territory", "collectivity__departement", "collectivity__region", "link_check"
         )
-        .prefetch_related("objectives"),
+        .prefetch_related("objectives", with_provenance()),
         slug=slug,
     )
     collectivity = tool.collectivity
@@ -167,9 +168,12 @@ def collectivity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not tools:
         # A collectivity appears publicly only through its published tools.
         raise Http404
-    return render(
-        request, "tools_registry/collectivity_detail.html", {"collectivity": collectivity, "tools": tools}
-    )
+    # The sources that said something of the collectivity itself (not only of its tools).
+    records = [
+        r for r in collectivity.source_records.select_related("source") if r.values.get("collectivity")
+    ]
+    context = {"collectivity": collectivity, "tools": tools, "records": records}
+    return render(request, "tools_registry/collectivity_detail.html", context)
 
 
 def _map_context(request: HttpRequest, *, embedded: bool = False) -> dict:

@@ -3,9 +3,11 @@ from datetime import datetime
 from typing import Any
 
 from django.core.validators import ProhibitNullCharactersValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tools_registry.choices import CollectivityKind, HybridFormat, Objective, ToolFamily
+from tools_registry.licences import LICENCES, licence_of
 from tools_registry.links.models import current_link_check
 from tools_registry.models import (
     FIRST_LAUNCH_YEAR,
@@ -15,6 +17,7 @@ from tools_registry.models import (
     Tool,
     ToolStatus,
 )
+from tools_registry.provenance import SourceRecord
 
 
 def _holds_nul(value: Any) -> bool:
@@ -61,6 +64,33 @@ class CollectivitySummarySerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "kind", "code", "population", "latitude", "longitude"]
 
 
+class ProvenanceSerializer(serializers.ModelSerializer):
+    """A public source the tool comes from, and the licence of what is taken from it."""
+
+    source = serializers.CharField(source="source.code", help_text="Code de la source.")
+    name = serializers.CharField(source="source.name")
+    publisher = serializers.CharField(source="source.publisher")
+    credit = serializers.CharField(source="source.credit", help_text="Mention à reprendre avec les données.")
+    url = serializers.URLField(source="source.url")
+    licence = serializers.ChoiceField(list(LICENCES), source="source.licence")
+    licence_url = serializers.URLField(source="source.licence_info.url")
+
+    class Meta:
+        model = SourceRecord
+        fields = [
+            "source",
+            "name",
+            "publisher",
+            "credit",
+            "url",
+            "licence",
+            "licence_url",
+            "record_id",
+            "source_date",
+            "missing_since",
+        ]
+
+
 class ToolSerializer(serializers.ModelSerializer):
     objectives = serializers.SerializerMethodField(help_text="Codes des objectifs, par ordre de priorité.")
     collectivity = CollectivitySummarySerializer(read_only=True, allow_null=True)
@@ -77,6 +107,12 @@ class ToolSerializer(serializers.ModelSerializer):
     )
     unreachable_since = serializers.SerializerMethodField(
         help_text="Date du premier échec de la série en cours (null si l'adresse répond)."
+    )
+    provenance = ProvenanceSerializer(
+        source="source_records", many=True, read_only=True, help_text="Sources publiques dont vient l'outil."
+    )
+    licence = serializers.SerializerMethodField(
+        help_text="Licence de cette fiche : ODbL-1.0 si elle vient d'une source sous ODbL, sinon etalab-2.0."
     )
 
     class Meta:
@@ -96,6 +132,8 @@ class ToolSerializer(serializers.ModelSerializer):
             "hybrid",
             "hybrid_formats",
             "source",
+            "provenance",
+            "licence",
             "is_demo",
             "last_verified",
             "link_checked_at",
@@ -120,6 +158,10 @@ class ToolSerializer(serializers.ModelSerializer):
 
     def get_objectives(self, tool: Tool) -> list[str]:
         return [objective.objective for objective in tool.ranked_objectives()]
+
+    @extend_schema_field(serializers.ChoiceField(list(LICENCES)))
+    def get_licence(self, tool: Tool) -> str:
+        return licence_of({record.source.licence for record in tool.source_records.all()}).code
 
     def get_web_url(self, tool: Tool) -> str:
         request = self.context.get("request")

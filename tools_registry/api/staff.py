@@ -15,6 +15,7 @@ from tools_registry.api.views import SLUG_PATTERN
 from tools_registry.choices import HybridFormat, Objective
 from tools_registry.forms import RankedChoicesField
 from tools_registry.models import Collectivity, Tool, ToolSource, ToolStatus
+from tools_registry.provenance import with_provenance
 
 
 class StaffToolSerializer(RefusesNulCharacters, ToolSerializer):
@@ -117,7 +118,7 @@ class StaffToolViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet:
         queryset = Tool.objects.select_related(
             "collectivity__territory", "moderated_by", "link_check"
-        ).prefetch_related("objectives")
+        ).prefetch_related("objectives", with_provenance())
         wanted = self.request.query_params.get("status")
         if wanted in ToolStatus.values:
             queryset = queryset.filter(status=wanted)

@@ -31,7 +31,9 @@ from tools_registry.csv_export import stream_tools_csv
 from tools_registry.filters import ToolFilterSet, query_digest
 from tools_registry.forms import ToolSubmissionForm
 from tools_registry.geojson import cached_feature_collection
+from tools_registry.licences import LICENCES, licence_of, link_header, tools_terms
 from tools_registry.models import Collectivity, Territory, Tool, ToolStatus
+from tools_registry.provenance import with_provenance
 from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after
 from tools_registry.text import natural, normalize
 
@@ -82,7 +84,7 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
         return (
             Tool.objects.published()
             .select_related("collectivity__territory", "link_check")
-            .prefetch_related("objectives")
+            .prefetch_related("objectives", with_provenance())
         )
 
     def get_renderers(self) -> list:
@@ -123,8 +125,19 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
                 stream_tools_csv(queryset, site_url=settings.SITE_URL), content_type="text/csv; charset=utf-8"
             )
             response["Content-Disposition"] = 'attachment; filename="outils.csv"'
+            response["Link"] = link_header(tools_terms(queryset)[0])
             return response
-        return super().list(request, *args, **kwargs)
+        response = super().list(request, *args, **kwargs)
+        if response.status_code == 200:
+            # The page's licence: ODbL as soon as one of its tools comes from a share-alike source.
+            results = response.data["results"]
+            response["Link"] = link_header(licence_of({tool["licence"] for tool in results}))
+        return response
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        response["Link"] = link_header(LICENCES[response.data["licence"]])
+        return response
 
 
 @extend_schema(tags=["collectivités"])
