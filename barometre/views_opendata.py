@@ -1,5 +1,9 @@
 """Open data: the registry and each published edition's anonymised responses, codebook and indicators,
-under Licence Ouverte 2.0, described in DCAT-AP (JSON-LD) for national portals to harvest."""
+described in DCAT-AP (JSON-LD) for national portals to harvest.
+
+The barometer's files are under Licence Ouverte 2.0. The registry is too, unless it holds records derived
+from a share-alike source (the Observatoire open data des territoires, under ODbL 1.0): then the registry is
+a database derived from that source, published under ODbL 1.0 with its credit (tools_registry.licences)."""
 
 import json
 
@@ -16,10 +20,12 @@ from survey.io import export_responses
 from survey.models import Edition, counted_q
 from tools_registry.filters import ToolFilterSet
 from tools_registry.geojson import stream_tool_features
+from tools_registry.licences import SITE_LICENCE, Licence, licence_of
 from tools_registry.models import Tool
+from tools_registry.provenance import sources_of
 
-LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
-LICENCE_NAME = "Licence Ouverte / Open Licence version 2.0"
+LICENCE_URL = SITE_LICENCE.url
+LICENCE_NAME = SITE_LICENCE.name
 PUBLISHER = {"name": "Décider ensemble", "url": "https://www.deciderensemble.com/"}
 FILE_TYPES = "http://publications.europa.eu/resource/authority/file-type/"
 MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
@@ -113,6 +119,12 @@ def registry_files() -> list[dict]:
     ]
 
 
+def registry_terms() -> tuple[Licence, list]:
+    """The licence of the published registry, and the public sources it holds records from (one query)."""
+    sources = sources_of(Tool.objects.published())
+    return licence_of({source.licence for source in sources}), sources
+
+
 def index(request: HttpRequest) -> HttpResponse:
     editions = [
         {
@@ -123,8 +135,11 @@ def index(request: HttpRequest) -> HttpResponse:
         }
         for edition in _editions(request)
     ]
+    registry_licence, sources = registry_terms()
     context = {
         "registry_files": registry_files(),
+        "registry_licence": registry_licence,
+        "sources": sources,
         "editions": editions,
         "licence_url": LICENCE_URL,
         "licence_name": LICENCE_NAME,
@@ -200,7 +215,15 @@ def indicators_json(request: HttpRequest, edition: str) -> HttpResponse:
     return response
 
 
-def _distribution(request: HttpRequest, file: dict) -> dict:
+def _licence(licence: Licence) -> dict:
+    return {"@id": licence.url, "@type": "dct:LicenseDocument", "dct:title": licence.name}
+
+
+def _document(url: str) -> dict:
+    return {"@id": url, "@type": "foaf:Document"}
+
+
+def _distribution(request: HttpRequest, file: dict, licence: Licence = SITE_LICENCE) -> dict:
     file_type, media_type = FORMATS[file["format"]]
     url = request.build_absolute_uri(file["url"])
     return {
@@ -208,9 +231,9 @@ def _distribution(request: HttpRequest, file: dict) -> dict:
         "dct:title": str(file["title"]),
         "dcat:accessURL": {"@id": url},
         "dcat:downloadURL": {"@id": url},
-        "dct:format": {"@id": FILE_TYPES + file_type},
-        "dcat:mediaType": {"@id": MEDIA_TYPES + media_type},
-        "dct:license": {"@id": LICENCE_URL},
+        "dct:format": {"@id": FILE_TYPES + file_type, "@type": "dct:MediaTypeOrExtent"},
+        "dcat:mediaType": {"@id": MEDIA_TYPES + media_type, "@type": "dct:MediaType"},
+        "dct:license": _licence(licence),
     }
 
 
@@ -221,22 +244,34 @@ def _date(value: object) -> dict | None:
     return {"@value": text, "@type": "xsd:date"}
 
 
-def _dataset(request: HttpRequest, identifier: str, title: str, description: str, **extra: object) -> dict:
-    publisher = {
-        "@type": "foaf:Organization",
-        "foaf:name": PUBLISHER["name"],
-        "foaf:homepage": {"@id": PUBLISHER["url"]},
-    }
+LANGUAGE = {
+    "@id": "http://publications.europa.eu/resource/authority/language/FRA",
+    "@type": "dct:LinguisticSystem",
+}
+
+
+def _publisher(**extra: object) -> dict:
+    return {"@type": ["foaf:Agent", "foaf:Organization"], "foaf:name": PUBLISHER["name"], **extra}
+
+
+def _dataset(
+    request: HttpRequest,
+    identifier: str,
+    title: str,
+    description: str,
+    licence: Licence = SITE_LICENCE,
+    **extra: object,
+) -> dict:
     dataset = {
         "@id": request.build_absolute_uri(reverse("opendata:index")) + f"#{identifier}",
         "@type": "dcat:Dataset",
         "dct:identifier": identifier,
         "dct:title": title,
         "dct:description": description,
-        "dct:publisher": publisher,
-        "dct:license": {"@id": LICENCE_URL},
-        "dct:language": {"@id": "http://publications.europa.eu/resource/authority/language/FRA"},
-        "dcat:landingPage": {"@id": request.build_absolute_uri(reverse("opendata:index"))},
+        "dct:publisher": _publisher(**{"foaf:homepage": _document(PUBLISHER["url"])}),
+        "dct:license": _licence(licence),
+        "dct:language": LANGUAGE,
+        "dcat:landingPage": _document(request.build_absolute_uri(reverse("opendata:index"))),
     }
     dataset.update({key: value for key, value in extra.items() if value is not None})
     return dataset
@@ -245,6 +280,17 @@ def _dataset(request: HttpRequest, identifier: str, title: str, description: str
 def catalog(request: HttpRequest) -> JsonResponse:
     """DCAT-AP description of the published datasets (JSON-LD)."""
     tools = Tool.objects.published().aggregate(first=Min("created_at"), last=Max("updated_at"))
+    registry_licence, sources = registry_terms()
+    credits = "".join(
+        f" Contient des données de la source « {source.credit} » ({source.licence_info.short})."
+        for source in sources
+    )
+    if registry_licence.share_alike:
+        credits += (
+            f" Base de données dérivée d'une source sous {registry_licence.short} (partage à l'identique) : "
+            f"le registre est publié sous {registry_licence.short} ; chaque ligne du CSV indique sa source "
+            "et sa licence."
+        )
     datasets = [
         _dataset(
             request,
@@ -252,7 +298,9 @@ def catalog(request: HttpRequest) -> JsonResponse:
             "Registre des outils numériques de démocratie locale",
             "Outils numériques de démocratie locale des collectivités françaises publiés par le registre "
             "(CSV, GeoJSON). Référentiel des territoires : Etalab découpage administratif (Licence Ouverte "
-            "2.0), GeoNames (CC-BY 4.0), annuaire de l'administration de la DILA (Licence Ouverte 2.0).",
+            "2.0), GeoNames (CC-BY 4.0), annuaire de l'administration de la DILA (Licence Ouverte 2.0)."
+            + credits,
+            registry_licence,
             **{
                 "dct:issued": _date(tools["first"]),
                 "dct:modified": _date(tools["last"]),
@@ -262,7 +310,9 @@ def catalog(request: HttpRequest) -> JsonResponse:
                     "collectivités",
                     "open data",
                 ],
-                "dcat:distribution": [_distribution(request, file) for file in registry_files()],
+                "dcat:distribution": [
+                    _distribution(request, file, registry_licence) for file in registry_files()
+                ],
             },
         )
     ]
@@ -316,10 +366,10 @@ def catalog(request: HttpRequest) -> JsonResponse:
         "@type": "dcat:Catalog",
         "dct:title": "Baromètre de la démocratie locale numérique — données ouvertes",
         "dct:description": "Registre des outils numériques de démocratie locale et résultats du baromètre.",
-        "dct:publisher": {"@type": "foaf:Organization", "foaf:name": PUBLISHER["name"]},
-        "dct:license": {"@id": LICENCE_URL},
-        "dct:language": {"@id": "http://publications.europa.eu/resource/authority/language/FRA"},
-        "foaf:homepage": {"@id": request.build_absolute_uri(reverse("opendata:index"))},
+        "dct:publisher": _publisher(),
+        "dct:license": _licence(SITE_LICENCE),
+        "dct:language": LANGUAGE,
+        "foaf:homepage": _document(request.build_absolute_uri(reverse("opendata:index"))),
         "dcat:dataset": datasets,
     }
     return JsonResponse(
