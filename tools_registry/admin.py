@@ -273,3 +273,7 @@ class ToolAdmin(admin.ModelAdmin):
             ngettext("%d outil archivé.", "%d outils archivés.", count) % count,
             messages.SUCCESS,
         )
+
+
+# The imports (upload, analysis, confirmation, reports) and the public sources.
+from tools_registry import admin_imports  # noqa: E402, F401
