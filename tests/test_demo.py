@@ -25,8 +25,21 @@ def test_loading_the_demo_twice_changes_nothing(capsys) -> None:
     assert "demo-staff /" not in second_output
 
 
-def test_the_demo_has_fictitious_tools_of_every_family_clearly_labelled(client) -> None:
+def test_the_demo_shows_the_real_tools_of_the_public_sources_and_no_fictitious_one(client) -> None:
     call_command("load_demo")
+    assert not Tool.objects.filter(source=ToolSource.DEMO).exists()
+    imported = Tool.objects.filter(source=ToolSource.IMPORT, status=ToolStatus.PUBLISHED)
+    assert imported.filter(source_records__source__code="odf-observatoire").count() == 856
+    assert imported.filter(source_records__source__code="decidim-installations").count() == 43
+    assert imported.filter(life_status="ended", archived_url__startswith="https://web.archive.org/").count() == 8
+    located = imported.filter(collectivity__latitude__isnull=False).count()
+    assert located == 899 - 17
+    page = client.get(imported.get(name="Data Agen").get_absolute_url()).content.decode()
+    assert "Observatoire open data des territoires, OpenDataFrance" in page
+
+
+def test_the_fictitious_tools_are_loaded_on_request_clearly_labelled(client) -> None:
+    call_command("load_demo", "--fictitious-tools")
     fictitious = Tool.objects.filter(source=ToolSource.DEMO)
     assert fictitious.count() == 55
     assert fictitious.values("collectivity").distinct().count() == 44

@@ -1,0 +1,109 @@
+"""Where a tool comes from and under which licence, as its page, the API, the CSV and the map data say it."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import ToolFactory
+from tests.helpers import page_text
+from tests.imports.conftest import DECIDIM_SAMPLE
+from tools_registry.models import Collectivity, Tool
+
+pytestmark = pytest.mark.django_db
+ODBL = "https://opendatacommons.org/licenses/odbl/1-0/"
+LICENCE_OUVERTE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+TOOLS = reverse("api:tool-list")
+
+
+@pytest.fixture
+def imported(import_sample) -> None:
+    import_sample()
+    import_sample("decidim-installations", DECIDIM_SAMPLE)
+
+
+def test_a_tool_page_credits_its_source_and_its_licence(client, imported) -> None:
+    response = client.get(Tool.objects.get(name="Data Agen").get_absolute_url())
+    text = page_text(response)
+    assert "Source Observatoire open data des territoires, OpenDataFrance — ODbL 1.0" in text
+    assert "donnée du 4 novembre 2021" in text
+    html = response.content.decode()
+    assert 'href="https://github.com/multi-coop/data-odf-observatoire"' in html
+    assert f'href="{ODBL}" rel="license"' in html
+    ended = page_text(client.get(Tool.objects.get(name="participez.clairoix.fr").get_absolute_url()))
+    assert "Source decidim.org, liste des installations — Licence Ouverte 2.0" in ended
+
+
+def test_a_body_outside_the_reference_credits_the_source_of_its_facts(client, imported) -> None:
+    gip = Collectivity.objects.get(siren="187609110")
+    text = page_text(client.get(gip.get_absolute_url()))
+    assert "SIREN 187609110" in text
+    assert "Source Observatoire open data des territoires, OpenDataFrance — ODbL 1.0" in text
+
+
+def test_the_api_gives_each_tool_its_sources_and_its_licence(client, imported) -> None:
+    own = ToolFactory(name="Outil proposé en ligne")
+    tool = client.get(reverse("api:tool-detail", kwargs={"slug": Tool.objects.get(name="Data Agen").slug}))
+    assert tool.json()["licence"] == "ODbL-1.0"
+    assert tool.json()["provenance"] == [
+        {
+            "source": "odf-observatoire",
+            "name": "Observatoire open data des territoires",
+            "publisher": "OpenDataFrance",
+            "credit": "Observatoire open data des territoires, OpenDataFrance",
+            "url": "https://github.com/multi-coop/data-odf-observatoire",
+            "licence": "ODbL-1.0",
+            "licence_url": ODBL,
+            "record_id": "214700015",
+            "source_date": "2021-11-04",
+            "missing_since": None,
+        }
+    ]
+    assert f"<{ODBL}>" in tool["Link"] and 'rel="license"' in tool["Link"]
+    mine = client.get(reverse("api:tool-detail", kwargs={"slug": own.slug})).json()
+    assert (mine["licence"], mine["provenance"]) == ("etalab-2.0", [])
+
+
+def test_a_list_is_under_odbl_only_when_it_holds_a_record_from_an_odbl_source(client, imported) -> None:
+    assert f"<{ODBL}>" in client.get(TOOLS)["Link"]
+    decidim_only = client.get(TOOLS, {"software": "Decidim"})
+    assert {tool["licence"] for tool in decidim_only.json()["results"]} == {"etalab-2.0"}
+    assert f"<{LICENCE_OUVERTE}>" in decidim_only["Link"]
+
+
+def test_the_csv_gives_each_row_its_sources_and_its_licence_in_a_constant_number_of_queries(
+    client, imported
+) -> None:
+    ToolFactory(name="Outil proposé en ligne")
+    response = client.get(TOOLS, {"format": "csv"})
+    rows = {
+        row["name"]: row
+        for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    }
+    assert (rows["Data Agen"]["provenance"], rows["Data Agen"]["licence"]) == ("odf-observatoire", "ODbL-1.0")
+    clairoix = rows["participez.clairoix.fr"]
+    assert (clairoix["provenance"], clairoix["licence"]) == ("decidim-installations", "etalab-2.0")
+    assert (rows["Outil proposé en ligne"]["provenance"], rows["Outil proposé en ligne"]["licence"]) == (
+        "",
+        "etalab-2.0",
+    )
+    assert f"<{ODBL}>" in response["Link"]
+
+    def queries(**filters: str) -> int:
+        with CaptureQueriesContext(connection) as context:
+            b"".join(client.get(TOOLS, {"format": "csv", **filters}).streaming_content)
+        return len(context.captured_queries)
+
+    assert queries() == queries(software="Decidim")
+
+
+def test_the_map_data_says_its_licence_and_the_credits_of_its_sources(client, imported) -> None:
+    data = client.get(TOOLS, {"format": "geojson"}).json()
+    assert (data["license"], data["license_url"]) == ("ODbL-1.0", ODBL)
+    assert data["attribution"] == [
+        "Observatoire open data des territoires, OpenDataFrance",
+        "decidim.org, liste des installations",
+    ]

@@ -1,0 +1,111 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ToolFactory, ToolObjectiveFactory
+from tests.imports.test_odf import messages
+from tools_registry.imports import import_file
+from tools_registry.models import Tool
+
+pytestmark = pytest.mark.django_db
+EXPORT = reverse("api:tool-list") + "?format=csv"
+
+
+@pytest.fixture
+def tools(import_sample) -> list[Tool]:
+    import_sample()
+    described = ToolFactory(
+        name="Budget participatif « 2024 »",
+        description='Ligne 1\nLigne 2, avec "guillemets"',
+        family="autre",
+        family_other="Plateforme de concertation",
+        software="Decidim",
+        is_open_source=True,
+        launch_year=2019,
+        hybrid=True,
+        hybrid_formats=["reunions_publiques", "formations"],
+    )
+    ToolObjectiveFactory(tool=described, objective="idees", rank=1)
+    ToolObjectiveFactory(tool=described, objective="informer", rank=2)
+    bare = ToolFactory(name="Carte des quartiers", url="", description="", is_open_source=None)
+    return [described, bare]
+
+
+def export(client) -> str:
+    response = client.get(EXPORT)
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def edited(text: str, row_slug: str, **cells: str) -> bytes:
+    """The exported file with some cells of one row changed, as a spreadsheet would save it."""
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    for row in rows:
+        if row["slug"] == row_slug:
+            row.update(cells)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode()
+
+
+def correct(content: bytes):
+    return import_file(format="registry-csv", content=content, file_name="outils.csv")
+
+
+def test_importing_the_export_unchanged_changes_nothing(client, tools) -> None:
+    text = export(client)
+    history = Tool.history.count()
+    before = list(Tool.objects.order_by("pk").values())
+    _run, report = correct(text.encode("utf-8-sig"))
+    assert report.counts() == {"created": 0, "updated": 0, "unchanged": 13, "skipped": 0}
+    assert Tool.history.count() == history
+    assert list(Tool.objects.order_by("pk").values()) == before
+    assert report.needing_a_human() == []
+
+
+def test_a_corrected_cell_updates_the_tool_and_lands_in_its_history(client, tools) -> None:
+    tool = tools[0]
+    content = edited(export(client), tool.slug, software="CONSUL", objectives="coconstruire", hybrid="false")
+    run, report = correct(content)
+    assert report.counts()["updated"] == 1 and report.counts()["unchanged"] == 12
+    tool.refresh_from_db()
+    assert (tool.software, tool.hybrid) == ("CONSUL", False)
+    assert [objective.objective for objective in tool.ranked_objectives()] == ["coconstruire"]
+    assert tool.history.first().history_via == f"import:registry-csv#{run.pk}"
+
+
+def test_a_value_changed_since_the_export_is_kept_and_reported(client, tools) -> None:
+    tool = tools[0]
+    text = export(client)
+    tool.name = "Budget participatif 2025"
+    tool.save()
+    _run, report = correct(edited(text, tool.slug, name="Budget participatif 2024", software="CONSUL"))
+    tool.refresh_from_db()
+    assert (tool.name, tool.software) == ("Budget participatif 2025", "CONSUL")
+    [conflict] = report.conflicts
+    assert (conflict.field, conflict.current, conflict.source) == (
+        "name",
+        tool.name,
+        "Budget participatif 2024",
+    )
+
+
+def test_rows_that_cannot_be_read_are_skipped_with_their_reason_and_the_others_imported(
+    client, tools
+) -> None:
+    text = export(client)
+    content = edited(text, tools[0].slug, is_open_source="peut-être", objectives="idees|voter")
+    content = edited(content.decode("utf-8-sig"), tools[1].slug, slug="outil-inconnu", software="uMap")
+    ToolFactory(name="Autre outil")  # not in the file: left alone
+    _run, report = correct(content)
+    assert report.counts() == {"created": 0, "updated": 0, "unchanged": 11, "skipped": 2}
+    lines = {row.record: row.line for row in report.rows}
+    assert messages(report, lines[tools[0].slug]) == (
+        "is_open_source : « peut-être » n'est ni true ni false ; objectives : codes inconnus voter "
+        "(attendus : informer, idees, eclairer_decision, consulter, coconstruire, signaler, mobiliser, autre)"
+    )
+    assert messages(report, lines["outil-inconnu"]) == "aucun outil « outil-inconnu » dans le registre"
+    assert Tool.objects.get(pk=tools[0].pk).is_open_source is True
