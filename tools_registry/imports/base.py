@@ -37,8 +37,8 @@ def read_csv(
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FileProblem(
-            gettext_noop("Le fichier n'est pas en UTF-8 (octet illisible à la position %(position)d)."),
-            position=error.start,
+            gettext_noop("Le fichier n'est pas en UTF-8 (ligne %(line)d) : enregistrez-le en UTF-8."),
+            line=content[: error.start].count(b"\n") + 1,
         ) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [clean(name) for name in reader.fieldnames or []]

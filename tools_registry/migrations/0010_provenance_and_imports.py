@@ -6,147 +6,310 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tools_registry', '0009_natural_name_order'),
+        ("tools_registry", "0009_natural_name_order"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DataSource',
+            name="DataSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('publisher', models.CharField(max_length=200, verbose_name='éditeur')),
-                ('url', models.URLField(max_length=500, verbose_name='adresse')),
-                ('licence', models.CharField(choices=[('etalab-2.0', 'Licence Ouverte / Open Licence version 2.0'), ('ODbL-1.0', 'Open Database License (ODbL) 1.0')], max_length=20, verbose_name='licence des données reprises')),
-                ('credit', models.CharField(max_length=300, verbose_name='mention à afficher')),
-                ('origin', models.TextField(blank=True, verbose_name='origine du fichier')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                ("publisher", models.CharField(max_length=200, verbose_name="éditeur")),
+                ("url", models.URLField(max_length=500, verbose_name="adresse")),
+                (
+                    "licence",
+                    models.CharField(
+                        choices=[
+                            ("etalab-2.0", "Licence Ouverte / Open Licence version 2.0"),
+                            ("ODbL-1.0", "Open Database License (ODbL) 1.0"),
+                        ],
+                        max_length=20,
+                        verbose_name="licence des données reprises",
+                    ),
+                ),
+                ("credit", models.CharField(max_length=300, verbose_name="mention à afficher")),
+                ("origin", models.TextField(blank=True, verbose_name="origine du fichier")),
             ],
             options={
-                'verbose_name': 'source de données',
-                'verbose_name_plural': 'sources de données',
-                'ordering': ['name'],
+                "verbose_name": "source de données",
+                "verbose_name_plural": "sources de données",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('format', models.CharField(choices=[('odf-observatoire', 'Observatoire open data des territoires (OpenDataFrance)'), ('decidim-installations', 'Installations Decidim (decidim.org)'), ('registry-csv', 'Export CSV du registre, corrigé')], max_length=30, verbose_name='format')),
-                ('file_name', models.CharField(max_length=255, verbose_name='fichier')),
-                ('content', models.BinaryField(verbose_name='contenu du fichier')),
-                ('file_date', models.DateField(blank=True, help_text="Date de publication ou d'extraction du fichier, pour les lignes qui n'ont pas la leur.", null=True, verbose_name='date du fichier')),
-                ('status', models.CharField(choices=[('analysing', 'Analyse en cours'), ('analysed', 'Analysé, à confirmer'), ('queued', 'Import en cours'), ('done', 'Importé'), ('failed', 'Échec')], default='analysing', max_length=10, verbose_name='état')),
-                ('report', models.JSONField(blank=True, null=True, verbose_name='rapport')),
-                ('error', models.TextField(blank=True, verbose_name='erreur')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='terminé le')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("odf-observatoire", "Observatoire open data des territoires (OpenDataFrance)"),
+                            ("decidim-installations", "Installations Decidim (decidim.org)"),
+                            ("registry-csv", "Export CSV du registre, corrigé"),
+                        ],
+                        max_length=30,
+                        verbose_name="format",
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255, verbose_name="fichier")),
+                ("content", models.BinaryField(verbose_name="contenu du fichier")),
+                (
+                    "file_date",
+                    models.DateField(
+                        blank=True,
+                        help_text="Date de publication ou d'extraction du fichier, pour les lignes qui n'ont pas la leur.",
+                        null=True,
+                        verbose_name="date du fichier",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("analysing", "Analyse en cours"),
+                            ("analysed", "Analysé, à confirmer"),
+                            ("queued", "Import en cours"),
+                            ("done", "Importé"),
+                            ("failed", "Échec"),
+                        ],
+                        default="analysing",
+                        max_length=10,
+                        verbose_name="état",
+                    ),
+                ),
+                ("report", models.JSONField(blank=True, null=True, verbose_name="rapport")),
+                ("error", models.TextField(blank=True, verbose_name="erreur")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="terminé le")),
             ],
             options={
-                'verbose_name': 'import',
-                'verbose_name_plural': 'imports',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "import",
+                "verbose_name_plural": "imports",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='SourceRecord',
+            name="SourceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_id', models.CharField(max_length=200, verbose_name='identifiant dans la source')),
-                ('values', models.JSONField(blank=True, default=dict, help_text='Par objet (« tool », « collectivity ») : champ → valeur, au dernier import.', verbose_name='valeurs données par la source')),
-                ('source_date', models.DateField(blank=True, null=True, verbose_name='date de la donnée dans la source')),
-                ('first_seen', models.DateTimeField(verbose_name='vu la première fois le')),
-                ('last_seen', models.DateTimeField(verbose_name='vu la dernière fois le')),
-                ('missing_since', models.DateTimeField(blank=True, null=True, verbose_name='absent de la source depuis le')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("record_id", models.CharField(max_length=200, verbose_name="identifiant dans la source")),
+                (
+                    "values",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="Par objet (« tool », « collectivity ») : champ → valeur, au dernier import.",
+                        verbose_name="valeurs données par la source",
+                    ),
+                ),
+                (
+                    "source_date",
+                    models.DateField(blank=True, null=True, verbose_name="date de la donnée dans la source"),
+                ),
+                ("first_seen", models.DateTimeField(verbose_name="vu la première fois le")),
+                ("last_seen", models.DateTimeField(verbose_name="vu la dernière fois le")),
+                (
+                    "missing_since",
+                    models.DateTimeField(blank=True, null=True, verbose_name="absent de la source depuis le"),
+                ),
             ],
             options={
-                'verbose_name': 'enregistrement source',
-                'verbose_name_plural': 'enregistrements sources',
-                'ordering': ['source', 'record_id'],
+                "verbose_name": "enregistrement source",
+                "verbose_name_plural": "enregistrements sources",
+                "ordering": ["source", "record_id"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='tool',
-            name='tool_valid_source',
+            model_name="tool",
+            name="tool_valid_source",
         ),
         migrations.AddField(
-            model_name='collectivity',
-            name='siren',
-            field=models.CharField(blank=True, help_text="Numéro SIREN de l'organisme (celui du conseil pour un département ou une région).", max_length=9, verbose_name='SIREN'),
+            model_name="collectivity",
+            name="siren",
+            field=models.CharField(
+                blank=True,
+                help_text="Numéro SIREN de l'organisme (celui du conseil pour un département ou une région).",
+                max_length=9,
+                verbose_name="SIREN",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcollectivity',
-            name='siren',
-            field=models.CharField(blank=True, help_text="Numéro SIREN de l'organisme (celui du conseil pour un département ou une région).", max_length=9, verbose_name='SIREN'),
+            model_name="historicalcollectivity",
+            name="siren",
+            field=models.CharField(
+                blank=True,
+                help_text="Numéro SIREN de l'organisme (celui du conseil pour un département ou une région).",
+                max_length=9,
+                verbose_name="SIREN",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicaltool',
-            name='source',
-            field=models.CharField(choices=[('submission', 'Proposition en ligne'), ('survey', "Réponse à l'enquête"), ('staff', "Saisie par l'équipe"), ('report_2016', 'Rapport du baromètre 2016'), ('demo', 'Exemple fictif de démonstration'), ('import', "Import d'une source publique")], default='submission', max_length=12, verbose_name='origine'),
+            model_name="historicaltool",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("submission", "Proposition en ligne"),
+                    ("survey", "Réponse à l'enquête"),
+                    ("staff", "Saisie par l'équipe"),
+                    ("report_2016", "Rapport du baromètre 2016"),
+                    ("demo", "Exemple fictif de démonstration"),
+                    ("import", "Import d'une source publique"),
+                ],
+                default="submission",
+                max_length=12,
+                verbose_name="origine",
+            ),
         ),
         migrations.AlterField(
-            model_name='tool',
-            name='source',
-            field=models.CharField(choices=[('submission', 'Proposition en ligne'), ('survey', "Réponse à l'enquête"), ('staff', "Saisie par l'équipe"), ('report_2016', 'Rapport du baromètre 2016'), ('demo', 'Exemple fictif de démonstration'), ('import', "Import d'une source publique")], default='submission', max_length=12, verbose_name='origine'),
+            model_name="tool",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("submission", "Proposition en ligne"),
+                    ("survey", "Réponse à l'enquête"),
+                    ("staff", "Saisie par l'équipe"),
+                    ("report_2016", "Rapport du baromètre 2016"),
+                    ("demo", "Exemple fictif de démonstration"),
+                    ("import", "Import d'une source publique"),
+                ],
+                default="submission",
+                max_length=12,
+                verbose_name="origine",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='collectivity',
-            constraint=models.UniqueConstraint(condition=models.Q(('siren', ''), _negated=True), fields=('siren',), name='collectivity_unique_siren'),
+            model_name="collectivity",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("siren", ""), _negated=True),
+                fields=("siren",),
+                name="collectivity_unique_siren",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='collectivity',
-            constraint=models.CheckConstraint(condition=models.Q(('siren', ''), ('siren__regex', '^[0-9]{9}$'), _connector='OR'), name='collectivity_siren_nine_digits'),
+            model_name="collectivity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("siren", ""), ("siren__regex", "^[0-9]{9}$"), _connector="OR"),
+                name="collectivity_siren_nine_digits",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tool',
-            constraint=models.CheckConstraint(condition=models.Q(('source__in', ['submission', 'survey', 'staff', 'report_2016', 'demo', 'import'])), name='tool_valid_source'),
+            model_name="tool",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("source__in", ["submission", "survey", "staff", "report_2016", "demo", "import"])
+                ),
+                name="tool_valid_source",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='datasource',
-            constraint=models.CheckConstraint(condition=models.Q(('licence__in', ['etalab-2.0', 'ODbL-1.0'])), name='data_source_known_licence'),
+            model_name="datasource",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("licence__in", ["etalab-2.0", "ODbL-1.0"])),
+                name="data_source_known_licence",
+            ),
         ),
         migrations.AddField(
-            model_name='importrun',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='lancé par'),
+            model_name="importrun",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="lancé par",
+            ),
         ),
         migrations.AddField(
-            model_name='sourcerecord',
-            name='collectivity',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='source_records', to='tools_registry.collectivity', verbose_name='collectivité'),
+            model_name="sourcerecord",
+            name="collectivity",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="source_records",
+                to="tools_registry.collectivity",
+                verbose_name="collectivité",
+            ),
         ),
         migrations.AddField(
-            model_name='sourcerecord',
-            name='last_run',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tools_registry.importrun', verbose_name='dernier import'),
+            model_name="sourcerecord",
+            name="last_run",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="tools_registry.importrun",
+                verbose_name="dernier import",
+            ),
         ),
         migrations.AddField(
-            model_name='sourcerecord',
-            name='source',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='records', to='tools_registry.datasource', verbose_name='source'),
+            model_name="sourcerecord",
+            name="source",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="records",
+                to="tools_registry.datasource",
+                verbose_name="source",
+            ),
         ),
         migrations.AddField(
-            model_name='sourcerecord',
-            name='tool',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='source_records', to='tools_registry.tool', verbose_name='outil'),
+            model_name="sourcerecord",
+            name="tool",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="source_records",
+                to="tools_registry.tool",
+                verbose_name="outil",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='importrun',
-            constraint=models.CheckConstraint(condition=models.Q(('format__in', ['odf-observatoire', 'decidim-installations', 'registry-csv'])), name='import_run_known_format'),
+            model_name="importrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("format__in", ["odf-observatoire", "decidim-installations", "registry-csv"])
+                ),
+                name="import_run_known_format",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='importrun',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['analysing', 'analysed', 'queued', 'done', 'failed'])), name='import_run_known_status'),
+            model_name="importrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["analysing", "analysed", "queued", "done", "failed"])),
+                name="import_run_known_status",
+            ),
         ),
         migrations.AddIndex(
-            model_name='sourcerecord',
-            index=models.Index(fields=['source', 'missing_since'], name='source_record_missing_idx'),
+            model_name="sourcerecord",
+            index=models.Index(fields=["source", "missing_since"], name="source_record_missing_idx"),
         ),
         migrations.AddConstraint(
-            model_name='sourcerecord',
-            constraint=models.UniqueConstraint(fields=('source', 'record_id'), name='source_record_unique_id'),
+            model_name="sourcerecord",
+            constraint=models.UniqueConstraint(
+                fields=("source", "record_id"), name="source_record_unique_id"
+            ),
         ),
     ]

@@ -10,8 +10,8 @@ from tools_registry.territories import load_territories
 
 class Command(BaseCommand):
     help = (
-        "Charge la démonstration : territoires, outils réels des sources publiques, exemples du rapport 2016, "
-        "éditions fictives du baromètre, compte d'équipe ; les outils fictifs avec --fictitious-tools."
+        "Charge la démonstration : territoires, outils réels des sources publiques, exemples du rapport "
+        "2016, éditions fictives du baromètre, compte d'équipe ; les outils fictifs avec --fictitious-tools."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
