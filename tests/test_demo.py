@@ -31,7 +31,9 @@ def test_the_demo_shows_the_real_tools_of_the_public_sources_and_no_fictitious_o
     imported = Tool.objects.filter(source=ToolSource.IMPORT, status=ToolStatus.PUBLISHED)
     assert imported.filter(source_records__source__code="odf-observatoire").count() == 856
     assert imported.filter(source_records__source__code="decidim-installations").count() == 43
-    assert imported.filter(life_status="ended", archived_url__startswith="https://web.archive.org/").count() == 8
+    assert (
+        imported.filter(life_status="ended", archived_url__startswith="https://web.archive.org/").count() == 8
+    )
     located = imported.filter(collectivity__latitude__isnull=False).count()
     assert located == 899 - 17
     page = client.get(imported.get(name="Data Agen").get_absolute_url()).content.decode()

@@ -87,3 +87,14 @@ def test_the_upload_form_says_what_is_wrong_and_keeps_nothing(client, staff, mon
 def test_only_staff_reach_the_imports(client, db) -> None:
     response = client.get(UPLOAD)
     assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+
+
+def test_a_stored_report_reads_in_english_too(client, staff, import_sample) -> None:
+    run, _report = import_sample(dry_run=True)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = page_text(client.get(reverse("admin:tools_registry_importrun_change", args=[run.pk])))
+    assert "Analysis: this is what the import would do. Nothing is stored yet." in page
+    assert "By official code (SIREN, INSEE) 6" in page
+    assert "Rows to examine (4)" in page
+    assert "attached by name to Saint-Germain-en-Laye (78551): to be checked" in page
+    assert 'invalid SIREN "213500516": 9 digits with a correct check digit expected' in page

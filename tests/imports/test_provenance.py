@@ -107,3 +107,10 @@ def test_the_map_data_says_its_licence_and_the_credits_of_its_sources(client, im
         "Observatoire open data des territoires, OpenDataFrance",
         "decidim.org, liste des installations",
     ]
+
+
+def test_the_credit_reads_in_english_too(client, imported) -> None:
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    text = page_text(client.get(Tool.objects.get(name="Data Agen").get_absolute_url()))
+    assert "Source Observatoire open data des territoires, OpenDataFrance — ODbL 1.0" in text
+    assert "data of Nov. 4, 2021" in text

@@ -66,7 +66,8 @@ def last_change(instance: models.Model, field: str) -> tuple[str, datetime | Non
 
 def assign_slugs(model: type[models.Model], instances: list[models.Model]) -> None:
     """Give each new instance a slug from its name, unused by the table and by the others (few queries)."""
-    bases = [(slugify(instance.name) or "element")[:200] for instance in instances]
+    # « participez.clairoix.fr » gives « participez-clairoix-fr », not « participezclairoixfr ».
+    bases = [(slugify(instance.name.replace(".", " ")) or "element")[:200] for instance in instances]
     taken: set[str] = set()
     distinct = sorted(set(bases))
     for start in range(0, len(distinct), SLUG_QUERY_CHUNK):
