@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from tests.imports.conftest import ODF_SAMPLE, lines
 from tools_registry.imports.base import valid_siren
@@ -13,8 +14,10 @@ pytestmark = pytest.mark.django_db
 
 
 def messages(report, line: int) -> str:
+    """A row's messages as the report shows them in French."""
     row = next(row for row in report.rows if row.line == line)
-    return " ; ".join(render(message) for message in row.messages)
+    with translation.override("fr"):
+        return " ; ".join(render(message) for message in row.messages)
 
 
 def test_the_sample_gives_one_open_data_tool_per_public_body(import_sample) -> None:
@@ -198,7 +201,8 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_rows(import_samp
 
 
 def test_the_command_prints_the_counts_the_coverage_and_the_rows_to_examine(reference, capsys) -> None:
-    call_command("import_tools", "odf-observatoire", str(ODF_SAMPLE), "--dry-run")
+    with translation.override("fr"):
+        call_command("import_tools", "odf-observatoire", str(ODF_SAMPLE), "--dry-run")
     out = capsys.readouterr().out
     assert "Analyse (rien n'est enregistré) : 11 créés, 0 mis à jour, 0 inchangés, 4 écartés." in out
     assert "par code officiel (SIREN, INSEE) : 6" in out
