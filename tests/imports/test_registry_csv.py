@@ -30,7 +30,9 @@ def tools(import_sample) -> list[Tool]:
     ToolObjectiveFactory(tool=described, objective="idees", rank=1)
     ToolObjectiveFactory(tool=described, objective="informer", rank=2)
     bare = ToolFactory(name="Carte des quartiers", url="", description="", is_open_source=None)
-    return [described, bare]
+    # Cells a spreadsheet would read as formulas: the export neutralises them, the import restores them.
+    formulas = ToolFactory(name='=HYPERLINK("x")', description="-5 % de participation", software="@mairie")
+    return [described, bare, formulas]
 
 
 def export(client) -> str:
@@ -57,10 +59,11 @@ def correct(content: bytes):
 
 def test_importing_the_export_unchanged_changes_nothing(client, tools) -> None:
     text = export(client)
+    assert "'=HYPERLINK" in text and "'@mairie" in text
     history = Tool.history.count()
     before = list(Tool.objects.order_by("pk").values())
     _run, report = correct(text.encode("utf-8-sig"))
-    assert report.counts() == {"created": 0, "updated": 0, "unchanged": 13, "skipped": 0}
+    assert report.counts() == {"created": 0, "updated": 0, "unchanged": 14, "skipped": 0}
     assert Tool.history.count() == history
     assert list(Tool.objects.order_by("pk").values()) == before
     assert report.needing_a_human() == []
@@ -70,7 +73,7 @@ def test_a_corrected_cell_updates_the_tool_and_lands_in_its_history(client, tool
     tool = tools[0]
     content = edited(export(client), tool.slug, software="CONSUL", objectives="coconstruire", hybrid="false")
     run, report = correct(content)
-    assert report.counts()["updated"] == 1 and report.counts()["unchanged"] == 12
+    assert report.counts()["updated"] == 1 and report.counts()["unchanged"] == 13
     tool.refresh_from_db()
     assert (tool.software, tool.hybrid) == ("CONSUL", False)
     assert [objective.objective for objective in tool.ranked_objectives()] == ["coconstruire"]
@@ -101,7 +104,7 @@ def test_rows_that_cannot_be_read_are_skipped_with_their_reason_and_the_others_i
     content = edited(content.decode("utf-8-sig"), tools[1].slug, slug="outil-inconnu", software="uMap")
     ToolFactory(name="Autre outil")  # not in the file: left alone
     _run, report = correct(content)
-    assert report.counts() == {"created": 0, "updated": 0, "unchanged": 11, "skipped": 2}
+    assert report.counts() == {"created": 0, "updated": 0, "unchanged": 12, "skipped": 2}
     lines = {row.record: row.line for row in report.rows}
     assert messages(report, lines[tools[0].slug]) == (
         "is_open_source : « peut-être » n'est ni true ni false ; objectives : codes inconnus voter "

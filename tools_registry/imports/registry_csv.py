@@ -1,5 +1,8 @@
 """The registry's own CSV export, corrected in a spreadsheet, read back to correct tools in bulk.
 
+Every cell goes through `safe_csv.restore`, which undoes the export's spreadsheet-safety rule (a leading
+`'` before formula-like cells): the round trip is exact.
+
 Rows are matched by `slug`; only the tool's own columns are imported (name, address, family, software…,
 and the objectives), the others (collectivity, dates, computed columns) are read-only. A file that was
 exported and not edited changes nothing. A value that someone else changed after the file's export
@@ -20,6 +23,7 @@ from tools_registry.imports.base import read_csv
 from tools_registry.imports.pipeline import Skip, last_change, validate
 from tools_registry.imports.report import Conflict, ImportReport, Message, Outcome, RowReport
 from tools_registry.models import MAX_OBJECTIVES, Tool
+from tools_registry.safe_csv import restore
 from tools_registry.services import set_objectives
 
 READ_ONLY = {"slug", "source", "status", "created_at", "updated_at"}
@@ -27,12 +31,6 @@ OBJECTIVES = "objectives"
 # List columns (codes joined by `|`) and the codes they accept.
 LIST_CODES: dict[str, type[models.TextChoices]] = {"hybrid_formats": HybridFormat, OBJECTIVES: Objective}
 TRUE, FALSE = {"true", "vrai", "oui", "1"}, {"false", "faux", "non", "0"}
-
-
-def restore(cell: str) -> str:
-    """A cell's value as the export was given it: the one place that undoes the export's spreadsheet-safety
-    rewriting of cells, if it has one."""
-    return cell
 
 
 def editable_columns() -> dict[str, str]:
