@@ -4,7 +4,7 @@ sources and the records taken from them."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -45,12 +45,15 @@ class ImportRunAdmin(admin.ModelAdmin):
     list_select_related = ["created_by"]
     date_hierarchy = "created_at"
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # The list shows each run's counts, not its file nor its whole report (a few hundred KB each).
+        return super().get_queryset(request).defer("content", "report").annotate(counts=F("report__counts"))
+
     @admin.display(description=_("résultat"))
     def summary(self, run: ImportRun) -> str:
-        if not run.report:
-            return run.error or "—"
-        counts = run.report["counts"]
-        return ", ".join(f"{counts[outcome.value]} {_(OUTCOME_LABELS[outcome])}" for outcome in Outcome)
+        if not run.counts:
+            return render(run.error) if run.error else "—"
+        return ", ".join(f"{run.counts[outcome.value]} {_(OUTCOME_LABELS[outcome])}" for outcome in Outcome)
 
     def has_change_permission(self, request: HttpRequest, obj: ImportRun | None = None) -> bool:
         return False
@@ -107,6 +110,7 @@ class ImportRunAdmin(admin.ModelAdmin):
             "title": str(run),
             "opts": self.model._meta,
             "run": run,
+            "error": render(run.error) if run.error else "",
             "can_confirm": run.status == ImportStatus.ANALYSED and self.has_add_permission(request),
             "waiting": run.status in (ImportStatus.ANALYSING, ImportStatus.QUEUED),
             **(report_context(ImportReport.from_json(run.report)) if run.report else {}),

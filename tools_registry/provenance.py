@@ -80,7 +80,12 @@ class ImportRun(models.Model):
         _("état"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.ANALYSING
     )
     report = models.JSONField(_("rapport"), null=True, blank=True)
-    error = models.TextField(_("erreur"), blank=True)
+    error = models.JSONField(
+        _("erreur"),
+        null=True,
+        blank=True,
+        help_text=_("Pourquoi le fichier n'a pas pu être lu : [texte, paramètres]."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("lancé par"),

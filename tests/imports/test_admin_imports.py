@@ -98,3 +98,11 @@ def test_a_stored_report_reads_in_english_too(client, staff, import_sample) -> N
     assert "Rows to examine (4)" in page
     assert "attached by name to Saint-Germain-en-Laye (78551): to be checked" in page
     assert 'invalid SIREN "213500516": 9 digits with a correct check digit expected' in page
+
+
+def test_the_list_of_runs_gives_each_run_its_counts(client, staff, import_sample) -> None:
+    import_sample()
+    import_sample(content=b"siren,nom\n")
+    text = page_text(client.get(reverse("admin:tools_registry_importrun_changelist")))
+    assert "11 créés, 0 mis à jour, 0 inchangés, 4 écartés" in text
+    assert "Colonnes manquantes : type, regcode" in text

@@ -172,9 +172,11 @@ def test_a_body_the_file_no_longer_lists_is_flagged_never_deleted(import_sample,
 def test_a_file_that_cannot_be_read_imports_nothing_and_says_why(import_sample) -> None:
     run, report = import_sample(content="siren,nom\n213500010,ACIGNÉ\n".encode("latin-1"))
     assert report is None and run.status == ImportStatus.FAILED
-    assert run.error == "Le fichier n'est pas en UTF-8 (ligne 2) : enregistrez-le en UTF-8."
+    with translation.override("fr"):
+        assert render(run.error) == "Le fichier n'est pas en UTF-8 (ligne 2) : enregistrez-le en UTF-8."
     run, report = import_sample(content=b"siren,nom\n213500010,ACIGNE\n")
-    assert run.error.startswith("Colonnes manquantes : type, regcode, url-ptf,")
+    with translation.override("fr"):
+        assert render(run.error).startswith("Colonnes manquantes : type, regcode, url-ptf,")
     assert Tool.objects.count() == 0
 
 

@@ -98,7 +98,7 @@ def test_the_api_list_costs_the_same_queries_with_link_health(client) -> None:
 
 
 def test_the_demo_has_a_fictitious_tool_in_the_review_queue(client) -> None:
-    call_command("load_demo")
+    call_command("load_demo", "--fictitious-tools")
     [link_check] = LinkCheck.objects.to_review()
     tool = link_check.tool
     assert tool.source == ToolSource.DEMO and tool.name.startswith("Exemple fictif")
@@ -107,5 +107,5 @@ def test_the_demo_has_a_fictitious_tool_in_the_review_queue(client) -> None:
     since = link_check.first_failure_at
     assert since < link_check.checked_at - timedelta(days=7)
     assert "Injoignable depuis le" in text
-    call_command("load_demo")
+    call_command("load_demo", "--fictitious-tools")
     assert LinkCheck.objects.count() == 1

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tools_registry.history import recorded_as
 from tools_registry.imports.base import FileProblem, SourceFormat
@@ -22,7 +22,7 @@ from tools_registry.imports.decidim import DecidimInstallations
 from tools_registry.imports.odf import OdfObservatoire
 from tools_registry.imports.pipeline import SourceImport
 from tools_registry.imports.registry_csv import RegistryCsvImport
-from tools_registry.imports.report import ImportReport, render
+from tools_registry.imports.report import ImportReport, Message, render
 from tools_registry.provenance import ImportFormat, ImportRun, ImportStatus
 
 logger = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class _Rollback(Exception):
 def execute(run: ImportRun, *, dry_run: bool) -> ImportReport | None:
     """Run `run`'s file through the registry (or only analyse it) and store the report on the run.
 
-    Returns None when the file could not be read at all; the run then says why (`error`).
+    Returns None when the file could not be read at all; the run then says why (`error`, a message).
     """
     report = ImportReport(format=run.format, dry_run=dry_run)
     file_date = run.file_date
@@ -65,16 +65,22 @@ def execute(run: ImportRun, *, dry_run: bool) -> ImportReport | None:
     except _Rollback:
         pass
     except FileProblem as problem:
-        return _finish(run, status=ImportStatus.FAILED, error=render(problem.message))
+        return _finish(run, status=ImportStatus.FAILED, error=problem.message)
     except Exception:
         logger.exception("Import %s failed", run.pk)
-        _finish(run, status=ImportStatus.FAILED, error=_("Erreur inattendue : rien n'a été importé."))
+        _finish(
+            run,
+            status=ImportStatus.FAILED,
+            error=(gettext_noop("Erreur inattendue : rien n'a été importé."), {}),
+        )
         raise
     _finish(run, status=ImportStatus.ANALYSED if dry_run else ImportStatus.DONE, report=report)
     return report
 
 
-def _finish(run: ImportRun, *, status: str, report: ImportReport | None = None, error: str = "") -> None:
+def _finish(
+    run: ImportRun, *, status: str, report: ImportReport | None = None, error: Message | None = None
+) -> None:
     run.status, run.error, run.finished_at = status, error, timezone.now()
     run.report = report.to_json() if report is not None else None
     run.save(update_fields=["status", "error", "finished_at", "report"])
@@ -139,6 +145,6 @@ def load_public_sources(*, again: bool = False) -> list[tuple[str, ImportReport 
             continue
         run, report = import_file(format=format, content=content, file_name=name, file_date=file_date)
         if report is None:
-            raise RuntimeError(f"{name}: {run.error}")
+            raise RuntimeError(f"{name}: {render(run.error)}")
         reports.append((name, report))
     return reports

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tools_registry.imports import import_file
+from tools_registry.imports.report import render
 from tools_registry.provenance import ImportFormat
 
 
@@ -36,6 +37,6 @@ class Command(BaseCommand):
             format=format, content=content, file_name=file.name, dry_run=dry_run, file_date=file_date
         )
         if report is None:
-            raise CommandError(run.error)
+            raise CommandError(render(run.error))
         for line in report.lines():
             self.stdout.write(line)
