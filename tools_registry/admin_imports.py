@@ -164,20 +164,24 @@ def report_context(report: ImportReport) -> dict:
     }
 
 
-@admin.register(DataSource)
-class DataSourceAdmin(admin.ModelAdmin):
-    """The sources are declared by the importer's formats; the admin shows them."""
-
-    list_display = ["name", "publisher", "licence", "credit"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written by the imports only: the admin shows them."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: DataSource | None = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: DataSource | None = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(DataSource)
+class DataSourceAdmin(ReadOnlyAdmin):
+    """The sources are declared by the importer's formats."""
+
+    list_display = ["name", "publisher", "licence", "credit"]
 
 
 class MissingFilter(admin.SimpleListFilter):
@@ -192,7 +196,7 @@ class MissingFilter(admin.SimpleListFilter):
 
 
 @admin.register(SourceRecord)
-class SourceRecordAdmin(admin.ModelAdmin):
+class SourceRecordAdmin(ReadOnlyAdmin):
     list_display = [
         "record_id",
         "source",
@@ -213,12 +217,3 @@ class SourceRecordAdmin(admin.ModelAdmin):
             return "—"
         url = reverse("admin:tools_registry_tool_change", args=[record.tool_id])
         return format_html('<a href="{}">{}</a>', url, record.tool.name)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: SourceRecord | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: SourceRecord | None = None) -> bool:
-        return False

@@ -54,6 +54,25 @@ def read_csv(
         yield reader.line_num, {name: clean(value) for name, value in cells.items()} if clean_cells else cells
 
 
+def read_point(latitude: str, longitude: str, outcome: RowReport) -> tuple[float | None, float | None]:
+    """A point from two cells (a decimal comma accepted); none when a cell is empty, and none, with a note
+    on the row, when a cell is unreadable or out of range."""
+    if not latitude or not longitude:
+        return None, None
+    try:
+        point = float(latitude.replace(",", ".")), float(longitude.replace(",", "."))
+    except ValueError:
+        point = None
+    if point is None or not (-90 <= point[0] <= 90 and -180 <= point[1] <= 180):
+        outcome.note(
+            gettext_noop("position illisible (« %(lat)s », « %(long)s ») : ignorée"),
+            lat=latitude,
+            long=longitude,
+        )
+        return None, None
+    return point
+
+
 def of(name: str) -> str:
     """« de » before a name as French writes it: « d'Arcueil », « du Bouscat », « de Lyon »."""
     for article, contracted in (("Le ", "du "), ("Les ", "des ")):

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from django.utils.translation import gettext_noop
 
 from tools_registry.choices import ToolFamily
-from tools_registry.imports.base import Body, SourceFormat, SourceRow, SourceSpec, of, read_csv
+from tools_registry.imports.base import Body, SourceFormat, SourceRow, SourceSpec, of, read_csv, read_point
 from tools_registry.imports.report import ImportReport
 from tools_registry.licences import SITE_LICENCE
 from tools_registry.models import LifeStatus, TerritoryKind
@@ -60,13 +60,6 @@ SOURCE = SourceSpec(
         "sont des faits, republiés ici sous la licence du site avec cette mention."
     ),
 )
-
-
-def _coordinate(text: str) -> float | None:
-    try:
-        return float(text) if text else None
-    except ValueError:
-        return None
 
 
 def _place(title: str) -> tuple[str, list[str] | None]:
@@ -117,9 +110,8 @@ class DecidimInstallations(SourceFormat):
         if urlsplit(original).scheme not in {"http", "https"} or not urlsplit(original).netloc:
             outcome.skip(gettext_noop("adresse « %(url)s » invalide"), url=address)
             return None
-        latitude, longitude = _coordinate(row["latitude"]), _coordinate(row["longitude"])
-        if latitude is None or longitude is None:
-            latitude = longitude = None
+        latitude, longitude = read_point(row["latitude"], row["longitude"], outcome)
+        if latitude is None:
             outcome.note(gettext_noop("pas de position : recherche par le nom seul"))
         place, kinds = _place(title)
         body = Body(

@@ -20,7 +20,16 @@ from urllib.parse import urlsplit
 from django.utils.translation import gettext_noop
 
 from tools_registry.choices import CollectivityKind, ToolFamily
-from tools_registry.imports.base import Body, SourceFormat, SourceRow, SourceSpec, of, read_csv, valid_siren
+from tools_registry.imports.base import (
+    Body,
+    SourceFormat,
+    SourceRow,
+    SourceSpec,
+    of,
+    read_csv,
+    read_point,
+    valid_siren,
+)
 from tools_registry.imports.report import ImportReport
 from tools_registry.licences import ODBL
 from tools_registry.models import LifeStatus, TerritoryKind
@@ -86,13 +95,6 @@ SOURCE = SourceSpec(
 
 def _number(text: str) -> int | None:
     return int(text) if text.isdigit() else None
-
-
-def _coordinate(text: str) -> float | None:
-    try:
-        return float(text.replace(",", ".")) if text else None
-    except ValueError:
-        return None
 
 
 def _timestamp(text: str) -> date | None:
@@ -169,14 +171,7 @@ class OdfObservatoire(SourceFormat):
         if not row["url-ptf"] and not row["url-datagouv"]:
             outcome.skip(gettext_noop("ni adresse de portail (url-ptf) ni page data.gouv.fr (url-datagouv)"))
             return None
-        latitude, longitude = _coordinate(row["lat"]), _coordinate(row["long"])
-        if (latitude is None) != (longitude is None) or (row["lat"] and latitude is None):
-            outcome.note(
-                gettext_noop("position illisible (« %(lat)s », « %(long)s ») : ignorée"),
-                lat=row["lat"],
-                long=row["long"],
-            )
-            latitude = longitude = None
+        latitude, longitude = read_point(row["lat"], row["long"], outcome)
         kind, territory_kind = TYPES[kind_code]
         if kind == CollectivityKind.AUTRE and normalize(name).startswith(("pnr ", "parc naturel regional")):
             kind = CollectivityKind.PNR
