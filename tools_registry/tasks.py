@@ -1,4 +1,4 @@
-"""The registry's jobs (see jobs/queue.py): emails about a submission and its moderation, and imports."""
+"""The registry's emails, sent by jobs (see jobs/queue.py): told of a submission and of its moderation."""
 
 from django.conf import settings
 from django.utils import translation
@@ -7,9 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from jobs.mail import send_email
 from jobs.queue import job
-from tools_registry import imports
 from tools_registry.models import Tool
-from tools_registry.provenance import ImportRun, ImportStatus
 
 
 def _tool(tool_id: int) -> Tool | None:
@@ -60,13 +58,3 @@ def notify_moderation(tool_id: int, status: str) -> None:
         context=_context(tool),
         recipients=[tool.submitter_email],
     )
-
-
-@job(label=gettext_lazy("Import d'un fichier de sources"))
-def run_import(run_id: int, *, dry_run: bool) -> None:
-    """Analyse (dry run) or import an ImportRun's file; a job finding the run already done does nothing."""
-    run = ImportRun.objects.filter(pk=run_id).first()
-    expected = ImportStatus.ANALYSING if dry_run else ImportStatus.QUEUED
-    if run is None or run.status != expected:
-        return
-    imports.execute(run, dry_run=dry_run)

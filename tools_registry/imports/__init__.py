@@ -4,7 +4,7 @@ One pipeline for every format: the file is read, each row matched and written, a
 `ImportRun`. A run is one transaction (all or nothing); an analysis (dry run) is the same run, rolled
 back. Every change is recorded in the edit history as made by the run (`import:<format>#<run id>`).
 Staff start an import from the admin: the file is analysed, then imported once they confirm, both on the
-job queue (tools_registry.tasks).
+job queue (`run_import`).
 """
 
 import logging
@@ -14,8 +14,9 @@ from pathlib import Path
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from jobs.queue import job
 from tools_registry.history import recorded_as
 from tools_registry.imports.base import FileProblem, SourceFormat
 from tools_registry.imports.decidim import DecidimInstallations
@@ -105,8 +106,6 @@ def start_analysis(
     *, format: str, content: bytes, file_name: str, user: AbstractBaseUser, file_date: date | None = None
 ) -> ImportRun:
     """Store an uploaded file and queue its analysis (a dry run); staff confirm the import afterwards."""
-    from tools_registry.tasks import run_import
-
     run = ImportRun.objects.create(
         format=format, file_name=file_name, content=content, file_date=file_date, created_by=user
     )
@@ -117,8 +116,6 @@ def start_analysis(
 @transaction.atomic
 def confirm_import(*, run: ImportRun) -> ImportRun:
     """Queue the import of a file whose analysis staff have read."""
-    from tools_registry.tasks import run_import
-
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     if run.status != ImportStatus.ANALYSED:
         raise ValueError(f"Import {run.pk} is {run.status}, not analysed.")
@@ -148,3 +145,13 @@ def load_public_sources(*, again: bool = False) -> list[tuple[str, ImportReport 
             raise RuntimeError(f"{name}: {render(run.error)}")
         reports.append((name, report))
     return reports
+
+
+@job(label=gettext_lazy("Import d'un fichier de sources"))
+def run_import(run_id: int, *, dry_run: bool) -> None:
+    """Analyse (dry run) or import an ImportRun's file; a job finding the run already done does nothing."""
+    run = ImportRun.objects.filter(pk=run_id).first()
+    expected = ImportStatus.ANALYSING if dry_run else ImportStatus.QUEUED
+    if run is None or run.status != expected:
+        return
+    execute(run, dry_run=dry_run)
