@@ -40,7 +40,10 @@ def test_an_upload_is_analysed_on_the_queue_then_imported_once_confirmed(
     assert "dans la file d'attente ou en cours" in page
 
     [job] = run_jobs()
-    assert job.status == "SUCCESSFUL" and job.args_kwargs == {"args": [run.pk], "kwargs": {"dry_run": True}}
+    assert job.status == "SUCCESSFUL" and job.args_kwargs == {
+        "args": [run.pk],
+        "kwargs": {"dry_run": True, "attempt": 1},
+    }
     run.refresh_from_db()
     assert run.status == ImportStatus.ANALYSED and Tool.objects.count() == 0
     page = page_text(client.get(response["Location"]))
@@ -54,7 +57,7 @@ def test_an_upload_is_analysed_on_the_queue_then_imported_once_confirmed(
     run.refresh_from_db()
     assert run.status == ImportStatus.QUEUED and Tool.objects.count() == 0
     [job] = run_jobs()
-    assert job.args_kwargs == {"args": [run.pk], "kwargs": {"dry_run": False}}
+    assert job.args_kwargs == {"args": [run.pk], "kwargs": {"dry_run": False, "attempt": 1}}
     run.refresh_from_db()
     assert run.status == ImportStatus.DONE and Tool.objects.count() == 11
     assert Tool.objects.get(name="Data Agen").source_records.get().last_run == run
