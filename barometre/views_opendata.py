@@ -20,7 +20,7 @@ from survey.io import export_responses
 from survey.models import Edition, counted_q
 from tools_registry.filters import ToolFilterSet
 from tools_registry.geojson import stream_tool_features
-from tools_registry.licences import SITE_LICENCE, Licence, licence_of
+from tools_registry.licences import SITE_LICENCE, Licence, licence_of, link_header, tools_terms
 from tools_registry.models import Tool
 from tools_registry.provenance import sources_of
 
@@ -150,10 +150,13 @@ def index(request: HttpRequest) -> HttpResponse:
 def tools_geojson(request: HttpRequest) -> StreamingHttpResponse:
     """The published tools, one Feature each; the catalogue's parameters filter them."""
     tools = ToolFilterSet(request.GET or None, queryset=Tool.objects.published()).qs
+    terms = tools_terms(tools)
     response = StreamingHttpResponse(
-        stream_tool_features(tools, site_url=settings.SITE_URL), content_type="application/geo+json"
+        stream_tool_features(tools, site_url=settings.SITE_URL, terms=terms),
+        content_type="application/geo+json",
     )
     response["Content-Disposition"] = 'attachment; filename="outils.geojson"'
+    response["Link"] = link_header(terms[0])
     return response
 
 

@@ -42,7 +42,8 @@ def test_each_published_tool_is_a_feature_with_its_address_family_collectivity_a
     ToolFactory(name="Parc sans point", collectivity=CollectivityFactory(latitude=None, longitude=None))
     ToolFactory(name="Exemple fictif", source=ToolSource.DEMO, collectivity=lille)
     ToolFactory(name="En attente", status=ToolStatus.PENDING, collectivity=lille)
-    with django_assert_num_queries(1):
+    # The collection's licence, the tools, their sources: three queries whatever the number of tools.
+    with django_assert_num_queries(3):
         collection = download(client)
     features = {feature["properties"]["name"]: feature for feature in collection["features"]}
     assert sorted(features) == [
@@ -64,7 +65,10 @@ def test_each_published_tool_is_a_feature_with_its_address_family_collectivity_a
         "page_url": "https://barometre.example.org/outils/budget-participatif-de-lille/",
         "source": "submission",
         "is_demo": False,
+        "provenance": [],
+        "licence": "etalab-2.0",
     }
+    assert (collection["license"], collection["attribution"]) == ("etalab-2.0", [])
     assert features["Web-radio"]["properties"]["family_label"] == "Autres : Web-radio"
     assert features["Parc sans point"]["geometry"] is None
     assert features["Exemple fictif"]["properties"]["is_demo"] is True

@@ -60,7 +60,7 @@ def _cell(value: object) -> object:
     return value
 
 
-class _ByTool:
+class ByTool:
     """Rows of another table ordered by tool id, read alongside the tools taken in the same order."""
 
     def __init__(self, rows: Iterable[tuple]) -> None:
@@ -83,13 +83,13 @@ def stream_tools_csv(queryset: QuerySet, *, site_url: str = "") -> Iterator[str]
     yield "\ufeff" + writer.writerow([column for column, _field in COLUMNS])
     tools = queryset.order_by("pk").values(*FIELDS)
     ids = queryset.order_by().values("pk")
-    objectives = _ByTool(
+    objectives = ByTool(
         ToolObjective.objects.filter(tool__in=ids)
         .order_by("tool_id", "rank")
         .values_list("tool_id", "objective")
         .iterator(5000)
     )
-    sources = _ByTool(
+    sources = ByTool(
         SourceRecord.objects.filter(tool__in=ids)
         .order_by("tool_id", "source__code")
         .values_list("tool_id", "source__code", "source__licence")

@@ -15,7 +15,8 @@ The collection also says under which licence it is published (`license`, `licens
 its sources ask for (`attribution`).
 
 `stream_tool_features`, the download (`/donnees/outils.geojson`): one Feature per tool with its name,
-address, family label, collectivity and page, streamed.
+address, family label, collectivity, page, sources and licence, streamed; the collection says its licence
+and credits like the map's.
 """
 
 import json
@@ -29,8 +30,10 @@ from django.utils import translation
 
 from tools_registry.cache import registry_version
 from tools_registry.choices import ToolFamily, family_label
-from tools_registry.licences import tools_terms
+from tools_registry.csv_export import ByTool
+from tools_registry.licences import Licence, licence_of, tools_terms
 from tools_registry.models import ToolSource
+from tools_registry.provenance import SourceRecord
 
 CACHE_SECONDS = 300
 FAMILIES = list(ToolFamily.values)
@@ -65,11 +68,19 @@ def feature_collection(queryset: QuerySet) -> bytes:
         tools.append(f"[{pk},{family_index.get(family, -1)}]")
     if tools:
         features.append(f"{head}{','.join(tools)}]}}}}")
-    licence, credits = tools_terms(queryset)
+    header = (
+        '{"type":"FeatureCollection","families":'
+        + json.dumps(FAMILIES)
+        + ","
+        + _terms(*tools_terms(queryset))
+    )
+    return (header + ',"features":[' + ",".join(features) + "]}").encode()
+
+
+def _terms(licence: Licence, credits: list[str]) -> str:
+    """The collection's licence and credits, as JSON members to place in its opening."""
     terms = {"license": licence.code, "license_url": licence.url, "attribution": credits}
-    header = '{"type":"FeatureCollection","families":' + json.dumps(FAMILIES)
-    header += "," + json.dumps(terms, ensure_ascii=False)[1:-1] + ',"features":['
-    return (header + ",".join(features) + "]}").encode()
+    return json.dumps(terms, ensure_ascii=False)[1:-1]
 
 
 def cached_feature_collection(queryset: QuerySet, query: str) -> bytes:
@@ -81,7 +92,9 @@ def cached_feature_collection(queryset: QuerySet, query: str) -> bytes:
     return body
 
 
-def stream_tool_features(queryset: QuerySet, *, site_url: str) -> Iterator[str]:
+def stream_tool_features(
+    queryset: QuerySet, *, site_url: str, terms: tuple[Licence, list[str]]
+) -> Iterator[str]:
     """Every tool of `queryset` as its own Feature, with what a reader needs: the download for people.
 
     RFC 7946: the point is the collectivity's (longitude, latitude), `null` for a tool without a
@@ -89,6 +102,7 @@ def stream_tool_features(queryset: QuerySet, *, site_url: str) -> Iterator[str]:
     """
     detail = reverse("tools_registry:tool_detail", kwargs={"slug": "SLUG"})
     rows = queryset.order_by("pk").values(
+        "pk",
         "slug",
         "name",
         "url",
@@ -100,9 +114,16 @@ def stream_tool_features(queryset: QuerySet, *, site_url: str) -> Iterator[str]:
         collectivity_name=F("collectivity__name"),
         collectivity_code=F("collectivity__territory__code"),
     )
-    yield '{"type":"FeatureCollection","features":['
+    sources = ByTool(
+        SourceRecord.objects.filter(tool__in=queryset.order_by().values("pk"))
+        .order_by("tool_id", "source__code")
+        .values_list("tool_id", "source__code", "source__licence")
+        .iterator(5000)
+    )
+    yield '{"type":"FeatureCollection",' + _terms(*terms) + ',"features":['
     with translation.override(settings.LANGUAGE_CODE):
         for index, row in enumerate(rows.iterator(5000)):
+            provenance = sources.take(row["pk"])
             point = None
             if row["longitude"] is not None and row["latitude"] is not None:
                 point = {
@@ -119,6 +140,8 @@ def stream_tool_features(queryset: QuerySet, *, site_url: str) -> Iterator[str]:
                 "page_url": site_url + detail.replace("SLUG", row["slug"]),
                 "source": row["source"],
                 "is_demo": row["source"] == ToolSource.DEMO,
+                "provenance": [code for code, _licence in provenance],
+                "licence": licence_of({licence for _code, licence in provenance}).code,
             }
             feature = {"type": "Feature", "id": row["slug"], "geometry": point, "properties": properties}
             yield ("," if index else "") + json.dumps(feature, ensure_ascii=False, separators=(",", ":"))

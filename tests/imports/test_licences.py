@@ -1,5 +1,6 @@
 """The licence of the registry told truthfully on the open-data page and in the DCAT-AP catalogue."""
 
+import json
 from pathlib import Path
 
 import pyshacl
@@ -65,3 +66,14 @@ def test_the_catalogue_is_valid_dcat_ap_including_the_classes_of_what_it_referen
         shapes = Graph().parse(SHAPES / f"dcat-ap_2.1.1_shacl_{name}.ttl", format="turtle")
         conforms, _graph, text = pyshacl.validate(data, shacl_graph=shapes, inference="none")
         assert conforms, text
+
+
+def test_a_geojson_download_of_observatoire_records_is_under_odbl_and_says_so(client, import_sample) -> None:
+    import_sample()
+    response = client.get(reverse("opendata:tools_geojson"))
+    collection = json.loads(b"".join(response.streaming_content))
+    assert response["Link"] == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
+    assert collection["license"] == "ODbL-1.0"
+    assert collection["attribution"] == ["Observatoire open data des territoires, OpenDataFrance"]
+    assert {tuple(f["properties"]["provenance"]) for f in collection["features"]} == {("odf-observatoire",)}
+    assert {f["properties"]["licence"] for f in collection["features"]} == {"ODbL-1.0"}
