@@ -293,6 +293,8 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_LOCKOUT_CALLABLE = "barometre.views.admin_locked_out"
 # Failed attempts are kept (that is the lockout); successful sign-ins are not logged one by one.
 AXES_DISABLE_ACCESS_LOG = True
+# No banner on every start of every command; lockouts are still logged as warnings.
+AXES_VERBOSE = False
 
 # Public submissions: at most this many accepted per client IP address and hour (one refused for
 # its errors does not count).
