@@ -102,7 +102,9 @@
     var status = document.getElementById("map-status");
     var restored = readView(map);
     keepView(map);
-    var clusters = L.markerClusterGroup({ showCoverageOnHover: false });
+    // Unanimated clusters: while an animation runs the group ignores the map's moves, so a move made
+    // then (a quick click on an area button) would leave the previous area's markers drawn.
+    var clusters = L.markerClusterGroup({ showCoverageOnHover: false, animate: false });
     map.addLayer(clusters);
     fetch(options.dataUrl, { headers: { Accept: "application/geo+json" } })
       .then(function (response) {
