@@ -35,8 +35,9 @@ class ContactOrigin(models.TextChoices):
 class ContactQuerySet(models.QuerySet):
     def owed_email(self, round: int) -> "ContactQuerySet":
         """Contacts still owed the email of this round (0: the invitation, n: the n-th reminder): never
-        sent it, and for a reminder, invited and whose collectivity has no counted response."""
-        contacts = self.exclude(emails__round=round)
+        sent it, and for a reminder, invited and whose collectivity has no counted response. People who
+        signed up through the open link asked for their link themselves: they are never invited."""
+        contacts = self.filter(origin=ContactOrigin.IMPORT).exclude(emails__round=round)
         if round > 0:
             answered = Response.objects.counted().filter(
                 edition=OuterRef("edition"), collectivity=OuterRef("collectivity")

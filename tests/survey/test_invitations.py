@@ -95,6 +95,21 @@ def test_sending_invitations_is_idempotent(edition, contact, colleague, run_jobs
     assert contact.status == ContactStatus.INVITED
 
 
+def test_people_who_signed_up_through_the_open_link_get_no_invitation_nor_reminder(
+    edition, contact, collectivity, run_jobs
+) -> None:
+    Contact.objects.create(
+        edition=edition,
+        collectivity=collectivity,
+        email="volontaire@saint-malo.example",
+        origin=Contact.Origin.OPEN_LINK,
+    )
+    for round in (0, 1):
+        invitations.send_invitations(edition=edition, round=round, per_second=0)
+        run_jobs()
+    assert [message.to for message in mail.outbox] == [[contact.email], [contact.email]]
+
+
 def test_two_jobs_for_the_same_invitation_send_it_once(edition, contact, run_jobs) -> None:
     tasks.send_invitation.enqueue(contact_id=contact.pk, round=0)
     tasks.send_invitation.enqueue(contact_id=contact.pk, round=0)
