@@ -102,6 +102,14 @@ def start_response(*, contact: Contact) -> Response:
     return response
 
 
+def _take_turns_for(collectivity_id: int | None) -> None:
+    """Sending an answer and accepting an open-link one for the same collectivity take turns (a lock on
+    the collectivity's row): each then sees what the other did, so that the barometer never counts two
+    answers for one collectivity, and neither fails on the database's constraint."""
+    if collectivity_id is not None:
+        list(Collectivity.objects.select_for_update().filter(pk=collectivity_id).values_list("pk"))
+
+
 def _locked(response: Response) -> Response:
     locked = Response.objects.select_for_update().get(pk=response.pk)
     if locked.is_submitted:
@@ -209,6 +217,7 @@ def submit_response(*, response: Response, contact: Contact | None = None) -> Re
             ]
         )
     _drop_hidden_answers(response, questionnaire, answers)
+    _take_turns_for(response.collectivity_id)
     response.status = ResponseStatus.SUBMITTED
     response.submitted_at = timezone.now()
     response.submitted_by = contact
@@ -260,6 +269,7 @@ def accept_response(*, response: Response, by: AbstractBaseUser) -> Response:
         raise ValidationError(_("Seule une réponse envoyée par le lien ouvert peut être retenue ou écartée."))
     if response.is_counted:
         return response
+    _take_turns_for(response.collectivity_id)
     counted = (
         Response.objects.counted()
         .select_for_update()

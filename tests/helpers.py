@@ -4,6 +4,11 @@ import csv
 import html
 import io
 import re
+import threading
+from collections.abc import Callable
+
+from django.db import connection
+from django.test import Client
 
 
 def page_text(response) -> str:
@@ -25,3 +30,24 @@ def formula_cells(text: str) -> list[str]:
         for cell in cells
         if cell.startswith(("=", "+", "-", "@", "\t", "\r")) and not re.fullmatch(r"-?\d+(?:[.,]\d+)?", cell)
     ]
+
+
+def at_once(send: Callable[[Client, int], object], count: int = 8) -> list:
+    """Run `send` in `count` threads released together, each with its own client and connection."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(number: int) -> None:
+        try:
+            client = Client(raise_request_exception=False)
+            barrier.wait()
+            results[number] = send(client, number)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(number,)) for number in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

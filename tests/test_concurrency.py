@@ -1,18 +1,14 @@
 """Identical or clashing submissions arriving at the same moment (PostgreSQL, one connection per request):
 each stored once, each sender answered clearly, never a server error, never a submission lost."""
 
-import threading
-from collections.abc import Callable
-
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from tests.factories import TerritoryFactory
-from tests.helpers import page_text
+from tests.helpers import at_once, page_text
 from tools_registry.models import Collectivity, Tool, ToolStatus
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -24,27 +20,6 @@ AT_ONCE = 8
 def no_rate_limit(settings) -> None:
     settings.SUBMISSION_RATE_LIMIT = 1000
     cache.clear()
-
-
-def at_once(send: Callable[[Client, int], object], count: int = AT_ONCE) -> list:
-    """Run `send` in `count` threads released together, each with its own client and connection."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def run(number: int) -> None:
-        try:
-            client = Client(raise_request_exception=False)
-            barrier.wait()
-            results[number] = send(client, number)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(number,)) for number in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def form(territory, **changes) -> dict:
