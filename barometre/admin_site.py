@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from tools_registry.models import Tool
+from tools_registry.models import Correction, Tool
 
 
 class BarometreAdminSite(admin.AdminSite):
@@ -15,5 +15,8 @@ class BarometreAdminSite(admin.AdminSite):
     index_template = "admin/barometre_index.html"
 
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
-        pending = Tool.objects.filter(status=Tool.Status.PENDING).count()
-        return super().index(request, {"pending_tools": pending, **(extra_context or {})})
+        queues = {
+            "pending_tools": Tool.objects.filter(status=Tool.Status.PENDING).count(),
+            "pending_corrections": Correction.objects.pending().count(),
+        }
+        return super().index(request, {**queues, **(extra_context or {})})

@@ -210,7 +210,8 @@ def test_a_submission_through_the_api_is_pending_like_through_the_form(api) -> N
 def test_the_receipt_flags_a_similar_tool_only_when_it_is_published(api, status, flagged) -> None:
     TerritoryFactory(code="35288", name="Saint-Malo")
     ToolFactory(name="Projet confidentiel", url="https://budget.example.org", status=status)
-    response = api.post(reverse("api:submission"), submission(), format="json")
+    # Told it repeats a published tool (see tests/test_duplicates.py), the client confirms it is another.
+    response = api.post(reverse("api:submission"), submission(confirm_distinct=flagged), format="json")
     assert response.status_code == 201
     assert response.json()["duplicate_flagged"] is flagged
     assert "Projet confidentiel" not in response.content.decode()

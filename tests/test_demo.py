@@ -42,7 +42,7 @@ def test_the_demo_shows_the_real_tools_of_the_public_sources_and_no_fictitious_o
 
 def test_the_fictitious_tools_are_loaded_on_request_clearly_labelled(client) -> None:
     call_command("load_demo", "--fictitious-tools")
-    fictitious = Tool.objects.filter(source=ToolSource.DEMO)
+    fictitious = Tool.objects.filter(source=ToolSource.DEMO, status=ToolStatus.PUBLISHED)
     assert fictitious.count() == 55
     assert fictitious.values("collectivity").distinct().count() == 44
     assert set(fictitious.values_list("family", flat=True)) >= {

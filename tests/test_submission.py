@@ -163,11 +163,26 @@ def test_submissions_are_rate_limited_per_address(client, saint_malo, settings) 
     assert other.status_code == 302
 
 
-def test_a_tool_already_listed_at_the_same_address_is_flagged(client, saint_malo, run_jobs) -> None:
+def test_a_published_tool_at_the_same_address_stops_the_proposal_with_a_link_to_correct_it(
+    client, saint_malo
+) -> None:
+    existing = ToolFactory(
+        name="Budget participatif", url="http://www.Budget.saint-malo.example/?utm_source=x"
+    )
+    response = client.post(SUBMIT, valid_data(saint_malo))
+    assert response.status_code == 400
+    text, body = page_text(response), response.content.decode()
+    assert "« Budget participatif » est déjà référencé — proposez plutôt une correction de sa fiche." in text
+    assert f'href="{reverse("tools_registry:tool_correct", args=[existing.slug])}"' in body
+    assert f'href="{existing.get_absolute_url()}"' in body
+    assert 'value="Budget participatif malouin"' in body and "Les habitants proposent" in body
+    assert not Tool.objects.filter(status=ToolStatus.PENDING).exists()
+
+
+def test_a_proposal_confirmed_as_another_tool_is_stored_and_flagged(client, saint_malo, run_jobs) -> None:
     existing = ToolFactory(name="Budget participatif", url="http://budget.saint-malo.example")
-    response = client.post(SUBMIT, valid_data(saint_malo), follow=True)
+    response = client.post(SUBMIT, valid_data(saint_malo, confirm_distinct="on"), follow=True)
     assert "Un outil semblable est déjà référencé : « Budget participatif »" in page_text(response)
-    assert existing.get_absolute_url() in response.content.decode()
     assert Tool.objects.get(status=ToolStatus.PENDING).possible_duplicate == existing
     run_jobs()
     moderators = next(message for message in mail.outbox if "moderation@localhost" in message.to)

@@ -4,12 +4,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from tools_registry import services
+from tools_registry.admin_duplicates import duplicates_view
 from tools_registry.choices import HybridFormat
 from tools_registry.models import (
     Collectivity,
@@ -138,7 +139,7 @@ class ToolAdmin(admin.ModelAdmin):
     search_fields = ["name", "description", "software", "url", "collectivity__name"]
     autocomplete_fields = ["collectivity"]
     list_select_related = ["collectivity", "moderated_by", "possible_duplicate"]
-    readonly_fields = ["moderated_by", "moderated_at", "created_at", "updated_at", "duplicate"]
+    readonly_fields = ["moderated_by", "moderated_at", "created_at", "updated_at", "duplicate", "merged_into"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "created_at"
     inlines = [ToolObjectiveInline]
@@ -168,6 +169,7 @@ class ToolAdmin(admin.ModelAdmin):
                     "moderation_reason",
                     "moderated_by",
                     "moderated_at",
+                    "merged_into",
                 ]
             },
         ),
@@ -175,17 +177,27 @@ class ToolAdmin(admin.ModelAdmin):
         (_("Historique"), {"fields": ["created_at", "updated_at"]}),
     ]
 
+    def get_urls(self) -> list[URLPattern]:
+        def duplicates(request: HttpRequest, object_id: str) -> HttpResponse:
+            return duplicates_view(self, request, object_id)
+
+        duplicates = self.admin_site.admin_view(duplicates)
+        return [
+            path("<path:object_id>/doublons/", duplicates, name="tools_registry_tool_duplicates"),
+            *super().get_urls(),
+        ]
+
     def get_fieldsets(self, request: HttpRequest, obj: Tool | None = None) -> list:
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or obj.possible_duplicate_id is None:
+        if obj is None or (obj.possible_duplicate_id is None and obj.status != ToolStatus.PENDING):
             return fieldsets
         warning = (
             _("Doublon possible"),
             {
                 "fields": ["duplicate"],
                 "description": _(
-                    "Un outil déjà référencé a la même adresse, ou le même nom dans la même collectivité : "
-                    "comparez les deux fiches avant de publier."
+                    "Un outil déjà référencé peut avoir la même adresse, ou un nom semblable dans la même "
+                    "collectivité : comparez les fiches côte à côte avant de publier."
                 ),
             },
         )
@@ -193,16 +205,20 @@ class ToolAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("doublon possible de"))
     def duplicate(self, tool: Tool) -> str:
+        compare = reverse("admin:tools_registry_tool_duplicates", args=[tool.pk])
         other = tool.possible_duplicate
         if other is None:
-            return "—"
+            search = _("Chercher et comparer les doublons possibles")
+            return format_html('<a href="{}">{}</a>', compare, search)
         return format_html(
-            '<a href="{}">{}</a> — {} — {} ({})',
+            '<a href="{}">{}</a> — {} — {} ({}) — <a href="{}">{}</a>',
             reverse("admin:tools_registry_tool_change", args=[other.pk]),
             other.name,
             other.collectivity or "—",
             other.url or "—",
             other.get_status_display(),
+            compare,
+            _("Comparer côte à côte et fusionner"),
         )
 
     def save_model(self, request: HttpRequest, obj: Tool, form: forms.ModelForm, change: bool) -> None:
@@ -275,5 +291,5 @@ class ToolAdmin(admin.ModelAdmin):
         )
 
 
-# The imports (upload, analysis, confirmation, reports) and the public sources.
-from tools_registry import admin_imports  # noqa: E402, F401
+# The imports (upload, analysis, confirmation, reports) and the public sources; the public's corrections.
+from tools_registry import admin_corrections, admin_imports  # noqa: E402, F401

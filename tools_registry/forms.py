@@ -1,4 +1,4 @@
-"""The public submission form of a tool."""
+"""The public forms: the submission of a tool, the correction of a published tool."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tools_registry import services
 from tools_registry.choices import CollectivityKind, HybridFormat, Objective, ToolFamily
-from tools_registry.models import FIRST_LAUNCH_YEAR, MAX_OBJECTIVES, Collectivity, Territory
+from tools_registry.corrections import CorrectionKind
+from tools_registry.models import FIRST_LAUNCH_YEAR, MAX_OBJECTIVES, Collectivity, Territory, Tool
 from tools_registry.services import ToolProposal
 from tools_registry.text import normalize
 
@@ -127,6 +128,16 @@ class CollectivityChoiceForm(forms.Form):
             return services.create_unlisted_collectivity(name=data["other_name"], kind=data["other_kind"])
         return services.collectivity_for_territory(data["territory"])
 
+    def known_collectivity(self) -> Collectivity | None:
+        """The chosen collectivity if the registry already has it (nothing is created)."""
+        data = self.cleaned_data
+        if data.get("not_listed"):
+            name, kind = data.get("other_name", ""), data.get("other_kind", "")
+            return services.known_collectivity(name=name, kind=kind)
+        if data.get("territory") is not None:
+            return services.known_collectivity(territory=data["territory"])
+        return None
+
 
 class ToolSubmissionForm(CollectivityChoiceForm):
     name = forms.CharField(label=_("Nom de l'outil"), max_length=200)
@@ -191,8 +202,15 @@ class ToolSubmissionForm(CollectivityChoiceForm):
             "pour traiter cette proposition ; ils ne sont jamais publiés."
         )
     )
+    confirm_distinct = forms.BooleanField(
+        label=_("Il s'agit bien d'un autre outil que celui déjà référencé : l'envoyer quand même"),
+        required=False,
+    )
     # Left empty by people; robots that fill every field give themselves away.
     website = forms.CharField(label=_("Ne pas remplir ce champ"), required=False)
+
+    # The published tool this proposal seems to repeat, once cleaned: shown with a link to its correction.
+    duplicate: Tool | None = None
 
     def clean_launch_year(self) -> int | None:
         year = self.cleaned_data.get("launch_year")
@@ -204,7 +222,37 @@ class ToolSubmissionForm(CollectivityChoiceForm):
         data = super().clean()
         if data.get("family") == ToolFamily.AUTRE and not data.get("family_other", "").strip():
             self.add_error("family_other", _("Précisez la famille de l'outil."))
+        self._catch_published_duplicate(data)
         return data
+
+    def _catch_published_duplicate(self, data: dict) -> None:
+        """A published tool with the same address, or a similar name in the same collectivity, stops the
+        proposal until the submitter confirms it is another tool. An unpublished one is never named
+        here: the service flags it for the moderators, and the submitter sees no difference."""
+        if not (data.get("url") or data.get("name")):
+            return
+        collectivity = self.known_collectivity()
+        self.duplicate = (
+            Tool.objects.published()
+            .duplicates_of(
+                url=data.get("url", ""),
+                name=data.get("name", ""),
+                collectivity_id=collectivity.pk if collectivity else None,
+            )
+            .first()
+        )
+        if self.duplicate is not None and not data.get("confirm_distinct"):
+            self.add_error(
+                "confirm_distinct",
+                ValidationError(
+                    _(
+                        "Cet outil semble déjà référencé : « %(name)s ». Proposez plutôt une correction de "
+                        "sa fiche ; s'il s'agit bien d'un autre outil, cochez cette case."
+                    ),
+                    code="duplicate",
+                    params={"name": self.duplicate.name},
+                ),
+            )
 
     def proposal(self) -> ToolProposal:
         data = self.cleaned_data
@@ -235,3 +283,53 @@ def resolve_territory(text: str) -> Territory | None:
         text = text.rsplit(" ", 1)[-1].rstrip(")")
     matches = list(Territory.objects.filter(Q(code=text.upper()) | Q(search_name=normalize(text)))[:2])
     return matches[0] if len(matches) == 1 else None
+
+
+class CorrectionForm(forms.Form):
+    """What is wrong on a tool's page and what it should read; an email only with consent."""
+
+    kind = forms.ChoiceField(
+        label=_("Qu'est-ce qui est inexact ?"), choices=CorrectionKind.choices, widget=forms.RadioSelect
+    )
+    proposed_value = forms.CharField(
+        label=_("Votre correction"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "La bonne valeur (la nouvelle adresse, le bon nom…), ou ce qu'il faut changer. Pour un outil "
+            "arrêté, l'année d'arrêt si vous la connaissez."
+        ),
+    )
+    email = forms.EmailField(
+        label=_("Votre adresse électronique (facultative)"),
+        max_length=254,
+        required=False,
+        help_text=_("Pour recevoir un accusé de réception ; jamais publiée."),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "J'accepte que mon adresse électronique soit conservée par l'équipe du Baromètre pour traiter "
+            "cette correction ; elle n'est jamais publiée."
+        ),
+        required=False,
+    )
+    # Left empty by people; robots that fill every field give themselves away.
+    website = forms.CharField(label=_("Ne pas remplir ce champ"), required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        kind = data.get("kind")
+        if kind and kind != CorrectionKind.ENDED and not data.get("proposed_value", "").strip():
+            self.add_error("proposed_value", _("Indiquez la bonne valeur ou ce qu'il faut corriger."))
+        if kind == CorrectionKind.URL and data.get("proposed_value", "").strip():
+            try:
+                data["proposed_value"] = forms.URLField(assume_scheme="https").clean(data["proposed_value"])
+            except ValidationError:
+                self.add_error("proposed_value", _("Indiquez une adresse web valide, par exemple https://…"))
+        if data.get("email") and not data.get("consent"):
+            self.add_error(
+                "consent",
+                _("Cochez cette case pour que nous puissions conserver votre adresse, ou laissez-la vide."),
+            )
+        return data

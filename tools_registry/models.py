@@ -2,10 +2,10 @@ import functools
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchVectorField, TrigramSimilarity
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connections, models, transaction
+from django.db.models import Case, F, Func, Q, TextField, Value, When
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -16,9 +16,13 @@ from simple_history.models import HistoricalRecords
 from tools_registry.choices import CollectivityKind, HybridFormat, Objective, ToolFamily, family_label
 from tools_registry.history import HistoryActor
 from tools_registry.search import refresh_search_vectors
-from tools_registry.text import natural, normalize
+from tools_registry.text import NORMALIZE_FUNCTION, natural, normalize, url_key
 
 MAX_OBJECTIVES = 3
+# How alike two names of tools of one collectivity must be (pg_trgm similarity, 0 to 1) to be shown to
+# moderators as the same tool: « Budget participatif » and « Le budget participatif 2024 » are; two
+# different tools of one town sharing its name (« Rennes open data », « Rennes budget ») are not.
+SIMILAR_NAME = 0.5
 # The years a tool may have been launched or ended in: the fields' validators and the database constraints.
 FIRST_LAUNCH_YEAR, LAST_LAUNCH_YEAR = 1990, 2100
 
@@ -293,6 +297,35 @@ class ToolQuerySet(models.QuerySet):
     def located(self, located: bool = True) -> "ToolQuerySet":
         return self.filter(self.LOCATED) if located else self.exclude(self.LOCATED)
 
+    def duplicates_of(self, *, url: str, name: str, collectivity_id: int | None) -> "ToolQuerySet":
+        """The tools a proposal may repeat, published ones first: the same address (`url_key`), or a
+        similar name in the same collectivity (trigram similarity on PostgreSQL, the same normalised name
+        elsewhere). Rejected tools and tools merged into another are not candidates.
+
+        The one rule behind the submission form, the API and the moderators' side-by-side page.
+        """
+        same = Q(pk__in=[])
+        key = url_key(url)
+        if key:
+            same |= Q(url_key=key)
+        queryset = self
+        if collectivity_id is not None and name.strip():
+            if connections[self.db].vendor == "postgresql":
+                queryset = queryset.alias(name_similarity=TrigramSimilarity("name", name.strip()))
+                similar = Q(name_similarity__gte=SIMILAR_NAME)
+            else:
+                queryset = queryset.alias(
+                    normalized_name=Func(F("name"), function=NORMALIZE_FUNCTION, output_field=TextField())
+                )
+                similar = Q(normalized_name=normalize(name))
+            same |= Q(collectivity_id=collectivity_id) & similar
+        published_first = Case(When(status=ToolStatus.PUBLISHED, then=Value(0)), default=Value(1))
+        return (
+            queryset.filter(same, merged_into__isnull=True)
+            .exclude(status=ToolStatus.REJECTED)
+            .order_by(published_first, "pk")
+        )
+
     def count_located(self) -> tuple[int, int]:
         """How many of these tools a map places, and how many it cannot place, in one query."""
         counts = self.order_by().aggregate(
@@ -311,6 +344,8 @@ class Tool(models.Model):
     slug = models.SlugField(_("identifiant d'URL"), max_length=220, unique=True)
     description = models.TextField(_("description"), max_length=5000, blank=True)
     url = models.URLField(_("adresse web"), max_length=500, blank=True)
+    # The address as the duplicate check compares it (tools_registry.text.url_key), kept up to date on save.
+    url_key = models.CharField(_("adresse normalisée"), max_length=500, blank=True, editable=False)
     family = models.CharField(_("famille"), max_length=30, choices=ToolFamily.choices)
     family_other = models.CharField(
         _("autre famille"),
@@ -401,6 +436,15 @@ class Tool(models.Model):
         related_name="+",
         help_text=_("Outil déjà référencé avec la même adresse, ou le même nom dans la même collectivité."),
     )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("fusionné dans"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_tools",
+        help_text=_("L'outil qui a repris cette fiche, doublon d'une autre : son adresse y redirige."),
+    )
     last_verified = models.DateField(_("dernière vérification"), null=True, blank=True)
     submitter_name = models.CharField(_("nom du contributeur"), max_length=200, blank=True)
     submitter_email = models.EmailField(_("courriel du contributeur"), blank=True)
@@ -410,7 +454,9 @@ class Tool(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ToolQuerySet.as_manager()
-    history = HistoricalRecords(bases=[HistoryActor], excluded_fields=["search_vector", "updated_at"])
+    history = HistoricalRecords(
+        bases=[HistoryActor], excluded_fields=["search_vector", "url_key", "updated_at"]
+    )
 
     class Meta:
         verbose_name = _("outil")
@@ -447,6 +493,7 @@ class Tool(models.Model):
                 name="tool_end_only_when_ended",
             ),
             models.CheckConstraint(condition=~Q(replaced_by=F("pk")), name="tool_not_replaced_by_itself"),
+            models.CheckConstraint(condition=~Q(merged_into=F("pk")), name="tool_not_merged_into_itself"),
         ]
         indexes = [
             models.Index(fields=["status", "family"], name="tool_status_family_idx"),
@@ -458,6 +505,7 @@ class Tool(models.Model):
             models.Index(fields=["status", "life_status"], name="tool_status_life_idx"),
             models.Index(fields=["source"], name="tool_source_idx"),
             models.Index(fields=["url"], name="tool_url_idx"),
+            models.Index(fields=["url_key"], name="tool_url_key_idx"),
         ]
 
     def __str__(self) -> str:
@@ -465,6 +513,9 @@ class Tool(models.Model):
 
     def save(self, *args, update_fields: Iterable[str] | None = None, **kwargs) -> None:
         self._years_from_dates()
+        self.fill_url_key()
+        if update_fields is not None and "url" in update_fields:
+            update_fields = {*update_fields, "url_key"}
         save_claiming_slug(
             self, self.name, functools.partial(super().save, *args, update_fields=update_fields, **kwargs)
         )
@@ -476,6 +527,15 @@ class Tool(models.Model):
 
     def clean(self) -> None:
         self._years_from_dates()
+
+    def fill_url_key(self) -> None:
+        self.url_key = url_key(self.url)
+
+    def duplicate_candidates(self) -> ToolQuerySet:
+        """The other tools this one may repeat (see `ToolQuerySet.duplicates_of`)."""
+        return Tool.objects.duplicates_of(
+            url=self.url, name=self.name, collectivity_id=self.collectivity_id
+        ).exclude(pk=self.pk)
 
     def _years_from_dates(self) -> None:
         # A known date gives its year, so that lists filter and sort on the year alone.
@@ -593,5 +653,7 @@ def unique_slug(model: type[models.Model], text: str) -> str:
     return f"{base}-{suffix}"
 
 
-# The provenance models (tools_registry/provenance.py), imported here so that Django loads them with these.
+# The provenance models (tools_registry/provenance.py) and the public's corrections
+# (tools_registry/corrections.py), imported here so that Django loads them with these.
+from tools_registry.corrections import Correction  # noqa: E402, F401
 from tools_registry.provenance import DataSource, ImportRun, SourceRecord  # noqa: E402, F401

@@ -1,4 +1,5 @@
-"""Writes on the registry: proposing a tool, and moderating it (with the emails that follow).
+"""Writes on the registry: proposing a tool, and moderating it (with the emails that follow); proposing a
+correction of a tool, and moderating it.
 
 Emails are jobs, enqueued in the same transaction as the write that causes them (tools_registry/tasks.py).
 """
@@ -9,13 +10,17 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tools_registry.choices import CollectivityKind
+from tools_registry.corrections import Correction, CorrectionKind, CorrectionStatus
+from tools_registry.history import recorded_as
 from tools_registry.models import (
+    FIRST_LAUNCH_YEAR,
+    LAST_LAUNCH_YEAR,
     Collectivity,
+    LifeStatus,
     Territory,
     TerritoryKind,
     Tool,
@@ -23,7 +28,13 @@ from tools_registry.models import (
     ToolSource,
     ToolStatus,
 )
-from tools_registry.tasks import acknowledge_submission, notify_moderation, notify_moderators
+from tools_registry.tasks import (
+    acknowledge_correction,
+    acknowledge_submission,
+    notify_moderation,
+    notify_moderators,
+    notify_moderators_of_correction,
+)
 
 KIND_OF_TERRITORY = {
     TerritoryKind.COMMUNE: CollectivityKind.COMMUNE,
@@ -60,25 +71,28 @@ def collectivity_for_territory(territory: Territory) -> Collectivity:
     return collectivity
 
 
+def _unlisted(*, name: str, kind: str) -> dict:
+    # A body outside the reference is known by its name (case ignored) and kind.
+    return {"territory__isnull": True, "kind": kind, "name__iexact": name.strip()}
+
+
 def create_unlisted_collectivity(*, name: str, kind: str) -> Collectivity:
     """A body outside the territory reference (a PNR, another body), created on first use; staff will
     locate it. A database constraint keeps one per name and kind, even when two requests create it."""
     collectivity, _created = Collectivity.objects.get_or_create(
-        territory__isnull=True, kind=kind, name__iexact=name.strip(), defaults={"name": name.strip()}
+        **_unlisted(name=name, kind=kind), defaults={"name": name.strip()}
     )
     return collectivity
 
 
-def find_duplicate(*, url: str, name: str, collectivity: Collectivity | None) -> Tool | None:
-    """A listed (not rejected) tool with the same address, or with the same name in the same collectivity."""
-    same = Q(pk__in=[])
-    bare = url.strip().rstrip("/").removeprefix("https://").removeprefix("http://")
-    if bare:
-        for scheme in ("http", "https"):
-            same |= Q(url__iexact=f"{scheme}://{bare}") | Q(url__iexact=f"{scheme}://{bare}/")
-    if collectivity is not None and collectivity.pk:
-        same |= Q(collectivity=collectivity, name__iexact=name.strip())
-    return Tool.objects.exclude(status=ToolStatus.REJECTED).filter(same).order_by("pk").first()
+def known_collectivity(
+    *, territory: Territory | None = None, name: str = "", kind: str = ""
+) -> Collectivity | None:
+    """The collectivity `collectivity_for_territory` or `create_unlisted_collectivity` would return, if
+    the registry already has it (nothing is created)."""
+    if territory is not None:
+        return Collectivity.objects.filter(territory=territory).first()
+    return Collectivity.objects.filter(**_unlisted(name=name, kind=kind)).first()
 
 
 SAME_PROPOSAL_FIELDS = [
@@ -122,7 +136,9 @@ def submit_tool(
     time (a lock on its row), so that this holds for copies arriving at the same moment.
     """
     Collectivity.objects.select_for_update().only("pk").get(pk=collectivity.pk)
-    duplicate = find_duplicate(url=proposal.url, name=proposal.name, collectivity=collectivity)
+    duplicate = Tool.objects.duplicates_of(
+        url=proposal.url, name=proposal.name, collectivity_id=collectivity.pk
+    ).first()
     tool = Tool(
         name=proposal.name.strip(),
         url=proposal.url.strip(),
@@ -191,3 +207,76 @@ def reject_tool(*, tool: Tool, moderator: AbstractBaseUser, reason: str) -> Tool
 def archive_tool(*, tool: Tool, moderator: AbstractBaseUser, reason: str = "") -> Tool:
     tool.moderate(status=ToolStatus.ARCHIVED, moderator=moderator, reason=reason.strip())
     return tool
+
+
+@transaction.atomic
+def submit_correction(*, tool: Tool, kind: str, proposed_value: str, email: str = "") -> Correction:
+    """Store a correction of a published tool as pending, tell the moderators, and its sender if they
+    gave an address."""
+    correction = Correction(tool=tool, kind=kind, proposed_value=proposed_value.strip(), email=email.strip())
+    correction.full_clean()
+    correction.save()
+    notify_moderators_of_correction.enqueue(correction.pk)
+    if correction.email:
+        acknowledge_correction.enqueue(correction.pk, translation.get_language() or settings.LANGUAGE_CODE)
+    return correction
+
+
+def _end_year(value: str) -> int | None:
+    """The year a correction « no longer in service » gives, if its value is one."""
+    text = value.strip()
+    if text.isdigit() and FIRST_LAUNCH_YEAR <= int(text) <= LAST_LAUNCH_YEAR:
+        return int(text)
+    return None
+
+
+@transaction.atomic
+def accept_correction(*, correction: Correction, moderator: AbstractBaseUser) -> Correction:
+    """Apply the proposed value to the tool where the kind maps to a field (or mark the tool ended), in
+    the tool's history as the moderator's change naming the correction; other kinds were applied by hand
+    by the moderator, and are only marked handled. Raises ValidationError if the value does not fit."""
+    correction = _pending_locked(correction)
+    tool = correction.tool
+    changed = []
+    if correction.field is not None:
+        setattr(tool, correction.field, correction.proposed_value)
+        changed = [correction.field]
+    elif correction.kind == CorrectionKind.ENDED and tool.life_status != LifeStatus.ENDED:
+        tool.life_status = LifeStatus.ENDED
+        tool.end_year = tool.end_year or _end_year(correction.proposed_value)
+        changed = ["life_status", "end_year"]
+    if changed:
+        tool.full_clean()
+        tool._history_user = moderator
+        tool._change_reason = f"correction {correction.pk}"
+        with recorded_as(f"correction:{correction.pk}"):
+            tool.save(update_fields=[*changed, "updated_at"])
+    return _moderate_correction(correction, status=CorrectionStatus.ACCEPTED, moderator=moderator)
+
+
+@transaction.atomic
+def reject_correction(*, correction: Correction, moderator: AbstractBaseUser, note: str = "") -> Correction:
+    correction = _pending_locked(correction)
+    return _moderate_correction(
+        correction, status=CorrectionStatus.REJECTED, moderator=moderator, note=note.strip()
+    )
+
+
+def _pending_locked(correction: Correction) -> Correction:
+    """The correction, locked until the transaction ends, so that two moderators never both handle it."""
+    correction = Correction.objects.select_for_update().select_related("tool").get(pk=correction.pk)
+    if correction.status != CorrectionStatus.PENDING:
+        raise ValidationError(_("Cette correction a déjà été traitée."))
+    return correction
+
+
+def _moderate_correction(
+    correction: Correction, *, status: str, moderator: AbstractBaseUser, note: str | None = None
+) -> Correction:
+    correction.status, correction.moderated_by, correction.moderated_at = status, moderator, timezone.now()
+    fields = ["status", "moderated_by", "moderated_at"]
+    if note is not None:
+        correction.moderation_note = note
+        fields.append("moderation_note")
+    correction.save(update_fields=fields)
+    return correction

@@ -1,4 +1,5 @@
-"""The registry's emails, sent by jobs (see jobs/queue.py): told of a submission and of its moderation."""
+"""The registry's emails, sent by jobs (see jobs/queue.py): told of a submission and of its moderation, of
+a proposed correction."""
 
 from django.conf import settings
 from django.utils import translation
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from jobs.mail import send_email
 from jobs.queue import job
-from tools_registry.models import Tool
+from tools_registry.models import Correction, Tool
 
 
 def _tool(tool_id: int) -> Tool | None:
@@ -58,3 +59,34 @@ def notify_moderation(tool_id: int, status: str) -> None:
         context=_context(tool),
         recipients=[tool.submitter_email],
     )
+
+
+def _correction(correction_id: int) -> Correction | None:
+    return Correction.objects.select_related("tool").filter(pk=correction_id).first()
+
+
+@job(label=gettext_lazy("Courriel aux modérateurs : correction proposée"))
+def notify_moderators_of_correction(correction_id: int) -> None:
+    correction = _correction(correction_id)
+    if correction is None:
+        return
+    send_email(
+        subject=_("Correction proposée pour « %(name)s »") % {"name": correction.tool.name},
+        template="tools_registry/email/moderators_new_correction.txt",
+        context={"correction": correction, "site_url": settings.SITE_URL},
+        recipients=settings.MODERATOR_EMAILS,
+    )
+
+
+@job(label=gettext_lazy("Courriel au contributeur : correction reçue"))
+def acknowledge_correction(correction_id: int, language: str) -> None:
+    correction = _correction(correction_id)
+    if correction is None or not correction.email:
+        return
+    with translation.override(language):
+        send_email(
+            subject=_("Votre correction de « %(name)s » a bien été reçue") % {"name": correction.tool.name},
+            template="tools_registry/email/correction_received.txt",
+            context={"correction": correction, "site_url": settings.SITE_URL},
+            recipients=[correction.email],
+        )

@@ -1,5 +1,5 @@
-"""Text normalisation shared by search, matching and sorting, the same on PostgreSQL and SQLite; how a
-percentage reads in each language.
+"""Text normalisation shared by search, matching and sorting, the same on PostgreSQL and SQLite; the one
+rule telling two spellings of a tool's address apart; how a percentage reads in each language.
 
 Names sort « naturally » and without regard to accents or case (« n° 2 » before « n° 10 »,
 « Île-de-France » among the I): on PostgreSQL by the ICU collation `natural_fr` (migration 0009), on
@@ -9,6 +9,7 @@ that search uses there (SQLite has no `unaccent`).
 
 import re
 import unicodedata
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F
@@ -21,6 +22,26 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
 _NUMBERS = re.compile(r"(\d+)")
 
+# Query parameters that say where a visitor came from, never which page: ignored when comparing addresses.
+TRACKING_PARAMETERS = {
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "yclid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "_gl",
+    "at_medium",
+    "at_campaign",
+    "xtor",
+}
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
 NORMALIZE_FUNCTION = "barometre_normalize"
 NATURAL_COLLATION = "natural_fr"
 
@@ -30,6 +51,37 @@ def normalize(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
     ascii_text = "".join(char for char in decomposed if not unicodedata.combining(char))
     return _NON_ALNUM.sub(" ", ascii_text.lower()).strip()
+
+
+def url_key(url: str) -> str:
+    """The form in which two spellings of the same address compare equal (the one rule used by the
+    duplicate check, the stored `Tool.url_key` and the importer's matching).
+
+    Ignored: the scheme, a leading `www.`, the host's case, a default port, trailing slashes, the
+    fragment and tracking parameters (`utm_*`, `fbclid`, `gclid`…); the other parameters are sorted.
+    « HTTPS://www.Ville.fr/budget/?utm_source=x » → « ville.fr/budget ». The path keeps its case: servers
+    may tell « /Budget » from « /budget ».
+    """
+    text = url.strip()
+    if not text:
+        return ""
+    if "://" not in text:
+        text = f"https://{text}"
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:  # an unreadable port or host: compared as typed, lower-cased
+        return text.lower()
+    host = (parts.hostname or "").removeprefix("www.")
+    if port is not None and port != DEFAULT_PORTS.get(parts.scheme.lower()):
+        host = f"{host}:{port}"
+    query = sorted(
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not name.lower().startswith("utm_") and name.lower() not in TRACKING_PARAMETERS
+    )
+    path = parts.path.rstrip("/")
+    return f"{host}{path}?{urlencode(query)}" if query else f"{host}{path}"
 
 
 def natural_key(text: str) -> list[str | int]:

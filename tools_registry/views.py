@@ -2,7 +2,7 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.db.models import F
 from django.db.models.functions import Abs
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from tools_registry import maps, services
 from tools_registry.choices import CollectivityKind, Objective, PopulationBand, ToolFamily
 from tools_registry.filters import ToolFilterSet, facet_counts, located_counts, normalized_query
-from tools_registry.forms import ToolSubmissionForm
+from tools_registry.forms import CorrectionForm, ToolSubmissionForm
 from tools_registry.models import Collectivity, Territory, TerritoryKind, Tool
 from tools_registry.pagination import CachedPaginator
 from tools_registry.provenance import with_provenance
@@ -137,15 +137,26 @@ def _nearby(tool: Tool) -> list[Tool]:
     )
 
 
+def _merged_redirect(slug: str) -> HttpResponsePermanentRedirect:
+    """The page of the published tool that a merged tool now lives in; a 404 for any other slug."""
+    kept = Tool.objects.published().filter(merged_tools__slug=slug).only("slug").first()
+    if kept is None:
+        raise Http404
+    return HttpResponsePermanentRedirect(kept.get_absolute_url())
+
+
 def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    tool = get_object_or_404(
+    tool = (
         Tool.objects.published()
         .select_related(
             "collectivity__territory", "collectivity__departement", "collectivity__region", "link_check"
         )
-        .prefetch_related("objectives", with_provenance()),
-        slug=slug,
+        .prefetch_related("objectives", with_provenance())
+        .filter(slug=slug)
+        .first()
     )
+    if tool is None:
+        return _merged_redirect(slug)
     collectivity = tool.collectivity
     point = None
     if collectivity is not None and collectivity.is_located:
@@ -252,3 +263,43 @@ def _submission_limited(request: HttpRequest, form: ToolSubmissionForm) -> HttpR
 def tool_submit_done(request: HttpRequest) -> HttpResponse:
     submitted = request.session.pop("submitted_tool", None)
     return render(request, "tools_registry/tool_submit_done.html", {"submitted": submitted})
+
+
+def _published_tool(slug: str) -> Tool:
+    return get_object_or_404(Tool.objects.published().select_related("collectivity"), slug=slug)
+
+
+@require_http_methods(["GET", "POST"])
+def tool_correct(request: HttpRequest, slug: str) -> HttpResponse:
+    """Report an error on a published tool's page: the correction is moderated like a submission."""
+    tool = _published_tool(slug)
+    if request.method == "GET":
+        return render(request, "tools_registry/tool_correct.html", {"tool": tool, "form": CorrectionForm()})
+
+    form = CorrectionForm(request.POST)
+    limit = {"scope": "correction", "key": client_ip(request), "limit": settings.SUBMISSION_RATE_LIMIT}
+    context = {"tool": tool, "form": form}
+    if exceeded(**limit):
+        return _correction_limited(request, context)
+    if not form.is_valid():
+        return render(request, "tools_registry/tool_correct.html", context, status=400)
+    if not form.cleaned_data["website"]:  # the honeypot: a robot is thanked, nothing is stored
+        if not allow(**limit):
+            return _correction_limited(request, context)
+        data = form.cleaned_data
+        services.submit_correction(
+            tool=tool, kind=data["kind"], proposed_value=data["proposed_value"], email=data["email"]
+        )
+    return redirect("tools_registry:tool_correct_done", slug=tool.slug)
+
+
+def _correction_limited(request: HttpRequest, context: dict) -> HttpResponse:
+    context = {**context, "rate_limited": True, "retry": retry_message()}
+    response = render(request, "tools_registry/tool_correct.html", context, status=429)
+    response["Retry-After"] = str(retry_after())
+    return response
+
+
+def tool_correct_done(request: HttpRequest, slug: str) -> HttpResponse:
+    tool = _published_tool(slug)
+    return render(request, "tools_registry/tool_correct_done.html", {"tool": tool})

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tools_registry.choices import CollectivityKind, HybridFormat, Objective, ToolFamily
+from tools_registry.corrections import CorrectionKind, CorrectionStatus
 from tools_registry.licences import LICENCES, licence_of
 from tools_registry.links.models import current_link_check
 from tools_registry.models import (
@@ -270,6 +271,15 @@ class SubmissionSerializer(RefusesNulCharacters, serializers.Serializer):
     submitter_name = serializers.CharField(max_length=200)
     submitter_email = serializers.CharField(max_length=254)
     consent = serializers.BooleanField(help_text="Accord pour le traitement des données personnelles.")
+    confirm_distinct = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "Un outil publié a la même adresse ou un nom semblable dans la même collectivité : la "
+            "proposition est refusée (erreur sur ce champ, avec l'adresse du formulaire de correction) sauf "
+            "si ce champ vaut true, pour dire qu'il s'agit bien d'un autre outil."
+        ),
+    )
     website = serializers.CharField(required=False, allow_blank=True, help_text="Laisser vide.")
 
 
@@ -282,3 +292,20 @@ class SubmissionReceiptSerializer(serializers.Serializer):
             "publier ; un outil non publié n'est jamais signalé ici."
         )
     )
+
+
+class CorrectionSerializer(RefusesNulCharacters, serializers.Serializer):
+    """A correction of a published tool; validated by the same rules as the form of its page."""
+
+    tool = serializers.CharField(max_length=220, help_text="Identifiant d'URL (slug) de l'outil publié.")
+    kind = serializers.ChoiceField(CorrectionKind.choices)
+    proposed_value = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    consent = serializers.BooleanField(
+        required=False, default=False, help_text="Obligatoire si une adresse électronique est donnée."
+    )
+    website = serializers.CharField(required=False, allow_blank=True, help_text="Laisser vide.")
+
+
+class CorrectionReceiptSerializer(serializers.Serializer):
+    status = serializers.ChoiceField([CorrectionStatus.PENDING])

@@ -11,6 +11,7 @@ router.register("staff/tools", staff.StaffToolViewSet, basename="staff-tool")
 
 urlpatterns = [
     path("submissions/", views.submit, name="submission"),
+    path("corrections/", views.correct, name="correction"),
     path("families/", views.families, name="families"),
     path("objectives/", views.objectives, name="objectives"),
     path("collectivity-kinds/", views.collectivity_kinds, name="collectivity-kinds"),

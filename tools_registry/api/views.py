@@ -1,9 +1,13 @@
-"""The public API: published tools, collectivities, territories, reference lists, and submission."""
+"""The public API: published tools, collectivities, territories, reference lists, submissions and
+corrections."""
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -20,6 +24,8 @@ from tools_registry.api.renderers import CSVRenderer, GeoJSONRenderer
 from tools_registry.api.serializers import (
     CollectivityDetailSerializer,
     CollectivitySerializer,
+    CorrectionReceiptSerializer,
+    CorrectionSerializer,
     ReferenceSerializer,
     SubmissionReceiptSerializer,
     SubmissionSerializer,
@@ -27,9 +33,10 @@ from tools_registry.api.serializers import (
     ToolSerializer,
 )
 from tools_registry.choices import CollectivityKind, Objective, ToolFamily
+from tools_registry.corrections import CorrectionStatus
 from tools_registry.csv_export import stream_tools_csv
 from tools_registry.filters import ToolFilterSet, query_digest
-from tools_registry.forms import ToolSubmissionForm
+from tools_registry.forms import CorrectionForm, ToolSubmissionForm
 from tools_registry.geojson import cached_feature_collection
 from tools_registry.licences import LICENCES, licence_of, link_header, tools_terms
 from tools_registry.models import Collectivity, Territory, Tool, ToolStatus
@@ -247,7 +254,7 @@ def _form_data(data: dict) -> MultiValueDict:
             form_data.setlist(key, list(value))
         elif key in {"is_open_source", "hybrid"}:
             form_data[key] = yes_no[value]
-        elif key in {"consent", "not_listed"}:
+        elif key in {"consent", "not_listed", "confirm_distinct"}:
             if value:
                 form_data[key] = "on"
         elif value is not None:
@@ -294,7 +301,19 @@ def submit(request: Request) -> Response:
     incoming.is_valid(raise_exception=True)
     form = ToolSubmissionForm(_form_data(incoming.validated_data))
     if not form.is_valid():
-        raise serializers.ValidationError({field: list(messages) for field, messages in form.errors.items()})
+        errors = {field: list(messages) for field, messages in form.errors.items()}
+        if "confirm_distinct" in errors and form.duplicate is not None:
+            # The form's page links to the published tool and its correction form; the API gives both.
+            errors["confirm_distinct"].append(
+                _("Fiche : %(page)s — proposer une correction : %(correction)s")
+                % {
+                    "page": request.build_absolute_uri(form.duplicate.get_absolute_url()),
+                    "correction": request.build_absolute_uri(
+                        reverse("tools_registry:tool_correct", args=[form.duplicate.slug])
+                    ),
+                }
+            )
+        raise serializers.ValidationError(errors)
     data = form.cleaned_data
     if data["website"]:
         # The honeypot: accepted in appearance, stored nowhere.
@@ -309,3 +328,49 @@ def submit(request: Request) -> Response:
         "duplicate_flagged": tool.public_duplicate is not None,
     }
     return Response(SubmissionReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    tags=["outils"],
+    request=CorrectionSerializer,
+    responses={201: CorrectionReceiptSerializer},
+    examples=[
+        OpenApiExample(
+            "Signaler une nouvelle adresse",
+            value={
+                "tool": "budget-participatif-de-saint-malo",
+                "kind": "url",
+                "proposed_value": "https://budget.saint-malo.example/",
+                "email": "camille@example.org",
+                "consent": True,
+            },
+            request_only=True,
+        )
+    ],
+)
+@api_view(["POST"])
+@permission_classes([AllowAny])
+@renderer_classes([JSONRenderer])
+@parser_classes([JSONParser])  # JSON only, as for submissions (see `submit`)
+def correct(request: Request) -> Response:
+    """Propose a correction of a published tool: it waits for staff, exactly as through the form."""
+    limit = {"scope": "correction", "key": client_ip(request), "limit": settings.SUBMISSION_RATE_LIMIT}
+    if exceeded(**limit):
+        raise exceptions.Throttled(wait=retry_after())
+    incoming = CorrectionSerializer(data=request.data)
+    incoming.is_valid(raise_exception=True)
+    data = incoming.validated_data
+    tool = get_object_or_404(Tool.objects.published(), slug=data["tool"])
+    form = CorrectionForm(_form_data({key: value for key, value in data.items() if key != "tool"}))
+    if not form.is_valid():
+        raise serializers.ValidationError({field: list(messages) for field, messages in form.errors.items()})
+    receipt = CorrectionReceiptSerializer({"status": CorrectionStatus.PENDING}).data
+    if form.cleaned_data["website"]:  # the honeypot: accepted in appearance, stored nowhere
+        return Response(receipt, status=status.HTTP_201_CREATED)
+    if not allow(**limit):
+        raise exceptions.Throttled(wait=retry_after())
+    cleaned = form.cleaned_data
+    services.submit_correction(
+        tool=tool, kind=cleaned["kind"], proposed_value=cleaned["proposed_value"], email=cleaned["email"]
+    )
+    return Response(receipt, status=status.HTTP_201_CREATED)

@@ -8,7 +8,6 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
-from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_noop
 
@@ -55,15 +54,6 @@ def name_key(name: str, kind: str = "") -> str:
     elif words and words[0] in _ARTICLES and len(words) > 1:
         words.pop(0)
     return " ".join(words)
-
-
-def url_key(url: str) -> str:
-    """An address as two spellings of the same page compare: no scheme, no `www.`, no trailing slash."""
-    parts = urlsplit(url.strip())
-    host = parts.netloc.lower().removeprefix("www.")
-    path = parts.path.rstrip("/")
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{host}{path}{query}"
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -27,12 +27,13 @@ from simple_history.utils import bulk_create_with_history
 from tools_registry.cache import bump_registry_version
 from tools_registry.history import current_actor
 from tools_registry.imports.base import Body, SourceFormat, SourceRow
-from tools_registry.imports.matching import Match, TerritoryIndex, Tier, url_key
+from tools_registry.imports.matching import Match, TerritoryIndex, Tier
 from tools_registry.imports.report import Conflict, ImportReport, Message, Missing, Outcome, RowReport
 from tools_registry.models import Collectivity, Territory, TerritoryKind, Tool, ToolSource, ToolStatus
 from tools_registry.provenance import DataSource, ImportRun, SourceRecord
 from tools_registry.search import refresh_search_vectors
 from tools_registry.services import KIND_OF_TERRITORY
+from tools_registry.text import url_key
 
 EMPTY = (None, "", [])
 SLUG_QUERY_CHUNK = 200
@@ -472,6 +473,8 @@ class SourceImport:
         self.report.collectivities_created = len(collectivities)
         tools = [tool for tool, _outcome in self.new_tools]
         assign_slugs(Tool, tools)
+        for tool in tools:
+            tool.fill_url_key()  # bulk_create does not call save()
         bulk_create_with_history(tools, Tool, batch_size=500, **history)
         for tool, outcome in self.new_tools:
             outcome.tool_id, outcome.tool_name = tool.pk, tool.name

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from barometre.demo import DEMO_STAFF_USERNAME, ensure_demo_staff
 from barometre.demo_editions import load_barometer_demo
 from tools_registry.demo import load_registry_demo
+from tools_registry.demo_moderation import load_moderation_demo
 from tools_registry.imports import load_public_sources
 from tools_registry.links.demo import load_link_review_demo
 from tools_registry.territories import load_territories
@@ -33,6 +34,10 @@ class Command(BaseCommand):
         )
         if load_link_review_demo():
             self.stdout.write("Démo : un outil fictif injoignable placé dans la liste « à vérifier ».")
+        if load_moderation_demo():
+            self.stdout.write(
+                "Démo : un doublon fictif signalé et une correction fictive attendent la modération."
+            )
         for line in load_barometer_demo():
             self.stdout.write(line)
         password = ensure_demo_staff()
