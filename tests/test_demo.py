@@ -3,6 +3,7 @@ import re
 import pytest
 from django.core.management import call_command
 
+from tools_registry.corrections import Correction, CorrectionStatus
 from tools_registry.models import Collectivity, Tool, ToolSource, ToolStatus
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,16 @@ def test_the_fictitious_tools_are_loaded_on_request_clearly_labelled(client) -> 
     assert all(tool.name.startswith("Exemple fictif") for tool in fictitious)
     page = client.get(fictitious.first().get_absolute_url()).content.decode()
     assert "Cet outil a été inventé pour la démonstration du site" in page
+
+    # The moderation queues hold a flagged duplicate and a correction, both of fictitious tools.
+    duplicate = Tool.objects.get(source=ToolSource.DEMO, status=ToolStatus.PENDING)
+    assert duplicate.name.startswith("Exemple fictif") and "fictive" in duplicate.description
+    assert list(duplicate.duplicate_candidates()) == [duplicate.possible_duplicate]
+    correction = Correction.objects.get(status=CorrectionStatus.PENDING)
+    assert correction.tool.is_demo
+    call_command("load_demo", "--fictitious-tools")
+    assert Correction.objects.count() == 1
+    assert Tool.objects.filter(source=ToolSource.DEMO, status=ToolStatus.PENDING).count() == 1
 
 
 def test_the_reports_examples_say_only_what_the_report_says(client) -> None:

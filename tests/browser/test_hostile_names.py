@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 import pytest
+from django.urls import reverse
 
 from tests.factories import CollectivityFactory, ToolFactory
 from tools_registry.choices import ToolFamily
@@ -84,6 +85,14 @@ PAGES: dict[str, tuple[Callable[[Tool], str], Callable[[Tool], dict[str, str]]]]
     "collectivity": (
         lambda tool: tool.collectivity.get_absolute_url(),
         lambda tool: {"h1": tool.collectivity.name, ".card-title": tool.name},
+    ),
+    "correction form": (
+        lambda tool: reverse("tools_registry:tool_correct", args=[tool.slug]),
+        lambda tool: {".corrected-tool .tool-name": tool.name},
+    ),
+    "correction sent": (
+        lambda tool: reverse("tools_registry:tool_correct_done", args=[tool.slug]),
+        lambda tool: {"a.tool-name": tool.name},
     ),
 }
 
