@@ -182,3 +182,14 @@ def test_the_barometer_in_english(client) -> None:
         assert words in text
     assert "Profil des collectivités répondantes" not in text
     assert "Le numérique renforce la participation citoyenne" not in text
+
+
+def test_the_correction_form_speaks_english_on_request(client, a_tool) -> None:
+    in_english(client)
+    url = reverse("tools_registry:tool_correct", args=[a_tool.slug])
+    text = page_text(client.get(url))
+    assert "Report an error or propose a correction" in text and "The web address" in text
+    response = client.post(url, {"kind": "url", "proposed_value": "x", "email": "a@example.org"})
+    text = page_text(response)
+    assert "Give a valid web address, for example https://…" in text
+    assert "Tick this box so that we may keep your address" in text
