@@ -225,3 +225,13 @@ def test_the_api_answers_an_unpublished_match_as_no_match(api, saint_malo) -> No
     assert set(matched.json()) == set(plain.json())
     assert matched.json()["duplicate_flagged"] is plain.json()["duplicate_flagged"] is False
     assert Tool.objects.get(name="Autre nom").possible_duplicate == hidden
+
+
+@pytest.mark.django_db
+def test_a_hostile_name_in_the_duplicate_notice_is_text(client, saint_malo) -> None:
+    name = "Budget </script><script>alert(1)</script><b id=injected>"
+    ToolFactory(name=name, url="https://budget.saint-malo.example/")
+    response = client.post(SUBMIT, form_data(saint_malo))
+    body = response.content.decode()
+    assert "<script>alert(1)" not in body and "<b id=injected>" not in body
+    assert f"« {name} » est déjà référencé" in page_text(response)

@@ -141,6 +141,15 @@ def test_the_merged_tools_address_redirects_permanently_to_the_kept_one(client, 
     assert client.get(reverse("tools_registry:tool_detail", args=["nulle-part"])).status_code == 404
 
 
+def test_the_merged_tools_api_address_redirects_too(client, pair, admin_user) -> None:
+    keep, drop = pair
+    merge_tools(keep=keep, drop=drop, moderator=admin_user)
+    response = client.get(reverse("api:tool-detail", args=[drop.slug]))
+    assert response.status_code == 301
+    assert response["Location"] == reverse("api:tool-detail", args=[keep.slug])
+    assert client.get(reverse("api:tool-detail", args=["nulle-part"])).status_code == 404
+
+
 def test_a_later_merge_carries_the_earlier_redirects_along(client, pair, admin_user) -> None:
     keep, drop = pair
     merge_tools(keep=keep, drop=drop, moderator=admin_user)

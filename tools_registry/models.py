@@ -294,6 +294,10 @@ class ToolQuerySet(models.QuerySet):
         # Public reads never need the stored search vector, only the database does.
         return self.filter(status=Tool.Status.PUBLISHED).defer("search_vector")
 
+    def merged_target(self, slug: str) -> "Tool | None":
+        """The published tool that the tool of `slug` was merged into: where its old addresses lead."""
+        return self.published().filter(merged_tools__slug=slug).only("slug").first()
+
     def located(self, located: bool = True) -> "ToolQuerySet":
         return self.filter(self.LOCATED) if located else self.exclude(self.LOCATED)
 

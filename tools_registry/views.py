@@ -139,7 +139,7 @@ def _nearby(tool: Tool) -> list[Tool]:
 
 def _merged_redirect(slug: str) -> HttpResponsePermanentRedirect:
     """The page of the published tool that a merged tool now lives in; a 404 for any other slug."""
-    kept = Tool.objects.published().filter(merged_tools__slug=slug).only("slug").first()
+    kept = Tool.objects.merged_target(slug)
     if kept is None:
         raise Http404
     return HttpResponsePermanentRedirect(kept.get_absolute_url())

@@ -3,7 +3,7 @@ corrections."""
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
@@ -141,8 +141,15 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
             response["Link"] = link_header(licence_of({tool["licence"] for tool in results}))
         return response
 
-    def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        response = super().retrieve(request, *args, **kwargs)
+    def retrieve(self, request: Request, *args, **kwargs) -> Response | HttpResponsePermanentRedirect:
+        try:
+            response = super().retrieve(request, *args, **kwargs)
+        except Http404:
+            # A tool merged into another: its old address leads to the kept one, as its page does.
+            kept = Tool.objects.merged_target(kwargs["slug"])
+            if kept is None:
+                raise
+            return HttpResponsePermanentRedirect(reverse("api:tool-detail", args=[kept.slug]))
         response["Link"] = link_header(LICENCES[response.data["licence"]])
         return response
 
