@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "tools_registry.links",
     "survey",
     "barometre",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -321,6 +322,42 @@ if (
     raise ImproperlyConfigured(
         "LINK_CHECK_FAILURES_BEFORE_REVIEW, LINK_CHECK_CONCURRENCY and the LINK_CHECK_*_TIMEOUT settings "
         "must be at least 1; LINK_CHECK_DAYS_BEFORE_REVIEW and LINK_CHECK_HOST_DELAY at least 0."
+    )
+
+# Personal data (privacy/): who publishes the site and answers for the personal data it holds (the
+# legal notice and the privacy notice show these), and how long each kind of personal data is kept.
+# The retention job (`manage.py apply_retention`, run daily) erases what is due.
+SITE_PUBLISHER = env_str("SITE_PUBLISHER", "Association Décider ensemble")
+SITE_PUBLISHER_ADDRESS = env_str("SITE_PUBLISHER_ADDRESS", "")
+SITE_PUBLICATION_DIRECTOR = env_str("SITE_PUBLICATION_DIRECTOR", "")
+SITE_HOST = env_str("SITE_HOST", "")
+SITE_HOST_ADDRESS = env_str("SITE_HOST_ADDRESS", "")
+PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "donnees-personnelles@localhost")
+# Contributors' name and address, this many months after their proposal was moderated.
+SUBMITTER_DATA_RETENTION_MONTHS = env_int("SUBMITTER_DATA_RETENTION_MONTHS", 12)
+# Survey contacts' name, role and address (and the record of emails sent to them), this many months
+# after their edition's results were published.
+SURVEY_CONTACT_RETENTION_MONTHS = env_int("SURVEY_CONTACT_RETENTION_MONTHS", 24)
+# Admin sign-in attempts (address, account name, browser), this many days after the attempt.
+LOGIN_ATTEMPT_RETENTION_DAYS = env_int("LOGIN_ATTEMPT_RETENTION_DAYS", 30)
+# Finished jobs (their arguments and errors), this many days after they finished.
+JOB_RESULT_RETENTION_DAYS = env_int("JOB_RESULT_RETENTION_DAYS", 30)
+# Log lines: the site writes them to standard output and keeps none; the log collector must keep them
+# no longer than this (the privacy notice says so).
+LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 30)
+if (
+    min(
+        SUBMITTER_DATA_RETENTION_MONTHS,
+        SURVEY_CONTACT_RETENTION_MONTHS,
+        LOGIN_ATTEMPT_RETENTION_DAYS,
+        JOB_RESULT_RETENTION_DAYS,
+        LOG_RETENTION_DAYS,
+    )
+    < 1
+):
+    raise ImproperlyConfigured(
+        "SUBMITTER_DATA_RETENTION_MONTHS, SURVEY_CONTACT_RETENTION_MONTHS, LOGIN_ATTEMPT_RETENTION_DAYS, "
+        "JOB_RESULT_RETENTION_DAYS and LOG_RETENTION_DAYS must be at least 1."
     )
 
 REST_FRAMEWORK = {

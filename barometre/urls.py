@@ -12,6 +12,7 @@ urlpatterns = [
     path("enquete/", include("survey.urls")),
     path("barometre/", include("barometre.pages_urls")),
     path("donnees/", include("barometre.opendata_urls")),
+    path("", include("privacy.urls")),
     path("api/v1/barometre/", include("barometre.api_urls")),
     path("api/v1/", include(("tools_registry.api.urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

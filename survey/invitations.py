@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobs.models import QueuedJob
+from privacy.notice import current_notice
 from survey import tasks
 from survey.models import Contact, ContactStatus, Edition, Response, ResponseStatus, counted_q
 from tools_registry.choices import CollectivityKind
@@ -168,7 +169,8 @@ def sign_up_through_open_link(
 
     `collectivity` is called only for a new contact (an unlisted body is then added to the registry).
     """
-    contact, _created = Contact.objects.get_or_create(
+    consent = {"consent_at": timezone.now(), "consent_notice": current_notice()}
+    contact, created = Contact.objects.get_or_create(
         edition=edition,
         email=email.lower(),
         defaults={
@@ -176,8 +178,12 @@ def sign_up_through_open_link(
             "name": name,
             "role": role,
             "origin": Contact.Origin.OPEN_LINK,
+            **consent,
         },
     )
+    if not created:
+        # Signing up again agrees to the notice as it reads today.
+        Contact.objects.filter(pk=contact.pk).update(**consent)
     send_personal_link(contact)
 
 

@@ -54,7 +54,11 @@ def send_invitation(*, contact_id: int, round: int) -> None:
 
 @job(label=gettext_lazy("Courriel du lien personnel à l'enquête"))
 def send_personal_link(contact_id: int) -> None:
-    contact = Contact.objects.select_related("collectivity", "edition").filter(pk=contact_id).first()
+    contact = (
+        Contact.objects.select_related("collectivity", "edition")
+        .filter(pk=contact_id, erased_at__isnull=True)
+        .first()
+    )
     if contact is None or not contact.edition.is_open:
         return
     send_email(

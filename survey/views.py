@@ -34,7 +34,11 @@ def _visit(request: HttpRequest, token: str) -> Visit | HttpResponse:
 
     Once the edition is closed, a link shows at most the answers its own contact sent, read-only.
     """
-    contact = Contact.objects.select_related("edition", "collectivity").filter(token=token).first()
+    contact = (
+        Contact.objects.select_related("edition", "collectivity")
+        .filter(token=token, erased_at__isnull=True)
+        .first()
+    )
     if contact is None:
         return _unavailable(request, "unknown", status=404)
     response = services.response_for(contact=contact)

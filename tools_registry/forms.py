@@ -270,6 +270,7 @@ class ToolSubmissionForm(CollectivityChoiceForm):
             hybrid_formats=data["hybrid_formats"],
             submitter_name=data["submitter_name"],
             submitter_email=data["submitter_email"],
+            consented=data["consent"],
         )
 
 

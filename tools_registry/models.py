@@ -452,6 +452,17 @@ class Tool(models.Model):
     last_verified = models.DateField(_("dernière vérification"), null=True, blank=True)
     submitter_name = models.CharField(_("nom du contributeur"), max_length=200, blank=True)
     submitter_email = models.EmailField(_("courriel du contributeur"), blank=True)
+    # The contributor agreed to the privacy notice: when, and to which version of its text.
+    consent_at = models.DateTimeField(_("accord donné le"), null=True, blank=True, editable=False)
+    consent_notice = models.ForeignKey(
+        "privacy.NoticeVersion",
+        verbose_name=_("version de la notice acceptée"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     # Kept up to date on save (PostgreSQL only); see tools_registry.search.

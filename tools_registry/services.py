@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from privacy.notice import current_notice
 from tools_registry.choices import CollectivityKind
 from tools_registry.corrections import Correction, CorrectionKind, CorrectionStatus
 from tools_registry.history import recorded_as
@@ -61,6 +62,8 @@ class ToolProposal:
     hybrid_formats: list[str] = field(default_factory=list)
     submitter_name: str = ""
     submitter_email: str = ""
+    # The submitter ticked the consent box: the version of the privacy notice they agreed to is kept.
+    consented: bool = False
 
 
 def collectivity_for_territory(territory: Territory) -> Collectivity:
@@ -161,6 +164,8 @@ def submit_tool(
     same = find_same_proposal(tool=tool, objectives=proposal.objectives)
     if same is not None:
         return same
+    if proposal.consented:
+        tool.consent_at, tool.consent_notice = timezone.now(), current_notice()
     tool.save()
     set_objectives(tool=tool, objectives=proposal.objectives)
     notify_moderators.enqueue(tool.pk)

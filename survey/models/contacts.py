@@ -36,8 +36,11 @@ class ContactQuerySet(models.QuerySet):
     def owed_email(self, round: int) -> "ContactQuerySet":
         """Contacts still owed the email of this round (0: the invitation, n: the n-th reminder): never
         sent it, and for a reminder, invited and whose collectivity has no counted response. People who
-        signed up through the open link asked for their link themselves: they are never invited."""
-        contacts = self.filter(origin=ContactOrigin.IMPORT).exclude(emails__round=round)
+        signed up through the open link asked for their link themselves: they are never invited; nor
+        are erased contacts."""
+        contacts = self.filter(origin=ContactOrigin.IMPORT, erased_at__isnull=True).exclude(
+            emails__round=round
+        )
         if round > 0:
             answered = Response.objects.counted().filter(
                 edition=OuterRef("edition"), collectivity=OuterRef("collectivity")
@@ -73,6 +76,19 @@ class Contact(models.Model):
     )
     opened_at = models.DateTimeField(_("lien ouvert le"), null=True, blank=True)
     created_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
+    # An open-link sign-up agrees to the privacy notice: when, and to which version of its text.
+    consent_at = models.DateTimeField(_("accord donné le"), null=True, blank=True, editable=False)
+    consent_notice = models.ForeignKey(
+        "privacy.NoticeVersion",
+        verbose_name=_("version de la notice acceptée"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Name, role and address erased (retention or request): the row stays for the answers it sent.
+    erased_at = models.DateTimeField(_("coordonnées effacées le"), null=True, blank=True, editable=False)
 
     objects = ContactQuerySet.as_manager()
 

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -73,6 +74,13 @@ class Edition(models.Model):
         _("nombre maximal d'outils décrits"), default=DEFAULT_MAX_TOOLS
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    results_published_at = models.DateTimeField(
+        _("résultats publiés le"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Les coordonnées des contacts sont effacées un temps donné après cette date."),
+    )
 
     objects = EditionQuerySet.as_manager()
 
@@ -98,6 +106,14 @@ class Edition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        # The first publication of the results starts the retention period of the contacts' details.
+        if self.status == EditionStatus.PUBLISHED and self.results_published_at is None:
+            self.results_published_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "results_published_at"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("survey:open_link", kwargs={"edition": self.code})

@@ -270,7 +270,12 @@ class SubmissionSerializer(RefusesNulCharacters, serializers.Serializer):
     )
     submitter_name = serializers.CharField(max_length=200)
     submitter_email = serializers.CharField(max_length=254)
-    consent = serializers.BooleanField(help_text="Accord pour le traitement des données personnelles.")
+    consent = serializers.BooleanField(
+        help_text=(
+            "Accord avec la notice « Données personnelles » (/donnees-personnelles/) : la date et la version "
+            "de la notice acceptée sont enregistrées."
+        )
+    )
     confirm_distinct = serializers.BooleanField(
         required=False,
         default=False,

@@ -1,0 +1,50 @@
+"""Personal data held by the libraries the site runs on: admin sign-in attempts, sessions, finished jobs."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_tasks.base import TaskResultStatus
+
+from privacy.registry import DELETE, register
+
+
+def _days_before(now: datetime, days: int) -> datetime:
+    return now - timedelta(days=days)
+
+
+for model_label, label in [
+    ("axes.AccessAttempt", _("Tentatives de connexion à l'administration")),
+    ("axes.AccessFailureLog", _("Échecs de connexion à l'administration")),
+    ("axes.AccessLog", _("Connexions à l'administration")),
+]:
+    register(
+        model_label,
+        label=label,
+        fields=["ip_address", "username", "user_agent"],
+        email="username",
+        erase=DELETE,
+        due=lambda now: Q(attempt_time__lt=_days_before(now, settings.LOGIN_ATTEMPT_RETENTION_DAYS)),
+    )
+
+register(
+    "django_tasks_database.DBTaskResult",
+    label=_("Travaux terminés de la file d'attente"),
+    fields=["args_kwargs", "traceback", "return_value"],
+    # Arguments are ids, never addresses; an error message may still quote one (a refused recipient).
+    email="traceback__icontains",
+    erase=DELETE,
+    due=lambda now: Q(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
+        finished_at__lt=_days_before(now, settings.JOB_RESULT_RETENTION_DAYS),
+    ),
+)
+
+register(
+    "sessions.Session",
+    label=_("Sessions expirées"),
+    fields=["session_data"],
+    erase=DELETE,
+    due=lambda now: Q(expire_date__lt=now),
+)

@@ -1,0 +1,35 @@
+"""The registry's personal data: the name and address of whoever proposed a tool (privacy/registry.py)."""
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from privacy.registry import months_before, register
+from tools_registry.models import Tool, ToolStatus
+from tools_registry.tasks import acknowledge_submission, notify_moderation, notify_moderators
+
+SUBMITTER = ["submitter_name", "submitter_email"]
+
+register(
+    "tools_registry.Tool",
+    label=_("Outils proposés : coordonnées du contributeur"),
+    fields=SUBMITTER,
+    email="submitter_email",
+    # Kept while the proposal is examined, then SUBMITTER_DATA_RETENTION_MONTHS after the decision.
+    due=lambda now: (
+        ~Q(status=ToolStatus.PENDING)
+        & Q(moderated_at__lt=months_before(now, settings.SUBMITTER_DATA_RETENTION_MONTHS))
+    ),
+    jobs={
+        job.module_path: "tool_id" for job in (acknowledge_submission, notify_moderation, notify_moderators)
+    },
+)
+
+register(
+    "tools_registry.HistoricalTool",
+    label=_("Historique des outils : coordonnées du contributeur"),
+    fields=SUBMITTER,
+    email="submitter_email",
+    # The edit history follows the tool: once the tool no longer holds them (erased, or the tool deleted).
+    due=lambda now: ~Q(id__in=Tool.objects.exclude(submitter_name="", submitter_email="").values("pk")),
+)
