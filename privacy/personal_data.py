@@ -14,15 +14,20 @@ def _days_before(now: datetime, days: int) -> datetime:
     return now - timedelta(days=days)
 
 
-for model_label, label in [
-    ("axes.AccessAttempt", _("Tentatives de connexion à l'administration")),
-    ("axes.AccessFailureLog", _("Échecs de connexion à l'administration")),
-    ("axes.AccessLog", _("Connexions à l'administration")),
+SIGN_IN = ["ip_address", "username", "user_agent"]
+for model_label, label, fields in [
+    (
+        "axes.AccessAttempt",
+        _("Tentatives de connexion à l'administration"),
+        [*SIGN_IN, "get_data", "post_data"],
+    ),
+    ("axes.AccessFailureLog", _("Échecs de connexion à l'administration"), SIGN_IN),
+    ("axes.AccessLog", _("Connexions à l'administration"), SIGN_IN),
 ]:
     register(
         model_label,
         label=label,
-        fields=["ip_address", "username", "user_agent"],
+        fields=fields,
         email="username",
         erase=DELETE,
         due=lambda now: Q(attempt_time__lt=_days_before(now, settings.LOGIN_ATTEMPT_RETENTION_DAYS)),

@@ -35,7 +35,7 @@ def _erased_contact() -> dict:
 register(
     "survey.InvitationEmail",
     label=_("Enquête : courriels d'invitation envoyés"),
-    fields=[],
+    fields=["contact"],
     email="contact__email",
     erase=DELETE,
     due=_results_published_before("contact__edition__"),
