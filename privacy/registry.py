@@ -20,6 +20,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Q, QuerySet
 
+LOOKUPS = {"exact", "iexact", "contains", "icontains"}
 BLANK = "blank"
 DELETE = "delete"
 
@@ -29,8 +30,9 @@ class PersonalData:
     model_label: str
     label: str
     fields: tuple[str, ...]
-    # Lookup finding a person's rows from their address: "submitter_email" (compared case-insensitively)
-    # or a full lookup ("object_repr__icontains"); empty when rows are not found by address.
+    # Lookup finding a person's rows from their address: a field or a path ("contact__email", compared
+    # case-insensitively), or ending with its own lookup ("object_repr__icontains"); empty: not found
+    # by address.
     email: str = ""
     # BLANK empties `fields` (the row stays: a published tool, a counted response); DELETE removes the row.
     erase: str = BLANK
@@ -50,7 +52,8 @@ class PersonalData:
     def rows_of(self, address: str) -> QuerySet:
         if not self.email:
             return self.model.objects.none()
-        lookup = self.email if "__" in self.email else f"{self.email}__iexact"
+        ends_with_lookup = self.email.rsplit("__", 1)[-1] in LOOKUPS
+        lookup = self.email if ends_with_lookup else f"{self.email}__iexact"
         return self.model._default_manager.filter(**{lookup: address})
 
     def holding_data(self) -> QuerySet:

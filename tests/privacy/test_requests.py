@@ -1,0 +1,172 @@
+"""Access and erasure on request: everything the site holds about an address, exported, then erased
+everywhere, while the published tools and the barometer's figures stay as they were."""
+
+import io
+import json
+
+import pytest
+from axes.models import AccessAttempt
+from django.apps import apps
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import models
+from django.urls import reverse
+
+from barometre import results
+from jobs.models import QueuedJob
+from privacy import services
+from privacy.models import PersonalDataRequest, RequestAction, address_digest
+from survey import tasks
+from survey.models import Answer, InvitationEmail, Response
+from tests.privacy.conftest import NAME, PERSON, propose
+from tools_registry.models import Collectivity, Tool
+
+pytestmark = pytest.mark.django_db
+HANDLE = reverse("admin:privacy_personaldatarequest_handle")
+
+
+@pytest.fixture
+def person(client, saint_malo, admin_user, proposed_tool, answered_contact, run_jobs) -> dict:
+    """The person's data wherever the site keeps some: a proposal (and its history and emails), the
+    survey (contact, response, invitation, the tool the answer fed to the registry), an admin log
+    entry naming the contact, a sign-in attempt with the address as user name, a job still waiting."""
+    tasks.send_invitation.enqueue(contact_id=answered_contact.pk, round=0)
+    InvitationEmail.objects.create(contact=answered_contact, round=0)
+    run_jobs()
+    LogEntry.objects.create(
+        user=admin_user,
+        content_type=ContentType.objects.get_for_model(answered_contact),
+        object_id=answered_contact.pk,
+        object_repr=str(answered_contact),
+        action_flag=CHANGE,
+    )
+    AccessAttempt.objects.create(
+        user_agent="Navigateur",
+        ip_address="203.0.113.9",
+        username=PERSON,
+        http_accept="*/*",
+        path_info="/admin/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=1,
+    )
+    waiting = propose(saint_malo, name="Forum malouin")
+    return {"tool": proposed_tool, "contact": answered_contact, "waiting": waiting}
+
+
+def text_columns_holding(text: str) -> list[str]:
+    """Every text column of every table where `text` still appears (case ignored)."""
+    found = []
+    for model in apps.get_models():
+        if model._meta.proxy:
+            continue
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField | models.JSONField):
+                if model._default_manager.filter(**{f"{field.name}__icontains": text}).exists():
+                    found.append(f"{model._meta.label}.{field.name}")
+    return found
+
+
+def figures() -> dict:
+    edition = Response.objects.get().edition
+    return {
+        "indicators": results.compute(edition),
+        "published_tools": Tool.objects.published().count(),
+        "tools": Tool.objects.count(),
+        "collectivities_with_tools": Collectivity.objects.filter(tools__status="published")
+        .distinct()
+        .count(),
+        "answers": Answer.objects.count(),
+        "counted": Response.objects.counted().count(),
+    }
+
+
+def test_the_export_holds_everything_about_the_address(person) -> None:
+    exported = services.export_personal_data(address=PERSON.upper(), via="test")
+    by_model = {block["model"]: block["rows"] for block in exported["data"]}
+    assert {row["submitter_email"].lower() for row in by_model["tools_registry.Tool"]} == {PERSON.lower()}
+    # The proposal, the one waiting, and the tool the survey answer proposed to the registry.
+    assert len(by_model["tools_registry.Tool"]) == 3
+    assert len(by_model["tools_registry.HistoricalTool"]) >= 4
+    assert by_model["survey.Contact"][0]["name"] == NAME
+    assert by_model["survey.Response"][0]["respondent_email"] == PERSON.lower()
+    assert len(by_model["survey.InvitationEmail"]) == 1
+    assert len(by_model["admin.LogEntry"]) == 1
+    assert by_model["axes.AccessAttempt"][0]["ip_address"] == "203.0.113.9"
+    jobs = {job["task_path"] for job in exported["linked_jobs"]}
+    assert {"survey.tasks.send_invitation", "tools_registry.tasks.acknowledge_submission"} <= jobs
+    # A survey token is a password: never written to a file.
+    assert person["contact"].token not in json.dumps(exported, default=str)
+
+
+def test_erasure_leaves_the_address_nowhere_and_the_figures_unchanged(person) -> None:
+    before = figures()
+    counts = services.erase_personal_data(address=PERSON, via="test")
+    assert counts["survey.Contact"] == 1 and counts["tools_registry.Tool"] == 3
+    assert text_columns_holding(PERSON) == []
+    assert text_columns_holding(NAME) == []
+    assert figures() == before
+    tool = Tool.objects.get(pk=person["tool"].pk)
+    assert tool.status == Tool.Status.PUBLISHED and tool.submitter_email == ""
+    # Jobs that named the person's rows are gone; a second request finds nothing.
+    assert not QueuedJob.objects.filter(args_kwargs__args__0=person["waiting"].pk).exists()
+    assert services.export_personal_data(address=PERSON, via="test")["data"] == []
+
+
+def test_each_request_is_logged_with_a_hash_of_the_address_never_the_address(person) -> None:
+    services.export_personal_data(address=PERSON, via="commande")
+    services.erase_personal_data(address=PERSON, via="commande")
+    logged = list(
+        PersonalDataRequest.objects.order_by("handled_at").values_list("action", "address_digest", "via")
+    )
+    assert logged == [
+        (RequestAction.EXPORT, address_digest(PERSON), "commande"),
+        (RequestAction.ERASE, address_digest(PERSON), "commande"),
+    ]
+    assert address_digest(PERSON) == address_digest(PERSON.upper())
+
+
+def test_the_commands_write_the_export_and_erase(person, tmp_path) -> None:
+    out = tmp_path / "export.json"
+    call_command("personal_data", "export", PERSON, "--output", str(out), stderr=io.StringIO())
+    exported = json.loads(out.read_text())
+    assert "survey.Contact" in {block["model"] for block in exported["data"]}
+    stdout = io.StringIO()
+    call_command("personal_data", "erase", PERSON, stdout=stdout)
+    assert "survey.Contact : 1" in stdout.getvalue()
+    assert text_columns_holding(PERSON) == []
+
+
+def test_staff_export_from_the_admin_and_the_request_is_logged(admin_client, admin_user, person) -> None:
+    response = admin_client.post(HANDLE, {"email": PERSON, "action": "export"})
+    assert response["Content-Disposition"].startswith('attachment; filename="donnees-personnelles-')
+    exported = json.loads(response.content)
+    assert "tools_registry.Tool" in {block["model"] for block in exported["data"]}
+    logged = PersonalDataRequest.objects.get()
+    assert (logged.handled_by, logged.via, logged.action) == (admin_user, "admin", RequestAction.EXPORT)
+
+
+def test_staff_see_what_will_be_erased_before_confirming(admin_client, person) -> None:
+    shown = admin_client.post(HANDLE, {"email": PERSON, "action": "erase"})
+    assert "Enquête : contacts (nom, fonction, adresse)" in shown.content.decode()
+    assert Tool.objects.filter(submitter_email__iexact=PERSON).count() == 3
+    done = admin_client.post(HANDLE, {"email": PERSON, "action": "erase", "confirmed": "on"})
+    assert done.status_code == 302
+    assert text_columns_holding(PERSON) == []
+    listed = admin_client.get(reverse("admin:privacy_personaldatarequest_changelist"), {"q": PERSON})
+    assert address_digest(PERSON) in listed.content.decode()
+
+
+def test_staff_without_the_permission_cannot_handle_requests(client, django_user_model, person) -> None:
+    staff = django_user_model.objects.create_user("moderatrice", password="x", is_staff=True)
+    client.force_login(staff)
+    assert client.post(HANDLE, {"email": PERSON, "action": "export"}).status_code == 403
+    assert not PersonalDataRequest.objects.exists()
+
+
+def test_an_invalid_address_is_explained_and_kept(admin_client) -> None:
+    response = admin_client.post(HANDLE, {"email": "pas-une-adresse", "action": "export"})
+    assert response.status_code == 200
+    assert 'value="pas-une-adresse"' in response.content.decode()
+    assert not PersonalDataRequest.objects.exists()
