@@ -16,7 +16,7 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
-# The access log never holds a survey token (paths and referers are redacted).
+# The access log never holds a survey token nor an email address (paths and referers are redacted).
 logger_class = "barometre.logs.AccessLogger"
 # The same reverse proxies the site trusts for the client's address (TRUSTED_PROXIES, see README).
 forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES") or "127.0.0.1"

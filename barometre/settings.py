@@ -425,9 +425,9 @@ LOGGING = {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "barometre.logs.JSONFormatter"},
     },
-    "filters": {"redact_tokens": {"()": "barometre.logs.RedactTokens"}},
+    "filters": {"redact": {"()": "barometre.logs.Redact"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["redact_tokens"]}
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["redact"]}
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from barometre.logs import RedactTokens, redact_tokens
+from barometre.logs import Redact, redact_tokens
 from survey.models import Contact, EditionStatus
 from tests.helpers import page_text
 from tests.survey.helpers import answer_everything, review_url, step_url, welcome_url
@@ -82,7 +82,7 @@ def test_survey_tokens_are_taken_out_of_log_lines() -> None:
     record = logging.LogRecord(
         "django.request", logging.WARNING, "", 0, "Not Found: %s", (f"/enquete/{token}/",), None
     )
-    RedactTokens().filter(record)
+    Redact().filter(record)
     assert record.getMessage() == "Not Found: /enquete/[jeton]/"
 
 
