@@ -218,7 +218,15 @@ class ContactAdmin(admin.ModelAdmin):
     search_fields = ["email", "name", "collectivity__name", "=collectivity__territory__code"]
     autocomplete_fields = ["collectivity"]
     list_select_related = ["collectivity", "edition"]
-    readonly_fields = ["token", "opened_at", "created_at", "link"]
+    readonly_fields = [
+        "token",
+        "opened_at",
+        "created_at",
+        "link",
+        "consent_at",
+        "consent_notice",
+        "erased_at",
+    ]
     inlines = [InvitationEmailInline]
     show_full_result_count = False
 

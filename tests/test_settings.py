@@ -40,3 +40,15 @@ def test_it_rejects_a_malformed_boolean() -> None:
     result = start_django(DEBUG="maybe")
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_it_refuses_a_retention_period_under_one() -> None:
+    result = start_django(SUBMITTER_DATA_RETENTION_MONTHS="0")
+    assert result.returncode != 0
+    assert "SUBMITTER_DATA_RETENTION_MONTHS" in result.stderr and "at least 1" in result.stderr
+
+
+def test_it_refuses_a_retention_period_that_is_not_a_number() -> None:
+    result = start_django(JOB_RESULT_RETENTION_DAYS="a month")
+    assert result.returncode != 0
+    assert "JOB_RESULT_RETENTION_DAYS must be an integer" in result.stderr

@@ -139,7 +139,16 @@ class ToolAdmin(admin.ModelAdmin):
     search_fields = ["name", "description", "software", "url", "collectivity__name"]
     autocomplete_fields = ["collectivity"]
     list_select_related = ["collectivity", "moderated_by", "possible_duplicate"]
-    readonly_fields = ["moderated_by", "moderated_at", "created_at", "updated_at", "duplicate", "merged_into"]
+    readonly_fields = [
+        "moderated_by",
+        "moderated_at",
+        "created_at",
+        "updated_at",
+        "duplicate",
+        "merged_into",
+        "consent_at",
+        "consent_notice",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "created_at"
     inlines = [ToolObjectiveInline]
@@ -173,7 +182,10 @@ class ToolAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Contributeur (privé)"), {"fields": ["submitter_name", "submitter_email"]}),
+        (
+            _("Contributeur (privé)"),
+            {"fields": ["submitter_name", "submitter_email", "consent_at", "consent_notice"]},
+        ),
         (_("Historique"), {"fields": ["created_at", "updated_at"]}),
     ]
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import formats, timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
 
 HOUR = 3600
@@ -61,7 +62,10 @@ def _window(window: int) -> tuple[int, int]:
 
 def _key(scope: str, key: str, window: int) -> tuple[str, int]:
     index, remaining = _window(window)
-    return f"ratelimit:{scope}:{window}:{index}:{key}", remaining
+    # The cache holds a keyed hash of the client's address, never the address (personal data), and
+    # only until the window ends.
+    hashed = salted_hmac("ratelimit", key).hexdigest()[:32]
+    return f"ratelimit:{scope}:{window}:{index}:{hashed}", remaining
 
 
 def exceeded(*, scope: str, key: str, limit: int, window: int = HOUR) -> bool:

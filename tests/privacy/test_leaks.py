@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from barometre.logs import JSONFormatter, Redact
@@ -17,6 +18,7 @@ from tests.privacy.conftest import NAME, PERSON
 from tests.survey.helpers import open_edition
 from tools_registry import services
 from tools_registry.models import Tool
+from tools_registry.ratelimit import allow
 
 pytestmark = pytest.mark.django_db
 URL_ENCODED = PERSON.replace("@", "%40")
@@ -160,3 +162,11 @@ def test_an_address_in_an_error_and_its_traceback_is_redacted(site_log, log_form
     log = site_log.getvalue()
     assert "Job failed for [courriel]" in log and "Recipient refused: [courriel]" in log
     assert not holds_the_person(log)
+
+
+def test_the_rate_limit_keeps_no_address_in_the_cache() -> None:
+    address = "198.51.100.23"
+    assert allow(scope="submission", key=address, limit=5)
+    keys = list(cache._cache)  # the local-memory cache of the tests
+    assert any("ratelimit:submission" in key for key in keys)
+    assert not any(address in key for key in keys)
