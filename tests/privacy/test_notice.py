@@ -166,3 +166,11 @@ def test_the_same_text_is_the_same_version(client) -> None:
     text = page_text(client.get(NOTICE))
     assert f"Version {current_notice().short_digest}" in text
     assert NoticeVersion.objects.count() == 1
+
+
+def test_the_notice_reads_its_version_in_one_query(client, django_assert_num_queries) -> None:
+    client.get(NOTICE)
+    for number in range(5):
+        NoticeVersion.objects.create(digest=f"{number:064d}", text_fr="ancienne", text_en="old")
+    with django_assert_num_queries(1):
+        assert client.get(NOTICE).status_code == 200

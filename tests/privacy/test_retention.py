@@ -194,3 +194,15 @@ def test_a_dry_run_lists_what_would_go_and_changes_nothing(saint_malo, admin_use
     assert "(axes.AccessAttempt) : 1" in out
     tool.refresh_from_db()
     assert tool.submitter_email == PERSON and AccessAttempt.objects.count() == 1
+
+
+def test_an_edition_is_dated_when_its_results_are_first_published() -> None:
+    with time_machine.travel(START, tick=False):
+        edition = open_edition()
+        assert edition.results_published_at is None
+        publish(edition)
+    with time_machine.travel(START + timedelta(days=10), tick=False):
+        edition.title = "Baromètre 2016, titre corrigé"
+        edition.save()
+    edition.refresh_from_db()
+    assert edition.results_published_at == START
