@@ -29,6 +29,8 @@ class CorrectionAdmin(admin.ModelAdmin):
         "current",
         "proposed_value",
         "email",
+        "consent_at",
+        "consent_notice",
         "status",
         "moderated_by",
         "moderated_at",

@@ -56,6 +56,17 @@ class Correction(models.Model):
     email = models.EmailField(
         _("courriel du contributeur"), blank=True, help_text=_("Donné avec son accord ; jamais publié.")
     )
+    # An address is given only with consent to the privacy notice: when, and to which version of its text.
+    consent_at = models.DateTimeField(_("accord donné le"), null=True, blank=True, editable=False)
+    consent_notice = models.ForeignKey(
+        "privacy.NoticeVersion",
+        verbose_name=_("version de la notice acceptée"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     status = models.CharField(
         _("statut"), max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.PENDING
     )

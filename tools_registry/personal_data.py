@@ -1,12 +1,20 @@
-"""The registry's personal data: the name and address of whoever proposed a tool (privacy/registry.py)."""
+"""The registry's personal data: the name and address of whoever proposed a tool, the address of whoever
+proposed a correction (privacy/registry.py)."""
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from privacy.registry import months_before, register
+from tools_registry.corrections import CorrectionStatus
 from tools_registry.models import Tool, ToolStatus
-from tools_registry.tasks import acknowledge_submission, notify_moderation, notify_moderators
+from tools_registry.tasks import (
+    acknowledge_correction,
+    acknowledge_submission,
+    notify_moderation,
+    notify_moderators,
+    notify_moderators_of_correction,
+)
 
 SUBMITTER = ["submitter_name", "submitter_email"]
 
@@ -32,4 +40,19 @@ register(
     email="submitter_email",
     # The edit history follows the tool: once the tool no longer holds them (erased, or the tool deleted).
     due=lambda now: ~Q(id__in=Tool.objects.exclude(submitter_name="", submitter_email="").values("pk")),
+)
+
+register(
+    "tools_registry.Correction",
+    label=_("Corrections proposées : adresse de l'expéditeur"),
+    fields=["email"],
+    email="email",
+    # Like a contributor's: kept while the correction waits, then the same time after the decision.
+    due=lambda now: (
+        ~Q(status=CorrectionStatus.PENDING)
+        & Q(moderated_at__lt=months_before(now, settings.SUBMITTER_DATA_RETENTION_MONTHS))
+    ),
+    jobs={
+        job.module_path: "correction_id" for job in (acknowledge_correction, notify_moderators_of_correction)
+    },
 )

@@ -217,8 +217,10 @@ def archive_tool(*, tool: Tool, moderator: AbstractBaseUser, reason: str = "") -
 @transaction.atomic
 def submit_correction(*, tool: Tool, kind: str, proposed_value: str, email: str = "") -> Correction:
     """Store a correction of a published tool as pending, tell the moderators, and its sender if they
-    gave an address."""
+    gave an address (given only with consent to the privacy notice, whose version is kept)."""
     correction = Correction(tool=tool, kind=kind, proposed_value=proposed_value.strip(), email=email.strip())
+    if correction.email:
+        correction.consent_at, correction.consent_notice = timezone.now(), current_notice()
     correction.full_clean()
     correction.save()
     notify_moderators_of_correction.enqueue(correction.pk)

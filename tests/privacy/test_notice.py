@@ -11,6 +11,7 @@ from survey.models import Contact
 from tests.factories import TerritoryFactory, ToolFactory
 from tests.helpers import page_text
 from tests.survey.helpers import open_edition
+from tools_registry.corrections import Correction
 from tools_registry.models import Tool
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +111,13 @@ def test_a_tool_page_links_to_both_notices(client) -> None:
 
 def test_each_form_asking_for_personal_data_links_to_the_notice_beside_its_consent_box(client) -> None:
     edition = open_edition()
-    for url in (reverse("tools_registry:tool_submit"), reverse("survey:open_link", args=[edition.code])):
+    tool = ToolFactory()
+    forms = (
+        reverse("tools_registry:tool_submit"),
+        reverse("survey:open_link", args=[edition.code]),
+        reverse("tools_registry:tool_correct", args=[tool.slug]),
+    )
+    for url in forms:
         form = client.get(url).content.decode().split("<form")[2].split("</form>")[0]
         assert 'name="consent"' in form and f'href="{NOTICE}"' in form
 
@@ -131,6 +138,23 @@ def test_the_api_records_the_consent_too(client, saint_malo) -> None:
     response = client.post(reverse("api:submission"), data, content_type="application/json")
     assert response.status_code == 201, response.content
     assert Tool.objects.get().consent_notice == current_notice()
+
+
+def test_a_correction_sent_with_an_address_records_the_consent(client) -> None:
+    tool = ToolFactory()
+    correction = {
+        "kind": "name",
+        "proposed_value": "Le bon nom",
+        "email": "camille@example.org",
+        "consent": "on",
+    }
+    client.post(reverse("tools_registry:tool_correct", args=[tool.slug]), correction)
+    client.post(
+        reverse("tools_registry:tool_correct", args=[tool.slug]), {**correction, "email": "", "consent": ""}
+    )
+    with_address, without = Correction.objects.order_by("pk")
+    assert with_address.consent_at is not None and with_address.consent_notice == current_notice()
+    assert without.consent_at is None and without.consent_notice is None
 
 
 def test_an_open_link_sign_up_records_the_consent(client, saint_malo, run_jobs) -> None:
