@@ -405,6 +405,8 @@ SPECTACULAR_SETTINGS = {
         "HybridFormatEnum": "tools_registry.choices.HybridFormat",
         "ToolStatusEnum": "tools_registry.models.ToolStatus",
         "ToolSourceEnum": "tools_registry.models.ToolSource",
+        # A receipt (of a proposed tool or correction) says "pending", and nothing else.
+        "ReceiptStatusEnum": [("pending", "pending")],
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
