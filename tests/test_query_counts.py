@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from tests.factories import CollectivityFactory, ToolFactory, ToolObjectiveFactory
 from tools_registry.choices import ToolFamily
+from tools_registry.models import LifeStatus
 
 pytestmark = pytest.mark.django_db
 FAMILIES = list(ToolFamily.values)
@@ -15,12 +16,20 @@ FAMILIES = list(ToolFamily.values)
 
 def make_tools(count: int) -> None:
     collectivities = CollectivityFactory.create_batch(max(1, count // 3))
+    tool = None
     for number in range(count):
+        # One tool in five has ended, replaced by the one before it.
+        ended = (
+            {"life_status": LifeStatus.ENDED, "end_year": 2023, "replaced_by": tool}
+            if number % 5 == 4
+            else {}
+        )
         tool = ToolFactory(
             family=FAMILIES[number % len(FAMILIES)],
             collectivity=collectivities[number % len(collectivities)],
             software=["Decidim", "CONSUL", "uData"][number % 3],
             is_open_source=number % 2 == 0,
+            **ended,
         )
         ToolObjectiveFactory(tool=tool, objective="informer", rank=1)
         ToolObjectiveFactory(tool=tool, objective="idees", rank=2)
@@ -42,6 +51,8 @@ def queries(client, url: str, params: dict | None = None) -> int:
         ("tools_registry:tool_map", {"open_source": "true"}),
         ("api:tool-list", {"format": "geojson"}),
         ("api:tool-list", {}),
+        ("api:tool-list", {"format": "csv"}),
+        ("api:tool-list", {"life_status": "ended"}),
         ("home", {}),
     ],
 )

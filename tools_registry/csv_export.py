@@ -29,6 +29,12 @@ COLUMNS: list[tuple[str, str | None]] = [
     ("software", "software"),
     ("is_open_source", "is_open_source"),
     ("launch_year", "launch_year"),
+    ("launched_on", "launched_on"),
+    ("life_status", "life_status"),
+    ("end_year", "end_year"),
+    ("ended_on", "ended_on"),
+    ("replaced_by", None),
+    ("archived_url", "archived_url"),
     ("hybrid", "hybrid"),
     ("hybrid_formats", "hybrid_formats"),
     ("source", "source"),
@@ -81,7 +87,7 @@ def stream_tools_csv(queryset: QuerySet, *, site_url: str = "") -> Iterator[str]
     public sources it comes from (codes joined by `|`) and the licence of its row."""
     writer = safe_csv.writer(_Echo())
     yield "\ufeff" + writer.writerow([column for column, _field in COLUMNS])
-    tools = queryset.order_by("pk").values(*FIELDS)
+    tools = queryset.with_public_replacement().order_by("pk").values(*FIELDS, "replacement_slug")
     ids = queryset.order_by().values("pk")
     objectives = ByTool(
         ToolObjective.objects.filter(tool__in=ids)
@@ -103,6 +109,7 @@ def stream_tools_csv(queryset: QuerySet, *, site_url: str = "") -> Iterator[str]
             "provenance": [code for code, _licence in provenance],
             "licence": licence_of({licence for _code, licence in provenance}).code,
             "is_demo": values["source"] == ToolSource.DEMO,
+            "replaced_by": values["replacement_slug"],
             "web_url": site_url + detail.replace("SLUG", values["slug"]),
         }
         yield writer.writerow(

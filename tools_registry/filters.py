@@ -18,7 +18,7 @@ from tools_registry.choices import (
     PopulationBand,
     ToolFamily,
 )
-from tools_registry.models import Tool, ToolObjective
+from tools_registry.models import LifeStatus, Tool, ToolObjective
 from tools_registry.search import search_tools
 from tools_registry.text import natural
 
@@ -76,6 +76,9 @@ class ToolFilterSet(django_filters.FilterSet):
         choices=YES_NO,
         coerce=lambda v: v == "true",
     )
+    life_status = django_filters.MultipleChoiceFilter(
+        label=_("État"), choices=LifeStatus.choices, distinct=False
+    )
     located = django_filters.TypedChoiceFilter(
         label=_("Placé sur la carte"), choices=YES_NO, coerce=lambda v: v == "true", method="filter_located"
     )
@@ -118,10 +121,10 @@ class ToolFilterSet(django_filters.FilterSet):
         sort = self.form.cleaned_data.get("sort") if self.is_bound and self.form.is_valid() else None
         searching = bool(self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("q"))
         if sort == Sort.NEWEST:
-            return queryset.order_by("-created_at", "pk")
+            return queryset.active_first("-created_at", "pk")
         if sort == Sort.NAME or not searching:
-            return queryset.order_by(natural("name"), "pk")
-        return queryset.order_by("-rank", natural("name"), "pk")
+            return queryset.active_first(natural("name"), "pk")
+        return queryset.active_first("-rank", natural("name"), "pk")
 
 
 # Facets: the parameter, the value each tool has for it, and how many values to show at most.
@@ -134,6 +137,7 @@ FACETS = {
     "software": ("software", 30),
     "open_source": ("is_open_source", None),
     "hybrid": ("hybrid", None),
+    "life_status": ("life_status", None),
 }
 
 

@@ -8,8 +8,8 @@ Each feature's properties:
 
 - `c`: the collectivity's name;
 - `t`: its tools among the filtered ones, as `[id, family]` pairs, `family` being an index into the
-  collection's `families` list (the `tool_family` codes). A tool's details come from
-  `/api/v1/tools/?id=<id>[,<id>…]`.
+  collection's `families` list (the `tool_family` codes), and `[id, family, 1]` for a tool that has
+  ended (the map draws it apart). A tool's details come from `/api/v1/tools/?id=<id>[,<id>…]`.
 
 The collection also says under which licence it is published (`license`, `license_url`) and the credits
 its sources ask for (`attribution`).
@@ -32,7 +32,7 @@ from tools_registry.cache import registry_version
 from tools_registry.choices import ToolFamily, family_label
 from tools_registry.csv_export import ByTool
 from tools_registry.licences import Licence, licence_of, tools_terms
-from tools_registry.models import ToolSource
+from tools_registry.models import LifeStatus, ToolSource
 from tools_registry.provenance import SourceRecord
 
 CACHE_SECONDS = 300
@@ -52,11 +52,12 @@ def feature_collection(queryset: QuerySet) -> bytes:
             "collectivity__latitude",
             "pk",
             "family",
+            "life_status",
         )
     )
     features: list[str] = []
     place, tools, head = None, [], ""
-    for collectivity_id, name, longitude, latitude, pk, family in rows.iterator(5000):
+    for collectivity_id, name, longitude, latitude, pk, family, life_status in rows.iterator(5000):
         if collectivity_id != place:
             if tools:
                 features.append(f"{head}{','.join(tools)}]}}}}")
@@ -65,7 +66,8 @@ def feature_collection(queryset: QuerySet) -> bytes:
                 f'{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{round(longitude, 5)},'
                 f'{round(latitude, 5)}]}},"properties":{{"c":{json.dumps(name, ensure_ascii=False)},"t":['
             )
-        tools.append(f"[{pk},{family_index.get(family, -1)}]")
+        ended = ",1" if life_status == LifeStatus.ENDED else ""
+        tools.append(f"[{pk},{family_index.get(family, -1)}{ended}]")
     if tools:
         features.append(f"{head}{','.join(tools)}]}}}}")
     header = (
@@ -101,18 +103,27 @@ def stream_tool_features(
     location; the feature's `id` is the tool's slug. Labels are in the registry's language (French).
     """
     detail = reverse("tools_registry:tool_detail", kwargs={"slug": "SLUG"})
-    rows = queryset.order_by("pk").values(
-        "pk",
-        "slug",
-        "name",
-        "url",
-        "family",
-        "family_other",
-        "source",
-        longitude=F("collectivity__longitude"),
-        latitude=F("collectivity__latitude"),
-        collectivity_name=F("collectivity__name"),
-        collectivity_code=F("collectivity__territory__code"),
+    rows = (
+        queryset.with_public_replacement()
+        .order_by("pk")
+        .values(
+            "pk",
+            "slug",
+            "name",
+            "url",
+            "family",
+            "family_other",
+            "source",
+            "life_status",
+            "launch_year",
+            "end_year",
+            "archived_url",
+            "replacement_slug",
+            longitude=F("collectivity__longitude"),
+            latitude=F("collectivity__latitude"),
+            collectivity_name=F("collectivity__name"),
+            collectivity_code=F("collectivity__territory__code"),
+        )
     )
     sources = ByTool(
         SourceRecord.objects.filter(tool__in=queryset.order_by().values("pk"))
@@ -139,6 +150,11 @@ def stream_tool_features(
                 "collectivity_code": row["collectivity_code"],
                 "page_url": site_url + detail.replace("SLUG", row["slug"]),
                 "source": row["source"],
+                "life_status": row["life_status"],
+                "launch_year": row["launch_year"],
+                "end_year": row["end_year"],
+                "replaced_by": row["replacement_slug"] or None,
+                "archived_url": row["archived_url"],
                 "is_demo": row["source"] == ToolSource.DEMO,
                 "provenance": [code for code, _licence in provenance],
                 "licence": licence_of({licence for _code, licence in provenance}).code,

@@ -94,6 +94,7 @@ class ToolLayer(MacroElement):
             "loadingLabel": _("Chargement…"),
             "failedLabel": _("La fiche n’a pas pu être chargée."),
             "demoLabel": _("Exemple fictif"),
+            "endedLabel": _("Arrêté"),
             "areas": [{"label": str(label), "bounds": bounds} for label, bounds in AREAS],
             "areasLabel": _("Aller à"),
         }

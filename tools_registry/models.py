@@ -289,6 +289,12 @@ class Collectivity(models.Model):
 class ToolQuerySet(models.QuerySet):
     # Maps place a tool at its collectivity's point: without one, the tool is listed but not placed.
     LOCATED = Q(collectivity__latitude__isnull=False, collectivity__longitude__isnull=False)
+    # Tools in service first, then those of unknown state, ended ones last.
+    LIFE_ORDER = Case(
+        When(life_status=LifeStatus.ACTIVE, then=Value(0)),
+        When(life_status=LifeStatus.UNKNOWN, then=Value(1)),
+        default=Value(2),
+    )
 
     def published(self) -> "ToolQuerySet":
         # Public reads never need the stored search vector, only the database does.
@@ -328,6 +334,24 @@ class ToolQuerySet(models.QuerySet):
             queryset.filter(same, merged_into__isnull=True)
             .exclude(status=ToolStatus.REJECTED)
             .order_by(published_first, "pk")
+        )
+
+    def active_first(self, *ordering: str | models.Expression) -> "ToolQuerySet":
+        """Ordered by `ordering` within each life status: tools in service first, ended ones last.
+
+        Every public list of tools takes this order, so that a reader meets what still runs first.
+        """
+        return self.order_by(self.LIFE_ORDER, *ordering)
+
+    def with_public_replacement(self) -> "ToolQuerySet":
+        """Annotate `replacement_slug` and `replacement_name`: the tool replacing each one, when published.
+
+        A replacement not (or no longer) published stays unnamed, like a duplicate (`public_duplicate`).
+        """
+        published = Q(replaced_by__status=ToolStatus.PUBLISHED)
+        return self.annotate(
+            replacement_slug=Case(When(published, then=F("replaced_by__slug")), default=Value("")),
+            replacement_name=Case(When(published, then=F("replaced_by__name")), default=Value("")),
         )
 
     def count_located(self) -> tuple[int, int]:

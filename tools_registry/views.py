@@ -12,7 +12,7 @@ from tools_registry import maps, services
 from tools_registry.choices import CollectivityKind, Objective, PopulationBand, ToolFamily
 from tools_registry.filters import ToolFilterSet, facet_counts, located_counts, normalized_query
 from tools_registry.forms import CorrectionForm, ToolSubmissionForm
-from tools_registry.models import Collectivity, Territory, TerritoryKind, Tool
+from tools_registry.models import Collectivity, LifeStatus, Territory, TerritoryKind, Tool
 from tools_registry.pagination import CachedPaginator
 from tools_registry.provenance import with_provenance
 from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after, retry_message
@@ -68,6 +68,7 @@ def _facet_groups(filterset: ToolFilterSet, counts: dict[str, dict[str, int]]) -
         ("software", _("Logiciel"), software, False),
         ("open_source", _("Logiciel libre"), yes_no, False),
         ("hybrid", _("Combiné à des réunions en présentiel"), yes_no, False),
+        ("life_status", _("État"), LifeStatus.choices, True),
     ]
     groups = []
     for param, label, choices, multiple in definitions:
@@ -148,6 +149,7 @@ def _merged_redirect(slug: str) -> HttpResponsePermanentRedirect:
 def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tool = (
         Tool.objects.published()
+        .with_public_replacement()
         .select_related(
             "collectivity__territory", "collectivity__departement", "collectivity__region", "link_check"
         )
@@ -175,7 +177,9 @@ def collectivity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     collectivity = get_object_or_404(
         Collectivity.objects.select_related("territory__epci", "departement", "region"), slug=slug
     )
-    tools = list(Tool.objects.published().filter(collectivity=collectivity).order_by(natural("name"), "pk"))
+    tools = list(
+        Tool.objects.published().filter(collectivity=collectivity).active_first(natural("name"), "pk")
+    )
     if not tools:
         # A collectivity appears publicly only through its published tools.
         raise Http404

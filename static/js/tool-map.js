@@ -17,6 +17,9 @@
     box.appendChild(el("strong", tool.name));
     if (tool.collectivity) box.appendChild(el("div", tool.collectivity.name));
     box.appendChild(el("div", options.familyLabels[tool.family] + (tool.family_other ? " : " + tool.family_other : "")));
+    if (tool.life_status === "ended") {
+      box.appendChild(el("div", options.endedLabel + (tool.end_year ? " (" + tool.end_year + ")" : ""), { "class": "map-popup-ended" }));
+    }
     if (tool.is_demo) box.appendChild(el("em", options.demoLabel));
     var link = el("a", options.linkLabel, { href: tool.web_url });
     if (options.newWindowLabel) {
@@ -117,14 +120,20 @@
           var coords = feature.geometry.coordinates;
           feature.properties.t.forEach(function (tool) {
             var family = collection.families[tool[1]];
-            var marker = L.circleMarker([coords[1], coords[0]], {
+            var ended = tool[2] === 1;
+            // An ended tool: a pale circle with a dashed dark outline, told apart without colour.
+            var marker = L.circleMarker([coords[1], coords[0]], ended ? {
+              radius: 7, weight: 2, color: "#333333", dashArray: "3 3", fillOpacity: 0.25,
+              fillColor: options.colours[family] || "#555555", className: "marker-ended"
+            } : {
               radius: 8, weight: 2, color: "#ffffff", fillOpacity: 0.9,
               fillColor: options.colours[family] || "#555555"
             });
             marker.bindPopup(function () { return el("div", options.loadingLabel); });
             marker.once("popupopen", function () { loadPopup(marker, tool[0], options); });
             marker.bindTooltip(function () {
-              return el("span", feature.properties.c + " — " + options.familyLabels[family]);
+              var label = feature.properties.c + " — " + options.familyLabels[family];
+              return el("span", ended ? label + " — " + options.endedLabel : label);
             });
             markers.push(marker);
           });

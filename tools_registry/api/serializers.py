@@ -115,6 +115,9 @@ class ToolSerializer(serializers.ModelSerializer):
     licence = serializers.SerializerMethodField(
         help_text="Licence de cette fiche : ODbL-1.0 si elle vient d'une source sous ODbL, sinon etalab-2.0."
     )
+    replaced_by = serializers.SerializerMethodField(
+        help_text="Identifiant (slug) de l'outil publié qui remplace celui-ci (null : aucun)."
+    )
 
     class Meta:
         model = Tool
@@ -130,6 +133,12 @@ class ToolSerializer(serializers.ModelSerializer):
             "software",
             "is_open_source",
             "launch_year",
+            "launched_on",
+            "life_status",
+            "end_year",
+            "ended_on",
+            "replaced_by",
+            "archived_url",
             "hybrid",
             "hybrid_formats",
             "source",
@@ -144,6 +153,10 @@ class ToolSerializer(serializers.ModelSerializer):
             "updated_at",
             "web_url",
         ]
+
+    def get_replaced_by(self, tool: Tool) -> str | None:
+        # Annotated by ToolQuerySet.with_public_replacement: only a published replacement is named.
+        return getattr(tool, "replacement_slug", "") or None
 
     def get_link_checked_at(self, tool: Tool) -> datetime | None:
         link_check = current_link_check(tool)

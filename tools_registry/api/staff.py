@@ -38,6 +38,14 @@ class StaffToolSerializer(RefusesNulCharacters, ToolSerializer):
     hybrid_formats = serializers.ListField(
         child=serializers.ChoiceField(HybridFormat.choices), required=False
     )
+    replaced_by = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Tool.objects.all(),
+        allow_null=True,
+        required=False,
+        style={"base_template": "input.html"},
+        help_text="Identifiant (slug) de l'outil qui remplace celui-ci.",
+    )
     # A method, not a dotted source: DRF leaves a dotted source's default out of a PATCH's response.
     moderated_by = serializers.SerializerMethodField(help_text="Identifiant du modérateur.")
 
@@ -117,7 +125,7 @@ class StaffToolViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self) -> QuerySet:
         queryset = Tool.objects.select_related(
-            "collectivity__territory", "moderated_by", "link_check"
+            "collectivity__territory", "moderated_by", "link_check", "replaced_by"
         ).prefetch_related("objectives", with_provenance())
         wanted = self.request.query_params.get("status")
         if wanted in ToolStatus.values:

@@ -90,6 +90,7 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet:
         return (
             Tool.objects.published()
+            .with_public_replacement()
             .select_related("collectivity__territory", "link_check")
             .prefetch_related("objectives", with_provenance())
         )
@@ -177,7 +178,7 @@ class CollectivityViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
             queryset = queryset.prefetch_related(
                 Prefetch(
                     "tools",
-                    queryset=Tool.objects.published().order_by(natural("name"), "pk"),
+                    queryset=Tool.objects.published().active_first(natural("name"), "pk"),
                     to_attr="published_tools",
                 )
             )
