@@ -50,11 +50,6 @@ def review_thresholds(settings) -> None:
     settings.LINK_CHECK_DAYS_BEFORE_REVIEW = 7
 
 
-@pytest.fixture
-def immediate_tasks(settings) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
 @pytest.fixture(autouse=True)
 def no_host_delay(settings) -> None:
     # Politeness between requests to one host is tested on its own (HostGate), without sleeping.

@@ -61,25 +61,66 @@ def test_keeping_an_address_takes_it_out_of_the_queue(staff_client, admin_user) 
     assert tool.name not in page_text(staff_client.get(QUEUE))
 
 
+def mark_ended(client, tool: Tool, **fields: str):
+    data = {"action": "mark_ended", "confirm": "1", ACTION_CHECKBOX_NAME: [tool.pk]}
+    data.update({f"tool-{tool.pk}-{name}": value for name, value in fields.items()})
+    return client.post(QUEUE, data, follow=True)
+
+
+def test_marking_a_tool_ended_first_asks_its_end_year_and_archived_copy(staff_client) -> None:
+    tool = ToolFactory(name="Forum de Dinan", url="https://forum.dinan.example/")
+    put_in_review(tool)
+    response = act(staff_client, "mark_ended", tool)
+    text = page_text(response)
+    assert "Forum de Dinan" in text and "Année d'arrêt" in text and "Adresse archivée" in text
+    assert (
+        'href="https://web.archive.org/web/*/https%3A%2F%2Fforum.dinan.example%2F"'
+        in response.content.decode()
+    )
+    assert Tool.objects.get(pk=tool.pk).life_status == LifeStatus.ACTIVE  # nothing changed yet
+
+
 def test_marking_a_tool_ended_records_it_in_its_history_and_keeps_it_published(
     staff_client, admin_user
 ) -> None:
     tool = ToolFactory()
     put_in_review(tool)
-    response = act(staff_client, "mark_ended", tool)
+    archive = "https://web.archive.org/web/2026/https://outil.example.org/"
+    response = mark_ended(staff_client, tool, end_year="2026", archived_url=archive)
     assert "1 outil marqué arrêté" in page_text(response)
     tool = Tool.objects.get(pk=tool.pk)
     assert (tool.status, tool.life_status) == (ToolStatus.PUBLISHED, LifeStatus.ENDED)
+    assert (tool.end_year, tool.archived_url) == (2026, archive)
     latest = tool.history.first()
     assert (latest.history_via, latest.history_user) == ("link-check", admin_user)
     assert tool.name not in page_text(staff_client.get(QUEUE))
 
 
-def test_rechecking_now_goes_through_the_job_queue(staff_client, site, immediate_tasks) -> None:
+def test_a_wrong_archived_address_is_shown_again_with_its_error_and_nothing_changes(staff_client) -> None:
+    tool = ToolFactory()
+    put_in_review(tool)
+    response = mark_ended(staff_client, tool, end_year="2026", archived_url="pas une adresse")
+    text = page_text(response)
+    assert "Saisissez une URL valide" in text
+    assert 'value="pas une adresse"' in response.content.decode()
+    assert Tool.objects.get(pk=tool.pk).life_status == LifeStatus.ACTIVE
+
+
+def test_an_end_year_before_the_launch_is_refused_with_the_tool_s_name(staff_client) -> None:
+    tool = ToolFactory(name="Carte de Vitré", launch_year=2020)
+    put_in_review(tool)
+    response = mark_ended(staff_client, tool, end_year="2018")
+    assert "Carte de Vitré n'a pas été modifié" in page_text(response)
+    assert Tool.objects.get(pk=tool.pk).life_status == LifeStatus.ACTIVE
+
+
+def test_rechecking_now_goes_through_the_job_queue(staff_client, site, run_jobs) -> None:
     tool = ToolFactory(url=site.url("/ok"))
     put_in_review(tool)  # the site has come back since
     response = act(staff_client, "recheck", tool)
     assert "Nouvelle vérification demandée pour 1 adresse" in page_text(response)
+    assert site.paths() == []  # the request only queued the check
+    run_jobs()
     assert site.paths() == ["/ok"]
     assert LinkCheck.objects.get(tool=tool).review == LinkReview.NONE
     assert tool.name not in page_text(staff_client.get(QUEUE))

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
+from jobs.queue import LABELS
 from tests.factories import ToolFactory
 from tests.links.conftest import DAY0, FAILURE, SUCCESS, check, make_checker, put_in_review
 from tools_registry.links.models import LinkCheck, LinkOutcome, LinkReview
@@ -158,11 +159,27 @@ def test_requests_to_one_host_never_overlap(site, settings) -> None:
     assert site.most_in_flight == 1
 
 
-def test_the_queued_task_runs_a_pass(site, immediate_tasks) -> None:
+def test_the_pass_is_a_job_of_the_queue_run_by_the_worker(site, run_jobs) -> None:
     tool = ToolFactory(url=site.url("/ok"))
-    result = check_links.enqueue()
-    assert result.return_value["reachable"] == 1
+    check_links.enqueue()
+    assert site.seen == []  # nothing is fetched until the worker runs the job
+    (ran,) = run_jobs()
+    assert ran.task_path == "tools_registry.links.tasks.check_links"
     assert LinkCheck.objects.get(tool=tool).outcome == LinkOutcome.OK
+
+
+def test_the_pass_job_is_labelled_for_staff() -> None:
+    assert LABELS[check_links.module_path] == "Vérification des adresses des outils"
+
+
+def test_a_pass_over_long_failing_tools_never_ends_nor_unpublishes_them(site) -> None:
+    gone = ToolFactory(url=site.url("/status/404"))
+    for day in range(0, 60, 4):
+        run_pass(checker=make_checker(), now=DAY0 + timedelta(days=day))
+    gone.refresh_from_db()
+    assert (gone.status, gone.life_status) == (ToolStatus.PUBLISHED, LifeStatus.ACTIVE)
+    assert gone.history.count() == 1  # its creation only
+    assert in_queue(gone)
 
 
 def test_the_command_runs_a_pass_now_and_prints_a_summary(site, capsys) -> None:

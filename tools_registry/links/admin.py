@@ -1,7 +1,9 @@
+from django import forms as django_forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,22 @@ from django.utils.translation import ngettext
 from tools_registry.links import services
 from tools_registry.links.models import LinkCheck, LinkOutcome, LinkToReview
 from tools_registry.links.tasks import check_links
+from tools_registry.models import FIRST_LAUNCH_YEAR, LAST_LAUNCH_YEAR
+
+
+class EndedForm(django_forms.Form):
+    """What staff know of a tool they found gone: both optional, the tool is marked ended anyway."""
+
+    end_year = django_forms.IntegerField(
+        label=_("Année d'arrêt"), required=False, min_value=FIRST_LAUNCH_YEAR, max_value=LAST_LAUNCH_YEAR
+    )
+    archived_url = django_forms.URLField(
+        label=_("Adresse archivée"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Copie de l'outil sur web.archive.org, par exemple."),
+    )
 
 
 @admin.register(LinkCheck)
@@ -73,15 +91,31 @@ class LinkCheckAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Marquer les outils comme arrêtés"), permissions=["change"])
-    def mark_ended(self, request: HttpRequest, queryset: QuerySet) -> None:
+    @admin.action(description=_("Marquer les outils comme arrêtés…"), permissions=["change"])
+    def mark_ended(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        """Asks, for each tool, its end year and the address of an archived copy, then marks it ended."""
         if not request.user.has_perm("tools_registry.change_tool"):
             self.message_user(request, _("Vous n'avez pas le droit de modifier les outils."), messages.ERROR)
-            return
+            return None
+        link_checks = list(queryset.select_related("tool"))
+        confirmed = "confirm" in request.POST
+        forms = [
+            (link_check, EndedForm(request.POST if confirmed else None, prefix=f"tool-{link_check.pk}"))
+            for link_check in link_checks
+        ]
+        if not confirmed or not all(form.is_valid() for _link_check, form in forms):
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Marquer des outils comme arrêtés"),
+                "opts": self.model._meta,
+                "forms": forms,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/links/mark_ended.html", context)
         count = 0
-        for link_check in queryset.select_related("tool"):
+        for link_check, form in forms:
             try:
-                services.mark_tool_ended(link_check=link_check, reviewer=request.user)
+                services.mark_tool_ended(link_check=link_check, reviewer=request.user, **form.cleaned_data)
             except ValidationError as error:
                 message = _("%(tool)s n'a pas été modifié : %(errors)s") % {
                     "tool": link_check.tool.name,
@@ -95,6 +129,7 @@ class LinkCheckAdmin(admin.ModelAdmin):
             ngettext("%d outil marqué arrêté.", "%d outils marqués arrêtés.", count) % count,
             messages.SUCCESS,
         )
+        return None
 
     @admin.action(description=_("Vérifier de nouveau maintenant"), permissions=["view"])
     def recheck(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -86,13 +86,20 @@ def keep_address(*, link_check: LinkCheck, reviewer: AbstractBaseUser) -> None:
 
 
 @transaction.atomic
-def mark_tool_ended(*, link_check: LinkCheck, reviewer: AbstractBaseUser) -> None:
-    """Staff found the tool gone: it is marked ended (in its history), never unpublished nor deleted."""
+def mark_tool_ended(
+    *, link_check: LinkCheck, reviewer: AbstractBaseUser, end_year: int | None = None, archived_url: str = ""
+) -> None:
+    """Staff found the tool gone: it is marked ended (in its history), never unpublished nor deleted.
+
+    Only a staff decision from the review queue calls this: a failing address alone never changes a tool.
+    """
     tool = link_check.tool
     with recorded_as("link-check"):
         tool.life_status = LifeStatus.ENDED
+        tool.end_year = end_year or tool.end_year
+        tool.archived_url = archived_url or tool.archived_url
         tool.full_clean()
-        tool.save(update_fields=["life_status", "updated_at"])
+        tool.save(update_fields=["life_status", "end_year", "archived_url", "updated_at"])
     link_check.review = LinkReview.ENDED
     link_check.reviewed_at, link_check.reviewed_by = timezone.now(), reviewer
     link_check.save(update_fields=["review", "reviewed_at", "reviewed_by"])
