@@ -11,7 +11,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import models
+from django.db.models import QuerySet
 from django.dispatch import receiver
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
@@ -57,3 +59,42 @@ def current_actor() -> str:
 @receiver(pre_create_historical_record)
 def _record_channel(sender, history_instance, **kwargs) -> None:
     history_instance.history_via = current_actor()
+
+
+# What staff read for each channel in the history (admin), in their language.
+CHANNELS = {
+    "admin": _("Équipe, dans l'administration"),
+    "api": _("API (jeton de l'équipe)"),
+    "web": _("Site public"),
+    "script": _("Commande ou script"),
+    "submission": _("Proposition publique (formulaire ou API)"),
+    "survey": _("Réponse à l'enquête"),
+    "link-check": _("Équipe, depuis la liste des adresses à vérifier"),
+    "demo": _("Données de démonstration (load_demo)"),
+}
+
+
+def channel_label(via: str) -> str:
+    """The readable name of a history record's channel (`history_via`)."""
+    if via.startswith("import:"):
+        name, _sep, run = via.removeprefix("import:").partition("#")
+        return gettext("Import « %(format)s » n° %(run)s") % {"format": name, "run": run or "?"}
+    return str(CHANNELS.get(via, via or "—"))
+
+
+def current_slug(visible: QuerySet, slug: str) -> str | None:
+    """The slug of the row of `visible` that held `slug` last, when it has another one now; else None.
+
+    An address with an old slug must never break: the edit history knows every slug a row had. When
+    several rows held it in turn, the last one wins (a row holding it now is found before this is asked).
+    """
+    history = visible.model.history
+    row_id = (
+        history.filter(slug=slug)
+        .order_by("-history_date", "-history_id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if row_id is None:
+        return None
+    return visible.filter(pk=row_id).exclude(slug=slug).values_list("slug", flat=True).first()

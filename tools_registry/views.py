@@ -1,8 +1,8 @@
 from csp.decorators import csp_replace
 from django.conf import settings
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.db.models.functions import Abs
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from tools_registry import maps, services
 from tools_registry.choices import CollectivityKind, Objective, PopulationBand, ToolFamily
 from tools_registry.filters import ToolFilterSet, facet_counts, located_counts, normalized_query
 from tools_registry.forms import CorrectionForm, ToolSubmissionForm
+from tools_registry.history import current_slug
 from tools_registry.models import Collectivity, LifeStatus, Territory, TerritoryKind, Tool
 from tools_registry.pagination import CachedPaginator
 from tools_registry.provenance import with_provenance
@@ -138,12 +139,12 @@ def _nearby(tool: Tool) -> list[Tool]:
     )
 
 
-def _merged_redirect(slug: str) -> HttpResponsePermanentRedirect:
-    """The page of the published tool that a merged tool now lives in; a 404 for any other slug."""
-    kept = Tool.objects.merged_target(slug)
-    if kept is None:
+def _moved_or_404(visible: QuerySet, slug: str) -> HttpResponse:
+    """A permanent redirect from a former slug to the row's page now, or a 404."""
+    slug_now = current_slug(visible, slug)
+    if slug_now is None:
         raise Http404
-    return HttpResponsePermanentRedirect(kept.get_absolute_url())
+    return redirect(visible.model(slug=slug_now), permanent=True)
 
 
 def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -158,7 +159,10 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .first()
     )
     if tool is None:
-        return _merged_redirect(slug)
+        kept = Tool.objects.merged_target(slug)  # a tool merged into another: the kept one's page
+        if kept is not None:
+            return redirect(kept, permanent=True)
+        return _moved_or_404(Tool.objects.published(), slug)
     collectivity = tool.collectivity
     point = None
     if collectivity is not None and collectivity.is_located:
@@ -174,9 +178,13 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def collectivity_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    collectivity = get_object_or_404(
-        Collectivity.objects.select_related("territory__epci", "departement", "region"), slug=slug
+    collectivity = (
+        Collectivity.objects.select_related("territory__epci", "departement", "region")
+        .filter(slug=slug)
+        .first()
     )
+    if collectivity is None:
+        return _moved_or_404(Collectivity.objects.all(), slug)
     tools = list(
         Tool.objects.published().filter(collectivity=collectivity).active_first(natural("name"), "pk")
     )
