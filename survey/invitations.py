@@ -18,6 +18,7 @@ from privacy.notice import current_notice
 from survey import tasks
 from survey.models import Contact, ContactStatus, Edition, Response, ResponseStatus, counted_q
 from tools_registry.choices import CollectivityKind
+from tools_registry.history import recorded_as
 from tools_registry.models import Collectivity, Territory, TerritoryKind
 from tools_registry.services import collectivity_for_territory
 
@@ -54,7 +55,8 @@ def find_collectivity(code: str, kind: str = "") -> tuple[Collectivity | None, s
     """The collectivity of an official code (INSEE, SIREN) or of a registry slug, or why none is found."""
     territories = list(Territory.objects.filter(code=code.upper(), **({"kind": kind} if kind else {}))[:2])
     if len(territories) == 1:
-        return collectivity_for_territory(territories[0]), ""
+        with recorded_as("survey"):
+            return collectivity_for_territory(territories[0]), ""
     if len(territories) > 1:
         return None, _(
             "le code %(code)s désigne plusieurs territoires : précisez le type dans la colonne "
@@ -170,17 +172,18 @@ def sign_up_through_open_link(
     `collectivity` is called only for a new contact (an unlisted body is then added to the registry).
     """
     consent = {"consent_at": timezone.now(), "consent_notice": current_notice()}
-    contact, created = Contact.objects.get_or_create(
-        edition=edition,
-        email=email.lower(),
-        defaults={
-            "collectivity": collectivity,
-            "name": name,
-            "role": role,
-            "origin": Contact.Origin.OPEN_LINK,
-            **consent,
-        },
-    )
+    with recorded_as("survey"):  # a body added to the registry on the way is the survey's doing
+        contact, created = Contact.objects.get_or_create(
+            edition=edition,
+            email=email.lower(),
+            defaults={
+                "collectivity": collectivity,
+                "name": name,
+                "role": role,
+                "origin": Contact.Origin.OPEN_LINK,
+                **consent,
+            },
+        )
     if not created:
         # Signing up again agrees to the notice as it reads today.
         Contact.objects.filter(pk=contact.pk).update(**consent)

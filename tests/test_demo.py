@@ -3,8 +3,10 @@ import re
 import pytest
 from django.core.management import call_command
 
+from tests.helpers import page_text
 from tools_registry.corrections import Correction, CorrectionStatus
-from tools_registry.models import Collectivity, Tool, ToolSource, ToolStatus
+from tools_registry.links.models import LinkCheck
+from tools_registry.models import Collectivity, LifeStatus, Tool, ToolSource, ToolStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +88,18 @@ def test_the_reports_examples_say_only_what_the_report_says(client) -> None:
     assert examples.get(name="Data de Saint Malo Agglomération").collectivity.territory.code == "243500782"
     page = client.get(lot.get_absolute_url()).content.decode()
     assert "Exemple cité par le rapport du baromètre 2016" in page
+
+
+def test_the_fictitious_demo_shows_an_ended_replaced_tool_and_one_in_the_link_review_queue(client) -> None:
+    call_command("load_demo", "--fictitious-tools")
+    ended = Tool.objects.get(source=ToolSource.DEMO, life_status=LifeStatus.ENDED)
+    successor = ended.replaced_by
+    assert (successor.source, successor.collectivity) == (ToolSource.DEMO, ended.collectivity)
+    text = page_text(client.get(ended.get_absolute_url()))
+    assert f"Arrêté en 2022, remplacé par {successor.name}" in text
+    assert "Copie archivée de l'outil" in text
+    assert "Exemple fictif." in text  # the page still says the tool is made up
+    assert ended.archived_url.startswith("https://demo.example.org/")
+    (waiting,) = LinkCheck.objects.to_review().select_related("tool")
+    assert waiting.tool.source == ToolSource.DEMO and waiting.tool.name.startswith("Exemple fictif")
+    assert ended.history.earliest().history_via == "demo"

@@ -1,11 +1,19 @@
 """Every change to a tool or a collectivity is recorded: who or what made it, when, before and after."""
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
-from tests.factories import CollectivityFactory, ToolFactory
+from tests.factories import CollectivityFactory, TerritoryFactory, ToolFactory
+from tests.helpers import page_text
+from tests.test_api import submission as api_submission
+from tests.test_submission import valid_data
 from tools_registry.history import recorded_as
-from tools_registry.models import Tool
+from tools_registry.models import LifeStatus, TerritoryKind, Tool
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +60,111 @@ def test_a_collectivity_change_is_recorded_too() -> None:
     collectivity.website = "https://www.saint-malo.fr/"
     collectivity.save()
     assert [r.history_type for r in collectivity.history.all()] == ["~", "+"]
+
+
+@pytest.fixture
+def fresh_rate_limits():
+    cache.clear()
+
+
+def test_a_public_submission_is_recorded_as_such_with_the_collectivity_it_adds(
+    client, fresh_rate_limits
+) -> None:
+    saint_malo = TerritoryFactory(kind=TerritoryKind.COMMUNE, code="35288", name="Saint-Malo")
+    response = client.post(reverse("tools_registry:tool_submit"), valid_data(saint_malo))
+    assert response.status_code == 302
+    tool = Tool.objects.get()
+    assert (tool.history.get().history_via, tool.history.get().history_user) == ("submission", None)
+    assert tool.collectivity.history.get().history_via == "submission"
+
+
+def test_a_submission_through_the_api_is_recorded_as_a_public_submission(fresh_rate_limits) -> None:
+    TerritoryFactory(code="35288", name="Saint-Malo")
+    response = APIClient().post(reverse("api:submission"), api_submission(), format="json")
+    assert response.status_code == 201
+    assert Tool.objects.get().history.get().history_via == "submission"
+
+
+def test_a_staff_edit_through_the_api_records_the_token_s_owner(admin_user) -> None:
+    tool = ToolFactory(software="CKAN")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=admin_user).key}")
+    response = api.patch(
+        reverse("api:staff-tool-detail", args=[tool.slug]),
+        {"life_status": "ended", "end_year": 2024},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    latest = tool.history.first()
+    assert (latest.history_via, latest.history_user) == ("api", admin_user)
+    changes = {c.field: (c.old, c.new) for c in latest.diff_against(latest.prev_record).changes}
+    assert changes == {"life_status": ("active", "ended"), "end_year": (None, 2024)}
+
+
+# --- the history as staff read it in the admin ---
+
+
+def history_page(client, admin_user, obj) -> str:
+    client.force_login(admin_user)
+    opts = obj._meta
+    response = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk]))
+    assert response.status_code == 200
+    return response
+
+
+def test_staff_read_who_changed_which_field_from_what_to_what(client, admin_user) -> None:
+    tool = ToolFactory(name="Forum de Rennes")
+    with recorded_as("import:odf-observatoire#7"):
+        tool.life_status = LifeStatus.ENDED
+        tool.end_year = 2023
+        tool.save()
+    text = page_text(history_page(client, admin_user, tool))
+    assert "Import « odf-observatoire » n° 7" in text
+    assert "État : En service → Arrêté" in text
+    assert "Année d'arrêt : — → 2023" in text
+    assert "Création" in text
+
+
+def test_the_history_shows_the_staff_member_and_hostile_names_as_text(client, admin_user) -> None:
+    collectivity = CollectivityFactory(name="Saint-Malo")
+    client.force_login(admin_user)
+    hostile = '<img src=x onerror="alert(1)">'
+    with recorded_as("admin"):
+        collectivity.name = hostile
+        collectivity._history_user = admin_user  # as the admin's save does
+        collectivity.save()
+    response = history_page(client, admin_user, collectivity)
+    page = response.content.decode()
+    assert hostile not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+    text = page_text(response)
+    assert admin_user.get_username() in text and "Équipe, dans l'administration" in text
+
+
+def test_the_history_cannot_revert_a_tool_behind_the_moderation_s_back(client, admin_user) -> None:
+    tool = ToolFactory()
+    tool.name = "Nouveau nom"
+    tool.save()
+    record = tool.history.last()
+    client.force_login(admin_user)
+    url = reverse("admin:tools_registry_tool_simple_history", args=[tool.pk, record.history_id])
+    client.post(url, {"name": "Ancien nom"})
+    tool.refresh_from_db()
+    assert tool.name == "Nouveau nom"
+
+
+def test_the_history_page_costs_the_same_queries_however_long_the_history(client, admin_user) -> None:
+    tool = ToolFactory()
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as context:
+            history_page(client, admin_user, tool)
+        return len(context.captured_queries)
+
+    tool.save()
+    count()  # signs in and fills Django's caches (content types)
+    short = count()
+    for number in range(20):
+        tool.software = f"Logiciel {number}"
+        tool.save()
+    assert count() == short

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from tools_registry import services
 from tools_registry.admin_duplicates import duplicates_view
+from tools_registry.admin_history import ReadableHistoryAdmin
 from tools_registry.choices import HybridFormat
 from tools_registry.models import (
     Collectivity,
@@ -66,7 +67,7 @@ class DuplicateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Collectivity)
-class CollectivityAdmin(admin.ModelAdmin):
+class CollectivityAdmin(ReadableHistoryAdmin):
     list_display = [
         "name",
         "kind",
@@ -124,20 +125,21 @@ class ToolAdminForm(forms.ModelForm):
 
 
 @admin.register(Tool)
-class ToolAdmin(admin.ModelAdmin):
+class ToolAdmin(ReadableHistoryAdmin):
     form = ToolAdminForm
     list_display = [
         "name",
         "collectivity",
         "family",
         "status",
+        "life_status",
         "source",
         "created_at",
         "moderated_by",
     ]
-    list_filter = ["status", DuplicateFilter, "family", "source", "is_open_source", "hybrid"]
+    list_filter = ["status", "life_status", DuplicateFilter, "family", "source", "is_open_source", "hybrid"]
     search_fields = ["name", "description", "software", "url", "collectivity__name"]
-    autocomplete_fields = ["collectivity"]
+    autocomplete_fields = ["collectivity", "replaced_by"]
     list_select_related = ["collectivity", "moderated_by", "possible_duplicate"]
     readonly_fields = [
         "moderated_by",
@@ -165,6 +167,23 @@ class ToolAdmin(admin.ModelAdmin):
                     "is_open_source",
                     "launch_year",
                 ]
+            },
+        ),
+        (
+            _("Vie de l'outil"),
+            {
+                "fields": [
+                    "life_status",
+                    "launched_on",
+                    "end_year",
+                    "ended_on",
+                    "replaced_by",
+                    "archived_url",
+                ],
+                "description": _(
+                    "Indépendant de la publication : un outil arrêté reste publié, avec son année d'arrêt, "
+                    "son remplaçant et sa copie archivée."
+                ),
             },
         ),
         (_("Présentiel"), {"fields": ["hybrid", "hybrid_formats"]}),

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from tools_registry.choices import CollectivityKind, HybridFormat, Objective, ToolFamily
 from tools_registry.models import (
     Collectivity,
+    LifeStatus,
     Territory,
     TerritoryKind,
     Tool,
@@ -104,6 +105,9 @@ SOFTWARE = [
 # 44 collectivities with 55 tools: 34 with one tool, 9 with two and 1 with three.
 TOOLS_PER_COLLECTIVITY = [3] + [2] * 9 + [1] * 34
 FICTITIOUS_PNR_NAME = "Parc naturel régional fictif des Trois Vallées"
+# Fictitious tool n° 4 ended in 2022, replaced by n° 5 of the same collectivity; its "archived copy" is
+# as fictitious as its address (example.org is reserved for examples).
+ENDED_TOOL_NUMBER, REPLACING_TOOL_NUMBER, ENDED_TOOL_YEAR = 4, 5, 2022
 
 
 @dataclass
@@ -152,12 +156,24 @@ def load_registry_demo(*, fictitious_tools: bool = False) -> DemoReport:
     collectivities.append(pnr)
 
     number = 0
+    created = {}
     for collectivity, count in zip(collectivities, TOOLS_PER_COLLECTIVITY, strict=True):
         for _ in range(count):
             number += 1
-            _create_fictitious_tool(rng, collectivity, number)
+            created[number] = _create_fictitious_tool(rng, collectivity, number)
             report.tools_created += 1
+    _end_and_replace(created[ENDED_TOOL_NUMBER], created[REPLACING_TOOL_NUMBER])
     return report
+
+
+def _end_and_replace(tool: Tool, successor: Tool) -> None:
+    tool.life_status = LifeStatus.ENDED
+    tool.end_year = ENDED_TOOL_YEAR
+    tool.replaced_by = successor
+    tool.archived_url = f"https://demo.example.org/archive/outil-{ENDED_TOOL_NUMBER}"
+    tool.description += " Exemple fictif d'outil arrêté, remplacé par un autre outil fictif."
+    tool.full_clean()
+    tool.save()
 
 
 def _load_report_example(example: ReportExample, report: DemoReport) -> None:
@@ -180,7 +196,7 @@ def _load_report_example(example: ReportExample, report: DemoReport) -> None:
     report.tools_created += 1
 
 
-def _create_fictitious_tool(rng: random.Random, collectivity: Collectivity, number: int) -> None:
+def _create_fictitious_tool(rng: random.Random, collectivity: Collectivity, number: int) -> Tool:
     # Weighted so that open data is the largest family, as in the 2016 report.
     family, what = FICTITIOUS_KINDS[number % len(FICTITIOUS_KINDS)] if number % 3 else FICTITIOUS_KINDS[0]
     software, open_source = rng.choice(SOFTWARE)
@@ -210,3 +226,4 @@ def _create_fictitious_tool(rng: random.Random, collectivity: Collectivity, numb
         ToolObjective(tool=tool, objective=objective, rank=rank)
         for rank, objective in enumerate(objectives, 1)
     )
+    return tool

@@ -166,7 +166,8 @@ def submit_tool(
         return same
     if proposal.consented:
         tool.consent_at, tool.consent_notice = timezone.now(), current_notice()
-    tool.save()
+    with recorded_as(source):  # "submission" or "survey" in the edit history
+        tool.save()
     set_objectives(tool=tool, objectives=proposal.objectives)
     notify_moderators.enqueue(tool.pk)
     if tool.submitter_email:

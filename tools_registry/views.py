@@ -12,8 +12,8 @@ from tools_registry import maps, services
 from tools_registry.choices import CollectivityKind, Objective, PopulationBand, ToolFamily
 from tools_registry.filters import ToolFilterSet, facet_counts, located_counts, normalized_query
 from tools_registry.forms import CorrectionForm, ToolSubmissionForm
-from tools_registry.history import current_slug
-from tools_registry.models import Collectivity, LifeStatus, Territory, TerritoryKind, Tool
+from tools_registry.history import current_slug, recorded_as
+from tools_registry.models import Collectivity, LifeStatus, Territory, TerritoryKind, Tool, ToolSource
 from tools_registry.pagination import CachedPaginator
 from tools_registry.provenance import with_provenance
 from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after, retry_message
@@ -255,7 +255,8 @@ def tool_submit(request: HttpRequest) -> HttpResponse:
     if not allow(**limit):
         return _submission_limited(request, form)
 
-    tool = services.submit_tool(proposal=form.proposal(), collectivity=form.collectivity())
+    with recorded_as(ToolSource.SUBMISSION):  # the collectivity the form may add, like the tool
+        tool = services.submit_tool(proposal=form.proposal(), collectivity=form.collectivity())
     duplicate = tool.public_duplicate
     request.session["submitted_tool"] = {
         "name": tool.name,

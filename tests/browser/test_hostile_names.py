@@ -82,6 +82,10 @@ PAGES: dict[str, tuple[Callable[[Tool], str], Callable[[Tool], dict[str, str]]]]
             f".facts a[href='{tool.collectivity.get_absolute_url()}']": tool.collectivity.name,
         },
     ),
+    "ended tool replaced by it": (
+        lambda tool: ToolFactory(life_status="ended", end_year=2023, replaced_by=tool).get_absolute_url(),
+        lambda tool: {".life-ended a[href^='/outils/']": tool.name},
+    ),
     "collectivity": (
         lambda tool: tool.collectivity.get_absolute_url(),
         lambda tool: {"h1": tool.collectivity.name, ".card-title": tool.name},

@@ -234,6 +234,7 @@ def test_submitting_proposes_each_tool_to_the_registry_and_links_it(client, cont
     assert [o.objective for o in budget.ranked_objectives()] == ["idees", "coconstruire"]
     assert budget.hybrid is True and budget.hybrid_formats == ["reunions_publiques", "formations"]
     assert budget.survey_descriptions.get().response.edition.code == "2016"
+    assert budget.history.get().history_via == "survey"  # the edit history names the survey
     run_jobs()
     assert any("Nouvel outil à modérer" in message.subject for message in mail.outbox)
 

@@ -38,8 +38,9 @@ from tools_registry.csv_export import stream_tools_csv
 from tools_registry.filters import ToolFilterSet, query_digest
 from tools_registry.forms import CorrectionForm, ToolSubmissionForm
 from tools_registry.geojson import cached_feature_collection
+from tools_registry.history import recorded_as
 from tools_registry.licences import LICENCES, licence_of, link_header, tools_terms
-from tools_registry.models import Collectivity, Territory, Tool, ToolStatus
+from tools_registry.models import Collectivity, Territory, Tool, ToolSource, ToolStatus
 from tools_registry.provenance import with_provenance
 from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after
 from tools_registry.text import natural, normalize
@@ -329,7 +330,8 @@ def submit(request: Request) -> Response:
         return Response(SubmissionReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
     if not allow(**limit):
         raise exceptions.Throttled(wait=retry_after())
-    tool = services.submit_tool(proposal=form.proposal(), collectivity=form.collectivity())
+    with recorded_as(ToolSource.SUBMISSION):  # the collectivity the form may add, like the tool
+        tool = services.submit_tool(proposal=form.proposal(), collectivity=form.collectivity())
     receipt = {
         "slug": tool.slug,
         "status": tool.status,

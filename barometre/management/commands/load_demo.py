@@ -4,6 +4,7 @@ from barometre.demo import DEMO_STAFF_USERNAME, ensure_demo_staff
 from barometre.demo_editions import load_barometer_demo
 from tools_registry.demo import load_registry_demo
 from tools_registry.demo_moderation import load_moderation_demo
+from tools_registry.history import recorded_as
 from tools_registry.imports import load_public_sources
 from tools_registry.links.demo import load_link_review_demo
 from tools_registry.territories import load_territories
@@ -23,6 +24,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, fictitious_tools: bool, **options) -> None:
+        # The edit history names the demo as the author of what it adds (imports name themselves).
+        with recorded_as("demo"):
+            self.load(fictitious_tools=fictitious_tools)
+
+    def load(self, *, fictitious_tools: bool) -> None:
         for line in load_territories().lines():
             self.stdout.write(line)
         for name, report in load_public_sources():
