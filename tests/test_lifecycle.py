@@ -129,3 +129,10 @@ def test_public_pages_say_when_the_record_was_last_updated(client) -> None:
     assert f"Fiche mise à jour le {collectivity_date}" in page_text(
         client.get(collectivity.get_absolute_url())
     )
+
+
+def test_the_life_of_a_tool_reads_in_english_on_request(client, ended) -> None:
+    client.cookies["django_language"] = "en"
+    text = page_text(client.get(ended.get_absolute_url()))
+    assert "Ended in 2023, replaced by Nouvelle plateforme de concertation" in text
+    assert "Archived copy of the tool" in text and "Record updated on" in text

@@ -91,7 +91,7 @@ class LinkCheckAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Marquer les outils comme arrêtés…"), permissions=["change"])
+    @admin.action(description=_("Marquer les outils comme arrêtés"), permissions=["change"])
     def mark_ended(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         """Asks, for each tool, its end year and the address of an archived copy, then marks it ended."""
         if not request.user.has_perm("tools_registry.change_tool"):
