@@ -136,3 +136,9 @@ def test_the_life_of_a_tool_reads_in_english_on_request(client, ended) -> None:
     text = page_text(client.get(ended.get_absolute_url()))
     assert "Ended in 2023, replaced by Nouvelle plateforme de concertation" in text
     assert "Archived copy of the tool" in text and "Record updated on" in text
+
+
+def test_the_replacing_tool_s_page_links_back_to_the_tool_it_replaced(client, ended) -> None:
+    response = client.get(ended.replaced_by.get_absolute_url())
+    assert "Remplace Ancien forum (arrêté en 2023)" in page_text(response)
+    assert f'href="{ended.get_absolute_url()}"' in response.content.decode()

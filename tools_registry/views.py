@@ -172,9 +172,10 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
             label=collectivity.name,
             nonce=request.csp_nonce,
         )
-    return render(
-        request, "tools_registry/tool_detail.html", {"tool": tool, "map": point, "nearby": _nearby(tool)}
-    )
+    # The published tools this one replaced: their readers followed "remplacé par" here.
+    replaced = Tool.objects.published().filter(replaced_by=tool).only("name", "slug", "end_year")
+    context = {"tool": tool, "map": point, "nearby": _nearby(tool), "replaced": list(replaced)}
+    return render(request, "tools_registry/tool_detail.html", context)
 
 
 def collectivity_detail(request: HttpRequest, slug: str) -> HttpResponse:
