@@ -17,6 +17,8 @@ from tools_registry.history import channel_label
 
 
 class ReadableChanges(HistoricalRecordContextHelper):
+    """Values as staff know them: choice labels rather than codes, yes and no, a dash for nothing."""
+
     def prepare_delta_change_value(self, change: ModelChange, value: Any) -> Any:
         field = self.model._meta.get_field(change.field)
         if value is None or value == "" or value == []:
@@ -37,7 +39,9 @@ class ReadableHistoryAdmin(SimpleHistoryAdmin):
     def channel(record: Any) -> str:
         return channel_label(record.history_via)
 
-    def get_historical_record_context_helper(self, request: HttpRequest, historical_record: Any):
+    def get_historical_record_context_helper(
+        self, request: HttpRequest, historical_record: Any
+    ) -> HistoricalRecordContextHelper:
         return ReadableChanges(self.model, historical_record)
 
     def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
