@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 
 from tests.factories import CollectivityFactory, ToolFactory
 from tests.helpers import page_text
+from tests.test_admin_moderation import edit_page_data
 from tools_registry.models import LifeStatus, ToolStatus
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +143,22 @@ def test_the_replacing_tool_s_page_links_back_to_the_tool_it_replaced(client, en
     response = client.get(ended.replaced_by.get_absolute_url())
     assert "Remplace Ancien forum (arrêté en 2023)" in page_text(response)
     assert f'href="{ended.get_absolute_url()}"' in response.content.decode()
+
+
+def test_staff_record_a_tool_s_end_on_its_edit_page(client, admin_user) -> None:
+    successor = ToolFactory(name="Nouveau portail")
+    tool = ToolFactory(name="Ancien portail", launch_year=2014)
+    client.force_login(admin_user)
+    data = edit_page_data(
+        tool, life_status="ended", end_year="2021", replaced_by=successor.pk, archived_url=ARCHIVE
+    )
+    response = client.post(reverse("admin:tools_registry_tool_change", args=[tool.pk]), data)
+    assert response.status_code == 302
+    tool.refresh_from_db()
+    assert (tool.life_status, tool.end_year, tool.replaced_by, tool.archived_url) == (
+        LifeStatus.ENDED,
+        2021,
+        successor,
+        ARCHIVE,
+    )
+    assert "Arrêté en 2021, remplacé par Nouveau portail" in page_text(client.get(tool.get_absolute_url()))
