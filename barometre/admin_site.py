@@ -16,7 +16,7 @@ class BarometreAdminSite(admin.AdminSite):
 
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
         queues = {
-            "pending_tools": Tool.objects.filter(status=Tool.Status.PENDING).count(),
+            "pending_tools": Tool.objects.pending().count(),
             "pending_corrections": Correction.objects.pending().count(),
         }
         return super().index(request, {**queues, **(extra_context or {})})

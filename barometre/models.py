@@ -43,8 +43,5 @@ class EditionReport(models.Model):
 
 
 def visible_editions(user) -> QuerySet:
-    """Published editions for the public; every edition for staff."""
-    editions = Edition.objects.select_related("report")
-    if user is not None and user.is_authenticated and user.is_staff:
-        return editions.all()
-    return editions.published()
+    """The editions `user` may see (`EditionQuerySet.visible_to`), with the report their pages show."""
+    return Edition.objects.visible_to(user).select_related("report")

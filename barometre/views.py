@@ -4,23 +4,19 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from barometre.middleware import unavailable_response
-from tools_registry.models import Collectivity, Tool, ToolStatus
+from tools_registry.models import Collectivity, Tool
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    published = Q(tools__status=ToolStatus.PUBLISHED)
     context = {
         "tool_count": Tool.objects.published().count(),
-        "collectivity_count": Collectivity.objects.annotate(n=Count("tools", filter=published))
-        .filter(n__gt=0)
-        .count(),
+        "collectivity_count": Collectivity.objects.with_published_tools().count(),
         "latest_tools": Tool.objects.published().select_related("collectivity").order_by("-created_at")[:6],
     }
     return render(request, "home.html", context)

@@ -9,8 +9,8 @@ import json
 
 from django.conf import settings
 from django.db.models import Count, Max, Min
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -35,13 +35,6 @@ FORMATS = {
     "geojson": ("GEOJSON", "application/geo+json"),
     "txt": ("TXT", "text/plain"),
 }
-
-
-def _edition(request: HttpRequest, code: str) -> Edition:
-    edition = visible_editions(request.user).filter(code=code).first()
-    if edition is None:
-        raise Http404(_("Édition introuvable."))
-    return edition
 
 
 def _fictitious(edition: Edition) -> bool:
@@ -162,7 +155,7 @@ def tools_geojson(request: HttpRequest) -> StreamingHttpResponse:
 
 def responses_csv(request: HttpRequest, edition: str) -> HttpResponse:
     """The anonymised long-format export: opaque ids, publishable free text only, small cells suppressed."""
-    found = _edition(request, edition)
+    found = get_object_or_404(visible_editions(request.user), code=edition)
     export = export_responses(edition=found, full=False)
     response = HttpResponse(export.csv_text(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="barometre-{found.code}-reponses.csv"'
@@ -170,7 +163,7 @@ def responses_csv(request: HttpRequest, edition: str) -> HttpResponse:
 
 
 def responses_notes(request: HttpRequest, edition: str) -> HttpResponse:
-    found = _edition(request, edition)
+    found = get_object_or_404(visible_editions(request.user), code=edition)
     notes = export_responses(edition=found, full=False).notes
     if _fictitious(found):
         notes = [
@@ -185,7 +178,7 @@ def responses_notes(request: HttpRequest, edition: str) -> HttpResponse:
 
 
 def codebook_json(request: HttpRequest, edition: str) -> JsonResponse:
-    found = _edition(request, edition)
+    found = get_object_or_404(visible_editions(request.user), code=edition)
     book = {**exports.codebook(found), "fictitious": _fictitious(found), "license": LICENCE_URL}
     response = JsonResponse(book, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="barometre-{found.code}-questionnaire.json"'
@@ -193,19 +186,19 @@ def codebook_json(request: HttpRequest, edition: str) -> JsonResponse:
 
 
 def codebook_csv(request: HttpRequest, edition: str) -> HttpResponse:
-    found = _edition(request, edition)
+    found = get_object_or_404(visible_editions(request.user), code=edition)
     rows = exports.codebook_rows(exports.codebook(found))
     return exports.csv_response(exports.CODEBOOK_COLUMNS, rows, f"barometre-{found.code}-questionnaire.csv")
 
 
 def indicators_csv(request: HttpRequest, edition: str) -> HttpResponse:
-    found = _edition(request, edition)
+    found = get_object_or_404(visible_editions(request.user), code=edition)
     rows = exports.indicator_rows(found, results.indicators(found), fictitious=_fictitious(found))
     return exports.csv_response(exports.INDICATOR_COLUMNS, rows, f"barometre-{found.code}-indicateurs.csv")
 
 
 def indicators_json(request: HttpRequest, edition: str) -> HttpResponse:
-    found = _edition(request, edition)
+    found = get_object_or_404(visible_editions(request.user), code=edition)
     body = {
         "edition": found.code,
         "title": found.title,

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -19,13 +19,6 @@ COMPARED = {code for indicator in INDICATORS for code in indicator.compared_with
 
 def _chronological(editions: QuerySet) -> list[Edition]:
     return sorted(editions, key=lambda e: (e.starts_on is None, e.starts_on, e.code))
-
-
-def _visible(request: HttpRequest, code: str) -> Edition:
-    edition = visible_editions(request.user).filter(code=code).first()
-    if edition is None:
-        raise Http404(_("Édition introuvable."))
-    return edition
 
 
 def latest(request: HttpRequest) -> HttpResponse:
@@ -186,7 +179,7 @@ def _verbatims(edition: Edition, part: str) -> list[dict]:
 
 
 def indicator_csv(request: HttpRequest, edition: str, code: str) -> HttpResponse:
-    found = _visible(request, edition)
+    found = get_object_or_404(visible_editions(request.user), code=edition)
     item = results.by_code(found).get(code)
     if item is None:
         raise Http404(_("Indicateur introuvable."))

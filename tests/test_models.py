@@ -111,6 +111,27 @@ def test_only_published_tools_are_public() -> None:
     assert list(Tool.objects.published()) == [published]
 
 
+def test_the_moderation_queue_holds_only_pending_tools() -> None:
+    pending = ToolFactory(status=ToolStatus.PENDING)
+    ToolFactory(status=ToolStatus.PUBLISHED)
+    ToolFactory(status=ToolStatus.REJECTED, moderation_reason="Doublon")
+    ToolFactory(status=ToolStatus.ARCHIVED)
+    assert list(Tool.objects.pending()) == [pending]
+
+
+def test_a_collectivity_is_public_through_its_published_tools_only() -> None:
+    shown = CollectivityFactory(name="Rennes")
+    ToolFactory(collectivity=shown)
+    ToolFactory(collectivity=shown)
+    ToolFactory(collectivity=shown, status=ToolStatus.PENDING)
+    waiting = CollectivityFactory(name="Brest")
+    ToolFactory(collectivity=waiting, status=ToolStatus.PENDING)
+    ToolFactory(collectivity=waiting, status=ToolStatus.ARCHIVED)
+    CollectivityFactory(name="Quimper")
+    public = Collectivity.objects.with_published_tools()
+    assert [(c.name, c.tool_count) for c in public] == [("Rennes", 2)]
+
+
 def test_territory_search_name_ignores_accents_and_punctuation() -> None:
     territory = TerritoryFactory(name="L'Haÿ-les-Roses")
     assert Territory.objects.get(pk=territory.pk).search_name == "l hay les roses"

@@ -170,6 +170,20 @@ class FormerCode(models.Model):
         return f"{self.code} {self.name}"
 
 
+def published_q(prefix: str = "") -> Q:
+    """The rule of `ToolQuerySet.published()`, for a lookup through a relation (`tools__`)."""
+    return Q(**{f"{prefix}status": ToolStatus.PUBLISHED})
+
+
+class CollectivityQuerySet(models.QuerySet):
+    def with_published_tools(self) -> "CollectivityQuerySet":
+        """The collectivities the public sees: those with a published tool, each with `tool_count`, the
+        number of its published tools."""
+        return self.annotate(tool_count=models.Count("tools", filter=published_q("tools__"))).filter(
+            tool_count__gt=0
+        )
+
+
 class Collectivity(models.Model):
     """A local authority as an actor of the registry."""
 
@@ -217,6 +231,8 @@ class Collectivity(models.Model):
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
     history = HistoricalRecords(bases=[HistoryActor], excluded_fields=["updated_at"])
+
+    objects = CollectivityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("collectivité")
@@ -298,7 +314,11 @@ class ToolQuerySet(models.QuerySet):
 
     def published(self) -> "ToolQuerySet":
         # Public reads never need the stored search vector, only the database does.
-        return self.filter(status=Tool.Status.PUBLISHED).defer("search_vector")
+        return self.filter(published_q()).defer("search_vector")
+
+    def pending(self) -> "ToolQuerySet":
+        """The moderation queue: proposals no one has published, refused or archived yet."""
+        return self.filter(status=ToolStatus.PENDING)
 
     def merged_target(self, slug: str) -> "Tool | None":
         """The published tool that the tool of `slug` was merged into: where its old addresses lead."""

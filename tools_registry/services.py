@@ -119,9 +119,7 @@ SAME_PROPOSAL_FIELDS = [
 def find_same_proposal(*, tool: Tool, objectives: list[str]) -> Tool | None:
     """A pending tool holding exactly what `tool` (not saved yet) holds, from the same source and the
     same submitter: the same proposal sent twice (a double click, a retried request)."""
-    same = Tool.objects.filter(
-        status=ToolStatus.PENDING, **{name: getattr(tool, name) for name in SAME_PROPOSAL_FIELDS}
-    )
+    same = Tool.objects.pending().filter(**{name: getattr(tool, name) for name in SAME_PROPOSAL_FIELDS})
     for candidate in same.prefetch_related("objectives").order_by("pk"):
         if [objective.objective for objective in candidate.ranked_objectives()] == objectives:
             return candidate

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
-from tools_registry.models import Collectivity, Tool, ToolStatus
+from tools_registry.models import Collectivity, Tool
 
 
 class ToolSitemap(Sitemap):
@@ -18,11 +18,4 @@ class CollectivitySitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self) -> QuerySet:
-        return (
-            Collectivity.objects.annotate(
-                published=Count("tools", filter=Q(tools__status=ToolStatus.PUBLISHED))
-            )
-            .filter(published__gt=0)
-            .only("slug")
-            .order_by("pk")
-        )
+        return Collectivity.objects.with_published_tools().only("slug").order_by("pk")

@@ -2,7 +2,7 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.db.models import F, QuerySet
 from django.db.models.functions import Abs
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -179,19 +179,14 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def collectivity_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    collectivity = (
-        Collectivity.objects.select_related("territory__epci", "departement", "region")
-        .filter(slug=slug)
-        .first()
-    )
+    # A collectivity appears publicly only through its published tools.
+    public = Collectivity.objects.with_published_tools()
+    collectivity = public.select_related("territory__epci", "departement", "region").filter(slug=slug).first()
     if collectivity is None:
-        return _moved_or_404(Collectivity.objects.all(), slug)
+        return _moved_or_404(public, slug)
     tools = list(
         Tool.objects.published().filter(collectivity=collectivity).active_first(natural("name"), "pk")
     )
-    if not tools:
-        # A collectivity appears publicly only through its published tools.
-        raise Http404
     # The sources that said something of the collectivity itself (not only of its tools).
     records = [
         r for r in collectivity.source_records.select_related("source") if r.values.get("collectivity")

@@ -50,6 +50,12 @@ class EditionQuerySet(models.QuerySet):
     def published(self) -> "EditionQuerySet":
         return self.filter(status=EditionStatus.PUBLISHED)
 
+    def visible_to(self, user) -> "EditionQuerySet":
+        """Published editions for the public; every edition for staff, who check one before publishing."""
+        if user is not None and user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
 
 class Edition(models.Model):
     """One fieldwork campaign of the questionnaire (2016, 2018…); it owns its questionnaire."""

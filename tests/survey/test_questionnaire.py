@@ -187,3 +187,20 @@ def test_staff_copy_an_edition_and_reword_labels_while_codes_stay(client, admin_
         "Votre collectivité a-t-elle"
     )
     assert Question.objects.get(edition=copy, code="tool_family_other").shown_if_question.edition == copy
+
+
+@pytest.mark.parametrize(
+    "who, seen", [("anonymous", ["2016"]), ("member", ["2016"]), ("staff", ["2016", "2018"])]
+)
+def test_the_public_sees_published_editions_and_staff_every_edition(
+    who: str, seen: list[str], django_user_model
+) -> None:
+    definition = load_definition("2016")
+    create_edition(code="2016", definition=definition, title="Baromètre 2016", publish=True)
+    create_edition(code="2018", definition=definition, title="Baromètre 2018")
+    user = {
+        "anonymous": None,
+        "member": django_user_model.objects.create_user("membre"),
+        "staff": django_user_model.objects.create_user("equipe", is_staff=True),
+    }[who]
+    assert sorted(Edition.objects.visible_to(user).values_list("code", flat=True)) == seen

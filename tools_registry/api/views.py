@@ -2,7 +2,7 @@
 corrections."""
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -168,10 +168,8 @@ class CollectivityViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
         return CollectivityDetailSerializer if self.action == "retrieve" else CollectivitySerializer
 
     def get_queryset(self) -> QuerySet:
-        published = Q(tools__status=ToolStatus.PUBLISHED)
         queryset = (
-            Collectivity.objects.annotate(tool_count=Count("tools", filter=published))
-            .filter(tool_count__gt=0)
+            Collectivity.objects.with_published_tools()
             .select_related("territory", "departement", "region")
             .order_by(natural("name"), "pk")
         )

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from tools_registry.models import LifeStatus, Tool, ToolStatus
+from tools_registry.models import LifeStatus, Tool, published_q
 
 if TYPE_CHECKING:
     from tools_registry.links.checker import CheckResult
@@ -35,9 +35,9 @@ class LinkReview(models.TextChoices):
 class LinkCheckQuerySet(models.QuerySet):
     def to_review(self) -> "LinkCheckQuerySet":
         """The staff review queue: published, not ended tools whose current address has failed long enough."""
-        return self.filter(
-            review=LinkReview.TO_REVIEW, tool__status=ToolStatus.PUBLISHED, url=F("tool__url")
-        ).exclude(tool__life_status=LifeStatus.ENDED)
+        return self.filter(published_q("tool__"), review=LinkReview.TO_REVIEW, url=F("tool__url")).exclude(
+            tool__life_status=LifeStatus.ENDED
+        )
 
 
 class LinkCheck(models.Model):
