@@ -52,19 +52,25 @@ def _decoded(data: bytes | str) -> str:
 
 
 def find_collectivity(code: str, kind: str = "") -> tuple[Collectivity | None, str]:
-    """The collectivity of an official code (INSEE, SIREN) or of a registry slug, or why none is found."""
-    territories = list(Territory.objects.filter(code=code.upper(), **({"kind": kind} if kind else {}))[:2])
-    if len(territories) == 1:
+    """The collectivity of a territory (`Territory.objects.lookup`: an official code, a SIREN, a name) or
+    of a registry slug, or why none is found."""
+    ambiguous = False
+    try:
+        territory = Territory.objects.lookup(code, kind=kind)
         with recorded_as("survey"):
-            return collectivity_for_territory(territories[0]), ""
-    if len(territories) > 1:
+            return collectivity_for_territory(territory), ""
+    except Territory.DoesNotExist:
+        pass
+    except Territory.MultipleObjectsReturned:
+        ambiguous = True
+    collectivity = Collectivity.objects.filter(slug=code).first()
+    if collectivity is not None:
+        return collectivity, ""
+    if ambiguous:
         return None, _(
             "le code %(code)s désigne plusieurs territoires : précisez le type dans la colonne "
             "collectivity_kind (%(kinds)s)"
         ) % {"code": code, "kinds": ", ".join(TerritoryKind.values)}
-    collectivity = Collectivity.objects.filter(slug=code).first()
-    if collectivity is not None:
-        return collectivity, ""
     return None, _("collectivité inconnue : %(code)s") % {"code": code}
 
 

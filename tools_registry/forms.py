@@ -2,7 +2,6 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +10,6 @@ from tools_registry.choices import CollectivityKind, HybridFormat, Objective, To
 from tools_registry.corrections import CorrectionKind
 from tools_registry.models import FIRST_LAUNCH_YEAR, MAX_OBJECTIVES, Collectivity, Territory, Tool
 from tools_registry.services import ToolProposal
-from tools_registry.text import normalize
 
 YES_NO_UNKNOWN = [("", _("Je ne sais pas")), ("oui", _("Oui")), ("non", _("Non"))]
 UNLISTED_KINDS = [
@@ -109,8 +107,10 @@ class CollectivityChoiceForm(forms.Form):
             if not data.get("other_kind"):
                 self.add_error("other_kind", _("Indiquez le type d'organisme."))
         elif data.get("territory") is None and "territory_query" not in self.errors:
-            territory = resolve_territory(data.get("territory_query", ""))
-            if territory is None:
+            try:
+                territory = Territory.objects.lookup(data.get("territory_query", ""))
+            except (Territory.DoesNotExist, Territory.MultipleObjectsReturned):
+                territory = None
                 self.add_error(
                     "territory_query",
                     _(
@@ -272,18 +272,6 @@ class ToolSubmissionForm(CollectivityChoiceForm):
             submitter_email=data["submitter_email"],
             consented=data["consent"],
         )
-
-
-def resolve_territory(text: str) -> Territory | None:
-    """The territory a person typed without the autocomplete: an exact official code, or a unique name."""
-    text = text.strip()
-    if not text:
-        return None
-    # The autocomplete's label reads "Name (Kind code)": take the code from it when present.
-    if text.endswith(")") and " " in text:
-        text = text.rsplit(" ", 1)[-1].rstrip(")")
-    matches = list(Territory.objects.filter(Q(code=text.upper()) | Q(search_name=normalize(text)))[:2])
-    return matches[0] if len(matches) == 1 else None
 
 
 class CorrectionForm(forms.Form):

@@ -62,6 +62,60 @@ class ToolSource(models.TextChoices):
     IMPORT = "import", _("Import d'une source publique")
 
 
+def _official_code(text: str) -> Q:
+    """A territory whose official code, SIREN or former commune's INSEE code is `text` (case ignored)."""
+    return Q(code=text.upper()) | Q(siren=text) | Q(former_codes__code=text.upper())
+
+
+class TerritoryQuerySet(models.QuerySet):
+    def lookup(self, text: str, *, kind: str = "") -> "Territory":
+        """The one territory `text` names, typed by a person without the autocomplete or read from a file.
+
+        Accepted: an official code (the INSEE code of a commune, département or région, « 2a » as
+        « 2A »; the SIREN of an EPCI), a commune's SIREN, the INSEE code of a former commune now part of
+        a commune nouvelle, the exact name (accents, case and punctuation ignored), or the autocomplete's
+        label « Name (Kind code) », whose name settles a code shared by two kinds (« 53 »: Mayenne, and
+        Bretagne). `kind` keeps only that kind of territory.
+
+        Like `get()`: raises `Territory.DoesNotExist` when nothing matches, and
+        `Territory.MultipleObjectsReturned` when several do (a name two communes share, « 53 » alone).
+        """
+        text = text.strip()
+        queryset = self.filter(kind=kind) if kind else self
+        name = ""
+        if text.endswith(")") and " (" in text:
+            name, label = text[:-1].rsplit(" (", 1)
+            text = label.rsplit(" ", 1)[-1]
+        if not normalize(text):
+            raise self.model.DoesNotExist(f"No territory is named {text!r}.")
+        matches = _official_code(text) | Q(search_name=normalize(text))
+        # A subquery rather than DISTINCT: several former codes may lead to the same territory.
+        found = list(queryset.filter(pk__in=self.filter(matches).values("pk"))[:2])
+        if len(found) > 1 and name:
+            found = [territory for territory in found if territory.search_name == normalize(name)]
+        if not found:
+            raise self.model.DoesNotExist(f"No territory is named {text!r}.")
+        if len(found) > 1:
+            raise self.model.MultipleObjectsReturned(f"Several territories are named {text!r}.")
+        return found[0]
+
+    def search(self, text: str) -> "TerritoryQuerySet":
+        """The autocomplete's suggestions for what a person is typing: names starting with it (any word
+        of the name), or by number an official code, SIREN, postcode or former code, or the start of a
+        département's or région's code."""
+        text = text.strip()
+        if "\x00" in text or not normalize(text):
+            return self.none()
+        if text.isdigit() or (len(text) in (2, 3, 5) and text[:2].upper() in {"2A", "2B"}):
+            matches = _official_code(text) | Q(postcodes__contains=text)
+            if len(text) < 5:
+                matches |= Q(code__startswith=text.upper())
+        else:
+            words = normalize(text)
+            matches = Q(search_name__startswith=words) | Q(search_name__contains=f" {words}")
+        return self.filter(pk__in=self.filter(matches).values("pk"))
+
+
 class Territory(models.Model):
     """An official French territory (INSEE / SIREN reference), loaded by `load_territories`."""
 
@@ -109,6 +163,8 @@ class Territory(models.Model):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     location_source = models.CharField(_("origine de la position"), max_length=12, blank=True)
+
+    objects = TerritoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("territoire")

@@ -2,7 +2,7 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.db.models import F, QuerySet
 from django.db.models.functions import Abs
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _

@@ -2,7 +2,7 @@
 corrections."""
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -43,7 +43,7 @@ from tools_registry.licences import LICENCES, licence_of, link_header, tools_ter
 from tools_registry.models import Collectivity, Territory, Tool, ToolSource, ToolStatus
 from tools_registry.provenance import with_provenance
 from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after
-from tools_registry.text import natural, normalize
+from tools_registry.text import natural
 
 AUTOCOMPLETE_LIMIT = 15
 # What a slug in an address may hold (Django's slug converter): anything else is a 404 before any query.
@@ -206,22 +206,7 @@ class TerritoryViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
         if self.action != "list":
             return queryset
         text = self.request.query_params.get("search", "").strip()[:100]
-        if "\x00" in text or not normalize(text):
-            return queryset.none()
-        if text.isdigit() or (len(text) in (2, 3, 5) and text[:2].upper() in {"2A", "2B"}):
-            matches = (
-                Q(code=text.upper())
-                | Q(siren=text)
-                | Q(postcodes__contains=text)
-                | Q(former_codes__code=text)
-            )
-            if len(text) < 5:
-                matches |= Q(code__startswith=text)
-        else:
-            words = normalize(text)
-            matches = Q(search_name__startswith=words) | Q(search_name__contains=f" {words}")
-        ids = queryset.filter(matches).values("pk").distinct()
-        return queryset.filter(pk__in=ids)[:AUTOCOMPLETE_LIMIT]
+        return queryset.search(text)[:AUTOCOMPLETE_LIMIT]
 
 
 def _reference(choices: type) -> list[dict]:
