@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from tests.factories import TerritoryFactory, ToolFactory
 from tests.helpers import page_text
-from tools_registry.models import TerritoryKind, Tool, ToolStatus
+from tools_registry import services
+from tools_registry.models import Collectivity, TerritoryKind, Tool, ToolStatus
 
 pytestmark = pytest.mark.django_db
 SUBMIT = reverse("tools_registry:tool_submit")
@@ -246,3 +247,15 @@ def test_the_form_is_protected_against_cross_site_posts(saint_malo) -> None:
 
     response = Client(enforce_csrf_checks=True).post(SUBMIT, valid_data(saint_malo))
     assert response.status_code == 403
+
+
+def test_a_new_body_is_not_kept_when_its_proposal_fails(client, saint_malo, monkeypatch) -> None:
+    def unavailable(**kwargs):
+        raise RuntimeError("database unavailable")
+
+    monkeypatch.setattr(services, "submit_tool", unavailable)
+    data = valid_data(saint_malo, territory=None, territory_query="", not_listed="on")
+    data.update(other_name="Parc naturel régional du Morvan", other_kind="pnr")
+    with pytest.raises(RuntimeError):
+        client.post(SUBMIT, data)
+    assert not Collectivity.objects.exists()

@@ -121,12 +121,12 @@ class CollectivityChoiceForm(forms.Form):
             data["territory"] = territory
         return data
 
-    def collectivity(self) -> Collectivity:
-        """The chosen collectivity, created in the registry on first use; call once the form is valid."""
+    def collectivity_choice(self) -> services.CollectivityChoice:
+        """What was picked, for a service to find or create the collectivity; call once the form is valid."""
         data = self.cleaned_data
         if data["not_listed"]:
-            return services.create_unlisted_collectivity(name=data["other_name"], kind=data["other_kind"])
-        return services.collectivity_for_territory(data["territory"])
+            return services.CollectivityChoice(name=data["other_name"], kind=data["other_kind"])
+        return services.CollectivityChoice(territory=data["territory"])
 
     def known_collectivity(self) -> Collectivity | None:
         """The chosen collectivity if the registry already has it (nothing is created)."""

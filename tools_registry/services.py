@@ -98,6 +98,23 @@ def known_collectivity(
     return Collectivity.objects.filter(**_unlisted(name=name, kind=kind)).first()
 
 
+@dataclass(frozen=True)
+class CollectivityChoice:
+    """The collectivity a person picked: a territory of the reference, or a body outside it by name and
+    kind (a PNR, another body)."""
+
+    territory: Territory | None = None
+    name: str = ""
+    kind: str = ""
+
+
+def collectivity_of(choice: CollectivityChoice) -> Collectivity:
+    """The registry's collectivity for `choice`, created on first use in the caller's transaction."""
+    if choice.territory is not None:
+        return collectivity_for_territory(choice.territory)
+    return create_unlisted_collectivity(name=choice.name, kind=choice.kind)
+
+
 SAME_PROPOSAL_FIELDS = [
     "name",
     "url",
@@ -170,6 +187,35 @@ def submit_tool(
     notify_moderators.enqueue(tool.pk)
     if tool.submitter_email:
         acknowledge_submission.enqueue(tool.pk, translation.get_language() or settings.LANGUAGE_CODE)
+    return tool
+
+
+@transaction.atomic
+def propose_tool(*, proposal: ToolProposal, choice: CollectivityChoice) -> Tool:
+    """A proposal from the public form or the API: a collectivity new to the registry is stored with the
+    tool, or not at all (the proposal refused, the database unavailable)."""
+    return submit_tool(proposal=proposal, collectivity=collectivity_of(choice))
+
+
+@transaction.atomic
+def add_tool(*, values: dict, objectives: list[str], moderator: AbstractBaseUser) -> Tool:
+    """A tool staff enter themselves: stored and published at once, under their name."""
+    tool = Tool(**values, source=ToolSource.STAFF, status=ToolStatus.PENDING)
+    tool.full_clean(exclude=["slug"])
+    tool.save()
+    set_objectives(tool=tool, objectives=objectives)
+    return approve_tool(tool=tool, moderator=moderator)
+
+
+@transaction.atomic
+def edit_tool(*, tool: Tool, values: dict, objectives: list[str] | None = None) -> Tool:
+    """Staff's edit of a tool's fields, and of its ranked objectives when given."""
+    for name, value in values.items():
+        setattr(tool, name, value)
+    tool.full_clean()
+    tool.save()
+    if objectives is not None:
+        set_objectives(tool=tool, objectives=objectives)
     return tool
 
 

@@ -251,8 +251,8 @@ def tool_submit(request: HttpRequest) -> HttpResponse:
     if not allow(**limit):
         return _submission_limited(request, form)
 
-    with recorded_as(ToolSource.SUBMISSION):  # the collectivity the form may add, like the tool
-        tool = services.submit_tool(proposal=form.proposal(), collectivity=form.collectivity())
+    with recorded_as(ToolSource.SUBMISSION):  # the collectivity the proposal may add, like the tool
+        tool = services.propose_tool(proposal=form.proposal(), choice=form.collectivity_choice())
     duplicate = tool.public_duplicate
     request.session["submitted_tool"] = {
         "name": tool.name,

@@ -1,6 +1,5 @@
 """Staff endpoints (token authentication): every tool whatever its status, edits and moderation."""
 
-from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
@@ -14,7 +13,7 @@ from tools_registry.api.serializers import RefusesNulCharacters, ToolSerializer
 from tools_registry.api.views import SLUG_PATTERN
 from tools_registry.choices import HybridFormat, Objective
 from tools_registry.forms import RankedChoicesField
-from tools_registry.models import Collectivity, Tool, ToolSource, ToolStatus
+from tools_registry.models import Collectivity, Tool, ToolStatus
 from tools_registry.provenance import with_provenance
 
 
@@ -84,25 +83,14 @@ class StaffToolSerializer(RefusesNulCharacters, ToolSerializer):
             raise serializers.ValidationError(list(getattr(error, "messages", [str(error)]))) from None
         return value
 
-    @transaction.atomic
     def create(self, validated_data: dict) -> Tool:
         objectives = validated_data.pop("objectives", [])
-        tool = Tool(**validated_data, source=ToolSource.STAFF, status=ToolStatus.PENDING)
-        tool.full_clean(exclude=["slug"])
-        tool.save()
-        services.set_objectives(tool=tool, objectives=objectives)
-        return services.approve_tool(tool=tool, moderator=self.context["request"].user)
+        moderator = self.context["request"].user
+        return services.add_tool(values=validated_data, objectives=objectives, moderator=moderator)
 
-    @transaction.atomic
     def update(self, tool: Tool, validated_data: dict) -> Tool:
         objectives = validated_data.pop("objectives", None)
-        for field, value in validated_data.items():
-            setattr(tool, field, value)
-        tool.full_clean()
-        tool.save()
-        if objectives is not None:
-            services.set_objectives(tool=tool, objectives=objectives)
-        return tool
+        return services.edit_tool(tool=tool, values=validated_data, objectives=objectives)
 
 
 class RejectionSerializer(RefusesNulCharacters, serializers.Serializer):

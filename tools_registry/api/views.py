@@ -313,8 +313,8 @@ def submit(request: Request) -> Response:
         return Response(SubmissionReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
     if not allow(**limit):
         raise exceptions.Throttled(wait=retry_after())
-    with recorded_as(ToolSource.SUBMISSION):  # the collectivity the form may add, like the tool
-        tool = services.submit_tool(proposal=form.proposal(), collectivity=form.collectivity())
+    with recorded_as(ToolSource.SUBMISSION):  # the collectivity the proposal may add, like the tool
+        tool = services.propose_tool(proposal=form.proposal(), choice=form.collectivity_choice())
     receipt = {
         "slug": tool.slug,
         "status": tool.status,
