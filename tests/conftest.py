@@ -12,7 +12,12 @@ from collections.abc import Callable, Iterator
 from urllib.parse import urlparse
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import SaintMaloFactory
+from tools_registry.models import Territory
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -22,6 +27,34 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts from an empty cache: no rate-limit count, cached page, map data or result of an
+    earlier test leaks into it."""
+    cache.clear()
+
+
+@pytest.fixture
+def saint_malo(db) -> Territory:
+    """Saint-Malo in the territory reference."""
+    return SaintMaloFactory()
+
+
+@pytest.fixture
+def queries(client) -> Callable[..., int]:
+    """The number of queries a GET of `url` (with `params`) costs from an empty cache; the page must
+    answer 200. Tests compare it for few and many rows: a page's cost must not grow with the data."""
+
+    def count(url: str, params: dict | None = None) -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(url, params or {})
+        assert response.status_code == 200
+        return len(context.captured_queries)
+
+    return count
 
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test are safe.

@@ -51,3 +51,35 @@ def at_once(send: Callable[[Client, int], object], count: int = 8) -> list:
     for thread in threads:
         thread.join()
     return results
+
+
+def api_submission(**changes) -> dict:
+    """A tool proposed through the API, for Saint-Malo by its code; `changes` replace fields."""
+    return {
+        "name": "Budget participatif",
+        "url": "https://budget.example.org/",
+        "description": "Les habitants votent.",
+        "family": "budget_participatif",
+        "objectives": ["idees"],
+        "territory_query": "35288",
+        "submitter_name": "Camille",
+        "submitter_email": "camille@example.org",
+        "consent": True,
+        **changes,
+    }
+
+
+def form_submission(territory, **changes) -> dict:
+    """A tool proposed through the form for `territory`, picked in the autocomplete."""
+    return {
+        "name": "Forum malouin",
+        "url": "https://forum.example.org/",
+        "description": "Un forum.",
+        "family": "forum",
+        "objectives": ["idees"],
+        "territory": territory.pk,
+        "submitter_name": "Camille",
+        "submitter_email": "camille@example.org",
+        "consent": "on",
+        **changes,
+    }

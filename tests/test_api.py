@@ -3,23 +3,23 @@ import io
 import json
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.factories import CollectivityFactory, TerritoryFactory, ToolFactory, ToolObjectiveFactory
-from tests.helpers import external_resources, formula_cells
+from tests.factories import (
+    CollectivityFactory,
+    SaintMaloFactory,
+    TerritoryFactory,
+    ToolFactory,
+    ToolObjectiveFactory,
+)
+from tests.helpers import api_submission, external_resources, formula_cells
 from tools_registry.choices import ToolFamily
 from tools_registry.models import TerritoryKind, Tool, ToolStatus
 
 pytestmark = pytest.mark.django_db
 TOOLS = reverse("api:tool-list")
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
 
 
 @pytest.fixture
@@ -136,9 +136,7 @@ def test_collectivities_list_only_those_with_published_tools(api) -> None:
 
 
 def test_territories_are_found_by_name_postcode_and_code(api) -> None:
-    TerritoryFactory(
-        kind=TerritoryKind.COMMUNE, code="35288", name="Saint-Malo", postcodes="35400", population=47000
-    )
+    SaintMaloFactory(postcodes="35400")
     TerritoryFactory(kind=TerritoryKind.COMMUNE, code="22278", name="Saint-Malo-de-Phily", population=900)
     url = reverse("api:territory-list")
     assert [t["code"] for t in api.get(url, {"search": "saint malo"}).json()] == ["35288", "22278"]
@@ -177,25 +175,9 @@ def test_reference_lists_give_codes_and_labels(api) -> None:
     ]
 
 
-def submission(**changes) -> dict:
-    data = {
-        "name": "Budget participatif",
-        "url": "https://budget.example.org/",
-        "description": "Les habitants votent.",
-        "family": "budget_participatif",
-        "objectives": ["idees"],
-        "territory_query": "35288",
-        "submitter_name": "Camille",
-        "submitter_email": "camille@example.org",
-        "consent": True,
-    }
-    data.update(changes)
-    return data
-
-
 def test_a_submission_through_the_api_is_pending_like_through_the_form(api) -> None:
-    TerritoryFactory(code="35288", name="Saint-Malo")
-    response = api.post(reverse("api:submission"), submission(), format="json")
+    SaintMaloFactory()
+    response = api.post(reverse("api:submission"), api_submission(), format="json")
     assert response.status_code == 201
     assert response.json()["status"] == "pending"
     tool = Tool.objects.get()
@@ -208,19 +190,19 @@ def test_a_submission_through_the_api_is_pending_like_through_the_form(api) -> N
     [(ToolStatus.PUBLISHED, True), (ToolStatus.PENDING, False), (ToolStatus.ARCHIVED, False)],
 )
 def test_the_receipt_flags_a_similar_tool_only_when_it_is_published(api, status, flagged) -> None:
-    TerritoryFactory(code="35288", name="Saint-Malo")
+    SaintMaloFactory()
     ToolFactory(name="Projet confidentiel", url="https://budget.example.org", status=status)
     # Told it repeats a published tool (see tests/test_duplicates.py), the client confirms it is another.
-    response = api.post(reverse("api:submission"), submission(confirm_distinct=flagged), format="json")
+    response = api.post(reverse("api:submission"), api_submission(confirm_distinct=flagged), format="json")
     assert response.status_code == 201
     assert response.json()["duplicate_flagged"] is flagged
     assert "Projet confidentiel" not in response.content.decode()
 
 
 def test_a_bad_submission_gets_the_forms_messages_in_the_api_error_format(api) -> None:
-    TerritoryFactory(code="35288", name="Saint-Malo")
+    SaintMaloFactory()
     response = api.post(
-        reverse("api:submission"), submission(objectives=["idees", "idees"], url="nope"), format="json"
+        reverse("api:submission"), api_submission(objectives=["idees", "idees"], url="nope"), format="json"
     )
     assert response.status_code == 400
     body = response.json()
@@ -238,27 +220,27 @@ def test_a_bad_submission_gets_the_forms_messages_in_the_api_error_format(api) -
             "multipart/form-data; boundary=x",
             '--x\r\nContent-Disposition: form-data; name="name"\r\n\r\nB\r\n--x--',
         ),
-        ("text/plain", json.dumps(submission())),
+        ("text/plain", json.dumps(api_submission())),
     ],
 )
 def test_submissions_accept_json_only_so_that_another_site_cannot_post_a_form(
     api, settings, content_type, body
 ) -> None:
-    TerritoryFactory(code="35288", name="Saint-Malo")
+    SaintMaloFactory()
     settings.SUBMISSION_RATE_LIMIT = 1
     refused = api.generic("POST", reverse("api:submission"), body, content_type=content_type)
     assert refused.status_code == 415
     assert refused.json()["status"] == 415 and refused.json()["code"] == "unsupported_media_type"
     assert not Tool.objects.exists()
     # A refused body does not count against the sender's rate limit.
-    assert api.post(reverse("api:submission"), submission(), format="json").status_code == 201
+    assert api.post(reverse("api:submission"), api_submission(), format="json").status_code == 201
 
 
 def test_submissions_share_the_forms_rate_limit(api, settings) -> None:
-    TerritoryFactory(code="35288", name="Saint-Malo")
+    SaintMaloFactory()
     settings.SUBMISSION_RATE_LIMIT = 1
-    assert api.post(reverse("api:submission"), submission(), format="json").status_code == 201
-    response = api.post(reverse("api:submission"), submission(name="Autre"), format="json")
+    assert api.post(reverse("api:submission"), api_submission(), format="json").status_code == 201
+    response = api.post(reverse("api:submission"), api_submission(name="Autre"), format="json")
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= 3600
     assert response.json()["code"] == "throttled"

@@ -10,7 +10,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 
-from tests.factories import TerritoryFactory, ToolFactory
+from tests.factories import SaintMaloFactory, ToolFactory
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def api_schema(db):
     from django.core.wsgi import get_wsgi_application
 
     ToolFactory.create_batch(3)
-    TerritoryFactory(code="35288", name="Saint-Malo", postcodes="35400")
+    SaintMaloFactory(postcodes="35400")
     # As Django's test client does: keep the test's connection (and its transaction) open across requests.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)

@@ -1,7 +1,6 @@
 """Hostile input on every public form and endpoint: a clear 4xx, never a 500, nothing stored half."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -50,11 +49,6 @@ PUBLIC_GETS = [
     ("api:collectivity-list", ["page", "page_size"]),
     ("api:territory-list", ["search"]),
 ]
-
-
-@pytest.fixture(autouse=True)
-def no_limits():
-    cache.clear()
 
 
 @pytest.mark.parametrize(("name", "params"), PUBLIC_GETS)

@@ -1,7 +1,13 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import CollectivityFactory, TerritoryFactory, ToolFactory, ToolObjectiveFactory
+from tests.factories import (
+    CollectivityFactory,
+    SaintMaloFactory,
+    TerritoryFactory,
+    ToolFactory,
+    ToolObjectiveFactory,
+)
 from tests.helpers import page_text
 from tools_registry.choices import ToolFamily
 from tools_registry.models import TerritoryKind, ToolSource, ToolStatus
@@ -74,9 +80,7 @@ def test_territory_and_population_filters(client) -> None:
     ille = TerritoryFactory(
         kind=TerritoryKind.DEPARTEMENT, code="35", name="Ille-et-Vilaine", region=bretagne
     )
-    town = TerritoryFactory(
-        code="35288", name="Saint-Malo", population=47000, departement=ille, region=bretagne
-    )
+    town = SaintMaloFactory(departement=ille, region=bretagne)
     ToolFactory(name="Malouin", collectivity=CollectivityFactory(territory=town, population=None))
     ToolFactory(name="Ailleurs", collectivity=CollectivityFactory(population=250000))
     assert result_names(client.get(CATALOGUE, {"region": "53"})) == ["Malouin"]

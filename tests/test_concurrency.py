@@ -2,13 +2,12 @@
 each stored once, each sender answered clearly, never a server error, never a submission lost."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from tests.factories import TerritoryFactory
-from tests.helpers import at_once, page_text
+from tests.factories import SaintMaloFactory, TerritoryFactory
+from tests.helpers import api_submission, at_once, page_text
 from tools_registry.models import Collectivity, Tool, ToolStatus
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -19,7 +18,6 @@ AT_ONCE = 8
 @pytest.fixture(autouse=True)
 def no_rate_limit(settings) -> None:
     settings.SUBMISSION_RATE_LIMIT = 1000
-    cache.clear()
 
 
 def form(territory, **changes) -> dict:
@@ -38,7 +36,7 @@ def form(territory, **changes) -> dict:
 
 
 def test_identical_submissions_at_once_store_one_tool_and_thank_every_sender() -> None:
-    territory = TerritoryFactory(code="35288", name="Saint-Malo")
+    territory = SaintMaloFactory()
 
     def send(client: Client, number: int) -> tuple[int, str]:
         response = client.post(SUBMIT, form(territory), follow=True)
@@ -54,18 +52,8 @@ def test_identical_submissions_at_once_store_one_tool_and_thank_every_sender() -
 
 
 def test_identical_api_submissions_at_once_get_the_same_receipt() -> None:
-    TerritoryFactory(code="35288", name="Saint-Malo")
-    body = {
-        "name": "Budget participatif",
-        "url": "https://budget.example.org/",
-        "description": "Les habitants votent.",
-        "family": "budget_participatif",
-        "objectives": ["idees"],
-        "territory_query": "35288",
-        "submitter_name": "Camille",
-        "submitter_email": "camille@example.org",
-        "consent": True,
-    }
+    SaintMaloFactory()
+    body = api_submission()
 
     def send(client: Client, number: int) -> tuple[int, dict]:
         response = client.post(reverse("api:submission"), body, content_type="application/json")
@@ -97,7 +85,7 @@ def test_tools_of_the_same_name_proposed_at_once_by_different_places_each_get_th
 
 
 def test_different_people_proposing_the_same_tool_are_each_kept_for_moderators() -> None:
-    territory = TerritoryFactory(code="35288", name="Saint-Malo")
+    territory = SaintMaloFactory()
     results = at_once(
         lambda client, number: (
             client.post(SUBMIT, form(territory, submitter_email=f"personne{number}@example.org")).status_code

@@ -1,7 +1,6 @@
 """The site speaks French by default and English on request: the visitor's pages and Django's own text."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from barometre.demo_editions import DEMO_2016
@@ -13,11 +12,6 @@ pytestmark = pytest.mark.django_db
 CATALOGUE = reverse("tools_registry:tool_list")
 MAP = reverse("tools_registry:tool_map")
 SUBMIT = reverse("tools_registry:tool_submit")
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
 
 
 @pytest.fixture

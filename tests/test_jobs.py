@@ -5,7 +5,6 @@ import json
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from jobs.queue import job
 from tests.factories import TerritoryFactory, ToolFactory
+from tests.helpers import form_submission
 from tools_registry import services
 from tools_registry.models import Tool, ToolStatus
 
@@ -54,20 +54,7 @@ def test_a_rolled_back_write_leaves_no_job_and_a_committed_one_its_jobs() -> Non
 
 
 def test_jobs_carry_ids_and_never_personal_data(client, run_jobs) -> None:
-    cache.clear()
-    territory = TerritoryFactory()
-    data = {
-        "name": "Forum malouin",
-        "url": "https://forum.example.org/",
-        "description": "Un forum.",
-        "family": "forum",
-        "objectives": ["idees"],
-        "territory": territory.pk,
-        "submitter_name": "Camille Agent",
-        "submitter_email": "camille@example.org",
-        "consent": "on",
-    }
-    client.post(reverse("tools_registry:tool_submit"), data)
+    client.post(reverse("tools_registry:tool_submit"), form_submission(TerritoryFactory()))
     payloads = json.dumps(list(DBTaskResult.objects.values_list("args_kwargs", flat=True)))
     for personal in ("camille", "Camille", "Forum", "example.org"):
         assert personal not in payloads
@@ -87,23 +74,8 @@ def test_a_tool_name_with_a_line_break_is_still_announced(run_jobs) -> None:
 
 
 def test_the_submitter_is_answered_in_the_language_of_the_form(client, run_jobs) -> None:
-    cache.clear()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    territory = TerritoryFactory()
-    client.post(
-        reverse("tools_registry:tool_submit"),
-        {
-            "name": "Forum malouin",
-            "url": "https://forum.example.org/",
-            "description": "Un forum.",
-            "family": "forum",
-            "objectives": ["idees"],
-            "territory": territory.pk,
-            "submitter_name": "Camille Agent",
-            "submitter_email": "camille@example.org",
-            "consent": "on",
-        },
-    )
+    client.post(reverse("tools_registry:tool_submit"), form_submission(TerritoryFactory()))
     run_jobs()
     receipt = next(message for message in mail.outbox if message.to == ["camille@example.org"])
     assert receipt.subject == "Your submission “Forum malouin” has been received"

@@ -6,16 +6,15 @@ from collections.abc import Iterator
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from survey import invitations
-from survey.models import Contact, InvitationEmail
-from tests.factories import TerritoryFactory
-from tests.survey.helpers import open_edition
+from survey.models import EditionStatus, InvitationEmail
+from tests.factories import ContactFactory, EditionFactory, SaintMaloFactory, TerritoryFactory
+from tests.helpers import form_submission
 from tools_registry.models import Tool, ToolStatus
 from tools_registry.services import collectivity_for_territory
 
@@ -34,20 +33,6 @@ def stalled_mail_server(settings) -> Iterator[None]:
         yield
 
 
-def submission(territory) -> dict:
-    return {
-        "name": "Forum malouin",
-        "url": "https://forum.example.org/",
-        "description": "Un forum.",
-        "family": "forum",
-        "objectives": ["idees"],
-        "territory": territory.pk,
-        "submitter_name": "Camille",
-        "submitter_email": "camille@example.org",
-        "consent": "on",
-    }
-
-
 def make_due(jobs) -> None:
     jobs.update(run_after=timezone.now())
 
@@ -55,8 +40,7 @@ def make_due(jobs) -> None:
 def test_a_submission_succeeds_while_the_mail_server_stalls_and_is_told_once_it_answers(
     client, stalled_mail_server, settings, run_jobs
 ) -> None:
-    cache.clear()
-    response = client.post(reverse("tools_registry:tool_submit"), submission(TerritoryFactory()))
+    response = client.post(reverse("tools_registry:tool_submit"), form_submission(TerritoryFactory()))
     assert response.status_code == 302
     assert response.url == reverse("tools_registry:tool_submit_done")
     assert Tool.objects.get().status == ToolStatus.PENDING
@@ -71,8 +55,7 @@ def test_a_submission_succeeds_while_the_mail_server_stalls_and_is_told_once_it_
 def test_a_failed_email_is_recorded_and_tried_again_later(
     client, stalled_mail_server, settings, run_jobs, caplog
 ) -> None:
-    cache.clear()
-    client.post(reverse("tools_registry:tool_submit"), submission(TerritoryFactory()))
+    client.post(reverse("tools_registry:tool_submit"), form_submission(TerritoryFactory()))
     with caplog.at_level(logging.WARNING, logger="jobs.queue"):
         failed = run_jobs()
     assert {job.status for job in failed} == {"FAILED"}
@@ -96,10 +79,9 @@ def test_a_failed_email_is_recorded_and_tried_again_later(
 def test_an_email_that_fails_every_attempt_gives_up_with_an_error_staff_can_see(
     client, admin_client, settings, run_jobs, caplog
 ) -> None:
-    cache.clear()
     settings.JOB_MAX_ATTEMPTS = 3
     settings.EMAIL_BACKEND = "tests.test_mail_outage.BrokenBackend"
-    client.post(reverse("tools_registry:tool_submit"), submission(TerritoryFactory()))
+    client.post(reverse("tools_registry:tool_submit"), form_submission(TerritoryFactory()))
     with caplog.at_level(logging.ERROR, logger="jobs.queue"):
         for _attempt in range(3):
             make_due(DBTaskResult.objects.filter(status="READY"))
@@ -130,9 +112,9 @@ class BrokenBackend(BaseEmailBackend):
 def test_invitations_not_sent_during_an_outage_are_sent_once_it_ends(
     stalled_mail_server, settings, run_jobs
 ) -> None:
-    edition = open_edition()
-    collectivity = collectivity_for_territory(TerritoryFactory(code="35288", name="Saint-Malo"))
-    Contact.objects.create(edition=edition, collectivity=collectivity, email="camille@example.org")
+    edition = EditionFactory(status=EditionStatus.OPEN)
+    collectivity = collectivity_for_territory(SaintMaloFactory())
+    ContactFactory(edition=edition, collectivity=collectivity, email="camille@example.org")
     assert invitations.send_invitations(edition=edition).queued == 1
     assert [job.status for job in run_jobs()] == ["FAILED"]
     assert not InvitationEmail.objects.exists()

@@ -1,9 +1,6 @@
 """A page costs the same number of queries whatever the size of the registry."""
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import CollectivityFactory, ToolFactory, ToolObjectiveFactory
@@ -35,14 +32,6 @@ def make_tools(count: int) -> None:
         ToolObjectiveFactory(tool=tool, objective="idees", rank=2)
 
 
-def queries(client, url: str, params: dict | None = None) -> int:
-    cache.clear()
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url, params or {})
-    assert response.status_code == 200
-    return len(context.captured_queries)
-
-
 @pytest.mark.parametrize(
     ("name", "params"),
     [
@@ -56,16 +45,16 @@ def queries(client, url: str, params: dict | None = None) -> int:
         ("home", {}),
     ],
 )
-def test_query_count_does_not_grow_with_the_registry(client, name, params) -> None:
+def test_query_count_does_not_grow_with_the_registry(queries, name, params) -> None:
     make_tools(10)
-    small = queries(client, reverse(name), params)
+    small = queries(reverse(name), params)
     make_tools(290)
-    assert queries(client, reverse(name), params) == small
+    assert queries(reverse(name), params) == small
 
 
-def test_tool_page_query_count_does_not_grow_with_the_registry(client) -> None:
+def test_tool_page_query_count_does_not_grow_with_the_registry(queries) -> None:
     make_tools(10)
     tool = ToolFactory(family=ToolFamily.FORUM)
-    small = queries(client, tool.get_absolute_url())
+    small = queries(tool.get_absolute_url())
     make_tools(290)
-    assert queries(client, tool.get_absolute_url()) == small
+    assert queries(tool.get_absolute_url()) == small

@@ -8,17 +8,14 @@ import socket
 import uuid
 
 import pytest
-from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
 
-from tests.factories import TerritoryFactory
-from tests.helpers import page_text
-from tests.test_api import submission
+from tests.helpers import api_submission, page_text
 from tests.test_submission import valid_data
-from tools_registry.models import TerritoryKind, Tool
+from tools_registry.models import Tool
 from tools_registry.ratelimit import client_ip
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +27,7 @@ LOGIN = reverse("admin:login")
 
 @pytest.fixture(autouse=True)
 def behind_a_proxy(settings):
-    cache.clear()
     settings.TRUSTED_PROXIES = [PROXY]
-
-
-@pytest.fixture
-def saint_malo():
-    return TerritoryFactory(kind=TerritoryKind.COMMUNE, code="35288", name="Saint-Malo", population=47000)
 
 
 def _redis_answers() -> bool:
@@ -135,9 +126,9 @@ def test_an_api_submission_with_errors_does_not_use_up_the_allowance(saint_malo,
     api = APIClient()
     url = reverse("api:submission")
     for _typo in range(3):
-        assert api.post(url, submission(url="pas une adresse"), format="json").status_code == 400
-    assert api.post(url, submission(), format="json").status_code == 201
-    refused = api.post(url, submission(name="Autre"), format="json")
+        assert api.post(url, api_submission(url="pas une adresse"), format="json").status_code == 400
+    assert api.post(url, api_submission(), format="json").status_code == 201
+    refused = api.post(url, api_submission(name="Autre"), format="json")
     assert refused.status_code == 429
     assert 0 < int(refused["Retry-After"]) <= 3600
 

@@ -2,27 +2,16 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
-from tests.factories import TerritoryFactory, ToolFactory
+from tests.factories import ToolFactory
 from tests.helpers import page_text
 from tools_registry import services
-from tools_registry.models import Collectivity, TerritoryKind, Tool, ToolStatus
+from tools_registry.models import Collectivity, Tool, ToolStatus
 
 pytestmark = pytest.mark.django_db
 SUBMIT = reverse("tools_registry:tool_submit")
 CATALOGUE = reverse("tools_registry:tool_list")
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-
-
-@pytest.fixture
-def saint_malo():
-    return TerritoryFactory(kind=TerritoryKind.COMMUNE, code="35288", name="Saint-Malo", population=47000)
 
 
 def valid_data(place, **changes) -> dict:

@@ -8,11 +8,6 @@ from tools_registry.models import FormerCode, Territory, TerritoryKind
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def saint_malo() -> Territory:
-    return TerritoryFactory(code="35288", siren="213502883", name="Saint-Malo")
-
-
 @pytest.mark.parametrize(
     "text",
     [

@@ -1,14 +1,8 @@
 import pytest
-from django.core.cache import cache
 
 from barometre.demo_editions import DEMO_2016, DEMO_2018
 from barometre.demo_survey import load_demo_edition
 from survey.models import Edition
-
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> None:
-    cache.clear()
 
 
 @pytest.fixture

@@ -3,16 +3,6 @@
 from django.utils import timezone
 
 from survey.models import Answer, Edition, Question, Response, ResponseOrigin, ResponseStatus, ResponseTool
-from survey.questionnaire import create_edition, load_definition
-
-
-def published_edition(code: str = "2016", *, publish: bool = True) -> Edition:
-    return create_edition(
-        code=code,
-        definition=load_definition("2016"),
-        title=f"Baromètre de la démocratie locale numérique {code}",
-        publish=publish,
-    )
 
 
 def bulk_responses(edition: Edition, count: int, *, start: int = 0) -> None:

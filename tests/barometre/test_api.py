@@ -1,12 +1,11 @@
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from tests.barometre.helpers import bulk_responses, published_edition
+from survey.models import EditionStatus
+from tests.barometre.helpers import bulk_responses
+from tests.factories import EditionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,15 +20,15 @@ def staff(db):
 
 
 def test_editions_list_only_published_ones_to_the_public(client) -> None:
-    published_edition("2016")
-    published_edition("2018", publish=False)
+    EditionFactory(status=EditionStatus.PUBLISHED)
+    EditionFactory(code="2018")
     body = client.get(reverse("barometre-api:editions")).json()
     assert [edition["code"] for edition in body["results"]] == ["2016"]
     assert body["results"][0]["indicators_url"] == indicators_url("2016")
 
 
 def test_an_unpublished_edition_is_not_found_for_the_public(client) -> None:
-    published_edition("2018", publish=False)
+    EditionFactory(code="2018")
     response = client.get(indicators_url("2018"))
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
@@ -37,7 +36,7 @@ def test_an_unpublished_edition_is_not_found_for_the_public(client) -> None:
 
 
 def test_staff_see_every_edition_with_a_session_or_a_token(client, staff) -> None:
-    published_edition("2018", publish=False)
+    EditionFactory(code="2018")
     client.force_login(staff)
     assert client.get(indicators_url("2018")).status_code == 200
     assert [e["code"] for e in client.get(reverse("barometre-api:editions")).json()["results"]] == ["2018"]
@@ -49,7 +48,7 @@ def test_staff_see_every_edition_with_a_session_or_a_token(client, staff) -> Non
 
 
 def test_indicators_have_the_contract_fields(client) -> None:
-    edition = published_edition()
+    edition = EditionFactory(status=EditionStatus.PUBLISHED)
     bulk_responses(edition, 12)
     body = client.get(indicators_url("2016")).json()
     assert body["edition"]["code"] == "2016"
@@ -67,19 +66,11 @@ def test_indicators_have_the_contract_fields(client) -> None:
     assert {"opendata_where", "opendata_what", "tool_reaches_absent_publics", "population"} <= codes
 
 
-def queries(client, url: str) -> int:
-    cache.clear()
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context.captured_queries)
-
-
-def test_query_count_does_not_grow_with_the_responses(client) -> None:
-    edition = published_edition()
+def test_query_count_does_not_grow_with_the_responses(client, queries) -> None:
+    edition = EditionFactory(status=EditionStatus.PUBLISHED)
     bulk_responses(edition, 50)
-    small = queries(client, indicators_url("2016"))
+    small = queries(indicators_url("2016"))
     bulk_responses(edition, 1950, start=50)
-    assert queries(client, indicators_url("2016")) == small
+    assert queries(indicators_url("2016")) == small
     assert client.get(indicators_url("2016")).json()["results"][0]["count"] == 2000
     assert small <= 12

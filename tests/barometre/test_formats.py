@@ -6,7 +6,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.barometre.helpers import bulk_responses, published_edition
+from survey.models import EditionStatus
+from tests.barometre.helpers import bulk_responses
+from tests.factories import EditionFactory
 from tests.helpers import page_text
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +49,7 @@ def test_english_titles_of_the_demo_editions_say_they_are_fictitious(client, dem
 
 
 def test_counts_agree_with_their_noun(client) -> None:
-    edition = published_edition("2026")
+    edition = EditionFactory(code="2026", status=EditionStatus.PUBLISHED)
     bulk_responses(edition, 2)  # one of the two describes one tool
     text = page_text(client.get(reverse("barometre:edition", kwargs={"edition": "2026"})))
     assert "2 collectivités répondantes" in text

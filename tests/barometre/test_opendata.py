@@ -4,12 +4,10 @@ import io
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
 
 from barometre.demo_editions import load_barometer_demo
-from survey.models import Answer, Choice, Edition, Question, Response, ResponseOrigin, ResponseStatus
-from tests.barometre.helpers import published_edition
-from tests.factories import CollectivityFactory
+from survey.models import Answer, Choice, Edition, Question, Response, ResponseOrigin
+from tests.factories import CollectivityFactory, EditionFactory, ResponseFactory
 from tests.helpers import formula_cells
 
 pytestmark = pytest.mark.django_db
@@ -33,12 +31,10 @@ def test_the_page_lists_registry_and_edition_downloads_with_the_licence(client, 
 
 
 def test_the_anonymised_responses_hold_no_personal_data(client, demo_2016) -> None:
-    Response.objects.create(
+    ResponseFactory(
         edition=demo_2016,
         collectivity=CollectivityFactory(name="Commune témoin"),
         origin=ResponseOrigin.INVITATION,
-        status=ResponseStatus.SUBMITTED,
-        submitted_at=timezone.now(),
         respondent_name="Camille Secret",
         respondent_email="camille.secret@example.org",
     )
@@ -77,7 +73,7 @@ def test_indicator_files(client, demo_2016) -> None:
 
 
 def test_an_unpublished_edition_has_no_download(client) -> None:
-    published_edition("2020", publish=False)
+    EditionFactory(code="2020")
     for name in FILES:
         assert client.get(reverse(f"opendata:{name}", kwargs={"edition": "2020"})).status_code == 404
     assert "2020" not in client.get(reverse("opendata:index")).content.decode()

@@ -3,12 +3,11 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from survey.models import Answer, Choice, Edition, Response
-from tests.barometre.helpers import bulk_responses, published_edition
+from survey.models import Answer, Choice, Edition, EditionStatus, Response
+from tests.barometre.helpers import bulk_responses
+from tests.factories import EditionFactory
 from tests.helpers import page_text
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +101,7 @@ def test_indicator_csv(client, demo_2016) -> None:
 
 
 def test_an_unpublished_edition_is_hidden_from_the_public_but_not_from_staff(client) -> None:
-    published_edition("2020", publish=False)
+    EditionFactory(code="2020")
     urls = [
         edition_url("2020"),
         reverse("barometre:indicator_csv", kwargs={"edition": "2020", "code": "respondents"}),
@@ -122,20 +121,12 @@ def test_the_navigation_links_to_the_barometer_and_the_open_data(client, db) -> 
     assert f'href="{reverse("opendata:index")}"' in html
 
 
-def queries(client, url: str) -> int:
-    cache.clear()
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context.captured_queries)
-
-
-def test_page_query_count_does_not_grow_with_the_responses(client) -> None:
-    edition: Edition = published_edition()
+def test_page_query_count_does_not_grow_with_the_responses(queries) -> None:
+    edition: Edition = EditionFactory(status=EditionStatus.PUBLISHED)
     bulk_responses(edition, 50)
-    small = queries(client, edition_url("2016"))
+    small = queries(edition_url("2016"))
     bulk_responses(edition, 1950, start=50)
-    assert queries(client, edition_url("2016")) == small
+    assert queries(edition_url("2016")) == small
 
 
 def test_labels_titles_and_verbatims_are_text_in_the_page_and_its_charts(client, demo_2016) -> None:

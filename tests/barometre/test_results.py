@@ -1,12 +1,11 @@
 """Indicators against cases computed by hand: bases, percentages, Wilson intervals, mentions, ranking."""
 
 import pytest
-from django.utils import timezone
 
 from barometre import results
 from survey.io import import_responses
-from survey.models import Answer, Question, Response, ResponseOrigin
-from tests.barometre.helpers import published_edition
+from survey.models import EditionStatus, ResponseOrigin, ResponseStatus
+from tests.factories import AnswerFactory, EditionFactory, ResponseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +39,7 @@ D,,has_tool,non,
 
 @pytest.fixture
 def computed() -> dict[str, dict]:
-    edition = published_edition()
+    edition = EditionFactory(status=EditionStatus.PUBLISHED)
     import_responses(edition=edition, data=ROWS)
     return {item["code"]: item for item in results.compute(edition)}
 
@@ -124,31 +123,32 @@ def test_objective_met_among_tools_whose_first_objective_is_to_inform(computed) 
 
 
 def test_responses_in_progress_do_not_count() -> None:
-    edition = published_edition()
+    edition = EditionFactory(status=EditionStatus.PUBLISHED)
     import_responses(edition=edition, data=ROWS)
-    draft = Response.objects.create(edition=edition, origin=ResponseOrigin.INVITATION)
-    Answer.objects.create(
-        response=draft, question=Question.objects.get(edition=edition, code="has_tool"), choice="oui"
+    draft = ResponseFactory(
+        edition=edition,
+        origin=ResponseOrigin.INVITATION,
+        status=ResponseStatus.IN_PROGRESS,
+        submitted_at=None,
     )
+    AnswerFactory(response=draft, code="has_tool", choice="oui")
     computed = {item["code"]: item for item in results.compute(edition)}
     assert computed["respondents"]["count"] == 4
     assert computed["equipped_collectivities"]["count"] == 2
 
 
 def test_cache_is_invalidated_when_responses_change(django_capture_on_commit_callbacks) -> None:
-    edition = published_edition()
+    edition = EditionFactory(status=EditionStatus.PUBLISHED)
     with django_capture_on_commit_callbacks(execute=True):
         import_responses(edition=edition, data=ROWS)
     assert results.by_code(edition)["respondents"]["count"] == 4
     with django_capture_on_commit_callbacks(execute=True):
-        Response.objects.create(
-            edition=edition, origin=ResponseOrigin.IMPORT, status="submitted", submitted_at=timezone.now()
-        )
+        ResponseFactory(edition=edition)
     assert results.by_code(edition)["respondents"]["count"] == 5
 
 
 def test_cached_results_cost_no_query(django_assert_num_queries) -> None:
-    edition = published_edition()
+    edition = EditionFactory(status=EditionStatus.PUBLISHED)
     import_responses(edition=edition, data=ROWS)
     results.indicators(edition)
     with django_assert_num_queries(0):

@@ -6,10 +6,10 @@ from django.urls import reverse
 
 from barometre.demo_editions import DEMO_2016
 from barometre.demo_survey import load_demo_edition
-from survey.models import Contact
+from survey.models import EditionStatus
 from tests.conftest import PHONE
-from tests.factories import CollectivityFactory, TerritoryFactory, ToolFactory
-from tests.survey.helpers import open_edition, review_url, step_url
+from tests.factories import CollectivityFactory, ContactFactory, EditionFactory, SaintMaloFactory, ToolFactory
+from tests.survey.helpers import review_url, step_url
 from tools_registry.choices import ToolFamily
 from tools_registry.services import collectivity_for_territory
 
@@ -72,9 +72,9 @@ def test_no_page_scrolls_sideways(phone, registry) -> None:
         collectivity=CollectivityFactory(name="Communauté de communes du Pays-de-la-Très-Longue-Vallée"),
     )
     load_demo_edition(DEMO_2016)
-    edition = open_edition("2026")
-    territory = TerritoryFactory(code="35288", name="Saint-Malo", population=47000)
-    contact = Contact.objects.create(
+    edition = EditionFactory(code="2026", status=EditionStatus.OPEN)
+    territory = SaintMaloFactory()
+    contact = ContactFactory(
         edition=edition, collectivity=collectivity_for_territory(territory), email="camille@example.org"
     )
     page = phone.page

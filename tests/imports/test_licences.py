@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from rdflib import Graph
 
-from tests.barometre.helpers import bulk_responses, published_edition
-from tests.factories import ToolFactory
+from survey.models import EditionStatus
+from tests.barometre.helpers import bulk_responses
+from tests.factories import EditionFactory, ToolFactory
 from tests.helpers import page_text
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,7 @@ def test_the_catalogue_is_valid_dcat_ap_including_the_classes_of_what_it_referen
     client, import_sample
 ) -> None:
     import_sample()
-    edition = published_edition()
+    edition = EditionFactory(status=EditionStatus.PUBLISHED)
     bulk_responses(edition, 3)
     data = Graph().parse(data=client.get(reverse("opendata:catalog")).content, format="json-ld")
     for name in ("shapes", "range"):

@@ -1,31 +1,30 @@
 import pytest
 
-from survey.models import Contact, Edition
-from tests.factories import CollectivityFactory, TerritoryFactory
-from tests.survey.helpers import open_edition
+from survey.models import Contact, Edition, EditionStatus
+from tests.factories import CollectivityFactory, ContactFactory, EditionFactory
 from tools_registry.services import collectivity_for_territory
 
 
 @pytest.fixture
 def edition(db) -> Edition:
-    return open_edition()
+    return EditionFactory(status=EditionStatus.OPEN)
 
 
 @pytest.fixture
-def collectivity(db):
-    return collectivity_for_territory(TerritoryFactory(code="35288", name="Saint-Malo", population=47000))
+def collectivity(saint_malo):
+    return collectivity_for_territory(saint_malo)
 
 
 @pytest.fixture
 def contact(edition, collectivity) -> Contact:
-    return Contact.objects.create(
+    return ContactFactory(
         edition=edition, collectivity=collectivity, email="camille@saint-malo.example", name="Camille Agent"
     )
 
 
 @pytest.fixture
 def colleague(edition, collectivity) -> Contact:
-    return Contact.objects.create(
+    return ContactFactory(
         edition=edition,
         collectivity=collectivity,
         email="dominique@saint-malo.example",

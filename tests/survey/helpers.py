@@ -2,8 +2,7 @@
 
 from django.urls import reverse
 
-from survey.models import Contact, Edition, EditionStatus
-from survey.questionnaire import create_edition, load_definition
+from survey.models import Contact
 
 PROFILE = {
     "collectivity_type": "commune",
@@ -34,17 +33,6 @@ TOOL = {
     "tool_reach_comment": "Les usages sont maîtrisés par une fraction de la population.",
 }
 OPEN_DATA = {"opendata_where": ["portail_propre", "data_gouv"], "opendata_what": ["budget", "transports"]}
-
-
-def open_edition(code: str = "2016") -> Edition:
-    edition = create_edition(
-        code=code,
-        definition=load_definition("2016"),
-        title=f"Baromètre de la démocratie locale numérique {code}",
-    )
-    edition.status = EditionStatus.OPEN
-    edition.save(update_fields=["status"])
-    return edition
 
 
 def step_url(contact: Contact, section: str, number: int | None = None) -> str:

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from survey.models import Answer, Contact, EditionStatus, Response, ResponseTool
-from survey.questionnaire import create_edition
+from tests.factories import ContactFactory, EditionFactory
 from tests.helpers import page_text
 from tests.survey.helpers import (
     OPEN_DATA,
@@ -12,7 +12,6 @@ from tests.survey.helpers import (
     PROFILE,
     TOOL,
     answer_everything,
-    open_edition,
     post_page,
     review_url,
     step_url,
@@ -107,10 +106,8 @@ def test_a_number_question_accepts_a_french_decimal_and_rejects_words(client, co
             }
         ]
     }
-    edition = create_edition(code="essai", definition=definition, title="Essai")
-    edition.status = EditionStatus.OPEN
-    edition.save()
-    contact = Contact.objects.create(edition=edition, collectivity=collectivity, email="a@example.org")
+    edition = EditionFactory(code="essai", definition=definition, title="Essai", status=EditionStatus.OPEN)
+    contact = ContactFactory(edition=edition, collectivity=collectivity, email="a@example.org")
     client.post(welcome_url(contact))
     text = page_text(post_page(client, step_url(contact, "budget"), {"budget_share": "douze"}))
     assert "Saisissez un nombre, par exemple 12 ou 3,5." in text
@@ -272,8 +269,8 @@ def test_a_link_of_a_closed_edition_explains_that_answers_are_over(client, conta
 def test_a_link_of_another_edition_does_not_open_the_current_one(client, contact, collectivity) -> None:
     contact.edition.status = EditionStatus.CLOSED
     contact.edition.save()
-    current = open_edition("2018")
-    Contact.objects.create(edition=current, collectivity=collectivity, email="camille@saint-malo.example")
+    current = EditionFactory(code="2018", status=EditionStatus.OPEN)
+    ContactFactory(edition=current, collectivity=collectivity, email="camille@saint-malo.example")
     page = client.post(welcome_url(contact))
     assert "L'enquête « Baromètre de la démocratie locale numérique 2016 » n'est pas ouverte" in page_text(
         page

@@ -2,10 +2,9 @@
 
 import pytest
 
-from survey.models import Answer, Contact, Response
+from survey.models import Answer, Contact, EditionStatus, Response
 from tests.conftest import Page
-from tests.factories import TerritoryFactory
-from tests.survey.helpers import open_edition
+from tests.factories import ContactFactory, EditionFactory, SaintMaloFactory
 from tools_registry.models import Tool, ToolStatus
 from tools_registry.services import collectivity_for_territory
 
@@ -41,13 +40,9 @@ def describe_tool(page, *, name: str, family: str, objectives: list[str], dissat
 
 
 def test_a_respondent_answers_the_whole_questionnaire_with_two_tools(web, browser) -> None:
-    edition = open_edition()
-    collectivity = collectivity_for_territory(
-        TerritoryFactory(code="35288", name="Saint-Malo", population=47000)
-    )
-    contact = Contact.objects.create(
-        edition=edition, collectivity=collectivity, email="camille@saint-malo.example"
-    )
+    edition = EditionFactory(status=EditionStatus.OPEN)
+    collectivity = collectivity_for_territory(SaintMaloFactory())
+    contact = ContactFactory(edition=edition, collectivity=collectivity, email="camille@saint-malo.example")
     page = web.page
     web.goto(contact.get_absolute_url())
     assert "Vous répondez pour : Saint-Malo" in page.inner_text("main")
@@ -143,13 +138,9 @@ def test_a_respondent_answers_the_whole_questionnaire_with_two_tools(web, browse
 @pytest.fixture
 def started(web) -> Contact:
     """A respondent on part 1 of a fresh response."""
-    edition = open_edition()
-    collectivity = collectivity_for_territory(
-        TerritoryFactory(code="35288", name="Saint-Malo", population=47000)
-    )
-    contact = Contact.objects.create(
-        edition=edition, collectivity=collectivity, email="camille@saint-malo.example"
-    )
+    edition = EditionFactory(status=EditionStatus.OPEN)
+    collectivity = collectivity_for_territory(SaintMaloFactory())
+    contact = ContactFactory(edition=edition, collectivity=collectivity, email="camille@saint-malo.example")
     web.goto(contact.get_absolute_url())
     web.page.get_by_role("button", name="Commencer le questionnaire").click()
     return contact

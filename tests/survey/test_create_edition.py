@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from survey.models import Contact, Edition, EditionStatus
+from survey.models import Edition, EditionStatus
+from tests.factories import ContactFactory
 from tests.helpers import page_text
 from tests.survey.helpers import welcome_url
 
@@ -36,7 +37,7 @@ def test_the_new_edition_has_the_title_and_dates_given(client, collectivity) -> 
     assert (edition.starts_on, edition.ends_on) == (datetime.date(2026, 3, 2), datetime.date(2026, 5, 29))
     edition.status = EditionStatus.OPEN
     edition.save()
-    contact = Contact.objects.create(edition=edition, collectivity=collectivity, email="a@example.org")
+    contact = ContactFactory(edition=edition, collectivity=collectivity, email="a@example.org")
     text = page_text(client.get(welcome_url(contact)))
     assert TITLE in text
     assert "2016" not in text

@@ -6,9 +6,9 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from survey.models import Answer, Contact
-from tests.factories import TerritoryFactory
-from tests.survey.helpers import PROFILE, TOOL, open_edition, step_url, welcome_url
+from survey.models import Answer, Contact, EditionStatus
+from tests.factories import ContactFactory, EditionFactory, SaintMaloFactory
+from tests.survey.helpers import PROFILE, TOOL, step_url, welcome_url
 from tools_registry.services import collectivity_for_territory
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +19,9 @@ VALUE = st.one_of(TEXT, st.lists(TEXT, max_size=6), st.sampled_from(["", "oui", 
 
 @pytest.fixture
 def respondent() -> tuple[Client, Contact]:
-    edition = open_edition()
-    collectivity = collectivity_for_territory(TerritoryFactory(code="35288", name="Saint-Malo"))
-    contact = Contact.objects.create(edition=edition, collectivity=collectivity, email="camille@example.org")
+    edition = EditionFactory(status=EditionStatus.OPEN)
+    collectivity = collectivity_for_territory(SaintMaloFactory())
+    contact = ContactFactory(edition=edition, collectivity=collectivity, email="camille@example.org")
     client = Client(raise_request_exception=False)
     client.post(welcome_url(contact))
     return client, contact

@@ -7,7 +7,7 @@ from django_tasks_db.models import DBTaskResult
 
 from survey import invitations, tasks
 from survey.models import Contact, ContactStatus, InvitationEmail
-from tests.factories import TerritoryFactory
+from tests.factories import ContactFactory, SaintMaloFactory, TerritoryFactory
 from tests.helpers import page_text
 from tests.survey.helpers import answer_everything, review_url, welcome_url
 from tools_registry.models import TerritoryKind
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def places(db) -> None:
-    TerritoryFactory(kind=TerritoryKind.COMMUNE, code="35288", name="Saint-Malo")
+    SaintMaloFactory()
     TerritoryFactory(kind=TerritoryKind.EPCI, code="200070761", name="Saint-Malo Agglomération")
     TerritoryFactory(kind=TerritoryKind.DEPARTEMENT, code="35", name="Ille-et-Vilaine")
     TerritoryFactory(kind=TerritoryKind.REGION, code="53", name="Bretagne")
@@ -142,7 +142,7 @@ def test_an_invitation_that_failed_is_not_recorded_and_is_retried(
 
 def test_invitations_are_spaced_to_respect_the_sending_rate(edition, collectivity) -> None:
     for n in range(5):
-        Contact.objects.create(edition=edition, collectivity=collectivity, email=f"c{n}@example.org")
+        ContactFactory(edition=edition, collectivity=collectivity, email=f"c{n}@example.org")
     invitations.send_invitations(edition=edition, per_second=2)
     starts = sorted(DBTaskResult.objects.values_list("run_after", flat=True))
     assert [round((start - starts[0]).total_seconds(), 1) for start in starts] == [0, 0.5, 1, 1.5, 2]
@@ -150,7 +150,7 @@ def test_invitations_are_spaced_to_respect_the_sending_rate(edition, collectivit
 
 def test_invitations_can_be_sent_a_few_at_a_time(edition, collectivity, run_jobs) -> None:
     for n in range(5):
-        Contact.objects.create(edition=edition, collectivity=collectivity, email=f"c{n}@example.org")
+        ContactFactory(edition=edition, collectivity=collectivity, email=f"c{n}@example.org")
     assert invitations.send_invitations(edition=edition, per_second=0, limit=2).queued == 2
     assert invitations.send_invitations(edition=edition, per_second=0, limit=2).queued == 2
     run_jobs()
@@ -162,9 +162,7 @@ def test_invitations_can_be_sent_a_few_at_a_time(edition, collectivity, run_jobs
 def test_reminders_skip_collectivities_that_answered(
     client, edition, contact, colleague, other_collectivity, run_jobs
 ) -> None:
-    pending = Contact.objects.create(
-        edition=edition, collectivity=other_collectivity, email="parc@example.org"
-    )
+    pending = ContactFactory(edition=edition, collectivity=other_collectivity, email="parc@example.org")
     invitations.send_invitations(edition=edition, per_second=0)
     run_jobs()
     answer_everything(client, contact)
@@ -213,7 +211,7 @@ def test_contact_status_follows_the_answer(client, contact, colleague, run_jobs)
 def test_staff_see_response_rates_by_collectivity_kind(
     client, admin_user, contact, colleague, other_collectivity, run_jobs
 ) -> None:
-    Contact.objects.create(edition=contact.edition, collectivity=other_collectivity, email="parc@example.org")
+    ContactFactory(edition=contact.edition, collectivity=other_collectivity, email="parc@example.org")
     invitations.send_invitations(edition=contact.edition, per_second=0)
     run_jobs()
     answer_everything(client, contact)

@@ -5,7 +5,6 @@ import re
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -19,11 +18,6 @@ from tests.survey.helpers import PROFILE, answer_everything, post_page, review_u
 from tools_registry.models import Tool
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
 
 
 def open_url(edition) -> str:

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from survey.models import Edition, EditionStatus, Question
 from survey.questionnaire import create_edition, load_definition
+from tests.factories import EditionFactory
 from tools_registry.choices import CollectivityKind, HybridFormat, Objective, PopulationBand, ToolFamily
 
 pytestmark = pytest.mark.django_db
@@ -195,9 +196,8 @@ def test_staff_copy_an_edition_and_reword_labels_while_codes_stay(client, admin_
 def test_the_public_sees_published_editions_and_staff_every_edition(
     who: str, seen: list[str], django_user_model
 ) -> None:
-    definition = load_definition("2016")
-    create_edition(code="2016", definition=definition, title="Baromètre 2016", publish=True)
-    create_edition(code="2018", definition=definition, title="Baromètre 2018")
+    EditionFactory(code="2016", status=EditionStatus.PUBLISHED)
+    EditionFactory(code="2018")
     user = {
         "anonymous": None,
         "member": django_user_model.objects.create_user("membre"),
