@@ -107,12 +107,7 @@ class EditionAdmin(CodeReadOnlyOnChange, admin.ModelAdmin):
             "opts": self.model._meta,
             "rows": invitations.response_rates(edition),
             "imported": Response.objects.counted().filter(edition=edition, collectivity__isnull=True).count(),
-            "to_review": Response.objects.filter(
-                edition=edition,
-                origin=Response.Origin.OPEN_LINK,
-                status=Response.Status.SUBMITTED,
-                review=ReviewStatus.PENDING,
-            ).count(),
+            "to_review": Response.objects.awaiting_review().filter(edition=edition).count(),
         }
         return TemplateResponse(request, "survey/admin/dashboard.html", context)
 
@@ -373,7 +368,7 @@ class OpenLinkResponseAdmin(ResponseAdmin):
         return (
             super()
             .get_queryset(request)
-            .filter(origin=Response.Origin.OPEN_LINK, status=Response.Status.SUBMITTED)
+            .from_open_link()
             .annotate(already_counted=Exists(counted.exclude(pk=OuterRef("pk"))))
         )
 

@@ -44,6 +44,14 @@ class ResponseQuerySet(models.QuerySet):
         the others are accepted from the start)."""
         return self.filter(counted_q())
 
+    def from_open_link(self) -> "ResponseQuerySet":
+        """Responses sent through the open link: staff review each before it counts."""
+        return self.filter(origin=ResponseOrigin.OPEN_LINK, status=ResponseStatus.SUBMITTED)
+
+    def awaiting_review(self) -> "ResponseQuerySet":
+        """The review queue: responses from the open link that staff have not decided on yet."""
+        return self.from_open_link().filter(review=ReviewStatus.PENDING)
+
 
 class Response(models.Model):
     """A collectivity's answer to an edition. The respondent's identity is private."""

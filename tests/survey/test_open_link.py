@@ -7,12 +7,13 @@ from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from barometre import results
 from survey import services
 from survey.io import export_responses
-from survey.models import Contact, EditionStatus, Response
-from tests.factories import TerritoryFactory
+from survey.models import Contact, EditionStatus, Response, ResponseOrigin, ResponseStatus, ReviewStatus
+from tests.factories import ResponseFactory, TerritoryFactory
 from tests.helpers import page_text
 from tests.survey.helpers import PROFILE, answer_everything, post_page, review_url, step_url, welcome_url
 from tools_registry.models import Tool
@@ -257,3 +258,15 @@ def test_the_open_link_of_a_closed_edition_is_politely_closed(client, edition) -
     edition.status = EditionStatus.CLOSED
     edition.save()
     assert "La période de réponse est terminée" in page_text(client.get(open_url(edition)))
+
+
+def test_the_review_queue_holds_the_sent_open_link_responses_no_one_decided_on(edition) -> None:
+    open_link = {"edition": edition, "origin": ResponseOrigin.OPEN_LINK}
+    waiting = ResponseFactory(**open_link, review=ReviewStatus.PENDING)
+    accepted = ResponseFactory(**open_link, review=ReviewStatus.ACCEPTED, reviewed_at=timezone.now())
+    ResponseFactory(
+        **open_link, status=ResponseStatus.IN_PROGRESS, submitted_at=None, review=ReviewStatus.PENDING
+    )
+    ResponseFactory(edition=edition)
+    assert list(Response.objects.awaiting_review()) == [waiting]
+    assert set(Response.objects.from_open_link()) == {waiting, accepted}
