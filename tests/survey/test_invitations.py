@@ -64,6 +64,18 @@ def test_importing_contacts_reports_each_rejected_row_and_why(edition, places) -
     assert (2, "contact déjà importé pour cette édition : camille@saint-malo.example") in again.rejected
 
 
+def test_a_contact_s_collectivity_may_be_named_by_siren_or_by_name(edition, places) -> None:
+    rows = (
+        "email,name,role,collectivity_code\n"
+        "mairie@example.org,,,213502883\n"
+        "agglo@example.org,,,Saint-Malo Agglomération\n"
+    )
+    report = invitations.import_contacts(edition=edition, data=rows.encode())
+    assert (report.created, report.rejected) == (2, [])
+    found = {contact.email: contact.collectivity.name for contact in Contact.objects.all()}
+    assert found == {"mairie@example.org": "Saint-Malo", "agglo@example.org": "Saint-Malo Agglomération"}
+
+
 def test_the_import_command_prints_the_report(edition, places, tmp_path, capsys) -> None:
     path = tmp_path / "contacts.csv"
     path.write_text(CONTACTS, encoding="utf-8")
