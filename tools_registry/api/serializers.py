@@ -183,22 +183,14 @@ class ToolSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
-class CollectivitySerializer(serializers.ModelSerializer):
-    code = serializers.CharField(
-        source="territory.code",
-        default=None,
-        allow_null=True,
-        read_only=True,
-        help_text="Code officiel INSEE ou SIREN.",
-    )
+class CollectivitySerializer(CollectivitySummarySerializer):
     departement = serializers.CharField(
         source="departement.code", default=None, allow_null=True, read_only=True
     )
     region = serializers.CharField(source="region.code", default=None, allow_null=True, read_only=True)
     tool_count = serializers.IntegerField(read_only=True, help_text="Nombre d'outils publiés.")
 
-    class Meta:
-        model = Collectivity
+    class Meta(CollectivitySummarySerializer.Meta):
         fields = [
             "slug",
             "name",
