@@ -66,11 +66,17 @@ def test_the_autocomplete_label_settles_a_shared_code(fifty_three) -> None:
     assert Territory.objects.lookup("Mayenne (Département 53)") == mayenne
 
 
-def test_a_name_two_communes_share_is_ambiguous() -> None:
+def test_a_name_two_communes_share_is_ambiguous_but_not_their_labels() -> None:
     TerritoryFactory(code="93066", name="Saint-Denis")
-    TerritoryFactory(code="97411", name="Saint-Denis")
+    reunion = TerritoryFactory(code="97411", name="Saint-Denis")
     with pytest.raises(Territory.MultipleObjectsReturned):
         Territory.objects.lookup("Saint-Denis")
+    assert Territory.objects.lookup("Saint-Denis (Commune 97411)") == reunion
+
+
+def test_a_name_holding_brackets_is_found_whole() -> None:
+    epci = TerritoryFactory(kind=TerritoryKind.EPCI, code="200000001", name="CC du Pays (Nord)")
+    assert Territory.objects.lookup("CC du Pays (Nord)") == epci
 
 
 @pytest.mark.parametrize("text", ["Nulle-Part", "99999", "Saint", "", "  ", "-"])

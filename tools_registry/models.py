@@ -81,18 +81,25 @@ class TerritoryQuerySet(models.QuerySet):
         `Territory.MultipleObjectsReturned` when several do (a name two communes share, « 53 » alone).
         """
         text = text.strip()
-        queryset = self.filter(kind=kind) if kind else self
-        name = ""
-        if text.endswith(")") and " (" in text:
-            name, label = text[:-1].rsplit(" (", 1)
-            text = label.rsplit(" ", 1)[-1]
         if not normalize(text):
-            raise self.model.DoesNotExist(f"No territory is named {text!r}.")
-        matches = _official_code(text) | Q(search_name=normalize(text))
-        # A subquery rather than DISTINCT: several former codes may lead to the same territory.
-        found = list(queryset.filter(pk__in=self.filter(matches).values("pk"))[:2])
-        if len(found) > 1 and name:
-            found = [territory for territory in found if territory.search_name == normalize(name)]
+            raise self.model.DoesNotExist("No territory is named by an empty text.")
+        queryset = self.filter(kind=kind) if kind else self
+        if text.endswith(")") and " (" in text:
+            # The autocomplete's label: its code, and its name where two kinds share the code.
+            name, label = text[:-1].rsplit(" (", 1)
+            found = queryset._matching(_official_code(label.rsplit(" ", 1)[-1]))
+            if len(found) > 1:
+                found = [territory for territory in found if territory.search_name == normalize(name)]
+            if found:
+                return self._only(found, text)
+        return self._only(queryset._matching(_official_code(text) | Q(search_name=normalize(text))), text)
+
+    def _matching(self, condition: Q) -> list["Territory"]:
+        # A subquery rather than DISTINCT: several former codes may lead to the same territory. A code
+        # is shared by two kinds at most (a département's and a région's « 53 »).
+        return list(self.filter(pk__in=self.model.objects.filter(condition).values("pk"))[:3])
+
+    def _only(self, found: list["Territory"], text: str) -> "Territory":
         if not found:
             raise self.model.DoesNotExist(f"No territory is named {text!r}.")
         if len(found) > 1:
