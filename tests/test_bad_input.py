@@ -141,10 +141,7 @@ def test_the_submission_form_either_explains_or_stores_exactly_what_was_typed(te
     from tools_registry import services
 
     tools_before = Tool.objects.count()
-    tool = services.submit_tool(
-        proposal=form.proposal(),
-        collectivity=services.collectivity_for_territory(form.cleaned_data["territory"]),
-    )
+    tool = services.propose_tool(proposal=form.proposal(), choice=form.collectivity_choice())
     assert Tool.objects.count() == tools_before + 1
     assert tool.description == text.strip()
     assert [o.objective for o in ToolObjective.objects.filter(tool=tool).order_by("rank")] == [
