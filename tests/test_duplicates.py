@@ -3,7 +3,6 @@ API; a published match is shown with a link to correct it, an unpublished one on
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -71,11 +70,6 @@ def test_the_migration_fills_the_normal_address_of_the_tools_already_there() -> 
     Tool.objects.filter(pk=tool.pk).update(url_key="")
     migration.fill_url_keys(apps, None)
     assert Tool.objects.get(pk=tool.pk).url_key == "ville.fr/budget"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Every change to a tool or a collectivity is recorded: who or what made it, when, before and after."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -62,14 +61,7 @@ def test_a_collectivity_change_is_recorded_too() -> None:
     assert [r.history_type for r in collectivity.history.all()] == ["~", "+"]
 
 
-@pytest.fixture
-def fresh_rate_limits():
-    cache.clear()
-
-
-def test_a_public_submission_is_recorded_as_such_with_the_collectivity_it_adds(
-    client, fresh_rate_limits
-) -> None:
+def test_a_public_submission_is_recorded_as_such_with_the_collectivity_it_adds(client) -> None:
     saint_malo = TerritoryFactory(kind=TerritoryKind.COMMUNE, code="35288", name="Saint-Malo")
     response = client.post(reverse("tools_registry:tool_submit"), valid_data(saint_malo))
     assert response.status_code == 302
@@ -78,7 +70,7 @@ def test_a_public_submission_is_recorded_as_such_with_the_collectivity_it_adds(
     assert tool.collectivity.history.get().history_via == "submission"
 
 
-def test_a_submission_through_the_api_is_recorded_as_a_public_submission(fresh_rate_limits) -> None:
+def test_a_submission_through_the_api_is_recorded_as_a_public_submission() -> None:
     TerritoryFactory(code="35288", name="Saint-Malo")
     response = APIClient().post(reverse("api:submission"), api_submission(), format="json")
     assert response.status_code == 201

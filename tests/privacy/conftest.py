@@ -2,22 +2,16 @@
 collectivity, its results published."""
 
 import pytest
-from django.core.cache import cache
 
 from survey.models import Contact, Edition, EditionStatus
-from tests.factories import TerritoryFactory
-from tests.survey.helpers import answer_everything, open_edition, review_url
+from tests.factories import EditionFactory, TerritoryFactory
+from tests.survey.helpers import answer_everything, review_url
 from tools_registry import services
 from tools_registry.models import Tool
 from tools_registry.services import ToolProposal
 
 PERSON = "Camille.Privee@exemple-unique.example"
 NAME = "Camille Privée-Unique"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
 
 
 @pytest.fixture
@@ -61,7 +55,7 @@ def publish(edition: Edition) -> Edition:
 @pytest.fixture
 def answered_contact(client, saint_malo) -> Contact:
     """The person answered the survey for Saint-Malo (invited); the edition's results are published."""
-    edition = open_edition()
+    edition = EditionFactory(status=EditionStatus.OPEN)
     contact = Contact.objects.create(
         edition=edition, collectivity=saint_malo, email=PERSON.lower(), name=NAME, role="Chargée de mission"
     )

@@ -13,9 +13,9 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from barometre.logs import JSONFormatter, Redact
-from survey.models import Edition
+from survey.models import Edition, EditionStatus
+from tests.factories import EditionFactory
 from tests.privacy.conftest import NAME, PERSON
-from tests.survey.helpers import open_edition
 from tools_registry import services
 from tools_registry.models import Tool
 from tools_registry.ratelimit import allow
@@ -101,7 +101,7 @@ def test_a_person_appears_in_no_public_output_nor_log(
         services.approve_tool(tool=tool, moderator=admin_user)
     assert Tool.objects.published().filter(submitter_email__iexact=PERSON).count() == 2
     # Someone signs up through an open link with the same address.
-    sign_up = open_edition("2027")
+    sign_up = EditionFactory(code="2027", status=EditionStatus.OPEN)
     identity = {
         "territory": saint_malo.territory.pk,
         "territory_query": "Saint-Malo",

@@ -2,26 +2,19 @@
 person agrees to is kept with their consent."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from privacy.models import NoticeVersion
 from privacy.notice import current_notice
-from survey.models import Contact
-from tests.factories import TerritoryFactory, ToolFactory
+from survey.models import Contact, EditionStatus
+from tests.factories import EditionFactory, TerritoryFactory, ToolFactory
 from tests.helpers import page_text
-from tests.survey.helpers import open_edition
 from tools_registry.corrections import Correction
 from tools_registry.models import Tool
 
 pytestmark = pytest.mark.django_db
 NOTICE = reverse("privacy:notice")
 LEGAL = reverse("privacy:legal")
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
 
 
 @pytest.fixture
@@ -110,7 +103,7 @@ def test_a_tool_page_links_to_both_notices(client) -> None:
 
 
 def test_each_form_asking_for_personal_data_links_to_the_notice_beside_its_consent_box(client) -> None:
-    edition = open_edition()
+    edition = EditionFactory(status=EditionStatus.OPEN)
     tool = ToolFactory()
     forms = (
         reverse("tools_registry:tool_submit"),
@@ -158,7 +151,7 @@ def test_a_correction_sent_with_an_address_records_the_consent(client) -> None:
 
 
 def test_an_open_link_sign_up_records_the_consent(client, saint_malo, run_jobs) -> None:
-    edition = open_edition()
+    edition = EditionFactory(status=EditionStatus.OPEN)
     identity = {
         "territory": saint_malo.pk,
         "territory_query": "Saint-Malo",

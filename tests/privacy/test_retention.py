@@ -13,9 +13,9 @@ from django_tasks.base import TaskResultStatus
 from jobs.models import QueuedJob
 from privacy.registry import months_before
 from survey import tasks
-from survey.models import Answer, Contact, InvitationEmail, Response
+from survey.models import Answer, Contact, EditionStatus, InvitationEmail, Response
+from tests.factories import EditionFactory
 from tests.privacy.conftest import NAME, PERSON, answer_and_submit, propose, publish
-from tests.survey.helpers import open_edition
 from tools_registry import services
 from tools_registry.models import Tool
 
@@ -79,7 +79,7 @@ def test_survey_contacts_go_twenty_four_months_after_the_results_are_published(
     client, saint_malo, run_jobs
 ) -> None:
     with time_machine.travel(START, tick=False):
-        edition = open_edition()
+        edition = EditionFactory(status=EditionStatus.OPEN)
         contact = Contact.objects.create(
             edition=edition,
             collectivity=saint_malo,
@@ -114,7 +114,7 @@ def test_survey_contacts_go_twenty_four_months_after_the_results_are_published(
 
 def test_contacts_of_an_edition_not_yet_published_are_kept(client, saint_malo, run_jobs) -> None:
     with time_machine.travel(START, tick=False):
-        edition = open_edition()
+        edition = EditionFactory(status=EditionStatus.OPEN)
         contact = Contact.objects.create(
             edition=edition, collectivity=saint_malo, email=PERSON.lower(), name=NAME
         )
@@ -198,7 +198,7 @@ def test_a_dry_run_lists_what_would_go_and_changes_nothing(saint_malo, admin_use
 
 def test_an_edition_is_dated_when_its_results_are_first_published() -> None:
     with time_machine.travel(START, tick=False):
-        edition = open_edition()
+        edition = EditionFactory(status=EditionStatus.OPEN)
         assert edition.results_published_at is None
         publish(edition)
     with time_machine.travel(START + timedelta(days=10), tick=False):
