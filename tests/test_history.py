@@ -8,8 +8,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import CollectivityFactory, TerritoryFactory, ToolFactory
-from tests.helpers import page_text
-from tests.test_api import submission as api_submission
+from tests.helpers import api_submission, page_text
 from tests.test_submission import valid_data
 from tools_registry.history import recorded_as
 from tools_registry.models import LifeStatus, TerritoryKind, Tool
