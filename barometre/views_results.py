@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from barometre import charts, exports, results
-from barometre.charts import range_text
 from barometre.indicators import BY_CODE, INDICATORS, SMALL_BASE, VERBATIM_QUESTIONS, Part
 from barometre.models import visible_editions
 from survey.models import Answer, Contact, Edition, Question
+from tools_registry.charts import range_text
 from tools_registry.text import percent_text
 
 # Shown beside another indicator rather than on their own.

@@ -5,6 +5,7 @@ translatable.
 """
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +85,15 @@ POPULATION_BAND_BOUNDS: dict[str, tuple[int, int | None]] = {
     PopulationBand.FROM_50000_TO_200000: (50000, 200000),
     PopulationBand.GT_200000: (200000, None),
 }
+
+
+def in_population_band(band: str, field: str = "population") -> Q:
+    """The rows whose `field` (a number of inhabitants) falls in `band`: the one rule in SQL."""
+    low, high = POPULATION_BAND_BOUNDS[band]
+    condition = Q(**{f"{field}__gte": low})
+    if high is not None:
+        condition &= Q(**{f"{field}__lt": high})
+    return condition
 
 
 def population_band(population: int | None) -> str | None:

@@ -17,6 +17,7 @@ from tools_registry.choices import (
     Objective,
     PopulationBand,
     ToolFamily,
+    in_population_band,
 )
 from tools_registry.models import LifeStatus, Tool, ToolObjective
 from tools_registry.search import search_tools
@@ -101,11 +102,7 @@ class ToolFilterSet(django_filters.FilterSet):
     def filter_population(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         bands = Q()
         for band in value:
-            low, high = POPULATION_BAND_BOUNDS[band]
-            in_band = Q(collectivity__population__gte=low)
-            if high is not None:
-                in_band &= Q(collectivity__population__lt=high)
-            bands |= in_band
+            bands |= in_population_band(band, "collectivity__population")
         return queryset.filter(bands)
 
     def filter_located(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
@@ -205,12 +202,10 @@ def _population_counts(data: dict, queryset: QuerySet) -> dict[str, int]:
     others.pop("population", None)
     others.pop("sort", None)
     base = ToolFilterSet(others, queryset=queryset).qs.order_by()
-    aggregates = {}
-    for band, (low, high) in POPULATION_BAND_BOUNDS.items():
-        in_band = Q(collectivity__population__gte=low)
-        if high is not None:
-            in_band &= Q(collectivity__population__lt=high)
-        aggregates[band] = Count("pk", filter=in_band)
+    aggregates = {
+        band: Count("pk", filter=in_population_band(band, "collectivity__population"))
+        for band in POPULATION_BAND_BOUNDS
+    }
     return {band: n for band, n in base.aggregate(**aggregates).items() if n}
 
 

@@ -52,6 +52,23 @@ def tools_terms(tools: QuerySet) -> tuple[Licence, list[str]]:
     return licence_of({source.licence for source in sources}), sorted(source.credit for source in sources)
 
 
+def terms_of(tools: QuerySet) -> dict:
+    """What a page, file or answer built from `tools` says of its data: licence, credits, fictitious tools.
+
+    Two queries; for figures computed from these tools (an aggregate is derived from every record it counts).
+    """
+    from tools_registry.models import ToolSource
+
+    licence, credits = tools_terms(tools)
+    return {
+        "licence": licence.code,
+        "licence_name": licence.short,
+        "licence_url": licence.url,
+        "attribution": credits,
+        "demo_tools": tools.filter(source=ToolSource.DEMO).count(),
+    }
+
+
 def link_header(licence: Licence) -> str:
     """An HTTP `Link` header value naming the licence of a response (RFC 8288, relation "license")."""
     return f'<{licence.url}>; rel="license"; title="{licence.code}"'

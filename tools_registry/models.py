@@ -387,6 +387,10 @@ class ToolQuerySet(models.QuerySet):
         """The published tool that the tool of `slug` was merged into: where its old addresses lead."""
         return self.published().filter(merged_tools__slug=slug).only("slug").first()
 
+    def in_service(self) -> "ToolQuerySet":
+        """Tools not marked ended: an unknown life status counts as in service (most sources do not say)."""
+        return self.exclude(life_status=LifeStatus.ENDED)
+
     def located(self, located: bool = True) -> "ToolQuerySet":
         return self.filter(self.LOCATED) if located else self.exclude(self.LOCATED)
 

@@ -94,6 +94,36 @@ def percent_text(value: float | None) -> str:
     return "—" if value is None else _("%(number)s\u00a0%%") % {"number": number_format(value, 1)}
 
 
+# Under this base a share reads as a count ("3 sur 7"): a percentage of a handful would look like a finding.
+PERCENT_MIN_BASE = 20
+
+
+def percent_of(count: int, base: int) -> float | None:
+    return round(100.0 * count / base, 1) if base else None
+
+
+def share_text(count: int, base: int) -> str:
+    """A share with its base: « 42,9 % (9 sur 21) », or only « 3 sur 7 » when the base is small."""
+    if not base:
+        return "—"
+    counts = _("%(count)s sur %(base)s") % {"count": number_format(count), "base": number_format(base)}
+    if base < PERCENT_MIN_BASE:
+        return counts
+    return _("%(percent)s (%(counts)s)") % {
+        "percent": percent_text(percent_of(count, base)),
+        "counts": counts,
+    }
+
+
+def short_share(count: int, base: int) -> str:
+    """The number at the end of a bar: a percentage, or the count over its base when the base is small."""
+    if not base:
+        return "—"
+    if base < PERCENT_MIN_BASE:
+        return _("%(count)s sur %(base)s") % {"count": number_format(count), "base": number_format(base)}
+    return percent_text(percent_of(count, base))
+
+
 def natural(field: str) -> Collate:
     """`field` in natural order, for `order_by`."""
     return Collate(F(field), NATURAL_COLLATION)

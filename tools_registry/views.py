@@ -13,6 +13,7 @@ from tools_registry.choices import CollectivityKind, Objective, PopulationBand, 
 from tools_registry.filters import ToolFilterSet, facet_counts, located_counts, normalized_query
 from tools_registry.forms import CorrectionForm, ToolSubmissionForm
 from tools_registry.history import current_slug, recorded_as
+from tools_registry.insights import peers, tables
 from tools_registry.models import Collectivity, LifeStatus, Territory, TerritoryKind, Tool, ToolSource
 from tools_registry.pagination import CachedPaginator
 from tools_registry.provenance import with_provenance
@@ -178,6 +179,10 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "tools_registry/tool_detail.html", context)
 
 
+def _peers(request: HttpRequest, collectivity: Collectivity) -> dict | None:
+    return peers.of_collectivity(collectivity, same_region=request.GET.get("comparables") == "region")
+
+
 def collectivity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # A collectivity appears publicly only through its published tools.
     public = Collectivity.objects.with_published_tools()
@@ -191,8 +196,26 @@ def collectivity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     records = [
         r for r in collectivity.source_records.select_related("source") if r.values.get("collectivity")
     ]
-    context = {"collectivity": collectivity, "tools": tools, "records": records}
+    found = _peers(request, collectivity)
+    context = {
+        "collectivity": collectivity,
+        "tools": tools,
+        "records": records,
+        "peers": found,
+        "peers_chart": peers.chart(found, collectivity.name) if found else None,
+        "same_region": request.GET.get("comparables") == "region",
+    }
     return render(request, "tools_registry/collectivity_detail.html", context)
+
+
+def collectivity_peers_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    collectivity = get_object_or_404(Collectivity.objects.with_published_tools(), slug=slug)
+    found = _peers(request, collectivity)
+    if found is None:
+        raise Http404(_("Pas de comparaison pour cette collectivité."))
+    return tables.csv_response(
+        peers.CSV_COLUMNS, peers.csv_rows(found), f"{slug}-comparables.csv", found["terms"]
+    )
 
 
 def _map_context(request: HttpRequest, *, embedded: bool = False) -> dict:

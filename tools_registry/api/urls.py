@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from tools_registry.api import staff, views
+from tools_registry.insights import api as insights
 
 router = DefaultRouter()
 router.register("tools", views.ToolViewSet, basename="tool")
@@ -15,5 +16,8 @@ urlpatterns = [
     path("families/", views.families, name="families"),
     path("objectives/", views.objectives, name="objectives"),
     path("collectivity-kinds/", views.collectivity_kinds, name="collectivity-kinds"),
+    path("insights/software/", insights.software, name="insights-software"),
+    path("insights/coverage/", insights.coverage, name="insights-coverage"),
+    path("insights/peers/<slug:slug>/", insights.peers, name="insights-peers"),
     *router.urls,
 ]

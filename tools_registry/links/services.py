@@ -31,7 +31,7 @@ class PassSummary:
 
 def checked_tools() -> QuerySet[Tool]:
     """The tools whose address is checked: published, with an address, not known to have ended."""
-    return Tool.objects.published().exclude(url="").exclude(life_status=LifeStatus.ENDED)
+    return Tool.objects.published().in_service().exclude(url="")
 
 
 def run_pass(
