@@ -1,6 +1,6 @@
 """The published barometer: one page per edition following the report's parts, and each indicator's CSV."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from barometre import charts, exports, results
 from barometre.indicators import BY_CODE, INDICATORS, SMALL_BASE, VERBATIM_QUESTIONS, Part
 from barometre.models import visible_editions
-from survey.models import Answer, Contact, Edition, Question
+from survey.models import Answer, Contact, Edition, Question, Response
 from tools_registry.charts import range_text
+from tools_registry.insights.france_map import SHAPES_CREDIT, SHAPES_LICENCE_URL, Area, department_map
 from tools_registry.text import percent_text
 
 # Shown beside another indicator rather than on their own.
@@ -68,8 +69,62 @@ def _page(request: HttpRequest, edition: Edition, editions: list[Edition]) -> Ht
         "invitations": (report.invitations_sent if report and report.invitations_sent else None)
         or Contact.objects.filter(edition=edition).count(),
         "small_base": SMALL_BASE,
+        "respondents_map": _respondents_map(edition),
+        "shapes_credit": SHAPES_CREDIT,
+        "shapes_licence_url": SHAPES_LICENCE_URL,
+        "suppressed_under": SUPPRESSED_UNDER,
     }
     return render(request, "barometre/edition.html", context)
+
+
+# A département with fewer responses than this is shown as "fewer than 5": a count of one or two
+# could name the respondent.
+SUPPRESSED_UNDER = 5
+RESPONDENT_CLASSES = [(SUPPRESSED_UNDER, "#bdd7e7"), (10, "#6baed6"), (20, "#08519c")]
+SUPPRESSED_FILL = "#eeeeee"
+
+
+def _respondents_map(edition: Edition) -> dict:
+    """The counted responses by département of their collectivity, small cells suppressed."""
+    rows = (
+        Response.objects.counted()
+        .filter(edition=edition)
+        .order_by()
+        .values("collectivity__departement__code", "collectivity__departement__name")
+        .annotate(n=Count("pk"))
+    )
+    areas, unknown, table = {}, 0, []
+    for row in rows:
+        code, n = row["collectivity__departement__code"], row["n"]
+        if code is None:
+            unknown += n
+            continue
+        if n < SUPPRESSED_UNDER:
+            fill, text = SUPPRESSED_FILL, _("moins de %(n)s réponses") % {"n": SUPPRESSED_UNDER}
+        else:
+            fill = [colour for low, colour in RESPONDENT_CLASSES if n >= low][-1]
+            text = _("%(n)s réponses") % {"n": n}
+        areas[code] = Area(row["collectivity__departement__name"], fill, text)
+        table.append((code, row["collectivity__departement__name"], text))
+    legend = [
+        (SUPPRESSED_FILL, _("de 1 à 4 réponses (nombre non publié)")),
+        ("#bdd7e7", _("de 5 à 9 réponses")),
+        ("#6baed6", _("de 10 à 19 réponses")),
+        ("#08519c", _("20 réponses ou plus")),
+        ("#ffffff", _("aucune réponse")),
+    ]
+    chart = department_map(
+        map_id="carte-repondants",
+        title=_("Collectivités répondantes par département"),
+        description=_(
+            "Chaque département est coloré selon le nombre de réponses de ses collectivités ; sous 5, le "
+            "nombre n'est pas publié. Réponses dont le département n'est pas connu : %(n)s."
+        )
+        % {"n": unknown},
+        areas=areas,
+        legend=legend,
+    )
+    return {"chart": chart, "unknown": unknown, "table": sorted(table)}
 
 
 def _block(
@@ -85,6 +140,7 @@ def _block(
         "table": _table(item, compared),
         "caution": any(entry["base"] < SMALL_BASE for entry in [item, *compared] if entry["kind"] != "count"),
         "csv_url": reverse("barometre:indicator_csv", kwargs={"edition": edition.code, "code": item["code"]}),
+        "svg_url": reverse("barometre:indicator_svg", kwargs={"edition": edition.code, "code": item["code"]}),
     }
     points = [(e.code, history[e.code][item["code"]]) for e in editions if item["code"] in history[e.code]]
     if len(points) > 1:
@@ -186,3 +242,28 @@ def indicator_csv(request: HttpRequest, edition: str, code: str) -> HttpResponse
     report = getattr(found, "report", None)
     rows = exports.indicator_rows(found, [item], fictitious=bool(report and report.fictitious))
     return exports.csv_response(exports.INDICATOR_COLUMNS, rows, f"barometre-{found.code}-{code}.csv")
+
+
+# The page's stylesheet does not travel with a downloaded chart: the file carries the styles it needs.
+SVG_STYLE = (
+    "<style>.chart-label,.chart-value{font:12px Arial,sans-serif;fill:#1e1e1e}.chart-value{font-weight:700}"
+    ".chart-bar{fill:#0b4f8a}.chart-interval{stroke:#1e1e1e;stroke-width:1.5;fill:none}"
+    ".chart-axis{stroke:#666;stroke-width:1}</style>"
+)
+
+
+def indicator_svg(request: HttpRequest, edition: str, code: str) -> HttpResponse:
+    """One indicator's chart as an SVG file, to put in a report or a slide."""
+    found = _visible(request, edition)
+    items = results.by_code(found)
+    item = items.get(code)
+    chart = None
+    if item is not None:
+        compared = [items[other] for other in BY_CODE[code].compared_with if other in items]
+        chart = charts.indicator_chart(item, chart_id=f"graphique-{code}", compared=compared)
+    if chart is None:
+        raise Http404(_("Indicateur introuvable."))
+    body = '<?xml version="1.0" encoding="UTF-8"?>\n' + chart.replace("</desc>", "</desc>" + SVG_STYLE, 1)
+    response = HttpResponse(body, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="barometre-{found.code}-{code}.svg"'
+    return response
