@@ -1,0 +1,84 @@
+"""The barometer page reads like the report: takeaways first, a reachable table of contents, evolution
+folded, the respondents on a map without small counts, each chart as an SVG file."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from survey.models import Response
+from tests.barometre.helpers import published_edition
+from tests.factories import CollectivityFactory, TerritoryFactory
+from tests.helpers import page_text
+from tools_registry.models import TerritoryKind
+
+pytestmark = pytest.mark.django_db
+
+
+def edition_url(code: str) -> str:
+    return reverse("barometre:edition", kwargs={"edition": code})
+
+
+def test_takeaways_come_before_the_parts_and_the_contents_stay_reachable(client, demo_2016) -> None:
+    html = client.get(edition_url("2016")).content.decode()
+    assert html.index('id="a-retenir"') < html.index('id="repondants"') < html.index('id="profil"')
+    toc = re.search(r'<nav aria-label="Sommaire" class="toc toc-sticky">.*?</nav>', html, re.S).group(0)
+    assert [href for href in re.findall(r'href="#([^"]+)"', toc)][:2] == ["a-retenir", "repondants"]
+
+
+def test_evolution_is_folded(client, demo_editions) -> None:
+    html = client.get(edition_url("2016")).content.decode()
+    assert '<details class="evolution">' in html
+    assert '<details class="evolution" open' not in html
+
+
+def test_each_chart_downloads_as_an_svg_file(client, demo_2016) -> None:
+    html = client.get(edition_url("2016")).content.decode()
+    url = reverse("barometre:indicator_svg", kwargs={"edition": "2016", "code": "participation_positive"})
+    assert f'href="{url}" download' in html
+    response = client.get(url)
+    assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
+    assert 'filename="barometre-2016-participation_positive.svg"' in response["Content-Disposition"]
+    body = response.content.decode()
+    assert body.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<svg')
+    assert '<title id="graphique-participation_positive-title">Le numérique renforce' in body
+    assert "<style>" in body  # the file looks the same without the page's stylesheet
+    # A count has no chart; an unknown indicator or edition has no file.
+    assert client.get(url.replace("participation_positive", "respondents")).status_code == 404
+    assert client.get(url.replace("2016", "1999")).status_code == 404
+
+
+def test_the_respondents_map_hides_counts_under_five(client) -> None:
+    edition = published_edition("2030")
+    region = TerritoryFactory(kind=TerritoryKind.REGION, code="53", name="Bretagne")
+    places = {
+        "35": TerritoryFactory(
+            kind=TerritoryKind.DEPARTEMENT, code="35", name="Ille-et-Vilaine", region=region
+        ),
+        "29": TerritoryFactory(kind=TerritoryKind.DEPARTEMENT, code="29", name="Finistère", region=region),
+    }
+    for code, count in (("35", 6), ("29", 2)):
+        for _number in range(count):
+            commune = TerritoryFactory(departement=places[code], region=region)
+            Response.objects.create(
+                edition=edition,
+                collectivity=CollectivityFactory(territory=commune),
+                origin=Response.Origin.IMPORT,
+                status=Response.Status.SUBMITTED,
+                submitted_at=timezone.now(),
+            )
+    Response.objects.create(
+        edition=edition,
+        origin=Response.Origin.IMPORT,
+        status=Response.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    html = client.get(edition_url("2030")).content.decode()
+    svg = re.search(r'<svg class="france-map".*?</svg>', html, re.S).group(0)
+    assert '<title id="carte-repondants-title">Collectivités répondantes par département</title>' in svg
+    assert "<title>Ille-et-Vilaine : 6 réponses</title>" in svg
+    assert "<title>Finistère : moins de 5 réponses</title>" in svg
+    text = page_text(client.get(edition_url("2030")))
+    assert "Finistère moins de 5 réponses" in text and "Finistère 2" not in text
+    assert "1 réponse sans département connu" in text
