@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pytest
 from django.urls import reverse
 
-from tests.factories import CollectivityFactory, ToolFactory
+from tests.factories import CollectivityFactory, TerritoryFactory, ToolFactory
 from tools_registry.choices import ToolFamily
 from tools_registry.models import Tool
 
@@ -22,8 +22,16 @@ FORUM = str(ToolFamily.FORUM.label)
 
 @pytest.fixture(params=HOSTILE_NAMES.values(), ids=HOSTILE_NAMES.keys())
 def tool(request) -> Tool:
-    collectivity = CollectivityFactory(name=request.param, latitude=48.11, longitude=-1.68)
-    return ToolFactory(name=f"Outil {request.param}", family=ToolFamily.FORUM, collectivity=collectivity)
+    # A commune of the reference, so that its page compares it with its peers.
+    collectivity = CollectivityFactory(
+        name=request.param, latitude=48.11, longitude=-1.68, territory=TerritoryFactory(population=12000)
+    )
+    return ToolFactory(
+        name=f"Outil {request.param}",
+        family=ToolFamily.FORUM,
+        collectivity=collectivity,
+        software=request.param,
+    )
 
 
 @pytest.fixture
@@ -107,4 +115,53 @@ def test_pages_show_hostile_names_as_typed(web, dialogs, tool, page_name) -> Non
     web.goto(path(tool))
     for selector, text in expected(tool).items():
         assert web.page.locator(selector).text_content().strip() == text
+    assert_nothing_ran_or_was_injected(web, dialogs)
+
+
+def _peer(tool: Tool) -> Tool:
+    """A commune of the same population band, whose page gives the hostile tool as an example."""
+    peer = CollectivityFactory(name="Commune voisine", territory=TerritoryFactory(population=15000))
+    return ToolFactory(name="Forum voisin", family=ToolFamily.FORUM, collectivity=peer)
+
+
+INSIGHT_PAGES: dict[str, tuple[Callable[[Tool], str], Callable[[Tool], dict[str, str]]]] = {
+    "software": (
+        lambda tool: "/logiciels/",
+        lambda tool: {
+            "#famille-forum table.data tbody th": tool.software,
+            "#famille-forum svg .chart-label": tool.software[:33].rstrip() + "…"
+            if len(tool.software) > 34
+            else tool.software,
+        },
+    ),
+    "peers": (
+        lambda tool: _peer(tool).collectivity.get_absolute_url(),
+        lambda tool: {
+            f"#comparables a[href='{tool.get_absolute_url()}']": tool.name,
+        },
+    ),
+    "compare": (
+        lambda tool: f"/collectivites/comparer/?c={tool.collectivity.slug}",
+        lambda tool: {
+            f"table.compare thead a[href='{tool.collectivity.get_absolute_url()}']": tool.collectivity.name,
+            f"table.compare tbody a[href='{tool.get_absolute_url()}']": tool.name,
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("page_name", INSIGHT_PAGES)
+def test_insight_pages_show_hostile_names_as_typed(web, dialogs, tool, page_name) -> None:
+    path, expected = INSIGHT_PAGES[page_name]
+    web.goto(path(tool))
+    for selector, text in expected(tool).items():
+        assert web.page.locator(selector).first.text_content().strip() == text
+    assert_nothing_ran_or_was_injected(web, dialogs)
+
+
+def test_the_peers_sentence_names_a_hostile_collectivity_as_typed(web, dialogs, tool) -> None:
+    _peer(tool)
+    web.goto(tool.collectivity.get_absolute_url())
+    sentences = web.page.locator("#comparables .peer-sentences li").all_text_contents()
+    assert any(f"; {tool.collectivity.name} en a un." in sentence for sentence in sentences)
     assert_nothing_ran_or_was_injected(web, dialogs)
