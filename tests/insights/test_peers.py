@@ -32,6 +32,11 @@ def test_peers_are_the_communes_of_the_same_band_this_one_left_out(client, regis
     assert families["forum"] == (0, 4, True)
     assert families["sondage"] == (0, 4, False)
     assert answer["licence"] == "etalab-2.0"
+    examples = next(family["examples"] for family in answer["families"] if family["code"] == "open_data")
+    assert [(tool["name"], tool["collectivity"]) for tool in examples] == [
+        ("Abymes data", "Les Abymes"),
+        ("Brest données", "Brest"),
+    ]
 
 
 def test_peers_of_the_same_region_as_an_option(client, registry) -> None:

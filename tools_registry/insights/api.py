@@ -127,7 +127,19 @@ def peers(request: Request, slug: str) -> Response:
     if found is None:
         raise Http404
     families = [
-        {key: value for key, value in family.items() if key != "sentence"} for family in found["families"]
+        {
+            **{key: value for key, value in family.items() if key not in ("sentence", "examples")},
+            "examples": [
+                {
+                    "name": tool["name"],
+                    "slug": tool["slug"],
+                    "collectivity": tool["collectivity__name"],
+                    "collectivity_slug": tool["collectivity__slug"],
+                }
+                for tool in family["examples"]
+            ],
+        }
+        for family in found["families"]
     ]
     data = {key: value for key, value in found.items() if key not in ("terms", "families", "name")}
     return _answer({**data, "families": families}, found["terms"])
