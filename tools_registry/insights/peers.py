@@ -206,7 +206,6 @@ CSV_COLUMNS = [
     "percent",
     "this_collectivity_has_one",
     "peer_group",
-    "licence",
 ]
 
 
@@ -219,7 +218,6 @@ def csv_rows(found: dict) -> list[list]:
             family["percent"],
             "true" if family["has"] else "false",
             found["description"],
-            found["terms"]["licence"],
         ]
         for family in found["families"]
     ]

@@ -11,34 +11,31 @@ from tools_registry import safe_csv
 from tools_registry.charts import Bar, bar_chart
 from tools_registry.insights import coverage as coverage_rules
 from tools_registry.insights.france_map import Area, department_map
+from tools_registry.insights.software import TOP_SOFTWARE
 from tools_registry.licences import LICENCES, link_header
 from tools_registry.text import share_text, short_share
 
 SPLIT_COLUMNS = 5  # software named in a split table; the others are summed up
 
 
+def _software_bar(label: str, count: int, base: int) -> Bar:
+    return Bar(label, 100.0 * count / base, text=short_share(count, base), detail=share_text(count, base))
+
+
 def software_chart(family: dict) -> SafeString:
-    shown = family["software"][: 8 + 1]
-    bars = [
-        Bar(
-            software["label"],
-            software["percent"],
-            text=short_share(software["count"], family["count"]),
-            detail=share_text(software["count"], family["count"]),
-        )
-        for software in shown
-    ]
-    rest = family["software"][len(shown) :]
+    """The family's main software, the others summed up, and the tools whose software is not said."""
+    base = family["count"]
+    named = [software for software in family["software"] if software["name"]]
+    bars = [_software_bar(software["label"], software["count"], base) for software in named[:TOP_SOFTWARE]]
+    rest = named[TOP_SOFTWARE:]
     if rest:
-        count = sum(software["count"] for software in rest)
-        bars.append(
-            Bar(
-                _("%(n)s autres logiciels") % {"n": len(rest)},
-                100.0 * count / family["count"],
-                text=short_share(count, family["count"]),
-                detail=share_text(count, family["count"]),
-            )
-        )
+        label = _("%(n)s autres logiciels") % {"n": len(rest)}
+        bars.append(_software_bar(label, sum(software["count"] for software in rest), base))
+    bars += [
+        _software_bar(software["label"], software["count"], base)
+        for software in family["software"]
+        if not software["name"]
+    ]
     title = _("%(family)s : logiciels des %(n)s outils en service") % {
         "family": family["label"],
         "n": number_format(family["count"]),
@@ -68,7 +65,6 @@ def split_table(family: dict, dimension: str, heading: str) -> dict:
 
 
 def software_rows(breakdown: dict) -> list[list]:
-    licence = breakdown["terms"]["licence"]
     rows = []
     for family in breakdown["families"]:
         for software in family["software"]:
@@ -83,7 +79,6 @@ def software_rows(breakdown: dict) -> list[list]:
                     family["count"],
                     software["percent"],
                     _csv_bool(software["is_open_source"]),
-                    licence,
                 ]
             )
         for dimension in ("kind", "population", "region"):
@@ -100,7 +95,6 @@ def software_rows(breakdown: dict) -> list[list]:
                             group["count"],
                             round(100.0 * software["count"] / group["count"], 1),
                             "",
-                            licence,
                         ]
                     )
     return rows
@@ -116,7 +110,6 @@ SOFTWARE_COLUMNS = [
     "base",
     "percent",
     "is_open_source",
-    "licence",
 ]
 
 
@@ -125,10 +118,12 @@ def _csv_bool(value: bool | None) -> str:
 
 
 def csv_response(columns: list[str], rows: list[list], filename: str, terms: dict) -> HttpResponse:
+    """The rows as a CSV file, each saying the licence and the credits of the tools it counts."""
     out = io.StringIO()
     writer = safe_csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerow([*columns, "licence", "attribution"])
+    credits = "|".join(terms["attribution"])
+    writer.writerows([*row, terms["licence"], credits] for row in rows)
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Link"] = link_header(LICENCES[terms["licence"]])
@@ -181,12 +176,10 @@ COVERAGE_COLUMNS = [
     "covered_population",
     "percent_population",
     "family",
-    "licence",
 ]
 
 
 def coverage_rows(result: dict, family: str) -> list[list]:
-    licence = result["terms"]["licence"]
     return [
         [
             row["code"],
@@ -198,7 +191,6 @@ def coverage_rows(result: dict, family: str) -> list[list]:
             row["covered_population"],
             row["percent_population"],
             family,
-            licence,
         ]
         for row in result["departements"]
     ]
