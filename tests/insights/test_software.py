@@ -103,3 +103,11 @@ def test_query_count_does_not_grow_with_the_registry(client, registry, url) -> N
     small = _queries(client, url)
     more_tools(40)
     assert _queries(client, url) == small
+
+
+def test_labels_follow_the_readers_language_whatever_was_cached_first(client, registry) -> None:
+    client.get("/logiciels/")  # cached in French
+    client.cookies["django_language"] = "en"
+    text = page_text(client.get("/logiciels/"))
+    assert "Public data sharing platform (open data)" in text
+    assert "Software not said" in text

@@ -189,7 +189,8 @@ def chart(found: dict, name: str) -> SafeString:
         own = _("%(name)s en a un") if family["has"] else _("%(name)s n'en a pas")
         bars.append(
             Bar(
-                family["label"],
+                # The mark says at a glance which families this collectivity has (the caption explains it).
+                f"✓ {family['label']}" if family["has"] else family["label"],
                 family["percent"],
                 text=short_share(family["count"], family["base"]),
                 detail=f"{share_text(family['count'], family['base'])}{_(' ; ')}{own % {'name': name}}",

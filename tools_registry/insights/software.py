@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from django.core.cache import cache
 from django.db.models import Case, Count, QuerySet, Value, When
 from django.http import QueryDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tools_registry.cache import registry_version
@@ -42,7 +43,9 @@ def filtered(data: QueryDict | None) -> ToolFilterSet:
 
 def software_breakdown(filterset: ToolFilterSet) -> dict:
     """The families of the filtered tools with their software (cached until the registry changes)."""
-    key = f"insights:software:{registry_version()}:{query_digest(filterset.data or QueryDict())}"
+    # Labels are in the reader's language: one entry per language.
+    digest = query_digest(filterset.data or QueryDict())
+    key = f"insights:software:{registry_version()}:{get_language()}:{digest}"
     breakdown = cache.get(key)
     if breakdown is None:
         breakdown = _breakdown(filterset.qs)
