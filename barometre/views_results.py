@@ -254,7 +254,7 @@ SVG_STYLE = (
 
 def indicator_svg(request: HttpRequest, edition: str, code: str) -> HttpResponse:
     """One indicator's chart as an SVG file, to put in a report or a slide."""
-    found = _visible(request, edition)
+    found = get_object_or_404(visible_editions(request.user), code=edition)
     items = results.by_code(found)
     item = items.get(code)
     chart = None

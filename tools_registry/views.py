@@ -180,7 +180,7 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _peers(request: HttpRequest, collectivity: Collectivity) -> dict | None:
-    return peers.of_collectivity(collectivity, same_region=request.GET.get("comparables") == "region")
+    return peers.peers_of(collectivity, same_region=request.GET.get("comparables") == "region")
 
 
 def collectivity_detail(request: HttpRequest, slug: str) -> HttpResponse:

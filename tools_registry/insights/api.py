@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from tools_registry.choices import ToolFamily
 from tools_registry.filters import ToolFilterSet
 from tools_registry.insights.coverage import coverage as coverage_of
-from tools_registry.insights.peers import of_collectivity as peers_of
+from tools_registry.insights.peers import peers_of
 from tools_registry.insights.software import filtered, software_breakdown
 from tools_registry.licences import LICENCES, link_header
 from tools_registry.models import Collectivity

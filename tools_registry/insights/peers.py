@@ -102,15 +102,15 @@ def _group_counts(group: PeerGroup) -> dict:
     return {"base": territories.count(), "equipped": equipped, "examples": examples, "terms": terms_of(tools)}
 
 
-def of_collectivity(collectivity: Collectivity, *, same_region: bool) -> dict | None:
-    """`peers` of a collectivity, against the families of its own published tools in service."""
-    own = set(
+def peers_of(collectivity: Collectivity, *, same_region: bool) -> dict | None:
+    """The peers of a collectivity, compared with the families of its own tools in service."""
+    own = (
         Tool.objects.published()
         .in_service()
         .filter(collectivity=collectivity)
         .values_list("family", flat=True)
     )
-    return peers(collectivity, own, same_region=same_region)
+    return peers(collectivity, set(own), same_region=same_region)
 
 
 def peers(collectivity: Collectivity, own_families: set[str], *, same_region: bool) -> dict | None:
