@@ -80,3 +80,14 @@ def test_the_barometer_page_leads_with_takeaways_and_folds_evolution(web, errors
     assert toc.bounding_box()["y"] <= 1
     assert web.page.locator("details.evolution[open]").count() == 0
     assert web.console_errors == [] and errors == []
+
+
+def test_the_barometer_prints_as_a_report(web, db) -> None:
+    load_demo_edition(DEMO_2016)
+    web.goto("/barometre/2016/")
+    web.page.emulate_media(media="print")
+    # Navigation, contents bar and download links are for the screen; the charts and figures print.
+    for hidden in ("header.site-header", "nav.toc-sticky", "p.downloads-line >> nth=0"):
+        assert not web.page.locator(hidden).is_visible()
+    assert web.page.locator("#participation_positive svg").is_visible()
+    assert web.page.locator("ul.key-figures").is_visible()
