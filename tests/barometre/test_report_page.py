@@ -7,9 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from survey.models import Response
-from tests.barometre.helpers import published_edition
-from tests.factories import CollectivityFactory, TerritoryFactory
+from survey.models import EditionStatus, Response
+from tests.factories import CollectivityFactory, EditionFactory, TerritoryFactory
 from tests.helpers import page_text
 from tools_registry.models import TerritoryKind
 
@@ -50,7 +49,7 @@ def test_each_chart_downloads_as_an_svg_file(client, demo_2016) -> None:
 
 
 def test_the_respondents_map_hides_counts_under_five(client) -> None:
-    edition = published_edition("2030")
+    edition = EditionFactory(code="2030", status=EditionStatus.PUBLISHED)
     region = TerritoryFactory(kind=TerritoryKind.REGION, code="53", name="Bretagne")
     places = {
         "35": TerritoryFactory(

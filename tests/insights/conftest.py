@@ -13,7 +13,6 @@ Rennes also has a Decidim forum. Not counted: Vitré's ended open-data portal, a
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 
 from tests.factories import CollectivityFactory, TerritoryFactory, ToolFactory
 from tools_registry.choices import CollectivityKind, ToolFamily
@@ -31,11 +30,6 @@ class Registry:
     brest: Collectivity
     abymes: Collectivity
     territories: dict[str, Territory]
-
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> None:
-    cache.clear()
 
 
 def _territory(kind: str, code: str, name: str, **fields) -> Territory:

@@ -5,9 +5,6 @@ import io
 import re
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests.helpers import page_text
 from tests.insights.conftest import more_tools
@@ -84,13 +81,7 @@ def test_the_csv_gives_every_departement(client, registry) -> None:
 
 
 @pytest.mark.parametrize("url", ["/couverture/?family=forum", "/api/v1/insights/coverage/"])
-def test_query_count_does_not_grow_with_the_registry(client, registry, url) -> None:
-    def count() -> int:
-        cache.clear()
-        with CaptureQueriesContext(connection) as context:
-            assert client.get(url).status_code == 200
-        return len(context.captured_queries)
-
-    small = count()
+def test_query_count_does_not_grow_with_the_registry(queries, registry, url) -> None:
+    small = queries(url)
     more_tools(40)
-    assert count() == small
+    assert queries(url) == small

@@ -4,9 +4,6 @@ import csv
 import io
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from tests.helpers import page_text
@@ -91,18 +88,11 @@ def test_a_share_reads_in_the_page_language() -> None:
         assert share_text(9, 21) == "42,9\u00a0% (9 sur 21)"
 
 
-def _queries(client, url: str) -> int:
-    cache.clear()
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
-
-
 @pytest.mark.parametrize("url", ["/logiciels/", "/logiciels/logiciels.csv", "/api/v1/insights/software/"])
-def test_query_count_does_not_grow_with_the_registry(client, registry, url) -> None:
-    small = _queries(client, url)
+def test_query_count_does_not_grow_with_the_registry(queries, registry, url) -> None:
+    small = queries(url)
     more_tools(40)
-    assert _queries(client, url) == small
+    assert queries(url) == small
 
 
 def test_labels_follow_the_readers_language_whatever_was_cached_first(client, registry) -> None:
