@@ -9,7 +9,7 @@ class BarometreConfig(AppConfig):
     verbose_name = _("Baromètre")
 
     def ready(self) -> None:
-        from barometre import signals  # noqa: F401 — connects the cache invalidation receivers
+        from barometre.results import signals  # noqa: F401 — connects the cache invalidation receivers
 
 
 class BarometreAdminConfig(admin_apps.AdminConfig):

@@ -4,16 +4,17 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from barometre import views
+from barometre.results import urls as results
 from barometre.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("tools_registry.urls")),
     path("enquete/", include("survey.urls")),
-    path("barometre/", include("barometre.pages_urls")),
-    path("donnees/", include("barometre.opendata_urls")),
+    path("barometre/", include(results.pages)),
+    path("donnees/", include(results.downloads)),
     path("", include("privacy.urls")),
-    path("api/v1/barometre/", include("barometre.api_urls")),
+    path("api/v1/barometre/", include(results.api_v1)),
     path("api/v1/", include(("tools_registry.api.urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

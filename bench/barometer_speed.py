@@ -4,7 +4,7 @@
 
 Builds, once, an unpublished edition `bench-<n>` of synthetic responses (bulk inserts: about a
 quarter of the collectivities equipped with one to three tools, an eighth opening their data), then
-times `barometre.results.compute` without the cache, and reports the number of queries.
+times `barometre.results.figures.compute` without the cache, and reports the number of queries.
 """
 
 import argparse
@@ -26,7 +26,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from barometre import results  # noqa: E402
+from barometre.results import figures  # noqa: E402
 from survey.models import (  # noqa: E402
     Answer,
     Edition,
@@ -125,7 +125,7 @@ def main() -> None:
     for _ in range(options.runs):
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
-            computed = results.compute(edition)
+            computed = figures.compute(edition)
             timings.append(time.perf_counter() - started)
     print(f"{len(computed)} indicators, {len(queries.captured_queries)} queries")
     print(f"compute: best {min(timings):.3f} s, median {statistics.median(timings):.3f} s (target < 0.5 s)")

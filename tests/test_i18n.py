@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from barometre.demo_editions import DEMO_2016
-from barometre.demo_survey import load_demo_edition
+from barometre.results.demo_editions import DEMO_2016
+from barometre.results.demo_survey import load_demo_edition
 from tests.factories import ToolFactory
 from tests.helpers import page_text
 

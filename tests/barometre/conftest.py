@@ -1,7 +1,7 @@
 import pytest
 
-from barometre.demo_editions import DEMO_2016, DEMO_2018
-from barometre.demo_survey import load_demo_edition
+from barometre.results.demo_editions import DEMO_2016, DEMO_2018
+from barometre.results.demo_survey import load_demo_edition
 from survey.models import Edition
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from barometre.demo_editions import load_barometer_demo
+from barometre.results.demo_editions import load_barometer_demo
 from survey.models import Answer, Choice, Edition, Question, Response, ResponseOrigin
 from tests.factories import CollectivityFactory, EditionFactory, ResponseFactory
 from tests.helpers import formula_cells

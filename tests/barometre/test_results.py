@@ -2,7 +2,7 @@
 
 import pytest
 
-from barometre import results
+from barometre.results import figures
 from survey.io import import_responses
 from survey.models import EditionStatus, ResponseOrigin, ResponseStatus
 from tests.factories import AnswerFactory, EditionFactory, ResponseFactory
@@ -41,7 +41,7 @@ D,,has_tool,non,
 def computed() -> dict[str, dict]:
     edition = EditionFactory(status=EditionStatus.PUBLISHED)
     import_responses(edition=edition, data=ROWS)
-    return {item["code"]: item for item in results.compute(edition)}
+    return {item["code"]: item for item in figures.compute(edition)}
 
 
 @pytest.mark.parametrize(
@@ -55,14 +55,14 @@ def computed() -> dict[str, dict]:
     ],
 )
 def test_wilson_interval_matches_hand_computed_values(count: int, base: int, expected: tuple) -> None:
-    assert results.wilson(count, base) == expected
+    assert figures.wilson(count, base) == expected
 
 
 @pytest.mark.parametrize(
     ("count", "base", "expected"), [(1, 3, 33.3), (2, 3, 66.7), (1, 8, 12.5), (3, 66, 4.5), (0, 0, None)]
 )
 def test_percent_has_one_decimal_rounded_half_up(count: int, base: int, expected: float | None) -> None:
-    assert results.percent(count, base) == expected
+    assert figures.percent(count, base) == expected
 
 
 def test_counts_of_responses_equipped_and_tools(computed) -> None:
@@ -78,7 +78,7 @@ def test_non_response_is_never_in_the_base(computed) -> None:
     positive = computed["participation_positive"]
     # D did not answer the question: 2 positive answers out of 3, not 4.
     assert (positive["count"], positive["base"], positive["percent"]) == (2, 3, 66.7)
-    assert (positive["ci_low"], positive["ci_high"]) == results.wilson(2, 3)
+    assert (positive["ci_low"], positive["ci_high"]) == figures.wilson(2, 3)
     assert (computed["digital_time_gain"]["count"], computed["digital_time_gain"]["base"]) == (1, 2)
 
 
@@ -103,7 +103,7 @@ def test_multiple_choice_shares_are_shares_of_mentions(computed) -> None:
     assert by_code["reunions_publiques"]["percent_of_base"] == 100.0
     assert by_code["barcamps"]["percent"] == 33.3
     assert by_code["barcamps"]["percent_of_base"] == 50.0
-    assert (by_code["barcamps"]["ci_low"], by_code["barcamps"]["ci_high"]) == results.wilson(1, 3)
+    assert (by_code["barcamps"]["ci_low"], by_code["barcamps"]["ci_high"]) == figures.wilson(1, 3)
     assert by_code["formations"]["count"] == 0
 
 
@@ -132,7 +132,7 @@ def test_responses_in_progress_do_not_count() -> None:
         submitted_at=None,
     )
     AnswerFactory(response=draft, code="has_tool", choice="oui")
-    computed = {item["code"]: item for item in results.compute(edition)}
+    computed = {item["code"]: item for item in figures.compute(edition)}
     assert computed["respondents"]["count"] == 4
     assert computed["equipped_collectivities"]["count"] == 2
 
@@ -141,15 +141,15 @@ def test_cache_is_invalidated_when_responses_change(django_capture_on_commit_cal
     edition = EditionFactory(status=EditionStatus.PUBLISHED)
     with django_capture_on_commit_callbacks(execute=True):
         import_responses(edition=edition, data=ROWS)
-    assert results.by_code(edition)["respondents"]["count"] == 4
+    assert figures.by_code(edition)["respondents"]["count"] == 4
     with django_capture_on_commit_callbacks(execute=True):
         ResponseFactory(edition=edition)
-    assert results.by_code(edition)["respondents"]["count"] == 5
+    assert figures.by_code(edition)["respondents"]["count"] == 5
 
 
 def test_cached_results_cost_no_query(django_assert_num_queries) -> None:
     edition = EditionFactory(status=EditionStatus.PUBLISHED)
     import_responses(edition=edition, data=ROWS)
-    results.indicators(edition)
+    figures.indicators(edition)
     with django_assert_num_queries(0):
-        results.indicators(edition)
+        figures.indicators(edition)

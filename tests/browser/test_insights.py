@@ -3,8 +3,8 @@ no script error; the coverage map leads to the catalogue."""
 
 import pytest
 
-from barometre.demo_editions import DEMO_2016
-from barometre.demo_survey import load_demo_edition
+from barometre.results.demo_editions import DEMO_2016
+from barometre.results.demo_survey import load_demo_edition
 from tests.insights.conftest import Registry, build_registry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

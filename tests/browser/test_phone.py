@@ -4,8 +4,8 @@ screen; and the skip links that take keyboard users past the header and the filt
 import pytest
 from django.urls import reverse
 
-from barometre.demo_editions import DEMO_2016
-from barometre.demo_survey import load_demo_edition
+from barometre.results.demo_editions import DEMO_2016
+from barometre.results.demo_survey import load_demo_edition
 from survey.models import EditionStatus
 from tests.conftest import PHONE
 from tests.factories import CollectivityFactory, ContactFactory, EditionFactory, SaintMaloFactory, ToolFactory

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
 
-from barometre import results
+from barometre.results import figures
 from jobs.models import QueuedJob
 from privacy import services
 from privacy.models import PersonalDataRequest, RequestAction, address_digest
@@ -68,10 +68,10 @@ def text_columns_holding(text: str) -> list[str]:
     return found
 
 
-def figures() -> dict:
+def published_figures() -> dict:
     edition = Response.objects.get().edition
     return {
-        "indicators": results.compute(edition),
+        "indicators": figures.compute(edition),
         "published_tools": Tool.objects.published().count(),
         "tools": Tool.objects.count(),
         "collectivities_with_tools": Collectivity.objects.filter(tools__status="published")
@@ -101,12 +101,12 @@ def test_the_export_holds_everything_about_the_address(person) -> None:
 
 
 def test_erasure_leaves_the_address_nowhere_and_the_figures_unchanged(person) -> None:
-    before = figures()
+    before = published_figures()
     counts = services.erase_personal_data(address=PERSON, via="test")
     assert counts["survey.Contact"] == 1 and counts["tools_registry.Tool"] == 3
     assert text_columns_holding(PERSON) == []
     assert text_columns_holding(NAME) == []
-    assert figures() == before
+    assert published_figures() == before
     tool = Tool.objects.get(pk=person["tool"].pk)
     assert tool.status == Tool.Status.PUBLISHED and tool.submitter_email == ""
     # Jobs that named the person's rows are gone; a second request finds nothing.

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from barometre import results
+from barometre.results import figures
 from survey import services
 from survey.io import export_responses
 from survey.models import Contact, EditionStatus, Response, ResponseOrigin, ResponseStatus, ReviewStatus
@@ -69,7 +69,7 @@ def submit_through_the_open_link(edition, capture, **changes) -> Response:
 
 def respondents(edition) -> int:
     """The barometer's count of respondents, computed afresh."""
-    return next(item for item in results.compute(edition) if item["code"] == "respondents")["count"]
+    return next(item for item in figures.compute(edition) if item["code"] == "respondents")["count"]
 
 
 def test_the_open_link_page_offers_the_territory_autocomplete(client, edition) -> None:

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandParser
 
 from barometre.demo import DEMO_STAFF_USERNAME, ensure_demo_staff
-from barometre.demo_editions import load_barometer_demo
+from barometre.results.demo_editions import load_barometer_demo
 from tools_registry.demo import load_registry_demo
 from tools_registry.demo_moderation import load_moderation_demo
 from tools_registry.history import recorded_as

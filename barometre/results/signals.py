@@ -10,7 +10,7 @@ save. A single answer edited through the admin, and reworded questions or choice
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from barometre.results import invalidate
+from barometre.results.figures import invalidate
 from survey.models import Answer, Choice, Edition, Question, Response
 
 

@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from barometre import charts, exports, results
-from barometre.indicators import BY_CODE, INDICATORS, SMALL_BASE, VERBATIM_QUESTIONS, Part
 from barometre.models import visible_editions
+from barometre.results import charts, exports, figures
+from barometre.results.indicators import BY_CODE, INDICATORS, SMALL_BASE, VERBATIM_QUESTIONS, Part
 from survey.models import Answer, Contact, Edition, Question, Response
 from tools_registry.charts import range_text
 from tools_registry.insights.france_map import SHAPES_CREDIT, SHAPES_LICENCE_URL, Area, department_map
@@ -38,8 +38,8 @@ def edition_page(request: HttpRequest, edition: str) -> HttpResponse:
 
 
 def _page(request: HttpRequest, edition: Edition, editions: list[Edition]) -> HttpResponse:
-    items = results.by_code(edition)
-    history = {e.code: results.by_code(e) if e != edition else items for e in editions}
+    items = figures.by_code(edition)
+    history = {e.code: figures.by_code(e) if e != edition else items for e in editions}
     parts = []
     for part in Part:
         blocks = [
@@ -236,7 +236,7 @@ def _verbatims(edition: Edition, part: str) -> list[dict]:
 
 def indicator_csv(request: HttpRequest, edition: str, code: str) -> HttpResponse:
     found = get_object_or_404(visible_editions(request.user), code=edition)
-    item = results.by_code(found).get(code)
+    item = figures.by_code(found).get(code)
     if item is None:
         raise Http404(_("Indicateur introuvable."))
     report = getattr(found, "report", None)
@@ -255,7 +255,7 @@ SVG_STYLE = (
 def indicator_svg(request: HttpRequest, edition: str, code: str) -> HttpResponse:
     """One indicator's chart as an SVG file, to put in a report or a slide."""
     found = get_object_or_404(visible_editions(request.user), code=edition)
-    items = results.by_code(found)
+    items = figures.by_code(found)
     item = items.get(code)
     chart = None
     if item is not None:

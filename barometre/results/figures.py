@@ -7,7 +7,7 @@ choice]) and, when the group has multiple-choice or ranking questions, one count
 answering subjects.
 Non-response is never in a base: the base of a question is the number of responses (or tools) that
 answered it. Results are cached per edition and language; `invalidate` (called by the signals in
-barometre/signals.py) moves the edition to a new cache version.
+barometre/results/signals.py) moves the edition to a new cache version.
 """
 
 import math
@@ -22,7 +22,7 @@ from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
-from barometre.indicators import INDICATORS, SMALL_BASE, Indicator, Kind
+from barometre.results.indicators import INDICATORS, SMALL_BASE, Indicator, Kind
 from survey.models import RESPONSE_SUBJECT, Answer, Edition, Question, QuestionType, Response, counted_q
 
 Z_95 = 1.959963984540054

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from barometre.models import EditionReport
-from barometre.results import invalidate
+from barometre.results.figures import invalidate
 from survey.models import (
     RESPONSE_SUBJECT,
     Answer,

@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from barometre import exports, results
 from barometre.models import visible_editions
+from barometre.results import exports, figures
 from survey.io import export_responses
 from survey.models import Edition, counted_q
 from tools_registry.filters import ToolFilterSet
@@ -193,7 +193,7 @@ def codebook_csv(request: HttpRequest, edition: str) -> HttpResponse:
 
 def indicators_csv(request: HttpRequest, edition: str) -> HttpResponse:
     found = get_object_or_404(visible_editions(request.user), code=edition)
-    rows = exports.indicator_rows(found, results.indicators(found), fictitious=_fictitious(found))
+    rows = exports.indicator_rows(found, figures.indicators(found), fictitious=_fictitious(found))
     return exports.csv_response(exports.INDICATOR_COLUMNS, rows, f"barometre-{found.code}-indicateurs.csv")
 
 
@@ -204,7 +204,7 @@ def indicators_json(request: HttpRequest, edition: str) -> HttpResponse:
         "title": found.title,
         "fictitious": _fictitious(found),
         "license": LICENCE_URL,
-        "results": results.indicators(found),
+        "results": figures.indicators(found),
     }
     response = HttpResponse(json.dumps(body, ensure_ascii=False, indent=2), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="barometre-{found.code}-indicateurs.json"'

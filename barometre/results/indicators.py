@@ -1,7 +1,7 @@
 """The barometer's indicators, declared once on the questionnaire's stable codes.
 
 Each declaration says what is counted (a question, the choices that count) and among whom (a
-population). `barometre.results` computes them for any edition by database aggregation.
+population). `barometre.results.figures` computes them for any edition by database aggregation.
 """
 
 from dataclasses import dataclass

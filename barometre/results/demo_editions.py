@@ -7,7 +7,7 @@ collectivity: the responses have no collectivity.
 
 import datetime
 
-from barometre.demo_survey import Targets, load_demo_edition
+from barometre.results.demo_survey import Targets, load_demo_edition
 
 REPORT_TAKEAWAYS_2016 = "\n".join(
     [

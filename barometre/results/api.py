@@ -11,9 +11,9 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from barometre import results
-from barometre.indicators import Kind, Part
 from barometre.models import visible_editions
+from barometre.results import figures
+from barometre.results.indicators import Kind, Part
 from survey.models import Edition, EditionStatus, counted_q
 
 PUBLIC_CACHE = "public, max-age=60"
@@ -165,6 +165,6 @@ def indicators(request: Request, edition: str) -> Response:
     )
     if found is None:
         raise exceptions.NotFound(_("Édition introuvable."))
-    items = results.indicators(found)
+    items = figures.indicators(found)
     body = {"edition": edition_data(found, found.n), "count": len(items), "results": items}
     return _cache(request, Response(body))
