@@ -128,6 +128,11 @@ class CollectivityChoiceForm(forms.Form):
             return services.CollectivityChoice(name=data["other_name"], kind=data["other_kind"])
         return services.CollectivityChoice(territory=data["territory"])
 
+    def collectivity(self) -> Collectivity:
+        """The chosen collectivity, created in the registry on first use: for a service to call in its
+        transaction (the survey's open-link sign-up)."""
+        return services.collectivity_of(self.collectivity_choice())
+
     def known_collectivity(self) -> Collectivity | None:
         """The chosen collectivity if the registry already has it (nothing is created)."""
         data = self.cleaned_data
