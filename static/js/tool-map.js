@@ -93,8 +93,8 @@
     control.addTo(map);
   }
 
-  function frame(map, bounds) {
-    map.fitBounds(bounds, { maxZoom: 11, padding: [20, 20] });
+  function frame(map, bounds, animate) {
+    map.fitBounds(bounds, { maxZoom: 11, padding: [20, 20], animate: animate !== false });
   }
 
   window.barometreTextTooltip = function (layer, text) {
@@ -142,7 +142,8 @@
         var areas = byArea(markers, options.areas);
         // The map opens on the first area with tools: metropolitan France whenever it has some.
         if (!restored && markers.length) {
-          frame(map, areas.length ? areas[0].bounds : L.featureGroup(markers).getBounds());
+          // At once, not animated: when the page says the map is ready, its markers are where they stay.
+          frame(map, areas.length ? areas[0].bounds : L.featureGroup(markers).getBounds(), false);
         }
         if (areas.length > 1) areaButtons(map, areas, options.areasLabel);
         if (status) status.textContent = status.dataset.loaded;

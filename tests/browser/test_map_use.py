@@ -156,7 +156,7 @@ def test_overseas_tools_are_one_button_away(web) -> None:
 
     areas.get_by_role("button", name="La Réunion (1)").focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("location.hash === '#11/-20.8800/55.4500'")
+    page.wait_for_function(r"() => /^#11\/-20\.88\d*\/55\.45/.test(location.hash)")  # La Réunion, zoom 11
     [index] = markers_in_view(page, 1)
     page.locator("path.leaflet-interactive").nth(index).hover(force=True)
     assert (
