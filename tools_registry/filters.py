@@ -1,36 +1,39 @@
 """The one FilterSet of the tool list: used by the catalogue page, the map data and the API."""
 
 import hashlib
+import operator
+from collections.abc import Iterable
+from functools import reduce
 from urllib.parse import urlencode
 
 import django_filters
 from django import forms
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import models
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from tools_registry.cache import registry_version
 from tools_registry.choices import (
-    POPULATION_BAND_BOUNDS,
     CollectivityKind,
     Objective,
     PopulationBand,
     ToolFamily,
     in_population_band,
 )
-from tools_registry.models import LifeStatus, Tool, ToolObjective
+from tools_registry.facets import Facet, Options, count_facets, with_facet
+from tools_registry.models import LifeStatus, Territory, TerritoryKind, Tool, ToolObjective
 from tools_registry.search import search_tools
-from tools_registry.text import natural
+from tools_registry.text import natural, natural_key
 
 YES_NO = [("true", _("Oui")), ("false", _("Non"))]
 
 
-class Sort:
-    RELEVANCE = "pertinence"
-    NAME = "nom"
-    NEWEST = "recent"
-    CHOICES = [(RELEVANCE, _("Pertinence")), (NAME, _("Nom")), (NEWEST, _("Plus récents"))]
+class Sort(models.TextChoices):
+    RELEVANCE = "pertinence", _("Pertinence")
+    NAME = "nom", _("Nom")
+    NEWEST = "recent", _("Plus récents")
 
 
 class IdInFilter(django_filters.BaseInFilter, django_filters.Filter):
@@ -39,52 +42,117 @@ class IdInFilter(django_filters.BaseInFilter, django_filters.Filter):
     field_class = forms.IntegerField
 
 
+class YesNoFilter(django_filters.TypedChoiceFilter):
+    """`true` or `false`."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, choices=YES_NO, coerce=lambda value: value == "true", **kwargs)
+
+
+def yes_no(path: str) -> Case:
+    """A yes/no field of the tool as a YesNoFilter writes it: `true`, `false` (or nothing)."""
+    return Case(When(**{path: True}, then=Value("true")), When(**{path: False}, then=Value("false")))
+
+
+def _in_band(band: str) -> Q:
+    """The tools whose collectivity's population lies in `band` (a PopulationBand)."""
+    return in_population_band(band, "collectivity__population")
+
+
+def _territory_names(kind: str, label: str) -> Options:
+    """Options of a territory facet: its counted codes with the territories' names."""
+
+    def options(codes: Iterable[str]) -> list[tuple[str, str]]:
+        names = dict(Territory.objects.filter(kind=kind, code__in=codes).values_list("code", "name"))
+        return [(code, label % {"code": code, "name": names.get(code, code)}) for code in codes]
+
+    return options
+
+
+def _by_name(options: Options) -> Options:
+    return lambda codes: sorted(options(codes), key=lambda option: natural_key(option[1]))
+
+
+def _by_code(options: Options) -> Options:
+    return lambda codes: sorted(options(codes))
+
+
 class ToolFilterSet(django_filters.FilterSet):
+    """The tool list's filters. A filter declared `with_facet` is shown in the filter panel with counts
+    (see tools_registry.facets)."""
+
     id = IdInFilter(
         label=_("Identifiants (séparés par des virgules)"), field_name="id", min_value=1, max_value=2**63 - 1
     )
     q = django_filters.CharFilter(label=_("Recherche"), method="filter_search", max_length=200)
     # distinct=False: a tool has one family and one collectivity, so no filter here can repeat a row, and
     # DISTINCT over every column would make PostgreSQL sort all matches.
-    family = django_filters.MultipleChoiceFilter(
-        label=_("Famille"), choices=ToolFamily.choices, distinct=False
+    family = with_facet(
+        django_filters.MultipleChoiceFilter(label=_("Famille"), choices=ToolFamily.choices, distinct=False),
+        Facet("family"),
     )
-    objective = django_filters.MultipleChoiceFilter(
-        label=_("Objectif"), choices=Objective.choices, method="filter_objective"
+    objective = with_facet(
+        django_filters.MultipleChoiceFilter(
+            label=_("Objectif"), choices=Objective.choices, method="filter_objective"
+        ),
+        Facet("objectives__objective"),
     )
-    kind = django_filters.MultipleChoiceFilter(
-        label=_("Type de collectivité"),
-        choices=CollectivityKind.choices,
-        field_name="collectivity__kind",
-        distinct=False,
+    kind = with_facet(
+        django_filters.MultipleChoiceFilter(
+            label=_("Type de collectivité"),
+            choices=CollectivityKind.choices,
+            field_name="collectivity__kind",
+            distinct=False,
+        ),
+        Facet("collectivity__kind"),
     )
-    region = django_filters.CharFilter(
-        label=_("Région (code INSEE)"), field_name="collectivity__region__code", max_length=3
+    population = with_facet(
+        django_filters.MultipleChoiceFilter(
+            label=_("Population"), choices=PopulationBand.choices, method="filter_population"
+        ),
+        Facet(
+            Case(*(When(_in_band(band), then=Value(band)) for band in PopulationBand.values)),
+            label=_("Population de la collectivité"),
+        ),
     )
-    departement = django_filters.CharFilter(
-        label=_("Département (code INSEE)"), field_name="collectivity__departement__code", max_length=3
+    region = with_facet(
+        django_filters.CharFilter(
+            label=_("Région (code INSEE)"), field_name="collectivity__region__code", max_length=3
+        ),
+        Facet(
+            "collectivity__region__code",
+            label=_("Région"),
+            options=_by_name(_territory_names(TerritoryKind.REGION, "%(name)s")),
+        ),
     )
-    population = django_filters.MultipleChoiceFilter(
-        label=_("Population"), choices=PopulationBand.choices, method="filter_population"
+    departement = with_facet(
+        django_filters.CharFilter(
+            label=_("Département (code INSEE)"), field_name="collectivity__departement__code", max_length=3
+        ),
+        Facet(
+            "collectivity__departement__code",
+            label=_("Département"),
+            options=_by_code(_territory_names(TerritoryKind.DEPARTEMENT, "%(code)s – %(name)s")),
+        ),
     )
-    software = django_filters.CharFilter(label=_("Logiciel"), field_name="software", lookup_expr="iexact")
-    open_source = django_filters.TypedChoiceFilter(
-        label=_("Logiciel libre"), field_name="is_open_source", choices=YES_NO, coerce=lambda v: v == "true"
+    software = with_facet(
+        django_filters.CharFilter(label=_("Logiciel"), field_name="software", lookup_expr="iexact"),
+        Facet("software", options=lambda names: [(name, name) for name in names], limit=30),
     )
-    hybrid = django_filters.TypedChoiceFilter(
-        label=_("Combiné à des réunions en présentiel"),
-        field_name="hybrid",
-        choices=YES_NO,
-        coerce=lambda v: v == "true",
+    open_source = with_facet(
+        YesNoFilter(label=_("Logiciel libre"), field_name="is_open_source"), Facet(yes_no("is_open_source"))
     )
-    life_status = django_filters.MultipleChoiceFilter(
-        label=_("État"), choices=LifeStatus.choices, distinct=False
+    hybrid = with_facet(
+        YesNoFilter(label=_("Combiné à des réunions en présentiel"), field_name="hybrid"),
+        Facet(yes_no("hybrid")),
     )
-    located = django_filters.TypedChoiceFilter(
-        label=_("Placé sur la carte"), choices=YES_NO, coerce=lambda v: v == "true", method="filter_located"
+    life_status = with_facet(
+        django_filters.MultipleChoiceFilter(label=_("État"), choices=LifeStatus.choices, distinct=False),
+        Facet("life_status"),
     )
+    located = YesNoFilter(label=_("Placé sur la carte"), method="filter_located")
     sort = django_filters.ChoiceFilter(
-        label=_("Tri"), choices=Sort.CHOICES, method="filter_sort", empty_label=None
+        label=_("Tri"), choices=Sort.choices, method="filter_sort", empty_label=None
     )
 
     class Meta:
@@ -100,10 +168,7 @@ class ToolFilterSet(django_filters.FilterSet):
         return queryset.filter(Exists(ToolObjective.objects.filter(tool=OuterRef("pk"), objective__in=value)))
 
     def filter_population(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
-        bands = Q()
-        for band in value:
-            bands |= in_population_band(band, "collectivity__population")
-        return queryset.filter(bands)
+        return queryset.filter(reduce(operator.or_, map(_in_band, value), Q()))
 
     def filter_located(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset.located(value)
@@ -124,34 +189,20 @@ class ToolFilterSet(django_filters.FilterSet):
         return queryset.active_first("-rank", natural("name"), "pk")
 
 
-# Facets: the parameter, the value each tool has for it, and how many values to show at most.
-FACETS = {
-    "family": ("family", None),
-    "objective": ("objectives__objective", None),
-    "kind": ("collectivity__kind", None),
-    "region": ("collectivity__region__code", None),
-    "departement": ("collectivity__departement__code", None),
-    "software": ("software", 30),
-    "open_source": ("is_open_source", None),
-    "hybrid": ("hybrid", None),
-    "life_status": ("life_status", None),
-}
-
-
 FACET_CACHE_SECONDS = 300
 
 
 def facet_counts(data: QueryDict | dict, queryset: QuerySet) -> dict[str, dict[str, int]]:
     """For each facet, how many tools each value would give, the other filters staying as they are.
 
-    One query per facet, whatever the number of tools; the result is cached until the registry changes.
-    `queryset` must be the published tools (the cache key does not tell querysets apart).
+    One query whatever the number of tools (tools_registry.facets); the result is cached until the
+    registry changes. `queryset` must be the published tools (the cache key does not tell querysets apart).
     """
     data = data if isinstance(data, QueryDict) else QueryDict(mutable=True)
     key = f"facets:{registry_version()}:{query_digest(data)}"
     counts = cache.get(key)
     if counts is None:
-        counts = _facet_counts(data, queryset)
+        counts = count_facets(ToolFilterSet, data, queryset)
         cache.set(key, counts, FACET_CACHE_SECONDS)
     return counts
 
@@ -167,46 +218,6 @@ def located_counts(filterset: ToolFilterSet) -> tuple[int, int]:
         counts = filterset.qs.count_located()
         cache.set(key, counts, FACET_CACHE_SECONDS)
     return counts
-
-
-def _facet_counts(data: QueryDict, queryset: QuerySet) -> dict[str, dict[str, int]]:
-    counts: dict[str, dict[str, int]] = {}
-    for param, (path, limit) in FACETS.items():
-        others = data.copy()
-        others.pop(param, None)
-        others.pop("sort", None)
-        filterset = ToolFilterSet(others, queryset=queryset)
-        rows = (
-            filterset.qs.order_by()
-            .exclude(**{f"{path}__isnull": True})
-            .values(path)
-            # Only the objectives facet joins a table with several rows per tool.
-            .annotate(n=Count("pk", distinct=param == "objective"))
-            .order_by("-n", path)
-        )
-        if limit:
-            rows = rows[:limit]
-        counts[param] = {_facet_key(row[path]): row["n"] for row in rows if row[path] != ""}
-    counts["population"] = _population_counts(data, queryset)
-    return counts
-
-
-def _facet_key(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _population_counts(data: dict, queryset: QuerySet) -> dict[str, int]:
-    others = data.copy()
-    others.pop("population", None)
-    others.pop("sort", None)
-    base = ToolFilterSet(others, queryset=queryset).qs.order_by()
-    aggregates = {
-        band: Count("pk", filter=in_population_band(band, "collectivity__population"))
-        for band in POPULATION_BAND_BOUNDS
-    }
-    return {band: n for band, n in base.aggregate(**aggregates).items() if n}
 
 
 def query_digest(data: QueryDict) -> str:

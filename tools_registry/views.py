@@ -9,16 +9,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tools_registry import maps, services
-from tools_registry.choices import CollectivityKind, Objective, PopulationBand, ToolFamily
+from tools_registry.facets import facet_panel
 from tools_registry.filters import ToolFilterSet, facet_counts, located_counts, normalized_query
 from tools_registry.forms import CorrectionForm, ToolSubmissionForm
 from tools_registry.history import current_slug, recorded_as
 from tools_registry.insights import peers, tables
-from tools_registry.models import Collectivity, LifeStatus, Territory, TerritoryKind, Tool, ToolSource
+from tools_registry.models import Collectivity, Tool, ToolSource
 from tools_registry.pagination import CachedPaginator
 from tools_registry.provenance import with_provenance
 from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after, retry_message
-from tools_registry.text import natural, natural_key
+from tools_registry.text import natural
 
 PER_PAGE = 20
 NEARBY = 5
@@ -26,67 +26,6 @@ NEARBY = 5
 
 def _filtered(request: HttpRequest) -> ToolFilterSet:
     return ToolFilterSet(request.GET or None, queryset=Tool.objects.published())
-
-
-def _facet_groups(filterset: ToolFilterSet, counts: dict[str, dict[str, int]]) -> list[dict]:
-    """The filter panel: each facet's values with their counts, the selected ones first kept visible."""
-    data = filterset.data if filterset.is_bound else {}
-    codes = set(counts["region"]) | set(counts["departement"])
-    for param in ("region", "departement"):
-        # A selected code is shown even without tools; only well-formed codes reach the database.
-        selected = data.get(param, "")
-        if selected.isascii() and selected.isalnum() and len(selected) <= 3:
-            codes.add(selected)
-    names = {
-        (kind, code): name
-        for kind, code, name in Territory.objects.filter(
-            kind__in=[TerritoryKind.REGION, TerritoryKind.DEPARTEMENT], code__in=codes
-        ).values_list("kind", "code", "name")
-    }
-    yes_no = [("true", _("Oui")), ("false", _("Non"))]
-    software = [(value, value) for value in counts["software"]]
-    definitions = [
-        ("family", _("Famille"), ToolFamily.choices, True),
-        ("objective", _("Objectif"), Objective.choices, True),
-        ("kind", _("Type de collectivité"), CollectivityKind.choices, True),
-        ("population", _("Population de la collectivité"), PopulationBand.choices, True),
-        (
-            "region",
-            _("Région"),
-            sorted(
-                ((c, names.get((TerritoryKind.REGION, c), c)) for c in counts["region"]),
-                key=lambda choice: natural_key(choice[1]),
-            ),
-            False,
-        ),
-        (
-            "departement",
-            _("Département"),
-            sorted(
-                (c, f"{c} – {names.get((TerritoryKind.DEPARTEMENT, c), c)}") for c in counts["departement"]
-            ),
-            False,
-        ),
-        ("software", _("Logiciel"), software, False),
-        ("open_source", _("Logiciel libre"), yes_no, False),
-        ("hybrid", _("Combiné à des réunions en présentiel"), yes_no, False),
-        ("life_status", _("État"), LifeStatus.choices, True),
-    ]
-    groups = []
-    for param, label, choices, multiple in definitions:
-        selected = set(data.getlist(param)) if hasattr(data, "getlist") else set()
-        options = [
-            {
-                "value": value,
-                "label": text,
-                "count": counts[param].get(str(value), 0),
-                "selected": value in selected,
-            }
-            for value, text in choices
-            if counts[param].get(str(value)) or value in selected
-        ]
-        groups.append({"param": param, "label": label, "multiple": multiple, "options": options})
-    return groups
 
 
 def _active_filters(facets: list[dict]) -> int:
@@ -100,7 +39,7 @@ def tool_list(request: HttpRequest) -> HttpResponse:
     page = CachedPaginator(tools, PER_PAGE).get_page(request.GET.get("page"))
     base_query = request.GET.copy()
     base_query.pop("page", None)
-    facets = _facet_groups(filterset, facet_counts(filterset.data or {}, Tool.objects.published()))
+    facets = facet_panel(filterset, facet_counts(filterset.data or {}, Tool.objects.published()))
     context = {
         "filterset": filterset,
         "page": page,
@@ -244,7 +183,7 @@ def _map_context(request: HttpRequest, *, embedded: bool = False) -> dict:
 def tool_map(request: HttpRequest) -> HttpResponse:
     context = _map_context(request)
     counts = facet_counts(context["filterset"].data or {}, Tool.objects.published())
-    context["facets"] = _facet_groups(context["filterset"], counts)
+    context["facets"] = facet_panel(context["filterset"], counts)
     context["active_filters"] = _active_filters(context["facets"])
     return render(request, "tools_registry/tool_map.html", context)
 

@@ -1,0 +1,128 @@
+"""The filter panel's counts: exact, from one statement, and derived from the FilterSet alone."""
+
+import random
+
+import django_filters
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import CollectivityFactory, TerritoryFactory, ToolFactory, ToolObjectiveFactory
+from tools_registry.choices import CollectivityKind, Objective, PopulationBand, ToolFamily
+from tools_registry.facets import Facet, count_facets, facet_panel, facets_of, with_facet
+from tools_registry.filters import ToolFilterSet
+from tools_registry.models import TerritoryKind, Tool
+
+pytestmark = pytest.mark.django_db
+
+SOFTWARE = ["Decidim", "CONSUL", "uData", ""]
+POPULATIONS = [None, 800, 3500, 9999, 10000, 60000, 200000, 450000]
+
+
+@pytest.fixture
+def registry() -> None:
+    """Some forty tools over every kind of value a facet counts, a few of them unpublished."""
+    chance = random.Random(7)
+    regions = [
+        TerritoryFactory(kind=TerritoryKind.REGION, code=code, name=name)
+        for code, name in [("53", "Bretagne"), ("11", "Île-de-France")]
+    ]
+    departements = [
+        TerritoryFactory(kind=TerritoryKind.DEPARTEMENT, code=code, name=name, region=region)
+        for code, name, region in [("35", "Ille-et-Vilaine", regions[0]), ("75", "Paris", regions[1])]
+    ]
+    collectivities = [
+        CollectivityFactory(
+            kind=chance.choice(CollectivityKind.values),
+            population=chance.choice(POPULATIONS),
+            region=chance.choice([*regions, None]),
+            departement=chance.choice([*departements, None]),
+        )
+        for _ in range(12)
+    ]
+    for number in range(40):
+        tool = ToolFactory(
+            name=f"{'Budget' if number % 3 else 'Forum'} citoyen {number}",
+            family=chance.choice(ToolFamily.values),
+            collectivity=chance.choice([*collectivities, None]),
+            software=chance.choice(SOFTWARE),
+            is_open_source=chance.choice([True, False, None]),
+            hybrid=chance.choice([True, False, None]),
+            status=Tool.Status.PENDING if number % 9 == 0 else Tool.Status.PUBLISHED,
+        )
+        for rank, objective in enumerate(chance.sample(Objective.values, chance.randint(0, 3)), start=1):
+            ToolObjectiveFactory(tool=tool, objective=objective, rank=rank)
+
+
+COMBINATIONS = [
+    {},
+    {"family": ["forum"]},
+    {"family": ["forum", "open_data"], "objective": ["informer"]},
+    {"objective": ["idees", "consulter"], "kind": ["commune"]},
+    {"population": [PopulationBand.LT_3500, PopulationBand.GT_200000], "open_source": ["true"]},
+    {"region": ["53"], "hybrid": ["false"]},
+    {"departement": ["75"], "software": ["decidim"], "sort": ["nom"]},
+    {"q": ["budget"], "family": ["budget_participatif", "sondage"], "population": ["pop_3500_10000"]},
+    {"q": ["forum"], "located": ["true"], "kind": ["region", "departement", "commune"]},
+    {"family": ["nonsense"], "kind": ["commune"]},
+]
+
+
+def as_query(data: dict[str, list[str]]) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for key, values in data.items():
+        query.setlist(key, values)
+    return query
+
+
+def candidates(name: str) -> set[str]:
+    """Every value a facet could count: the filter's choices, or the values the tools have."""
+    filter_ = ToolFilterSet.base_filters[name]
+    if "choices" in filter_.extra:
+        return {value for value, _label in filter_.extra["choices"]}
+    return set(Tool.objects.values_list(filter_.field_name, flat=True)) - {None, ""}
+
+
+def naive_counts(data: dict[str, list[str]]) -> dict[str, dict[str, int]]:
+    """Each value of each facet counted by filtering the tools with it, the facet's own selection left out."""
+    counts = {}
+    for name in facets_of(ToolFilterSet):
+        counts[name] = {}
+        for value in candidates(name):
+            query = as_query({**data, name: [value]})
+            n = ToolFilterSet(query, queryset=Tool.objects.published()).qs.count()
+            if n:
+                counts[name][value] = n
+    return counts
+
+
+@pytest.mark.parametrize("data", COMBINATIONS, ids=lambda data: "&".join(data) or "nothing")
+def test_facet_counts_equal_a_naive_count_of_each_value(registry, data) -> None:
+    counts = count_facets(ToolFilterSet, as_query(data), Tool.objects.published())
+    assert counts == naive_counts(data)
+    assert any(counts.values())
+
+
+def test_all_facets_of_a_page_are_counted_in_one_statement(registry) -> None:
+    query = QueryDict("family=forum&objective=informer&region=53&q=budget")
+    with CaptureQueriesContext(connection) as context:
+        count_facets(ToolFilterSet, query, Tool.objects.published())
+    assert len(context.captured_queries) == 1
+
+
+def test_a_filter_becomes_a_facet_by_one_declaration(registry) -> None:
+    class WithLaunchYear(ToolFilterSet):
+        launch_year = with_facet(
+            django_filters.MultipleChoiceFilter(
+                label="Année de lancement", choices=[("2019", "2019"), ("2020", "2020")]
+            ),
+            Facet("launch_year"),
+        )
+
+    Tool.objects.filter(pk__in=Tool.objects.published().values("pk")[:3]).update(launch_year=2019)
+    filterset = WithLaunchYear(QueryDict(), queryset=Tool.objects.published())
+    panel = facet_panel(filterset, count_facets(WithLaunchYear, QueryDict(), Tool.objects.published()))
+    launch_year = next(group for group in panel if group["param"] == "launch_year")
+    assert launch_year["label"] == "Année de lancement"
+    assert launch_year["options"] == [{"value": "2019", "label": "2019", "count": 3, "selected": False}]

@@ -1,0 +1,163 @@
+"""Facets: the filters of a FilterSet that the filter panel shows with a count beside each value.
+
+A filter becomes a facet by one declaration beside it in the FilterSet (`with_facet`); the panel's legend,
+its values and their labels, and the counts all derive from the FilterSet, so nothing restates it.
+
+The counts of a page come from one SQL statement: the tools matched by the page's filters are selected
+once, with each facet's value, and every facet is counted from that one set. A facet whose own filter is
+selected is counted without it (selecting a family leaves the other families reachable, with their
+counts): only such a facet gets a set of its own, built by the FilterSet without that filter.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import django_filters
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, Expression, F, QuerySet, TextField
+from django.db.models.constants import LOOKUP_SEP
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
+from django.http import QueryDict
+
+Options = Callable[[Iterable[str]], list[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class Facet:
+    """How the panel shows a filter.
+
+    - `value`: what each tool has for the filter, as text written like the filter's parameter: a path
+      from the tool (`"family"`, `"collectivity__kind"`) or an expression. A path through a relation
+      with several rows per tool (`"objectives__objective"`) counts each tool once per value.
+    - `label`: the panel's legend, when it is not the filter's own label.
+    - `options`: for a filter without choices (codes, free text), the label of each counted value, in the
+      order to show them; by default the filter's choices, in their order.
+    - `limit`: show only that many values, the most frequent.
+    """
+
+    value: str | Expression
+    label: str | None = None
+    options: Options | None = None
+    limit: int | None = None
+
+
+def with_facet(filter_: django_filters.Filter, facet: Facet) -> django_filters.Filter:
+    """Declare `filter_` a facet of its FilterSet."""
+    filter_.facet = facet
+    return filter_
+
+
+def facets_of(filterset_class: type[django_filters.FilterSet]) -> dict[str, Facet]:
+    return {
+        name: filter_.facet
+        for name, filter_ in filterset_class.base_filters.items()
+        if getattr(filter_, "facet", None) is not None
+    }
+
+
+def count_facets(
+    filterset_class: type[django_filters.FilterSet], data: QueryDict, queryset: QuerySet
+) -> dict[str, dict[str, int]]:
+    """For each facet, how many tools of `queryset` each value would give, the other filters staying as
+    they are, in one statement."""
+    # Only SQL compiled by Django, the facets' names (identifiers) and numbers are written into the
+    # statement (noqa: S608 below); every value from the request is a parameter.
+    facets = facets_of(filterset_class)
+    selected = {name for name in facets if any(data.getlist(name))}
+    # The set matched by every filter serves each facet not selected; a selected one is counted over the
+    # set matched by the others.
+    bases = {None: [name for name in facets if name not in selected]} | {name: [name] for name in selected}
+    tables, branches, params = [], [], []
+    for number, (left_out, names) in enumerate(bases.items()):
+        others = data.copy()
+        others.pop(left_out, None)
+        others.pop("sort", None)
+        base = filterset_class(others, queryset=queryset).qs.order_by()
+        single = {name: facets[name] for name in names if not _several_per_row(queryset, facets[name])}
+        columns = {f"facet_{name}": _expression(facet.value) for name, facet in single.items()}
+        try:
+            sql, base_params = base.values(tool_id=F("pk"), **columns).query.sql_with_params()
+        except EmptyResultSet:  # filters that can match nothing (an invalid value): no counts
+            continue
+        table = f"base_{number}"
+        tables.append(f"{table} AS ({sql})")
+        params.extend(base_params)
+        for name in names:
+            facet = facets[name]
+            if name in single:
+                rows, row_params = f"SELECT facet_{name}, COUNT(*) AS n FROM {table} GROUP BY 1", []  # noqa: S608
+            else:
+                rows, row_params = _several_per_row_counts(queryset, facet, table)
+            limit = f" ORDER BY n DESC, 1 LIMIT {int(facet.limit)}" if facet.limit else ""
+            branches.append(f"SELECT '{name}', * FROM ({rows}{limit}) AS counts_{name}")  # noqa: S608
+            params.extend(row_params)
+    counts: dict[str, dict[str, int]] = {name: {} for name in facets}
+    if not branches:
+        return counts
+    # Only the FilterSet's own SQL, its filter names (identifiers) and numbers are written into the
+    # statement; every value of the request is a parameter.
+    statement = f"WITH {', '.join(tables)} " + " UNION ALL ".join(branches)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        for name, value, n in cursor.fetchall():
+            if value not in (None, ""):
+                counts[name][str(value)] = n
+    return {name: dict(sorted(values.items(), key=lambda item: -item[1])) for name, values in counts.items()}
+
+
+def _expression(value: str | Expression) -> Expression:
+    # As text, so that every facet's values fit one column of the statement, and read like a parameter.
+    return Cast(value, output_field=TextField()) if isinstance(value, str) else value
+
+
+def _relation(queryset: QuerySet, facet: Facet):
+    if not isinstance(facet.value, str):
+        return None
+    field = queryset.model._meta.get_field(facet.value.split(LOOKUP_SEP)[0])
+    return field if field.one_to_many or field.many_to_many else None
+
+
+def _several_per_row(queryset: QuerySet, facet: Facet) -> bool:
+    return _relation(queryset, facet) is not None
+
+
+def _several_per_row_counts(queryset: QuerySet, facet: Facet, table: str) -> tuple[str, list]:
+    """The counts of a facet whose values lie in another table, several rows per tool: read from that
+    table for the tools of `table`, each tool counted once per value."""
+    relation = _relation(queryset, facet)
+    back = relation.field.name
+    value = facet.value.split(LOOKUP_SEP, 1)[1]
+    tools = RawSQL(f"SELECT tool_id FROM {table}", ())  # noqa: S608, S611 (a name of ours)
+    rows = (
+        relation.related_model.objects.filter(**{f"{back}__in": tools})
+        .order_by()
+        .values(facet_value=_expression(value))
+        .annotate(n=Count(back, distinct=True))
+    )
+    return rows.query.sql_with_params()
+
+
+def facet_panel(filterset: django_filters.FilterSet, counts: dict[str, dict[str, int]]) -> list[dict]:
+    """The filter panel: each facet's legend and values with their counts, the selected ones kept visible."""
+    data = filterset.data if filterset.is_bound and hasattr(filterset.data, "getlist") else QueryDict()
+    groups = []
+    for name, facet in facets_of(type(filterset)).items():
+        filter_ = filterset.base_filters[name]
+        counted = counts.get(name, {})
+        selected = set(data.getlist(name))
+        if facet.options:
+            choices = facet.options(list(counted))
+        else:
+            choices = [(str(value), text) for value, text in filter_.extra["choices"]]
+        options = [
+            {"value": value, "label": text, "count": counted.get(value, 0), "selected": value in selected}
+            for value, text in choices
+            if counted.get(value) or value in selected
+        ]
+        multiple = isinstance(filter_, django_filters.MultipleChoiceFilter)
+        groups.append(
+            {"param": name, "label": facet.label or filter_.label, "multiple": multiple, "options": options}
+        )
+    return groups
