@@ -158,6 +158,56 @@ class ToolSerializer(serializers.ModelSerializer):
         # Annotated by ToolQuerySet.with_public_replacement: only a published replacement is named.
         return getattr(tool, "replacement_slug", "") or None
 
+    def to_representation(self, tool: Tool) -> dict:
+        # Written out rather than walked field by field by DRF: a page of fifty tools cost ~20 ms in the
+        # generic walk (each dotted source, each nested serializer built per tool), ~2 ms this way. The
+        # fields above still describe the representation (schema, and the tests compare both).
+        link_check = current_link_check(tool)
+        collectivity = tool.collectivity
+        records = tool.source_records.all()
+        return {
+            "slug": tool.slug,
+            "name": tool.name,
+            "description": tool.description,
+            "url": tool.url,
+            "family": tool.family,
+            "family_other": tool.family_other,
+            "objectives": self.get_objectives(tool),
+            "collectivity": None
+            if collectivity is None
+            else {
+                "slug": collectivity.slug,
+                "name": collectivity.name,
+                "kind": collectivity.kind,
+                "code": collectivity.territory.code if collectivity.territory_id else None,
+                "population": collectivity.population,
+                "latitude": collectivity.latitude,
+                "longitude": collectivity.longitude,
+            },
+            "software": tool.software,
+            "is_open_source": tool.is_open_source,
+            "launch_year": tool.launch_year,
+            "launched_on": _DATE.to_representation(tool.launched_on),
+            "life_status": tool.life_status,
+            "end_year": tool.end_year,
+            "ended_on": _DATE.to_representation(tool.ended_on),
+            "replaced_by": self.get_replaced_by(tool),
+            "archived_url": tool.archived_url,
+            "hybrid": tool.hybrid,
+            "hybrid_formats": list(tool.hybrid_formats),
+            "source": tool.source,
+            "provenance": [_provenance(record) for record in records],
+            "licence": licence_of({record.source.licence for record in records}).code,
+            "is_demo": tool.is_demo,
+            "last_verified": _DATE.to_representation(tool.last_verified),
+            "link_checked_at": link_check.checked_at if link_check else None,
+            "link_ok": link_check.link_ok if link_check else None,
+            "unreachable_since": link_check.unreachable_since if link_check else None,
+            "created_at": _DATETIME.to_representation(tool.created_at),
+            "updated_at": _DATETIME.to_representation(tool.updated_at),
+            "web_url": self.get_web_url(tool),
+        }
+
     def get_link_checked_at(self, tool: Tool) -> datetime | None:
         link_check = current_link_check(tool)
         return link_check.checked_at if link_check else None
@@ -181,6 +231,27 @@ class ToolSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         url = tool.get_absolute_url()
         return request.build_absolute_uri(url) if request else url
+
+
+_DATE = serializers.DateField()
+_DATETIME = serializers.DateTimeField()
+
+
+def _provenance(record: SourceRecord) -> dict:
+    """What ProvenanceSerializer gives, written out (see ToolSerializer.to_representation)."""
+    source = record.source
+    return {
+        "source": source.code,
+        "name": source.name,
+        "publisher": source.publisher,
+        "credit": source.credit,
+        "url": source.url,
+        "licence": source.licence,
+        "licence_url": source.licence_info.url,
+        "record_id": record.record_id,
+        "source_date": _DATE.to_representation(record.source_date),
+        "missing_since": _DATETIME.to_representation(record.missing_since),
+    }
 
 
 class CollectivitySerializer(CollectivitySummarySerializer):

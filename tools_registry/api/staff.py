@@ -48,6 +48,9 @@ class StaffToolSerializer(RefusesNulCharacters, ToolSerializer):
     # A method, not a dotted source: DRF leaves a dotted source's default out of a PATCH's response.
     moderated_by = serializers.SerializerMethodField(help_text="Identifiant du modérateur.")
 
+    # Its fields differ from the public representation's: DRF's walk over the declared fields.
+    to_representation = serializers.ModelSerializer.to_representation
+
     class Meta(ToolSerializer.Meta):
         fields = [
             *ToolSerializer.Meta.fields,
