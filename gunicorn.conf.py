@@ -7,8 +7,13 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# One process per core, each with a few threads: a request waiting on PostgreSQL leaves its core to
+# another, without the memory of more processes (each thread keeps its own persistent connection).
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A threaded worker tells the arbiter it is alive while its threads work: the timeout ends a worker that
+# hangs, never a long download streaming along (the whole registry as CSV or GeoJSON at a million tools).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 # Recycle workers now and then so that a slow leak never grows a worker past its memory budget.

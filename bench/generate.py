@@ -154,7 +154,7 @@ def pick_collectivities(cursor, n_tools: int, rng: random.Random) -> list[tuple[
 
     with cursor.copy(
         "COPY tools_registry_collectivity (name, slug, kind, population, latitude, longitude, website,"
-        " created_at, updated_at, departement_id, region_id, territory_id) FROM STDIN"
+        " created_at, updated_at, departement_id, region_id, territory_id, siren) FROM STDIN"
     ) as copy:
         for tid, kind, code, name, population, lat, lon, dep_id, reg_id in territories:
             if tid in existing:
@@ -164,7 +164,7 @@ def pick_collectivities(cursor, n_tools: int, rng: random.Random) -> list[tuple[
                 collectivity_kind = "metropole"
             slug = f"{slugify(name)[:180]}-{kind}-{code}".lower()
             copy.write_row(
-                (name, slug, collectivity_kind, population, lat, lon, "", now, now, dep_id, reg_id, tid)
+                (name, slug, collectivity_kind, population, lat, lon, "", now, now, dep_id, reg_id, tid, "")
             )
     cursor.execute(
         """
@@ -235,6 +235,8 @@ def tool_rows(
             created,
             created,
             collectivity_id,
+            "active",
+            "",
         )
         n_objectives = rng.choices([1, 2, 3], weights=[30, 40, 30], k=1)[0]
         chosen = rng.sample(OBJECTIVES, n_objectives)
@@ -245,7 +247,7 @@ def tool_rows(
 TOOL_COLUMNS = (
     "id, name, slug, description, url, family, family_other, software, is_open_source, launch_year,"
     " hybrid, hybrid_formats, status, source, moderated_at, moderation_reason, last_verified,"
-    " submitter_name, submitter_email, created_at, updated_at, collectivity_id"
+    " submitter_name, submitter_email, created_at, updated_at, collectivity_id, life_status, archived_url"
 )
 
 

@@ -110,6 +110,18 @@ load() {
     tee -a "$OUT/results.jsonl"
 }
 
+# cold NAME BASE PATHS_FILE: the varied queries of bench/queries.py, each sent about once, the cache
+# emptied first. No warm-up run: it would send the first queries of the list before they are measured.
+cold() {
+  local name=$1 base=$2 paths=$3 line
+  drain "$DRAIN_URL"
+  redis-cli -n 5 FLUSHDB >/dev/null
+  line=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s bench/wrk_report.lua "$base" -- "$paths" |
+    sed -n 's/^JSON //p')
+  echo "{\"scenario\":\"$name\",\"label\":\"$LABEL\",\"cold\":true,\"distinct_queries\":$(wc -l <"$paths"),\"connections\":$CONNECTIONS,${line#\{}" |
+    tee -a "$OUT/results.jsonl"
+}
+
 # weight URL: status, bytes, seconds (one request).
 weight() {
   curl -s -o /dev/null -w '%{http_code} %{size_download} %{time_total}' "$1" || true
@@ -118,9 +130,12 @@ weight() {
 echo "load before the run: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/loadavg.txt"
 .venv/bin/python manage.py collectstatic --noinput -v0
 redis-cli -n 5 FLUSHDB >/dev/null
+QUERIES=$OUT/queries
+.venv/bin/python bench/queries.py --database-url "$DATABASE_URL" --out "$QUERIES" --count "${BENCH_QUERIES:-4000}"
 
 echo "== gunicorn on $BASE ($DATABASE_URL)"
-.venv/bin/gunicorn barometre.wsgi -w 2 -b "127.0.0.1:$PORT" --log-level warning >"$OUT/gunicorn.log" 2>&1 &
+# The project's gunicorn.conf.py: threaded workers, one per core.
+.venv/bin/gunicorn barometre.wsgi -b "127.0.0.1:$PORT" --log-level warning >"$OUT/gunicorn.log" 2>&1 &
 SERVER_PID=$!
 wait_for "$BASE/outils/"
 DRAIN_URL=$BASE/api/v1/families/
@@ -159,6 +174,10 @@ psql -h 127.0.0.1 -U postgres -d "barometre_bench_$LABEL" -Atc \
   "SELECT '/outils/' || slug || '/' FROM tools_registry_tool WHERE status = 'published' ORDER BY md5(slug) LIMIT 500" \
   >"$OUT/tool_paths.txt"
 
+curl -fsS -o /dev/null "$BASE/api/v1/tools/?q=warm"  # the process warm (imports, templates)
+cold catalogue_varied "$BASE/outils/" "$QUERIES/catalogue.txt"
+cold api_list_varied "$BASE/api/v1/tools/" "$QUERIES/api.txt"
+# Repeated query (cached): one URL again and again, answered from the cache after the first time.
 load catalogue_search "$BASE/outils/?q=budget&family=budget_participatif"
 load catalogue_all "$BASE/outils/"
 load tool_page "$BASE/outils/" "$OUT/tool_paths.txt"
@@ -187,6 +206,9 @@ if [[ -f $SQLITE ]]; then
     >"$OUT/datasette_weights.json"
   # Datasette's JSON computes "suggested facets" unless told not to (_nosuggest=1): the strict peer
   # is the faster one; the default is measured too.
+  curl -fsS -o /dev/null "$DS_BASE/db/tools.json?_search=warm"
+  cold datasette_json_varied "$DS_BASE/db/tools.json" "$QUERIES/datasette_json.txt"
+  cold datasette_html_facets_varied "$DS_BASE/db/tools" "$QUERIES/datasette_html.txt"
   load datasette_search "$DS_BASE/db/tools.json?_search=budget&family=budget_participatif&_nosuggest=1"
   load datasette_search_default "$DS_BASE/db/tools.json?_search=budget&family=budget_participatif"
   load datasette_search_ranked "$RANKED_URL"
