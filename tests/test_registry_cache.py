@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from tests.factories import ToolFactory
-from tools_registry.cache import VERSION_KEY
+from tools_registry.cache import VERSION_KEY, bump_registry_version, cached
 
 pytestmark = pytest.mark.django_db
 MAP_DATA = reverse("api:tool-list") + "?format=geojson"
@@ -23,3 +23,19 @@ def test_a_new_tool_is_on_the_map_even_after_the_version_counter_was_evicted(cli
     cache.delete(VERSION_KEY)
     second = ToolFactory()
     assert tool_ids(client) == {first.pk, second.pk}
+
+
+def test_after_a_change_one_request_rebuilds_a_list_while_the_others_get_the_previous_one() -> None:
+    cache.clear()
+    assert cached("facets:example", lambda: "before", 60) == "before"
+    bump_registry_version()
+    answered_meanwhile = []
+
+    def rebuild() -> str:
+        # Another request for the same list arrives while this one rebuilds it.
+        answered_meanwhile.append(cached("facets:example", lambda: "rebuilt twice", 60))
+        return "after"
+
+    assert cached("facets:example", rebuild, 60) == "after"
+    assert answered_meanwhile == ["before"]
+    assert cached("facets:example", lambda: "rebuilt twice", 60) == "after"

@@ -1,12 +1,19 @@
-"""A version number of the public registry, bumped on every change, to key cached representations."""
+"""A version number of the public registry, bumped on every change, and the cache of what is computed
+from the registry (pages, counts, map data), which the version retires."""
 
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 VERSION_KEY = "registry:version"
+# Longer than any rebuild: past it, a rebuild that never finished (a worker killed) lets another start.
+REBUILD_SECONDS = 30
+
+T = TypeVar("T")
 
 
 def _fresh_version() -> int:
@@ -29,6 +36,26 @@ def bump_registry_version() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.add(VERSION_KEY, _fresh_version(), timeout=None)
+
+
+def cached(key: str, build: Callable[[], T], seconds: int) -> T:
+    """What `build` gives for the registry as it is now, cached under `key` for `seconds`.
+
+    No stampede when the registry changes: the first request after a change rebuilds the entry, and
+    while it does, the other requests for it are answered from the previous version's entry instead of
+    all rebuilding it at once (a popular search would otherwise be computed by every worker together).
+    """
+    version = registry_version()
+    entry = cache.get(key)
+    if entry is not None:
+        entry_version, value = entry
+        if entry_version == version:
+            return value
+        if not cache.add(f"{key}:rebuild:{version}", True, timeout=REBUILD_SECONDS):
+            return value  # being rebuilt by another request
+    value = build()
+    cache.set(key, (version, value), seconds)
+    return value
 
 
 @receiver([post_save, post_delete], sender="tools_registry.Tool")

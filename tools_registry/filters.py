@@ -8,13 +8,12 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from tools_registry.cache import registry_version
+from tools_registry.cache import cached
 from tools_registry.choices import (
     CollectivityKind,
     Objective,
@@ -199,12 +198,8 @@ def facet_counts(data: QueryDict | dict, queryset: QuerySet) -> dict[str, dict[s
     registry changes. `queryset` must be the published tools (the cache key does not tell querysets apart).
     """
     data = data if isinstance(data, QueryDict) else QueryDict(mutable=True)
-    key = f"facets:{registry_version()}:{query_digest(data)}"
-    counts = cache.get(key)
-    if counts is None:
-        counts = count_facets(ToolFilterSet, data, queryset)
-        cache.set(key, counts, FACET_CACHE_SECONDS)
-    return counts
+    key = f"facets:{query_digest(data)}"
+    return cached(key, lambda: count_facets(ToolFilterSet, data, queryset), FACET_CACHE_SECONDS)
 
 
 def located_counts(filterset: ToolFilterSet) -> tuple[int, int]:
@@ -212,12 +207,8 @@ def located_counts(filterset: ToolFilterSet) -> tuple[int, int]:
 
     Cached like `facet_counts`, and like it for a FilterSet over the published tools.
     """
-    key = f"located:{registry_version()}:{query_digest(filterset.data)}"
-    counts = cache.get(key)
-    if counts is None:
-        counts = filterset.qs.count_located()
-        cache.set(key, counts, FACET_CACHE_SECONDS)
-    return counts
+    key = f"located:{query_digest(filterset.data)}"
+    return cached(key, filterset.qs.count_located, FACET_CACHE_SECONDS)
 
 
 def query_digest(data: QueryDict) -> str:

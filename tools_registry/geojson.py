@@ -23,12 +23,11 @@ import json
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import translation
 
-from tools_registry.cache import registry_version
+from tools_registry.cache import cached
 from tools_registry.choices import ToolFamily, family_label
 from tools_registry.csv_export import ByTool
 from tools_registry.licences import Licence, licence_of, tools_terms
@@ -86,12 +85,7 @@ def _terms(licence: Licence, credits: list[str]) -> str:
 
 
 def cached_feature_collection(queryset: QuerySet, query: str) -> bytes:
-    key = f"geojson:{registry_version()}:{query}"
-    body = cache.get(key)
-    if body is None:
-        body = feature_collection(queryset)
-        cache.set(key, body, CACHE_SECONDS)
-    return body
+    return cached(f"geojson:{query}", lambda: feature_collection(queryset), CACHE_SECONDS)
 
 
 def stream_tool_features(

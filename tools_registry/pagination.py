@@ -8,11 +8,10 @@ the registry version (tools_registry.cache) retires them all as soon as anything
 import hashlib
 from functools import cached_property
 
-from django.core.cache import cache
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db.models import QuerySet
 
-from tools_registry.cache import registry_version
+from tools_registry.cache import cached
 
 CACHE_SECONDS = 300
 
@@ -26,17 +25,14 @@ class CachedPaginator(Paginator):
         except Exception:  # an empty result, which has no SQL: nothing worth caching
             return None
         digest = hashlib.sha256(sql.encode()).hexdigest()[:32]
-        return f"page:{registry_version()}:{digest}:{part}"
+        return f"page:{digest}:{part}"
 
     @cached_property
     def count(self) -> int:
         key = self._key("count")
-        count = cache.get(key) if key else None
-        if count is None:
-            count = super().count
-            if key:
-                cache.set(key, count, CACHE_SECONDS)
-        return count
+        if key is None:
+            return super().count
+        return cached(key, lambda: self.object_list.count(), CACHE_SECONDS)
 
     def page(self, number) -> Page:
         number = self.validate_number(number)
@@ -45,10 +41,9 @@ class CachedPaginator(Paginator):
         key = self._key(f"{bottom}:{top}")
         if key is None:
             return super().page(number)
-        ids = cache.get(key)
-        if ids is None:
-            ids = list(self.object_list[bottom:top].values_list("pk", flat=True))
-            cache.set(key, ids, CACHE_SECONDS)
+        ids = cached(
+            key, lambda: list(self.object_list[bottom:top].values_list("pk", flat=True)), CACHE_SECONDS
+        )
         if not ids and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         by_pk = {item.pk: item for item in self.object_list.filter(pk__in=ids).order_by()}
