@@ -10,7 +10,7 @@ send), so that almost no answer can come from a cache. The mix:
 - 20 %: a collectivity's name and a family (`q=…&family=…`);
 - 25 %: a broad word of the vocabulary of names and descriptions (`q=budget`), at pages 1 to 8;
 - 20 %: a combination of one to three filters (family, collectivity kind, population band, open source,
-  hybrid, région, software), at pages 1 to 8.
+  hybrid, région, software), at pages 1 to 8 for one filter, 1 to 2 for more.
 
 Four files of the same queries in the same order: `catalogue.txt` (`/outils/?…`), `api.txt`
 (`/api/v1/tools/?…&page_size=50`), and for the Datasette peer `datasette_json.txt` (its JSON table) and
@@ -78,7 +78,9 @@ def draw(database_url: str, count: int, seed: int) -> list[list[tuple[str, str]]
             query = [("q", rng.choice(words)), ("page", str(rng.randint(1, 8)))]
         else:
             chosen = rng.sample(sorted(filters), rng.randint(1, 3))
-            query = [(name, filters[name]()) for name in chosen] + [("page", str(rng.randint(1, 8)))]
+            # Deep pages where there are enough tools for them: one filter.
+            last_page = 8 if len(chosen) == 1 else 2
+            query = [(name, filters[name]()) for name in chosen] + [("page", str(rng.randint(1, last_page)))]
         key = tuple(sorted(query))
         if key not in seen:
             seen.add(key)

@@ -4,8 +4,10 @@
 #   bench/run.sh 100k [SECONDS]
 #
 # Uses the PostgreSQL database barometre_bench_<label> (filled by bench/generate.py) and the SQLite
-# export bench/out/<label>/db.db (bench/export_sqlite.py). Starts gunicorn (2 workers) and Datasette on
-# 127.0.0.1 only, runs wrk against each scenario for SECONDS (default 15) after a 2 s warm-up, measures
+# export bench/out/<label>/db.db (bench/export_sqlite.py). Starts gunicorn (gunicorn.conf.py) and Datasette
+# on 127.0.0.1 only; first sends the cold varied queries of bench/queries.py to the site and to Datasette
+# in turn (three rounds of VARIED_SECONDS, default 10, each); then runs wrk against each repeated-query
+# scenario for SECONDS (default 15) after a 2 s warm-up, measures
 # page weights, the uncached GeoJSON time and the workers' resident memory, and stops both servers.
 # Results: bench/results/<label>/results.jsonl (one JSON object per line) and weights.json.
 # Environment: BENCH_PORT, BENCH_DS_PORT, BENCH_CONNECTIONS (wrk connections, default 4),
@@ -42,6 +44,7 @@ SERVER_PID=""
 SAMPLER_PID=""
 
 stop() {
+  if [[ -n ${DS_PID:-} ]]; then kill "$DS_PID" 2>/dev/null || true; wait "$DS_PID" 2>/dev/null || true; DS_PID=""; fi
   if [[ -n $SAMPLER_PID ]]; then kill "$SAMPLER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true; fi
   if [[ -n $SERVER_PID ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
   SERVER_PID=""
@@ -110,15 +113,15 @@ load() {
     tee -a "$OUT/results.jsonl"
 }
 
-# cold NAME BASE PATHS_FILE: the varied queries of bench/queries.py, each sent about once, the cache
-# emptied first. No warm-up run: it would send the first queries of the list before they are measured.
+# cold NAME BASE PATHS_FILE ROUND: the varied queries of bench/queries.py from line ROUND × 1300 on, each
+# sent about once, the cache emptied first. No warm-up run: it would send the queries before they are
+# measured.
 cold() {
-  local name=$1 base=$2 paths=$3 line
-  drain "$DRAIN_URL"
+  local name=$1 base=$2 paths=$3 round=$4 line
   redis-cli -n 5 FLUSHDB >/dev/null
-  line=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s bench/wrk_report.lua "$base" -- "$paths" |
-    sed -n 's/^JSON //p')
-  echo "{\"scenario\":\"$name\",\"label\":\"$LABEL\",\"cold\":true,\"distinct_queries\":$(wc -l <"$paths"),\"connections\":$CONNECTIONS,${line#\{}" |
+  line=$(wrk -t1 -c"$CONNECTIONS" -d"${VARIED_SECONDS:-10}s" --timeout 10s -s bench/wrk_report.lua "$base" \
+    -- "$paths" $((round * 1300)) | sed -n 's/^JSON //p')
+  echo "{\"scenario\":\"$name\",\"label\":\"$LABEL\",\"cold\":true,\"round\":$round,\"connections\":$CONNECTIONS,${line#\{}" |
     tee -a "$OUT/results.jsonl"
 }
 
@@ -174,9 +177,26 @@ psql -h 127.0.0.1 -U postgres -d "barometre_bench_$LABEL" -Atc \
   "SELECT '/outils/' || slug || '/' FROM tools_registry_tool WHERE status = 'published' ORDER BY md5(slug) LIMIT 500" \
   >"$OUT/tool_paths.txt"
 
-curl -fsS -o /dev/null "$BASE/api/v1/tools/?q=warm"  # the process warm (imports, templates)
-cold catalogue_varied "$BASE/outils/" "$QUERIES/catalogue.txt"
-cold api_list_varied "$BASE/api/v1/tools/" "$QUERIES/api.txt"
+# Cold varied queries: the site and Datasette in turn, three rounds of each (on a shared machine the
+# load of others varies; alternating puts both under the same load), each round on other queries.
+if [[ -f $SQLITE ]]; then
+  .venv/bin/datasette serve -i "$SQLITE" -h 127.0.0.1 -p "$DS_PORT" \
+    --setting default_page_size 50 --setting sql_time_limit_ms 10000 >"$OUT/datasette.log" 2>&1 &
+  DS_PID=$!
+  wait_for "$DS_BASE/db/tools.json?_size=1"
+  curl -fsS -o /dev/null "$DS_BASE/db/tools?_search=warm&_facet=family"
+fi
+curl -fsS -o /dev/null "$BASE/outils/?q=warm"  # the processes warm (imports, templates)
+curl -fsS -o /dev/null "$BASE/api/v1/tools/?q=warm"
+for round in 0 1 2; do
+  drain "$DRAIN_URL"
+  cold catalogue_varied "$BASE/outils/" "$QUERIES/catalogue.txt" $round
+  [[ -n ${DS_PID:-} ]] && cold datasette_html_facets_varied "$DS_BASE/db/tools" "$QUERIES/datasette_html.txt" $round
+  drain "$DRAIN_URL"
+  cold api_list_varied "$BASE/api/v1/tools/" "$QUERIES/api.txt" $round
+  [[ -n ${DS_PID:-} ]] && cold datasette_json_varied "$DS_BASE/db/tools.json" "$QUERIES/datasette_json.txt" $round
+done
+if [[ -n ${DS_PID:-} ]]; then kill "$DS_PID"; wait "$DS_PID" 2>/dev/null || true; fi
 # Repeated query (cached): one URL again and again, answered from the cache after the first time.
 load catalogue_search "$BASE/outils/?q=budget&family=budget_participatif"
 load catalogue_all "$BASE/outils/"
@@ -206,9 +226,6 @@ if [[ -f $SQLITE ]]; then
     >"$OUT/datasette_weights.json"
   # Datasette's JSON computes "suggested facets" unless told not to (_nosuggest=1): the strict peer
   # is the faster one; the default is measured too.
-  curl -fsS -o /dev/null "$DS_BASE/db/tools.json?_search=warm"
-  cold datasette_json_varied "$DS_BASE/db/tools.json" "$QUERIES/datasette_json.txt"
-  cold datasette_html_facets_varied "$DS_BASE/db/tools" "$QUERIES/datasette_html.txt"
   load datasette_search "$DS_BASE/db/tools.json?_search=budget&family=budget_participatif&_nosuggest=1"
   load datasette_search_default "$DS_BASE/db/tools.json?_search=budget&family=budget_participatif"
   load datasette_search_ranked "$RANKED_URL"

@@ -7,7 +7,8 @@ For each endpoint, renders it once in-process (Django test client) to capture it
 those statements through one plain psycopg connection for a few seconds: the time a request spends
 in PostgreSQL alone, with no Django, no serialisation and no HTTP. Writes the captured statements'
 EXPLAIN (ANALYZE, BUFFERS) to bench/results/<label>/explain_<endpoint>.txt and a summary line per
-endpoint to bench/results/<label>/sql_floor.jsonl.
+endpoint to bench/results/<label>/sql_floor.jsonl. With `--varied N`, the same for N of the varied
+queries of the last `bench/run.sh` run, each captured from an empty cache and replayed once.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def _some_slug() -> str:
     return Tool.objects.published().order_by(MD5("slug")).values_list("slug", flat=True)[0]
 
 
-def capture(path: str) -> tuple[list[str], float]:
+def capture(path: str, *, strict: bool = True) -> tuple[list[str], float]:
     """The SQL statements one request to `path` runs, and the request's in-process time."""
     from django.core.cache import cache
     from django.db import connection
@@ -64,7 +65,7 @@ def capture(path: str) -> tuple[list[str], float]:
             for _chunk in response.streaming_content:
                 pass
     elapsed = time.perf_counter() - started
-    if response.status_code != 200:
+    if strict and response.status_code != 200:
         raise SystemExit(f"{path} answered {response.status_code}")
     return [query["sql"] for query in context.captured_queries], elapsed
 
@@ -112,6 +113,35 @@ def explain(database_url: str, statements: list[str]) -> list[tuple[float, str]]
     return plans
 
 
+def varied(database_url: str, name: str, paths: list[str]) -> dict:
+    """The floor of the cold varied runs: each request's statements (captured in-process from an empty
+    cache) replayed once through one psycopg connection, request after request."""
+    import psycopg
+
+    # Not strict: a drawn page past the last one is a 404, as it is in the run.
+    captured = [capture(path, strict=False) for path in paths]
+    sql_times = []
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        for statements, _in_process in captured:
+            selects = [_plain_select(sql) for sql in statements]
+            started = time.perf_counter()
+            for sql in selects:
+                if sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                    conn.execute(sql).fetchall()
+            sql_times.append(time.perf_counter() - started)
+    in_process = [elapsed for _statements, elapsed in captured]
+    return {
+        "endpoint": f"{name}_varied",
+        "requests": len(paths),
+        "queries_per_request": statistics.median(len(statements) for statements, _ in captured),
+        "in_process_p50_ms": round(statistics.median(in_process) * 1000, 2),
+        "in_process_p95_ms": round(percentile(in_process, 0.95) * 1000, 2),
+        "sql_p50_ms": round(statistics.median(sql_times) * 1000, 2),
+        "sql_p95_ms": round(percentile(sql_times, 0.95) * 1000, 2),
+        "sql_requests_per_s_one_connection": round(len(sql_times) / sum(sql_times), 1),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -119,6 +149,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", required=True, help="results go to bench/results/<label>/")
     parser.add_argument("--seconds", type=float, default=5.0, help="replay time per endpoint")
     parser.add_argument("--only", nargs="*", choices=sorted(ENDPOINTS), help="endpoints to measure")
+    parser.add_argument(
+        "--varied",
+        type=int,
+        default=0,
+        help="also replay that many of the run's varied queries (bench/results/<label>/queries/)",
+    )
     args = parser.parse_args(argv)
     database_url = os.environ["DATABASE_URL"]
 
@@ -149,6 +185,12 @@ def main(argv: list[str] | None = None) -> int:
                 "sql_rounds_per_s_one_connection": round(len(rounds) / sum(rounds), 1),
                 "slowest_query_ms": round(max(ms for ms, _text in plans), 2) if plans else 0.0,
             }
+            summary.write(json.dumps(result) + "\n")
+            print(json.dumps(result), flush=True)
+        for name in ("catalogue", "api") if args.varied else ():
+            paths = (out / "queries" / f"{name}.txt").read_text().split()[: args.varied]
+            capture(paths[-1])  # warm the process
+            result = varied(database_url, name, paths)
             summary.write(json.dumps(result) + "\n")
             print(json.dumps(result), flush=True)
     return 0

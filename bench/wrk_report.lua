@@ -1,5 +1,5 @@
--- wrk script: optional list of paths to cycle through (one per line, file given after "--"),
--- and a one-line JSON summary with latency percentiles printed at the end.
+-- wrk script: optional list of paths to cycle through (one per line, file given after "--", then
+-- optionally the line to start from), and a one-line JSON summary with latency percentiles at the end.
 local paths = {}
 local counter = 0
 
@@ -9,6 +9,7 @@ function init(args)
       if line ~= "" then paths[#paths + 1] = line end
     end
   end
+  if args[2] then counter = tonumber(args[2]) end
 end
 
 function request()
