@@ -1,5 +1,7 @@
 """Cached representations of the registry never outlive a change, even when the cache loses its counter."""
 
+import time
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -39,3 +41,20 @@ def test_after_a_change_one_request_rebuilds_a_list_while_the_others_get_the_pre
     assert cached("facets:example", rebuild, 60) == "after"
     assert answered_meanwhile == ["before"]
     assert cached("facets:example", lambda: "rebuilt twice", 60) == "after"
+
+
+def test_a_list_past_its_time_is_rebuilt_by_one_request_while_the_others_get_it_as_it_was(
+    monkeypatch,
+) -> None:
+    cache.clear()
+    assert cached("page:example", lambda: "before", 60) == "before"
+    ninety_seconds_later = time.time() + 90
+    monkeypatch.setattr("tools_registry.cache.time.time", lambda: ninety_seconds_later)
+    answered_meanwhile = []
+
+    def rebuild() -> str:
+        answered_meanwhile.append(cached("page:example", lambda: "rebuilt twice", 60))
+        return "after"
+
+    assert cached("page:example", rebuild, 60) == "after"
+    assert answered_meanwhile == ["before"]

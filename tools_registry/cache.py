@@ -41,20 +41,21 @@ def bump_registry_version() -> None:
 def cached(key: str, build: Callable[[], T], seconds: int) -> T:
     """What `build` gives for the registry as it is now, cached under `key` for `seconds`.
 
-    No stampede when the registry changes: the first request after a change rebuilds the entry, and
-    while it does, the other requests for it are answered from the previous version's entry instead of
-    all rebuilding it at once (a popular search would otherwise be computed by every worker together).
+    No stampede: when the registry has changed, or the entry's time is up, the first request rebuilds it,
+    and the requests arriving meanwhile are answered from the entry as it was instead of all rebuilding
+    it at once (a popular search would otherwise be computed by every worker together). An entry is
+    kept twice its time, so that there is something to answer with while it is rebuilt.
     """
-    version = registry_version()
+    version, now = registry_version(), time.time()
     entry = cache.get(key)
     if entry is not None:
-        entry_version, value = entry
-        if entry_version == version:
+        entry_version, fresh_until, value = entry
+        if entry_version == version and now < fresh_until:
             return value
-        if not cache.add(f"{key}:rebuild:{version}", True, timeout=REBUILD_SECONDS):
+        if not cache.add(f"{key}:rebuild:{version}:{fresh_until}", True, timeout=REBUILD_SECONDS):
             return value  # being rebuilt by another request
     value = build()
-    cache.set(key, (version, value), seconds)
+    cache.set(key, (version, now + seconds, value), seconds * 2)
     return value
 
 
