@@ -17,15 +17,19 @@ CACHE_SECONDS = 300
 
 
 class CachedPaginator(Paginator):
-    def _key(self, part: str) -> str | None:
+    @cached_property
+    def _digest(self) -> str | None:
+        # Compiling a search's SQL costs milliseconds: once per list, for its count and its page.
         if not isinstance(self.object_list, QuerySet):
             return None
         try:
             sql = str(self.object_list.query)
         except Exception:  # an empty result, which has no SQL: nothing worth caching
             return None
-        digest = hashlib.sha256(sql.encode()).hexdigest()[:32]
-        return f"page:{digest}:{part}"
+        return hashlib.sha256(sql.encode()).hexdigest()[:32]
+
+    def _key(self, part: str) -> str | None:
+        return f"page:{self._digest}:{part}" if self._digest else None
 
     @cached_property
     def count(self) -> int:
