@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             capture(path)  # warm the process (imports, templates) once
             statements, in_process = capture(path)
             statements = [_plain_select(sql) for sql in statements]
-            statements = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+            statements = [sql for sql in statements if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
             rounds = replay(database_url, statements, args.seconds)
             plans = explain(database_url, statements)
             plans_text = "\n\n".join(text for _ms, text in sorted(plans, reverse=True))
