@@ -181,3 +181,8 @@ def facet_panel(filterset: django_filters.FilterSet, counts: dict[str, dict[str,
             {"param": name, "label": facet.label or filter_.label, "multiple": multiple, "options": options}
         )
     return groups
+
+
+def selected_count(facets: list[dict]) -> int:
+    """How many values the filter panel has selected: its folded summary says so."""
+    return sum(option["selected"] for group in facets for option in group["options"])

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tools_registry import maps, services
-from tools_registry.facets import facet_panel
+from tools_registry.facets import facet_panel, selected_count
 from tools_registry.filters import ToolFilterSet, facet_counts, located_counts, normalized_query
 from tools_registry.forms import CorrectionForm, ToolSubmissionForm
 from tools_registry.history import current_slug, recorded_as
@@ -28,11 +28,6 @@ def _filtered(request: HttpRequest) -> ToolFilterSet:
     return ToolFilterSet(request.GET or None, queryset=Tool.objects.published())
 
 
-def _active_filters(facets: list[dict]) -> int:
-    """How many values the filter panel has selected: its folded summary says so."""
-    return sum(option["selected"] for group in facets for option in group["options"])
-
-
 def tool_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     tools = filterset.qs.select_related("collectivity")
@@ -44,7 +39,7 @@ def tool_list(request: HttpRequest) -> HttpResponse:
         "filterset": filterset,
         "page": page,
         "facets": facets,
-        "active_filters": _active_filters(facets),
+        "active_filters": selected_count(facets),
         "query": base_query.urlencode(),
         "filters_active": any(key != "sort" for key in base_query),
     }
@@ -184,7 +179,7 @@ def tool_map(request: HttpRequest) -> HttpResponse:
     context = _map_context(request)
     counts = facet_counts(context["filterset"].data or {}, Tool.objects.published())
     context["facets"] = facet_panel(context["filterset"], counts)
-    context["active_filters"] = _active_filters(context["facets"])
+    context["active_filters"] = selected_count(context["facets"])
     return render(request, "tools_registry/tool_map.html", context)
 
 

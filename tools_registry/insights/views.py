@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tools_registry.choices import ToolFamily
+from tools_registry.facets import facet_panel, selected_count
 from tools_registry.filters import facet_counts, normalized_query
 from tools_registry.insights import coverage as coverage_rules
 from tools_registry.insights import tables
@@ -16,7 +17,6 @@ from tools_registry.insights.france_map import SHAPES_CREDIT, SHAPES_LICENCE_URL
 from tools_registry.insights.software import filtered, software_breakdown
 from tools_registry.models import Tool
 from tools_registry.text import natural, share_text
-from tools_registry.views import _active_filters, _facet_groups
 
 COMPARED_AT_MOST = 4
 
@@ -24,7 +24,7 @@ COMPARED_AT_MOST = 4
 def software(request: HttpRequest) -> HttpResponse:
     filterset = filtered(request.GET)
     breakdown = software_breakdown(filterset)
-    facets = _facet_groups(filterset, facet_counts(filterset.data or {}, Tool.objects.published()))
+    facets = facet_panel(filterset, facet_counts(filterset.data or {}, Tool.objects.published()))
     families = [
         {
             **family,
@@ -52,7 +52,7 @@ def software(request: HttpRequest) -> HttpResponse:
     context = {
         "filterset": filterset,
         "facets": facets,
-        "active_filters": _active_filters(facets),
+        "active_filters": selected_count(facets),
         "breakdown": breakdown,
         "families": families,
         "terms": breakdown["terms"],
