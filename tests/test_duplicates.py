@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.factories import CollectivityFactory, TerritoryFactory, ToolFactory
-from tests.helpers import page_text
+from tests.helpers import api_submission, form_submission, page_text
 from tools_registry.models import TerritoryKind, Tool, ToolStatus
 from tools_registry.services import collectivity_for_territory
 from tools_registry.text import url_key
@@ -77,20 +77,12 @@ def saint_malo():
     return TerritoryFactory(kind=TerritoryKind.COMMUNE, code="35288", name="Saint-Malo", population=47000)
 
 
+# The proposal the tests send, through the form or the API, unless a test changes a field.
+PROPOSAL = {"name": "Budget participatif malouin", "url": "https://budget.saint-malo.example/"}
+
+
 def form_data(place, **changes) -> dict:
-    data = {
-        "name": "Budget participatif malouin",
-        "url": "https://budget.saint-malo.example/",
-        "description": "Les habitants proposent et votent des projets.",
-        "family": "budget_participatif",
-        "objectives": ["idees"],
-        "territory": place.pk,
-        "territory_query": "Saint-Malo",
-        "submitter_name": "Camille Agent",
-        "submitter_email": "camille@saint-malo.example",
-        "consent": "on",
-    }
-    return {**data, **changes}
+    return form_submission(place, **{**PROPOSAL, **changes})
 
 
 @pytest.mark.django_db
@@ -176,18 +168,7 @@ def api() -> APIClient:
 
 
 def api_data(**changes) -> dict:
-    data = {
-        "name": "Budget participatif malouin",
-        "url": "https://budget.saint-malo.example/",
-        "description": "Les habitants votent.",
-        "family": "budget_participatif",
-        "objectives": ["idees"],
-        "territory_query": "35288",
-        "submitter_name": "Camille",
-        "submitter_email": "camille@example.org",
-        "consent": True,
-    }
-    return {**data, **changes}
+    return api_submission(**{**PROPOSAL, **changes})
 
 
 @pytest.mark.django_db
