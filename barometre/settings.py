@@ -161,7 +161,7 @@ _cache_url = env_str("CACHE_URL")
 if _cache_url:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "barometre.cache.RedisCache",
             "LOCATION": _cache_url,
         }
     }

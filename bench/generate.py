@@ -237,6 +237,7 @@ def tool_rows(
             collectivity_id,
             "active",
             "",
+            f"outil-fictif-{tool_id}.example.org",
         )
         n_objectives = rng.choices([1, 2, 3], weights=[30, 40, 30], k=1)[0]
         chosen = rng.sample(OBJECTIVES, n_objectives)
@@ -247,7 +248,8 @@ def tool_rows(
 TOOL_COLUMNS = (
     "id, name, slug, description, url, family, family_other, software, is_open_source, launch_year,"
     " hybrid, hybrid_formats, status, source, moderated_at, moderation_reason, last_verified,"
-    " submitter_name, submitter_email, created_at, updated_at, collectivity_id, life_status, archived_url"
+    " submitter_name, submitter_email, created_at, updated_at, collectivity_id, life_status, archived_url,"
+    " url_key"
 )
 
 

@@ -46,8 +46,11 @@ def cached(key: str, build: Callable[[], T], seconds: int) -> T:
     it at once (a popular search would otherwise be computed by every worker together). An entry is
     kept twice its time, so that there is something to answer with while it is rebuilt.
     """
-    version, now = registry_version(), time.time()
-    entry = cache.get(key)
+    now = time.time()
+    # The version and the entry in one round trip to the cache.
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or registry_version()
+    entry = found.get(key)
     if entry is not None:
         entry_version, fresh_until, value = entry
         if entry_version == version and now < fresh_until:
