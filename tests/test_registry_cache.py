@@ -58,3 +58,25 @@ def test_a_list_past_its_time_is_rebuilt_by_one_request_while_the_others_get_it_
 
     assert cached("page:example", rebuild, 60) == "after"
     assert answered_meanwhile == ["before"]
+
+
+def test_cached_pages_are_told_apart_by_their_filters_and_their_sort(client) -> None:
+    # The cache keys of a list's count and pages say its filters and its sort (not its SQL): a list
+    # sorted otherwise, or filtered otherwise, never gets the page another list left in the cache.
+    older = ToolFactory(name="Atelier citoyen", family="forum")
+    newer = ToolFactory(name="Zeste participatif", family="sondage")
+    tools = reverse("api:tool-list")
+
+    def slugs(query: str) -> list[str]:
+        return [tool["slug"] for tool in client.get(f"{tools}?{query}").json()["results"]]
+
+    assert slugs("sort=nom") == [older.slug, newer.slug]
+    assert slugs("sort=recent") == [newer.slug, older.slug]
+    assert slugs("sort=recent&page_size=1&page=2") == [older.slug]
+    assert slugs("family=forum") == [older.slug]
+    assert slugs("family=sondage") == [newer.slug]
+    catalogue = reverse("tools_registry:tool_list")
+    by_name = client.get(f"{catalogue}?sort=nom").content.decode()
+    newest_first = client.get(f"{catalogue}?sort=recent").content.decode()
+    assert by_name.index("Atelier citoyen") < by_name.index("Zeste participatif")
+    assert newest_first.index("Zeste participatif") < newest_first.index("Atelier citoyen")

@@ -243,6 +243,11 @@ def query_digest(data: QueryDict) -> str:
     return hashlib.sha256(normalized_query(data).encode()).hexdigest()[:32]
 
 
+def list_digest(data: QueryDict) -> str:
+    """A filtered and sorted list of tools in cache keys: its filters and its sort (pages differ by sort)."""
+    return f"{query_digest(data)}:{data.get('sort', '')}"
+
+
 def normalized_query(data: dict) -> str:
     """The filter parameters in a canonical order, for cache keys and shareable links."""
     keys = sorted(key for key in data if key in ToolFilterSet.base_filters and key != "sort")

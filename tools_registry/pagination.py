@@ -1,8 +1,9 @@
 """A paginator whose counts and pages are cached until the registry changes.
 
 A broad ranked search over a large registry costs its count and its ranking once, not on every visit:
-the cache key is the query's SQL, so every list that filters differently gets its own entries, and
-the registry version (tools_registry.cache) retires them all as soon as anything public changes.
+the cache key is the list's `key` (what the caller's filters and sort are, e.g. `filters.list_digest`),
+or else the query's SQL, so every list that filters differently gets its own entries, and the registry
+version (tools_registry.cache) retires them all as soon as anything public changes.
 """
 
 import hashlib
@@ -17,9 +18,14 @@ CACHE_SECONDS = 300
 
 
 class CachedPaginator(Paginator):
+    def __init__(self, object_list, per_page: int, *, key: str | None = None, **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        if key is not None:
+            self._digest = key
+
     @cached_property
     def _digest(self) -> str | None:
-        # Compiling a search's SQL costs milliseconds: once per list, for its count and its page.
+        # Compiling a search's SQL costs milliseconds: once per list, and only when no key is given.
         if not isinstance(self.object_list, QuerySet):
             return None
         try:

@@ -10,7 +10,13 @@ from django.views.decorators.http import require_http_methods
 
 from tools_registry import maps, services
 from tools_registry.facets import facet_panel, selected_count
-from tools_registry.filters import ToolFilterSet, facet_counts, located_counts, normalized_query
+from tools_registry.filters import (
+    ToolFilterSet,
+    facet_counts,
+    list_digest,
+    located_counts,
+    normalized_query,
+)
 from tools_registry.forms import CorrectionForm, ToolSubmissionForm
 from tools_registry.history import current_slug, recorded_as
 from tools_registry.insights import peers, tables
@@ -31,7 +37,7 @@ def _filtered(request: HttpRequest) -> ToolFilterSet:
 def tool_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     tools = filterset.qs.select_related("collectivity")
-    page = CachedPaginator(tools, PER_PAGE).get_page(request.GET.get("page"))
+    page = CachedPaginator(tools, PER_PAGE, key=list_digest(request.GET)).get_page(request.GET.get("page"))
     base_query = request.GET.copy()
     base_query.pop("page", None)
     facets = facet_panel(filterset, facet_counts(filterset.data or {}, Tool.objects.published()))

@@ -1,7 +1,10 @@
+from functools import partial
+
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
+from tools_registry.filters import list_digest
 from tools_registry.pagination import CachedPaginator
 
 
@@ -11,6 +14,11 @@ class Pagination(PageNumberPagination):
     django_paginator_class = CachedPaginator
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def paginate_queryset(self, queryset, request: Request, view=None) -> list | None:
+        # The list's cache keys say its filters and sort, without compiling its SQL.
+        self.django_paginator_class = partial(CachedPaginator, key=list_digest(request.query_params))
+        return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request: Request) -> int:
         values = request.query_params.getlist(self.page_size_query_param)
