@@ -102,6 +102,8 @@ def test_facet_counts_equal_a_naive_count_of_each_value(registry, data) -> None:
     counts = count_facets(ToolFilterSet, as_query(data), Tool.objects.published())
     assert counts == naive_counts(data)
     assert any(counts.values())
+    # The same statement counts the list itself (the catalogue's "n outils").
+    assert counts.total == ToolFilterSet(as_query(data), queryset=Tool.objects.published()).qs.count()
 
 
 def test_all_facets_of_a_page_are_counted_in_one_statement(registry) -> None:

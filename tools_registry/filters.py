@@ -22,7 +22,7 @@ from tools_registry.choices import (
     ToolFamily,
     in_population_band,
 )
-from tools_registry.facets import Facet, Options, count_facets, with_facet
+from tools_registry.facets import Facet, FacetCounts, Options, count_facets, with_facet
 from tools_registry.models import LifeStatus, Territory, TerritoryKind, Tool, ToolObjective
 from tools_registry.search import search_tools
 from tools_registry.text import natural, natural_key
@@ -218,8 +218,9 @@ class ToolFilterSet(django_filters.FilterSet):
 FACET_CACHE_SECONDS = 300
 
 
-def facet_counts(data: QueryDict | dict, queryset: QuerySet) -> dict[str, dict[str, int]]:
-    """For each facet, how many tools each value would give, the other filters staying as they are.
+def facet_counts(data: QueryDict | dict, queryset: QuerySet) -> FacetCounts:
+    """For each facet, how many tools each value would give, the other filters staying as they are, and
+    how many tools the filters match (`total`).
 
     One query whatever the number of tools (tools_registry.facets); the result is cached until the
     registry changes. `queryset` must be the published tools (the cache key does not tell querysets apart).

@@ -7,6 +7,7 @@ version (tools_registry.cache) retires them all as soon as anything public chang
 """
 
 import hashlib
+from collections.abc import Callable
 from functools import cached_property
 
 from django.core.paginator import EmptyPage, Page, Paginator
@@ -18,10 +19,24 @@ CACHE_SECONDS = 300
 
 
 class CachedPaginator(Paginator):
-    def __init__(self, object_list, per_page: int, *, key: str | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        object_list,
+        per_page: int,
+        *,
+        key: str | None = None,
+        rows: Callable[[QuerySet, list[int]], list] | None = None,
+        count: int | None = None,
+        **kwargs,
+    ) -> None:
+        """`rows(object_list, ids)`: what a page shows of the items `ids`, in that order (by default the
+        model instances); `count`: the number of items, when the caller has counted them already."""
         super().__init__(object_list, per_page, **kwargs)
         if key is not None:
             self._digest = key
+        if count is not None:
+            self.count = count
+        self._rows = rows or _instances
 
     @cached_property
     def _digest(self) -> str | None:
@@ -56,5 +71,9 @@ class CachedPaginator(Paginator):
         )
         if not ids and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
-        by_pk = {item.pk: item for item in self.object_list.filter(pk__in=ids).order_by()}
-        return self._get_page([by_pk[pk] for pk in ids if pk in by_pk], number, self)
+        return self._get_page(self._rows(self.object_list, ids), number, self)
+
+
+def _instances(queryset: QuerySet, ids: list[int]) -> list:
+    by_pk = {item.pk: item for item in queryset.filter(pk__in=ids).order_by()}
+    return [by_pk[pk] for pk in ids if pk in by_pk]

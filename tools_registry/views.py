@@ -37,10 +37,13 @@ def _filtered(request: HttpRequest) -> ToolFilterSet:
 def tool_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     tools = filterset.qs.select_related("collectivity")
-    page = CachedPaginator(tools, PER_PAGE, key=list_digest(request.GET)).get_page(request.GET.get("page"))
+    # The facet statement counts the list too: the list is not matched once more for its count.
+    counts = facet_counts(filterset.data or {}, Tool.objects.published())
+    paginator = CachedPaginator(tools, PER_PAGE, key=list_digest(request.GET), count=counts.total)
+    page = paginator.get_page(request.GET.get("page"))
     base_query = request.GET.copy()
     base_query.pop("page", None)
-    facets = facet_panel(filterset, facet_counts(filterset.data or {}, Tool.objects.published()))
+    facets = facet_panel(filterset, counts)
     context = {
         "filterset": filterset,
         "page": page,

@@ -17,7 +17,10 @@ class Pagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request: Request, view=None) -> list | None:
         # The list's cache keys say its filters and sort, without compiling its SQL.
-        self.django_paginator_class = partial(CachedPaginator, key=list_digest(request.query_params))
+        # A view may say what a page shows of its items (`page_rows(queryset, ids)`).
+        self.django_paginator_class = partial(
+            CachedPaginator, key=list_digest(request.query_params), rows=getattr(view, "page_rows", None)
+        )
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request: Request) -> int:

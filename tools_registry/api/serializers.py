@@ -1,21 +1,27 @@
+from collections import defaultdict
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from django.core.validators import ProhibitNullCharactersValidator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tools_registry.choices import CollectivityKind, HybridFormat, Objective, ToolFamily
 from tools_registry.corrections import CorrectionKind, CorrectionStatus
 from tools_registry.licences import LICENCES, licence_of
-from tools_registry.links.models import current_link_check
+from tools_registry.links.models import LinkCheck, current_link_check
 from tools_registry.models import (
     FIRST_LAUNCH_YEAR,
     LAST_LAUNCH_YEAR,
     Collectivity,
     Territory,
     Tool,
+    ToolObjective,
+    ToolSource,
     ToolStatus,
 )
 from tools_registry.provenance import SourceRecord
@@ -159,54 +165,9 @@ class ToolSerializer(serializers.ModelSerializer):
         return getattr(tool, "replacement_slug", "") or None
 
     def to_representation(self, tool: Tool) -> dict:
-        # Written out rather than walked field by field by DRF: a page of fifty tools cost ~20 ms in the
-        # generic walk (each dotted source, each nested serializer built per tool), ~2 ms this way. The
-        # fields above still describe the representation (schema, and the tests compare both).
-        link_check = current_link_check(tool)
-        collectivity = tool.collectivity
-        records = tool.source_records.all()
-        return {
-            "slug": tool.slug,
-            "name": tool.name,
-            "description": tool.description,
-            "url": tool.url,
-            "family": tool.family,
-            "family_other": tool.family_other,
-            "objectives": self.get_objectives(tool),
-            "collectivity": None
-            if collectivity is None
-            else {
-                "slug": collectivity.slug,
-                "name": collectivity.name,
-                "kind": collectivity.kind,
-                "code": collectivity.territory.code if collectivity.territory_id else None,
-                "population": collectivity.population,
-                "latitude": collectivity.latitude,
-                "longitude": collectivity.longitude,
-            },
-            "software": tool.software,
-            "is_open_source": tool.is_open_source,
-            "launch_year": tool.launch_year,
-            "launched_on": _DATE.to_representation(tool.launched_on),
-            "life_status": tool.life_status,
-            "end_year": tool.end_year,
-            "ended_on": _DATE.to_representation(tool.ended_on),
-            "replaced_by": self.get_replaced_by(tool),
-            "archived_url": tool.archived_url,
-            "hybrid": tool.hybrid,
-            "hybrid_formats": list(tool.hybrid_formats),
-            "source": tool.source,
-            "provenance": [_provenance(record) for record in records],
-            "licence": licence_of({record.source.licence for record in records}).code,
-            "is_demo": tool.is_demo,
-            "last_verified": _DATE.to_representation(tool.last_verified),
-            "link_checked_at": link_check.checked_at if link_check else None,
-            "link_ok": link_check.link_ok if link_check else None,
-            "unreachable_since": link_check.unreachable_since if link_check else None,
-            "created_at": _DATETIME.to_representation(tool.created_at),
-            "updated_at": _DATETIME.to_representation(tool.updated_at),
-            "web_url": self.get_web_url(tool),
-        }
+        # The same document as the lists give, from plain rows (see `tool_documents`).
+        request = self.context.get("request")
+        return tool_documents(Tool.objects.with_public_replacement(), [tool.pk], request)[0]
 
     def get_link_checked_at(self, tool: Tool) -> datetime | None:
         link_check = current_link_check(tool)
@@ -237,20 +198,150 @@ _DATE = serializers.DateField()
 _DATETIME = serializers.DateTimeField()
 
 
-def _provenance(record: SourceRecord) -> dict:
-    """What ProvenanceSerializer gives, written out (see ToolSerializer.to_representation)."""
-    source = record.source
+# What a tool's document is read from, beside its objectives and sources: values() paths.
+_TOOL_ROW = [
+    "pk",
+    "slug",
+    "name",
+    "description",
+    "url",
+    "family",
+    "family_other",
+    "software",
+    "is_open_source",
+    "launch_year",
+    "launched_on",
+    "life_status",
+    "end_year",
+    "ended_on",
+    "replacement_slug",
+    "archived_url",
+    "hybrid",
+    "hybrid_formats",
+    "source",
+    "last_verified",
+    "created_at",
+    "updated_at",
+    "collectivity_id",
+    "collectivity__slug",
+    "collectivity__name",
+    "collectivity__kind",
+    "collectivity__territory__code",
+    "collectivity__population",
+    "collectivity__latitude",
+    "collectivity__longitude",
+    "link_check__url",
+    "link_check__checked_at",
+    "link_check__outcome",
+    "link_check__review",
+    "link_check__first_failure_at",
+]
+_SOURCE_ROW = [
+    "tool_id",
+    "source__code",
+    "source__name",
+    "source__publisher",
+    "source__credit",
+    "source__url",
+    "source__licence",
+    "record_id",
+    "source_date",
+    "missing_since",
+]
+
+
+def tool_documents(tools: QuerySet, ids: list[int], request: HttpRequest | None) -> list[dict]:
+    """The API's document of each tool of `tools` whose id is in `ids`, in the order of `ids`: what
+    ToolSerializer's declared fields describe, written out from plain rows in three queries.
+
+    A page of fifty tools walked field by field by DRF cost ~20 ms (a nested serializer per tool), and
+    built from model instances with their prefetched relations still ~5 ms; from rows, ~1 ms. The tests
+    compare this document with the declared fields' (tests/test_api_representation.py). `tools` must be
+    annotated by `with_public_replacement`.
+    """
+    rows = {row["pk"]: row for row in tools.filter(pk__in=ids).order_by().values(*_TOOL_ROW)}
+    objectives = defaultdict(list)
+    ranked = ToolObjective.objects.filter(tool_id__in=ids).order_by("tool_id", "rank")
+    for tool_id, objective in ranked.values_list("tool_id", "objective"):
+        objectives[tool_id].append(objective)
+    records = defaultdict(list)
+    sources = SourceRecord.objects.filter(tool_id__in=ids).order_by("source__name", "record_id")
+    for record in sources.values(*_SOURCE_ROW):
+        records[record["tool_id"]].append(record)
+    page = reverse("tools_registry:tool_detail", kwargs={"slug": "SLUG"})
+    web_url = request.build_absolute_uri(page) if request else page
+    return [_document(rows[pk], objectives[pk], records[pk], web_url) for pk in ids if pk in rows]
+
+
+def _document(row: dict, objectives: list[str], records: list[dict], web_url: str) -> dict:
+    link_check = None
+    if row["link_check__url"] is not None:
+        link_check = LinkCheck(
+            tool=Tool(url=row["url"]),
+            url=row["link_check__url"],
+            checked_at=row["link_check__checked_at"],
+            outcome=row["link_check__outcome"],
+            review=row["link_check__review"],
+            first_failure_at=row["link_check__first_failure_at"],
+        )
+        link_check = link_check if link_check.is_current else None
     return {
-        "source": source.code,
-        "name": source.name,
-        "publisher": source.publisher,
-        "credit": source.credit,
-        "url": source.url,
-        "licence": source.licence,
-        "licence_url": source.licence_info.url,
-        "record_id": record.record_id,
-        "source_date": _DATE.to_representation(record.source_date),
-        "missing_since": _DATETIME.to_representation(record.missing_since),
+        "slug": row["slug"],
+        "name": row["name"],
+        "description": row["description"],
+        "url": row["url"],
+        "family": row["family"],
+        "family_other": row["family_other"],
+        "objectives": objectives,
+        "collectivity": None
+        if row["collectivity_id"] is None
+        else {
+            "slug": row["collectivity__slug"],
+            "name": row["collectivity__name"],
+            "kind": row["collectivity__kind"],
+            "code": row["collectivity__territory__code"],
+            "population": row["collectivity__population"],
+            "latitude": row["collectivity__latitude"],
+            "longitude": row["collectivity__longitude"],
+        },
+        "software": row["software"],
+        "is_open_source": row["is_open_source"],
+        "launch_year": row["launch_year"],
+        "launched_on": _DATE.to_representation(row["launched_on"]),
+        "life_status": row["life_status"],
+        "end_year": row["end_year"],
+        "ended_on": _DATE.to_representation(row["ended_on"]),
+        "replaced_by": row["replacement_slug"] or None,
+        "archived_url": row["archived_url"],
+        "hybrid": row["hybrid"],
+        "hybrid_formats": list(row["hybrid_formats"]),
+        "source": row["source"],
+        "provenance": [_provenance(record) for record in records],
+        "licence": licence_of({record["source__licence"] for record in records}).code,
+        "is_demo": row["source"] == ToolSource.DEMO,
+        "last_verified": _DATE.to_representation(row["last_verified"]),
+        "link_checked_at": link_check.checked_at if link_check else None,
+        "link_ok": link_check.link_ok if link_check else None,
+        "unreachable_since": link_check.unreachable_since if link_check else None,
+        "created_at": _DATETIME.to_representation(row["created_at"]),
+        "updated_at": _DATETIME.to_representation(row["updated_at"]),
+        "web_url": web_url.replace("SLUG", row["slug"]),
+    }
+
+
+def _provenance(record: dict) -> dict:
+    """What ProvenanceSerializer gives, written out (see `tool_documents`)."""
+    return {
+        "source": record["source__code"],
+        "name": record["source__name"],
+        "publisher": record["source__publisher"],
+        "credit": record["source__credit"],
+        "url": record["source__url"],
+        "licence": record["source__licence"],
+        "licence_url": LICENCES[record["source__licence"]].url,
+        "record_id": record["record_id"],
+        "source_date": _DATE.to_representation(record["source_date"]),
+        "missing_since": _DATETIME.to_representation(record["missing_since"]),
     }
 
 

@@ -31,6 +31,7 @@ from tools_registry.api.serializers import (
     SubmissionSerializer,
     TerritorySerializer,
     ToolSerializer,
+    tool_documents,
 )
 from tools_registry.choices import CollectivityKind, Objective, ToolFamily
 from tools_registry.corrections import CorrectionStatus
@@ -41,7 +42,6 @@ from tools_registry.geojson import cached_feature_collection
 from tools_registry.history import recorded_as
 from tools_registry.licences import LICENCES, licence_of, link_header, tools_terms
 from tools_registry.models import Collectivity, Territory, Tool, ToolSource, ToolStatus
-from tools_registry.provenance import with_provenance
 from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after
 from tools_registry.text import natural
 
@@ -89,12 +89,12 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = SLUG_PATTERN
 
     def get_queryset(self) -> QuerySet:
-        return (
-            Tool.objects.published()
-            .with_public_replacement()
-            .select_related("collectivity__territory", "link_check")
-            .prefetch_related("objectives", with_provenance())
-        )
+        # Documents are written from rows (ToolSerializer, tool_documents): no relation to load here.
+        return Tool.objects.published().with_public_replacement()
+
+    def page_rows(self, queryset: QuerySet, ids: list[int]) -> list[dict]:
+        """A page of the list: the documents of its tools, from rows."""
+        return tool_documents(queryset, ids, self.request)
 
     def get_renderers(self) -> list:
         # GeoJSON and CSV represent the whole filtered list; a single tool is JSON only.
@@ -136,7 +136,8 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
             response["Content-Disposition"] = 'attachment; filename="outils.csv"'
             response["Link"] = link_header(tools_terms(queryset)[0])
             return response
-        response = super().list(request, *args, **kwargs)
+        documents = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        response = self.get_paginated_response(documents)
         if response.status_code == 200:
             # The page's licence: ODbL as soon as one of its tools comes from a share-alike source.
             results = response.data["results"]
