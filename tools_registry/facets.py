@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import django_filters
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Expression, F, QuerySet, TextField
+from django.db.models import Count, Expression, F, Model, QuerySet, TextField, UniqueConstraint
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
@@ -173,9 +173,21 @@ def _several_per_row_counts(queryset: QuerySet, facet: Facet, table: str) -> tup
         relation.related_model.objects.filter(**{f"{back}__in": tools})
         .order_by()
         .values(facet_value=_expression(value))
-        .annotate(n=Count(back, distinct=True))
+        # Where the table holds each value once per tool, a plain count: DISTINCT makes PostgreSQL sort
+        # every row (a third of the statement for a broad search at 100,000 tools).
+        .annotate(n=Count(back, distinct=not _unique_together(relation.related_model, back, value)))
     )
     return rows.query.sql_with_params()
+
+
+def _unique_together(model: type[Model], *names: str) -> bool:
+    """Whether `model` holds each combination of the fields `names` once."""
+    return any(
+        isinstance(constraint, UniqueConstraint)
+        and constraint.condition is None
+        and set(constraint.fields) == set(names)
+        for constraint in model._meta.constraints
+    )
 
 
 def facet_panel(filterset: django_filters.FilterSet, counts: dict[str, dict[str, int]]) -> list[dict]:
