@@ -16,6 +16,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # hangs, never a long download streaming along (the whole registry as CSV or GeoJSON at a million tools).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
+# The application is loaded once, before the workers are forked: a worker recycled below starts at once
+# instead of importing Django again (a second of CPU taken from the requests), and the workers share the
+# loaded code's memory. A new release therefore needs a restart, not a reload (HUP).
+preload_app = True
 # Recycle workers now and then so that a slow leak never grows a worker past its memory budget.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200

@@ -33,9 +33,10 @@ export ALLOWED_HOSTS=127.0.0.1
 export DATABASE_URL=postgres://postgres@127.0.0.1:5432/barometre_bench_$LABEL
 export SECURE_SSL_REDIRECT=false
 export CACHE_URL=redis://127.0.0.1:6379/5
-export API_ANON_RATE=1000000/minute
-# DRF's UserRateThrottle keys anonymous clients by address too: its rate caps them as well.
-export API_USER_RATE=1000000/minute
+# As deployed behind the documented proxy: wrk sends each request as one of 1,000 clients
+# (X-Forwarded-For, bench/wrk_report.lua), so the API's rate limits stay at their production values and
+# see each client at a visitor's rate.
+export TRUSTED_PROXIES=127.0.0.1/32
 export LOG_LEVEL=WARNING
 
 BASE=http://127.0.0.1:$PORT

