@@ -109,8 +109,12 @@ def weights_table(label: str) -> str:
     weights = json.loads(path.read_text())
 
     def split(value: str) -> tuple[str, int, float]:
-        status, size, seconds = value.split()
+        status, size, seconds, *_first_byte = value.split()
         return status, int(size), float(seconds)
+
+    def first_byte(value: str) -> str:
+        parts = value.split()
+        return f", first byte after {float(parts[3]):.2f} s" if len(parts) > 3 else ""
 
     uncached = sorted(split(value)[2] for value in weights["geojson_uncached"])
     size = split(weights["geojson_cached"])[1]
@@ -130,8 +134,15 @@ def weights_table(label: str) -> str:
         + " |",
         f"| whole-registry GeoJSON, cached, one request | {split(weights['geojson_cached'])[2]:.3f} s |",
         f"| filtered GeoJSON (search), uncached | {filtered_size:,} B, {filtered_seconds:.2f} s |",
-        f"| whole-registry CSV (streamed) | {csv_size:,} B, {csv_seconds:.2f} s |",
+        f"| whole-registry CSV (streamed) | {csv_size:,} B, {csv_seconds:.2f} s"
+        f"{first_byte(weights['csv_all'])} |",
     ]
+    if "geojson_download" in weights:
+        _status, download_size, download_seconds = split(weights["geojson_download"])
+        lines.append(
+            f"| whole-registry GeoJSON download (`/donnees/outils.geojson`, streamed) | {download_size:,} B, "
+            f"{download_seconds:.2f} s{first_byte(weights['geojson_download'])} |"
+        )
     if rss:
         lines.append(f"| gunicorn worker RSS, highest sampled during the run | {rss / 1024:.0f} MB |")
     if ds_rss:

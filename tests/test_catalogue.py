@@ -193,6 +193,21 @@ def test_tool_page_suggests_nearby_tools_of_the_same_family(client) -> None:
     assert nearby == ["Voisin", "Plus loin"]
 
 
+def test_nearby_tools_are_the_five_closest_wherever_their_collectivities_are(client) -> None:
+    place = CollectivityFactory(latitude=47.0, longitude=2.0)
+    here = ToolFactory(family=ToolFamily.FORUM, collectivity=place)
+    ToolFactory(name="Même collectivité", family=ToolFamily.FORUM, collectivity=place)
+    # Closer collectivities with tools of other families only take no place in the list.
+    for step in range(1, 4):
+        closer = CollectivityFactory(latitude=47.0, longitude=2.0 + step / 100)
+        ToolFactory(name=f"Autre famille {step}", family=ToolFamily.SONDAGE, collectivity=closer)
+    for step in range(1, 7):
+        away = CollectivityFactory(latitude=47.0 + step / 10, longitude=2.0)
+        ToolFactory(name=f"À {step}", family=ToolFamily.FORUM, collectivity=away)
+    nearby = [tool.name for tool in client.get(here.get_absolute_url()).context["nearby"]]
+    assert nearby == ["Même collectivité", "À 1", "À 2", "À 3", "À 4"]
+
+
 def test_the_sitemap_lists_published_tools_only(client) -> None:
     shown = ToolFactory(name="Visible")
     hidden = ToolFactory(name="Caché", status=ToolStatus.PENDING)

@@ -632,6 +632,8 @@ class Tool(models.Model):
             models.Index(fields=["source"], name="tool_source_idx"),
             models.Index(fields=["url"], name="tool_url_idx"),
             models.Index(fields=["url_key"], name="tool_url_key_idx"),
+            # A collectivity's published tools of a family, read from the index alone (nearby tools).
+            models.Index(fields=["collectivity", "status", "family"], name="tool_place_status_family_idx"),
         ]
 
     def __str__(self) -> str:

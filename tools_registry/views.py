@@ -1,6 +1,6 @@
 from csp.decorators import csp_replace
 from django.conf import settings
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.functions import Abs
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -61,24 +61,34 @@ NEARBY_SPAN = 2.0  # degrees around the collectivity: about 200 km
 def _nearby(tool: Tool) -> list[Tool]:
     """Published tools of the same family within about 200 km, closest first.
 
-    The box keeps the query on the indexed coordinates whatever the size of the registry; inside it, a
-    flat-earth distance is enough to rank.
+    A tool lies at its collectivity's point, so the closest tools belong to the closest collectivities
+    that have one: those are found first, among the collectivities of the box around this one (indexed
+    coordinates; their number is bounded by the territory reference, whatever the number of tools),
+    then their tools. Inside the box, a flat-earth distance is enough to rank.
     """
     collectivity = tool.collectivity
     if collectivity is None or not collectivity.is_located:
         return []
     latitude, longitude = collectivity.latitude, collectivity.longitude
-    distance = Abs(F("collectivity__latitude") - latitude) + Abs(F("collectivity__longitude") - longitude)
-    return list(
-        Tool.objects.published()
-        .filter(
-            family=tool.family,
-            collectivity__latitude__range=(latitude - NEARBY_SPAN, latitude + NEARBY_SPAN),
-            collectivity__longitude__range=(longitude - NEARBY_SPAN, longitude + NEARBY_SPAN),
+
+    def distance(path: str = "") -> Abs:
+        return Abs(F(f"{path}latitude") - latitude) + Abs(F(f"{path}longitude") - longitude)
+
+    same_family = Tool.objects.published().filter(family=tool.family).exclude(pk=tool.pk)
+    closest_places = (
+        Collectivity.objects.filter(
+            latitude__range=(latitude - NEARBY_SPAN, latitude + NEARBY_SPAN),
+            longitude__range=(longitude - NEARBY_SPAN, longitude + NEARBY_SPAN),
         )
-        .exclude(pk=tool.pk)
+        .filter(Exists(same_family.filter(collectivity=OuterRef("pk"))))
+        .annotate(distance=distance())
+        .order_by("distance", "pk")
+        .values("pk")[:NEARBY]
+    )
+    return list(
+        same_family.filter(collectivity__in=closest_places)
         .select_related("collectivity")
-        .annotate(distance=distance)
+        .annotate(distance=distance("collectivity__"))
         .order_by("distance", "pk")[:NEARBY]
     )
 
