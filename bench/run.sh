@@ -126,9 +126,9 @@ cold() {
     tee -a "$OUT/results.jsonl"
 }
 
-# weight URL: status, bytes, seconds (one request).
+# weight URL: status, bytes, seconds, seconds to the first byte (one request).
 weight() {
-  curl -s -o /dev/null -w '%{http_code} %{size_download} %{time_total}' "$1" || true
+  curl -s -o /dev/null -w '%{http_code} %{size_download} %{time_total} %{time_starttransfer}' "$1" || true
 }
 
 echo "load before the run: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/loadavg.txt"
@@ -159,6 +159,7 @@ MAP_GZIP=$(curl -s "$BASE/carte/" | gzip -6 | wc -c)
 redis-cli -n 5 FLUSHDB >/dev/null
 GEOJSON_FILTERED=$(weight "$BASE/api/v1/tools/?format=geojson&q=budget&family=budget_participatif")
 CSV=$(weight "$BASE/api/v1/tools/?format=csv")
+GEOJSON_DOWNLOAD=$(weight "$BASE/donnees/outils.geojson")
 # The map page's own scripts and style sheets (served by WhiteNoise, compressed on the wire).
 MAP_ASSETS=$(curl -s "$BASE/carte/" | grep -oE '(src|href)="/static/[^"]+\.(js|css)"' | sed -E 's/.*="([^"]+)"/\1/' |
   sort -u | while read -r path; do
@@ -168,7 +169,7 @@ cat >"$OUT/weights.json" <<EOF
 {"label": "$LABEL",
  "geojson_uncached": [$(printf '"%s",' "${GEOJSON_UNCACHED[@]}" | sed 's/,$//')],
  "geojson_cached": "$GEOJSON_CACHED", "geojson_gzip_bytes": $GEOJSON_GZIP,
- "geojson_filtered_uncached": "$GEOJSON_FILTERED", "csv_all": "$CSV",
+ "geojson_filtered_uncached": "$GEOJSON_FILTERED", "csv_all": "$CSV", "geojson_download": "$GEOJSON_DOWNLOAD",
  "map": "$MAP", "map_gzip_bytes": $MAP_GZIP, "map_static_assets_gzip_bytes": ${MAP_ASSETS:-0}}
 EOF
 cat "$OUT/weights.json"
