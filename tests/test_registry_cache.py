@@ -1,5 +1,6 @@
 """Cached representations of the registry never outlive a change, even when the cache loses its counter."""
 
+import threading
 import time
 
 import pytest
@@ -58,6 +59,28 @@ def test_a_list_past_its_time_is_rebuilt_by_one_request_while_the_others_get_it_
 
     assert cached("page:example", rebuild, 60) == "after"
     assert answered_meanwhile == ["before"]
+
+
+def test_with_nothing_cached_one_request_builds_and_the_others_wait_for_it() -> None:
+    # A new (or restarted) cache holds nothing to answer with: the requests arriving while the first
+    # one builds an answer wait for it instead of computing the same answer at once.
+    cache.clear()
+    builds, answers = [], []
+    building = threading.Event()
+
+    def slow_build() -> str:
+        builds.append("first")
+        building.set()
+        time.sleep(0.3)
+        return "built once"
+
+    first = threading.Thread(target=lambda: answers.append(cached("facets:cold", slow_build, 60)))
+    first.start()
+    assert building.wait(5)
+    assert cached("facets:cold", lambda: builds.append("second") or "built twice", 60) == "built once"
+    first.join()
+    assert answers == ["built once"]
+    assert builds == ["first"]
 
 
 def test_cached_pages_are_told_apart_by_their_filters_and_their_sort(client) -> None:

@@ -12,6 +12,8 @@ from django.dispatch import receiver
 VERSION_KEY = "registry:version"
 # Longer than any rebuild: past it, a rebuild that never finished (a worker killed) lets another start.
 REBUILD_SECONDS = 30
+# How often a request waiting for another's build looks for its result.
+WAIT_STEP = 0.05
 
 T = TypeVar("T")
 
@@ -44,7 +46,8 @@ def cached(key: str, build: Callable[[], T], seconds: int) -> T:
     No stampede: when the registry has changed, or the entry's time is up, the first request rebuilds it,
     and the requests arriving meanwhile are answered from the entry as it was instead of all rebuilding
     it at once (a popular search would otherwise be computed by every worker together). An entry is
-    kept twice its time, so that there is something to answer with while it is rebuilt.
+    kept twice its time, so that there is something to answer with while it is rebuilt. When there is no
+    entry at all (a new cache, or one restarted), the first request builds it and the others wait for it.
     """
     now = time.time()
     # The version and the entry in one round trip to the cache.
@@ -57,9 +60,27 @@ def cached(key: str, build: Callable[[], T], seconds: int) -> T:
             return value
         if not cache.add(f"{key}:rebuild:{version}:{fresh_until}", True, timeout=REBUILD_SECONDS):
             return value  # being rebuilt by another request
+    elif not cache.add(f"{key}:build:{version}", True, timeout=REBUILD_SECONDS):
+        # Being built by another request, with nothing to answer meanwhile: wait for it rather than
+        # compute the same answer at once (the whole registry's facets take seconds at a million tools).
+        built = _wait_for(key, version)
+        if built is not None:
+            return built[2]
     value = build()
     cache.set(key, (version, now + seconds, value), seconds * 2)
     return value
+
+
+def _wait_for(key: str, version: int) -> tuple | None:
+    """The entry another request is building under `key` for `version`, once it is there; None if it is not
+    there within REBUILD_SECONDS (that request failed: this one builds it)."""
+    deadline = time.monotonic() + REBUILD_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(WAIT_STEP)
+        entry = cache.get(key)
+        if entry is not None and entry[0] == version:
+            return entry
+    return None
 
 
 @receiver([post_save, post_delete], sender="tools_registry.Tool")
