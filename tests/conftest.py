@@ -15,6 +15,8 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from tests.factories import SaintMaloFactory
 from tools_registry.models import Territory
@@ -176,3 +178,11 @@ def run_jobs(monkeypatch) -> Callable[[], list]:
         return list(DBTaskResult.objects.filter(pk__in=due).order_by("finished_at"))
 
     return run
+
+
+@pytest.fixture
+def staff_api(admin_user) -> APIClient:
+    """The API as a staff member signed in with a token."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=admin_user).key}")
+    return client

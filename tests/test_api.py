@@ -27,13 +27,6 @@ def api() -> APIClient:
     return APIClient()
 
 
-@pytest.fixture
-def staff_api(admin_user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=admin_user).key}")
-    return client
-
-
 def test_tools_are_listed_with_a_total_count_and_pages(api) -> None:
     ToolFactory.create_batch(3)
     body = api.get(TOOLS, {"page_size": 2}).json()

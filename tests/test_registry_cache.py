@@ -103,3 +103,20 @@ def test_cached_pages_are_told_apart_by_their_filters_and_their_sort(client) -> 
     newest_first = client.get(f"{catalogue}?sort=recent").content.decode()
     assert by_name.index("Atelier citoyen") < by_name.index("Zeste participatif")
     assert newest_first.index("Zeste participatif") < newest_first.index("Atelier citoyen")
+
+
+def test_lists_of_other_things_never_get_a_cached_page_of_tools(client, staff_api) -> None:
+    # Every API list pages through the same paginator and cache: the collectivities' list, and the
+    # staff's list of every tool, never get the page the public list of tools left (nor the reverse).
+    published = ToolFactory(name="Publié")
+    pending = ToolFactory(name="En attente", status="pending")
+    assert [tool["slug"] for tool in client.get(reverse("api:tool-list")).json()["results"]] == [
+        published.slug
+    ]
+    collectivities = client.get(reverse("api:collectivity-list")).json()["results"]
+    assert [collectivity["slug"] for collectivity in collectivities] == [published.collectivity.slug]
+    staff_list = staff_api.get(reverse("api:staff-tool-list")).json()["results"]
+    assert {tool["slug"] for tool in staff_list} == {published.slug, pending.slug}
+    assert [tool["slug"] for tool in client.get(reverse("api:tool-list")).json()["results"]] == [
+        published.slug
+    ]

@@ -245,12 +245,13 @@ def query_digest(data: QueryDict) -> str:
 
 
 def list_digest(data: QueryDict) -> str:
-    """A filtered and sorted list of tools in cache keys: its filters and its sort (pages differ by sort).
+    """The published tools filtered and sorted by `data`, in cache keys: its filters and its sort (pages
+    differ by sort).
 
     A sort that is not one of `Sort` sorts as no sort does, and never puts what a client typed in a key.
     """
     sort = data.get("sort", "")
-    return f"{query_digest(data)}:{sort if sort in Sort.values else ''}"
+    return f"published-tools:{query_digest(data)}:{sort if sort in Sort.values else ''}"
 
 
 def normalized_query(data: dict) -> str:

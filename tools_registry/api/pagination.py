@@ -4,7 +4,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
-from tools_registry.filters import list_digest
 from tools_registry.pagination import CachedPaginator
 
 
@@ -16,11 +15,10 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
     def paginate_queryset(self, queryset, request: Request, view=None) -> list | None:
-        # The list's cache keys say its filters and sort, without compiling its SQL.
-        # A view may say what a page shows of its items (`page_rows(queryset, ids)`).
-        self.django_paginator_class = partial(
-            CachedPaginator, key=list_digest(request.query_params), rows=getattr(view, "page_rows", None)
-        )
+        # A view may name its list for the cache keys of its count and pages (`list_key()`, else the
+        # list's SQL names it) and say what a page shows of its items (`page_rows(queryset, ids)`).
+        key = view.list_key() if hasattr(view, "list_key") else None
+        self.django_paginator_class = partial(CachedPaginator, key=key, rows=getattr(view, "page_rows", None))
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request: Request) -> int:
