@@ -226,7 +226,9 @@ def facet_counts(data: QueryDict | dict, queryset: QuerySet) -> FacetCounts:
     registry changes. `queryset` must be the published tools (the cache key does not tell querysets apart).
     """
     data = data if isinstance(data, QueryDict) else QueryDict(mutable=True)
-    key = f"facets:{query_digest(data)}"
+    # The key names what it holds (FacetCounts, with their total): entries of another shape that an
+    # earlier release left in the cache are never read.
+    key = f"facet-counts:{query_digest(data)}"
     return cached(key, lambda: count_facets(ToolFilterSet, data, queryset), FACET_CACHE_SECONDS)
 
 
