@@ -83,6 +83,38 @@ def test_with_nothing_cached_one_request_builds_and_the_others_wait_for_it() -> 
     assert builds == ["first"]
 
 
+def test_when_the_first_build_fails_the_waiting_request_builds_instead_of_waiting_it_out(
+    monkeypatch,
+) -> None:
+    # The database failed under the first request: the one waiting for its answer does not wait the
+    # whole rebuild delay for nothing, it builds (and answers, or fails at once, itself).
+    monkeypatch.setattr("tools_registry.cache.REBUILD_SECONDS", 600)
+    cache.clear()
+    building = threading.Event()
+
+    def failing_build() -> str:
+        building.set()
+        time.sleep(0.2)
+        raise RuntimeError("database gone")
+
+    def first_request() -> None:
+        with pytest.raises(RuntimeError):
+            cached("facets:failing", failing_build, 60)
+
+    first = threading.Thread(target=first_request)
+    first.start()
+    assert building.wait(5)
+    answers = []
+    waiting = threading.Thread(
+        target=lambda: answers.append(cached("facets:failing", lambda: "built by the next", 60))
+    )
+    waiting.start()
+    first.join()
+    waiting.join(timeout=30)  # far less than the 600 s it would otherwise wait
+    assert not waiting.is_alive()
+    assert answers == ["built by the next"]
+
+
 def test_cached_pages_are_told_apart_by_their_filters_and_their_sort(client) -> None:
     # The cache keys of a list's count and pages say its filters and its sort (not its SQL): a list
     # sorted otherwise, or filtered otherwise, never gets the page another list left in the cache.

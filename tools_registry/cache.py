@@ -60,26 +60,33 @@ def cached(key: str, build: Callable[[], T], seconds: int) -> T:
             return value
         if not cache.add(f"{key}:rebuild:{version}:{fresh_until}", True, timeout=REBUILD_SECONDS):
             return value  # being rebuilt by another request
-    elif not cache.add(f"{key}:build:{version}", True, timeout=REBUILD_SECONDS):
+    elif not cache.add(building := f"{key}:build:{version}", True, timeout=REBUILD_SECONDS):
         # Being built by another request, with nothing to answer meanwhile: wait for it rather than
         # compute the same answer at once (the whole registry's facets take seconds at a million tools).
-        built = _wait_for(key, version)
+        built = _wait_for(key, version, building)
         if built is not None:
             return built[2]
-    value = build()
-    cache.set(key, (version, now + seconds, value), seconds * 2)
+    try:
+        value = build()
+        cache.set(key, (version, now + seconds, value), seconds * 2)
+    finally:
+        if entry is None:
+            cache.delete(building)  # built, or failed: nobody waits for this build any more
     return value
 
 
-def _wait_for(key: str, version: int) -> tuple | None:
-    """The entry another request is building under `key` for `version`, once it is there; None if it is not
-    there within REBUILD_SECONDS (that request failed: this one builds it)."""
+def _wait_for(key: str, version: int, building: str) -> tuple | None:
+    """The entry another request is building under `key` for `version`, once it is there; None if that
+    request stopped without it (it failed: this one builds it) or did not finish within REBUILD_SECONDS."""
     deadline = time.monotonic() + REBUILD_SECONDS
     while time.monotonic() < deadline:
         time.sleep(WAIT_STEP)
-        entry = cache.get(key)
+        found = cache.get_many([key, building])
+        entry = found.get(key)
         if entry is not None and entry[0] == version:
             return entry
+        if building not in found:
+            return None
     return None
 
 
