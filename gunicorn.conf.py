@@ -15,6 +15,12 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # A threaded worker tells the arbiter it is alive while its threads work: the timeout ends a worker that
 # hangs, never a long download streaming along (the whole registry as CSV or GeoJSON at a million tools).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# Each request on a connection of its own (the connection closes after the answer): whichever worker is
+# free accepts the next one. A kept-alive connection stays with the worker that accepted it, so a few
+# clients (or a proxy's few pooled connections) could all land on one worker while the other idles: with
+# 4 benchmark connections on 2 workers, one round in six put all four on one worker and served a third
+# fewer pages. Behind nginx's default proxying (a new connection per request) nothing changes.
+keepalive = 0
 graceful_timeout = 20
 # The application is loaded once, before the workers are forked: a worker recycled below starts at once
 # instead of importing Django again (a second of CPU taken from the requests), and the workers share the

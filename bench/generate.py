@@ -238,6 +238,7 @@ def tool_rows(
             "active",
             "",
             f"outil-fictif-{tool_id}.example.org",
+            *[""] * 4,  # what it stores of its collectivity: filled by refresh_stored_fields below
         )
         n_objectives = rng.choices([1, 2, 3], weights=[30, 40, 30], k=1)[0]
         chosen = rng.sample(OBJECTIVES, n_objectives)
@@ -249,7 +250,7 @@ TOOL_COLUMNS = (
     "id, name, slug, description, url, family, family_other, software, is_open_source, launch_year,"
     " hybrid, hybrid_formats, status, source, moderated_at, moderation_reason, last_verified,"
     " submitter_name, submitter_email, created_at, updated_at, collectivity_id, life_status, archived_url,"
-    " url_key"
+    " url_key, collectivity_kind, population_band, region_code, departement_code"
 )
 
 
@@ -278,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
 
     from tools_registry.cache import bump_registry_version
-    from tools_registry.search import refresh_search_vectors
+    from tools_registry.models import refresh_stored_fields
 
     prepare_schema()
     timings: dict[str, float] = {"schema": time.perf_counter() - started}
@@ -327,8 +328,8 @@ def main(argv: list[str] | None = None) -> int:
     step = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '512MB'")
-    refresh_search_vectors()
-    timings["search_vectors"] = time.perf_counter() - step
+    refresh_stored_fields()
+    timings["stored_fields"] = time.perf_counter() - step
 
     step = time.perf_counter()
     with connection.cursor() as cursor:

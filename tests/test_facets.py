@@ -9,10 +9,16 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import CollectivityFactory, TerritoryFactory, ToolFactory, ToolObjectiveFactory
-from tools_registry.choices import CollectivityKind, Objective, PopulationBand, ToolFamily
+from tools_registry.choices import CollectivityKind, Objective, PopulationBand, ToolFamily, population_band
 from tools_registry.facets import Facet, count_facets, facet_panel, facets_of, with_facet
 from tools_registry.filters import ToolFilterSet
-from tools_registry.models import TerritoryKind, Tool
+from tools_registry.models import (
+    STORED_FROM_COLLECTIVITY,
+    Collectivity,
+    Territory,
+    TerritoryKind,
+    Tool,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +134,51 @@ def test_a_filter_becomes_a_facet_by_one_declaration(registry) -> None:
     launch_year = next(group for group in panel if group["param"] == "launch_year")
     assert launch_year["label"] == "Année de lancement"
     assert launch_year["options"] == [{"value": "2019", "label": "2019", "count": 3, "selected": False}]
+
+
+def truth(tool: Tool) -> dict[str, str]:
+    """What the tool's collectivity says, read through the relations."""
+    collectivity = tool.collectivity
+    if collectivity is None:
+        return {"collectivity_kind": "", "population_band": "", "region_code": "", "departement_code": ""}
+    return {
+        "collectivity_kind": collectivity.kind,
+        "population_band": population_band(collectivity.population) or "",
+        "region_code": collectivity.region.code if collectivity.region else "",
+        "departement_code": collectivity.departement.code if collectivity.departement else "",
+    }
+
+
+def assert_stored_values_true() -> None:
+    tools = Tool.objects.select_related("collectivity__region", "collectivity__departement")
+    stored = {tool.pk: {name: getattr(tool, name) for name in STORED_FROM_COLLECTIVITY} for tool in tools}
+    assert stored == {tool.pk: truth(tool) for tool in tools}
+    assert any(value for values in stored.values() for value in values.values())
+
+
+def test_what_a_tool_stores_of_its_collectivity_follows_every_change(registry) -> None:
+    """The filters and facets of a collectivity's kind, population, région and département read values
+    stored on each tool: they follow the collectivity and the tool wherever either changes."""
+    assert_stored_values_true()
+    brittany = Territory.objects.get(kind=TerritoryKind.REGION, code="53")
+    paris = Territory.objects.get(kind=TerritoryKind.DEPARTEMENT, code="75")
+    collectivity = Collectivity.objects.filter(tools__status=Tool.Status.PUBLISHED).first()
+    collectivity.kind, collectivity.population = CollectivityKind.REGION, 5_000_000
+    collectivity.region, collectivity.departement = brittany, paris
+    collectivity.save()
+    assert_stored_values_true()
+    query = QueryDict("kind=region&population=pop_gt_200000&region=53&departement=75")
+    listed = set(ToolFilterSet(query, queryset=Tool.objects.published()).qs)
+    assert set(collectivity.tools.published()) <= listed
+
+    # A tool moved to another collectivity, its other fields left alone; and one that loses it.
+    tool = Tool.objects.exclude(collectivity=collectivity).exclude(collectivity=None).first()
+    tool.collectivity = collectivity
+    tool.save(update_fields=["collectivity"])
+    tool = Tool.objects.exclude(collectivity=None).exclude(pk=tool.pk).first()
+    tool.collectivity = None
+    tool.save()
+    assert_stored_values_true()
+    assert count_facets(ToolFilterSet, QueryDict("region=53"), Tool.objects.published()).total == (
+        Tool.objects.published().filter(collectivity__region__code="53").count()
+    )

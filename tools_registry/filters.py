@@ -2,15 +2,14 @@
 
 import copy
 import hashlib
-import operator
 from collections.abc import Iterable
-from functools import cache, reduce
+from functools import cache
 from urllib.parse import urlencode
 
 import django_filters
 from django import forms
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +19,6 @@ from tools_registry.choices import (
     Objective,
     PopulationBand,
     ToolFamily,
-    in_population_band,
 )
 from tools_registry.facets import Facet, FacetCounts, Options, count_facets, with_facet
 from tools_registry.models import LifeStatus, Territory, TerritoryKind, Tool, ToolObjective
@@ -52,11 +50,6 @@ class YesNoFilter(django_filters.TypedChoiceFilter):
 def yes_no(path: str) -> Case:
     """A yes/no field of the tool as a YesNoFilter writes it: `true`, `false` (or nothing)."""
     return Case(When(**{path: True}, then=Value("true")), When(**{path: False}, then=Value("false")))
-
-
-def _in_band(band: str) -> Q:
-    """The tools whose collectivity's population lies in `band` (a PopulationBand)."""
-    return in_population_band(band, "collectivity__population")
 
 
 def _territory_names(kind: str, label: str) -> Options:
@@ -101,36 +94,34 @@ class ToolFilterSet(django_filters.FilterSet):
         django_filters.MultipleChoiceFilter(
             label=_("Type de collectivité"),
             choices=CollectivityKind.choices,
-            field_name="collectivity__kind",
+            field_name="collectivity_kind",
             distinct=False,
         ),
-        Facet("collectivity__kind"),
+        Facet("collectivity_kind"),
     )
     population = with_facet(
         django_filters.MultipleChoiceFilter(
-            label=_("Population"), choices=PopulationBand.choices, method="filter_population"
+            label=_("Population"),
+            choices=PopulationBand.choices,
+            field_name="population_band",
+            distinct=False,
         ),
-        Facet(
-            Case(*(When(_in_band(band), then=Value(band)) for band in PopulationBand.values)),
-            label=_("Population de la collectivité"),
-        ),
+        Facet("population_band", label=_("Population de la collectivité")),
     )
     region = with_facet(
-        django_filters.CharFilter(
-            label=_("Région (code INSEE)"), field_name="collectivity__region__code", max_length=3
-        ),
+        django_filters.CharFilter(label=_("Région (code INSEE)"), field_name="region_code", max_length=3),
         Facet(
-            "collectivity__region__code",
+            "region_code",
             label=_("Région"),
             options=_by_name(_territory_names(TerritoryKind.REGION, "%(name)s")),
         ),
     )
     departement = with_facet(
         django_filters.CharFilter(
-            label=_("Département (code INSEE)"), field_name="collectivity__departement__code", max_length=3
+            label=_("Département (code INSEE)"), field_name="departement_code", max_length=3
         ),
         Facet(
-            "collectivity__departement__code",
+            "departement_code",
             label=_("Département"),
             options=_by_code(_territory_names(TerritoryKind.DEPARTEMENT, "%(code)s – %(name)s")),
         ),
@@ -192,9 +183,6 @@ class ToolFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Exists(ToolObjective.objects.filter(tool=OuterRef("pk"), objective__in=value)))
-
-    def filter_population(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
-        return queryset.filter(reduce(operator.or_, map(_in_band, value), Q()))
 
     def filter_located(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset.located(value)

@@ -5,15 +5,23 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField, TrigramSimilarity
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, connections, models, transaction
-from django.db.models import Case, F, Func, Q, TextField, Value, When
-from django.db.models.functions import Upper
+from django.db.models import Case, F, Func, OuterRef, Q, Subquery, TextField, Value, When
+from django.db.models.functions import Coalesce, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tools_registry.choices import CollectivityKind, HybridFormat, Objective, ToolFamily, family_label
+from tools_registry.choices import (
+    CollectivityKind,
+    HybridFormat,
+    Objective,
+    PopulationBand,
+    ToolFamily,
+    family_label,
+    in_population_band,
+)
 from tools_registry.history import HistoryActor
 from tools_registry.search import refresh_search_vectors
 from tools_registry.text import NORMALIZE_FUNCTION, natural, normalize, url_key
@@ -338,7 +346,7 @@ class Collectivity(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.fill_from_territory()
         save_claiming_slug(self, self.name, functools.partial(super().save, *args, **kwargs))
-        refresh_search_vectors(collectivity_id=self.pk)
+        refresh_stored_fields(collectivity_id=self.pk)
 
     def get_absolute_url(self) -> str:
         return reverse("tools_registry:collectivity_detail", kwargs={"slug": self.slug})
@@ -447,6 +455,12 @@ class ToolQuerySet(models.QuerySet):
             all=models.Count("pk"), located=models.Count("pk", filter=self.LOCATED)
         )
         return counts["located"], counts["all"] - counts["located"]
+
+
+# The fields a tool stores of its collectivity (see Tool.collectivity_kind), and the tool's own fields
+# whose change means refreshing what it stores (those and its search vector).
+STORED_FROM_COLLECTIVITY = ["collectivity_kind", "population_band", "region_code", "departement_code"]
+STORED_FROM = {"name", "description", "software", "family_other", "collectivity"}
 
 
 class Tool(models.Model):
@@ -578,10 +592,19 @@ class Tool(models.Model):
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     # Kept up to date on save (PostgreSQL only); see tools_registry.search.
     search_vector = SearchVectorField(null=True, editable=False)
+    # What the filters and facet counts read of the tool's collectivity, stored on the tool: counting the
+    # facets of a search that matches half the registry then reads one table, not one join per match
+    # (twice as fast at 100,000 tools). Kept like the search vector (`refresh_stored_fields`); "" when
+    # the tool has no collectivity or the collectivity no such value.
+    collectivity_kind = models.CharField(max_length=20, blank=True, default="", editable=False)
+    population_band = models.CharField(max_length=20, blank=True, default="", editable=False)
+    region_code = models.CharField(max_length=9, blank=True, default="", editable=False)
+    departement_code = models.CharField(max_length=9, blank=True, default="", editable=False)
 
     objects = ToolQuerySet.as_manager()
     history = HistoricalRecords(
-        bases=[HistoryActor], excluded_fields=["search_vector", "url_key", "updated_at"]
+        bases=[HistoryActor],
+        excluded_fields=["search_vector", "url_key", "updated_at", *STORED_FROM_COLLECTIVITY],
     )
 
     class Meta:
@@ -634,6 +657,11 @@ class Tool(models.Model):
             models.Index(fields=["url_key"], name="tool_url_key_idx"),
             # A collectivity's published tools of a family, read from the index alone (nearby tools).
             models.Index(fields=["collectivity", "status", "family"], name="tool_place_status_family_idx"),
+            # The filters on what the tool stores of its collectivity.
+            models.Index(fields=["status", "collectivity_kind"], name="tool_status_kind_idx"),
+            models.Index(fields=["status", "population_band"], name="tool_status_band_idx"),
+            models.Index(fields=["status", "region_code"], name="tool_status_region_idx"),
+            models.Index(fields=["status", "departement_code"], name="tool_status_departement_idx"),
         ]
 
     def __str__(self) -> str:
@@ -647,8 +675,8 @@ class Tool(models.Model):
         save_claiming_slug(
             self, self.name, functools.partial(super().save, *args, update_fields=update_fields, **kwargs)
         )
-        if update_fields is None or {"name", "description", "software", "family_other"} & set(update_fields):
-            refresh_search_vectors(tool_ids=[self.pk])
+        if update_fields is None or {*STORED_FROM, "collectivity_id"} & set(update_fields):
+            refresh_stored_fields(tool_ids=[self.pk])
 
     def get_absolute_url(self) -> str:
         return reverse("tools_registry:tool_detail", kwargs={"slug": self.slug})
@@ -711,6 +739,42 @@ class Tool(models.Model):
                 "updated_at",
             ]
         )
+
+
+def collectivity_values(collectivity_model: type[models.Model]) -> dict[str, models.Expression]:
+    """What a tool stores of its collectivity (STORED_FROM_COLLECTIVITY), as expressions of an update of
+    tools. `collectivity_model`: Collectivity, or its historical model in a migration."""
+    collectivity = collectivity_model.objects.filter(pk=OuterRef("collectivity_id"))
+    bands = (When(in_population_band(band), then=Value(band)) for band in PopulationBand.values)
+    band = Case(*bands, default=Value(""))
+
+    def of(value: models.Expression) -> models.Expression:
+        return Coalesce(Subquery(collectivity.values(value=Coalesce(value, Value("")))[:1]), Value(""))
+
+    return {
+        "collectivity_kind": of(F("kind")),
+        "population_band": of(band),
+        "region_code": of(F("region__code")),
+        "departement_code": of(F("departement__code")),
+    }
+
+
+def refresh_stored_fields(
+    *, tool_ids: Iterable[int] | None = None, collectivity_id: int | None = None
+) -> None:
+    """Recompute what tools store of other rows: their search vector and their collectivity's values.
+
+    For the tools of `tool_ids`, or of the collectivity `collectivity_id`; all of them without argument.
+    Called wherever these rows change (the saves of a tool and of a collectivity, bulk imports).
+    """
+    tools = Tool.objects.all()
+    if tool_ids is not None:
+        tool_ids = list(tool_ids)
+        tools = tools.filter(pk__in=tool_ids)
+    if collectivity_id is not None:
+        tools = tools.filter(collectivity_id=collectivity_id)
+    tools.update(**collectivity_values(Collectivity))
+    refresh_search_vectors(tool_ids=tool_ids, collectivity_id=collectivity_id)
 
 
 class ToolObjective(models.Model):

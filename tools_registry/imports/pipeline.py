@@ -29,9 +29,16 @@ from tools_registry.history import current_actor
 from tools_registry.imports.base import Body, SourceFormat, SourceRow
 from tools_registry.imports.matching import Match, TerritoryIndex, Tier
 from tools_registry.imports.report import Conflict, ImportReport, Message, Missing, Outcome, RowReport
-from tools_registry.models import Collectivity, Territory, TerritoryKind, Tool, ToolSource, ToolStatus
+from tools_registry.models import (
+    Collectivity,
+    Territory,
+    TerritoryKind,
+    Tool,
+    ToolSource,
+    ToolStatus,
+    refresh_stored_fields,
+)
 from tools_registry.provenance import DataSource, ImportRun, SourceRecord
-from tools_registry.search import refresh_search_vectors
 from tools_registry.services import KIND_OF_TERRITORY
 from tools_registry.text import url_key
 
@@ -478,7 +485,7 @@ class SourceImport:
         bulk_create_with_history(tools, Tool, batch_size=500, **history)
         for tool, outcome in self.new_tools:
             outcome.tool_id, outcome.tool_name = tool.pk, tool.name
-        refresh_search_vectors(tool_ids=[tool.pk for tool in tools])
+        refresh_stored_fields(tool_ids=[tool.pk for tool in tools])
         SourceRecord.objects.bulk_create(self.records_to_create, batch_size=500)
         SourceRecord.objects.bulk_update(
             self.records_to_update,
