@@ -121,14 +121,18 @@ def varied(database_url: str, name: str, paths: list[str]) -> dict:
     # Not strict: a drawn page past the last one is a 404, as it is in the run.
     captured = [capture(path, strict=False) for path in paths]
     sql_times = []
+    by_kind: dict[str, float] = {}
     with psycopg.connect(database_url, autocommit=True) as conn:
         for statements, _in_process in captured:
             selects = [_plain_select(sql) for sql in statements]
-            started = time.perf_counter()
+            request_started = time.perf_counter()
             for sql in selects:
                 if sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                    started = time.perf_counter()
                     conn.execute(sql).fetchall()
-            sql_times.append(time.perf_counter() - started)
+                    kind = _kind(sql)
+                    by_kind[kind] = by_kind.get(kind, 0.0) + time.perf_counter() - started
+            sql_times.append(time.perf_counter() - request_started)
     in_process = [elapsed for _statements, elapsed in captured]
     return {
         "endpoint": f"{name}_varied",
@@ -139,7 +143,18 @@ def varied(database_url: str, name: str, paths: list[str]) -> dict:
         "sql_p50_ms": round(statistics.median(sql_times) * 1000, 2),
         "sql_p95_ms": round(percentile(sql_times, 0.95) * 1000, 2),
         "sql_requests_per_s_one_connection": round(len(sql_times) / sum(sql_times), 1),
+        "sql_total_ms_by_kind": {kind: round(total * 1000) for kind, total in sorted(by_kind.items())},
     }
+
+
+def _kind(sql: str) -> str:
+    """What a statement of a list is for: the facet counts (the one statement that starts with WITH),
+    a page's ids in the list's order, or anything else (counts, rows, names)."""
+    if sql.lstrip().upper().startswith("WITH"):
+        return "facets"
+    if ' AS "pk" FROM' in sql and "ORDER BY" in sql and "LIMIT" in sql:
+        return "ranked_page"
+    return "other"
 
 
 def main(argv: list[str] | None = None) -> int:
