@@ -77,12 +77,21 @@ def _plain_select(sql: str) -> str:
     return sql
 
 
+def _site_options() -> dict:
+    """The site's own connection settings (no JIT, no parallel workers): the floor runs the statements
+    as the site's connections do."""
+    from django.conf import settings
+
+    options = settings.DATABASES["default"].get("OPTIONS", {}).get("options")
+    return {"options": options} if options else {}
+
+
 def replay(database_url: str, statements: list[str], seconds: float) -> list[float]:
     """Run all `statements` in turn, again and again for `seconds`; the time of each round."""
     import psycopg
 
     rounds: list[float] = []
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    with psycopg.connect(database_url, autocommit=True, **_site_options()) as conn:
         deadline = time.perf_counter() + seconds
         while time.perf_counter() < deadline or len(rounds) < 3:
             started = time.perf_counter()
@@ -97,7 +106,7 @@ def explain(database_url: str, statements: list[str]) -> list[tuple[float, str]]
     import psycopg
 
     plans: list[tuple[float, str]] = []
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    with psycopg.connect(database_url, autocommit=True, **_site_options()) as conn:
         for sql in statements:
             rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql).fetchall()
             text = "\n".join(row[0] for row in rows)
@@ -122,7 +131,7 @@ def varied(database_url: str, name: str, paths: list[str]) -> dict:
     captured = [capture(path, strict=False) for path in paths]
     sql_times = []
     by_kind: dict[str, float] = {}
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    with psycopg.connect(database_url, autocommit=True, **_site_options()) as conn:
         for statements, _in_process in captured:
             selects = [_plain_select(sql) for sql in statements]
             request_started = time.perf_counter()
