@@ -162,8 +162,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No parallel workers within a statement: the site serves many requests at once, one core each, and
     # a statement's workers would take the cores of the others; the parallel plans also misjudged the
     # facet counts of some filter combinations (0.6 s instead of 0.09 s at 100,000 tools).
+    # Random reads priced as on an SSD or from memory, where a registry's tables are (PostgreSQL's
+    # default assumes spinning disks): a page of fifty tools is then read by index instead of hashing
+    # every collectivity, and the SQL of varied catalogue searches at 100,000 tools takes a third less.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c jit=off -c max_parallel_workers_per_gather=0"
+        "-c jit=off -c max_parallel_workers_per_gather=0 -c random_page_cost=1.1"
     )
 
 _cache_url = env_str("CACHE_URL")

@@ -90,7 +90,7 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet:
         # Documents are written from rows (ToolSerializer, tool_documents): no relation to load here.
-        return Tool.objects.published().with_public_replacement()
+        return Tool.objects.published()
 
     def list_key(self) -> str:
         """The published tools filtered and sorted as asked: the catalogue's list of the same query."""
@@ -98,7 +98,7 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
 
     def page_rows(self, queryset: QuerySet, ids: list[int]) -> list[dict]:
         """A page of the list: the documents of its tools, from rows."""
-        return tool_documents(queryset, ids, self.request)
+        return tool_documents(ids, self.request)
 
     def get_renderers(self) -> list:
         # GeoJSON and CSV represent the whole filtered list; a single tool is JSON only.
