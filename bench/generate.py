@@ -212,6 +212,8 @@ def tool_rows(
         moderated = created + timedelta(days=rng.randint(0, 20)) if status != "pending" else None
         reason = "Outil fictif refusé pour la mesure." if status == "rejected" else ""
         verified = date.today() - timedelta(days=rng.randint(0, 700)) if rng.random() < 0.5 else None
+        n_objectives = rng.choices([1, 2, 3], weights=[30, 40, 30], k=1)[0]
+        chosen = rng.sample(OBJECTIVES, n_objectives)
         row = (
             tool_id,
             name,
@@ -239,9 +241,9 @@ def tool_rows(
             "",
             f"outil-fictif-{tool_id}.example.org",
             *[""] * 4,  # what it stores of its collectivity: filled by refresh_stored_fields below
+            *chosen,  # and of its objectives, by rank
+            *[""] * (3 - n_objectives),
         )
-        n_objectives = rng.choices([1, 2, 3], weights=[30, 40, 30], k=1)[0]
-        chosen = rng.sample(OBJECTIVES, n_objectives)
         objectives = [(tool_id, code, rank) for rank, code in enumerate(chosen, 1)]
         yield row, objectives
 
@@ -250,7 +252,8 @@ TOOL_COLUMNS = (
     "id, name, slug, description, url, family, family_other, software, is_open_source, launch_year,"
     " hybrid, hybrid_formats, status, source, moderated_at, moderation_reason, last_verified,"
     " submitter_name, submitter_email, created_at, updated_at, collectivity_id, life_status, archived_url,"
-    " url_key, collectivity_kind, population_band, region_code, departement_code"
+    " url_key, collectivity_kind, population_band, region_code, departement_code, objective_1, objective_2,"
+    " objective_3"
 )
 
 

@@ -9,15 +9,19 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import CollectivityFactory, TerritoryFactory, ToolFactory, ToolObjectiveFactory
+from tools_registry import services
 from tools_registry.choices import CollectivityKind, Objective, PopulationBand, ToolFamily, population_band
 from tools_registry.facets import Facet, count_facets, facet_panel, facets_of, with_facet
 from tools_registry.filters import ToolFilterSet
+from tools_registry.merging import merge_tools
 from tools_registry.models import (
     STORED_FROM_COLLECTIVITY,
+    STORED_OBJECTIVES,
     Collectivity,
     Territory,
     TerritoryKind,
     Tool,
+    ToolObjective,
 )
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +186,31 @@ def test_what_a_tool_stores_of_its_collectivity_follows_every_change(registry) -
     assert count_facets(ToolFilterSet, QueryDict("region=53"), Tool.objects.published()).total == (
         Tool.objects.published().filter(collectivity__region__code="53").count()
     )
+
+
+def assert_stored_objectives_true() -> None:
+    stored = {tool.pk: [getattr(tool, name) for name in STORED_OBJECTIVES] for tool in Tool.objects.all()}
+    ranked = {
+        tool.pk: [objective.objective for objective in tool.ranked_objectives()]
+        for tool in Tool.objects.prefetch_related("objectives")
+    }
+    assert stored == {
+        pk: codes + [""] * (len(STORED_OBJECTIVES) - len(codes)) for pk, codes in ranked.items()
+    }
+
+
+def test_what_a_tool_stores_of_its_objectives_follows_every_change(registry, admin_user) -> None:
+    """The objective facet counts the objectives stored on each tool: they follow every writer of the
+    objectives, one at a time or in bulk."""
+    assert_stored_objectives_true()
+    first, second, third = Tool.objects.published()[:3]
+    services.set_objectives(tool=first, objectives=["consulter", "informer"])
+    ToolObjective.objects.filter(tool=second).delete()
+    ToolObjectiveFactory(tool=second, objective="idees", rank=1)
+    ToolObjective.objects.filter(tool=third, rank=1).delete()
+    assert_stored_objectives_true()
+    assert Tool.objects.get(pk=second.pk).objective_1 == "idees"
+    merge_tools(keep=second, drop=first, moderator=admin_user)
+    assert_stored_objectives_true()
+    counts = count_facets(ToolFilterSet, QueryDict("objective=informer"), Tool.objects.published())
+    assert counts["objective"] == naive_counts({"objective": ["informer"]})["objective"]

@@ -20,11 +20,10 @@ from tools_registry.models import (
     Territory,
     TerritoryKind,
     Tool,
-    ToolObjective,
     ToolSource,
     ToolStatus,
 )
-from tools_registry.services import collectivity_for_territory
+from tools_registry.services import collectivity_for_territory, set_objectives
 
 FICTITIOUS_PREFIX = "Exemple fictif"
 DEMO_SEED = 2016
@@ -221,9 +220,5 @@ def _create_fictitious_tool(rng: random.Random, collectivity: Collectivity, numb
         status=ToolStatus.PUBLISHED,
         source=ToolSource.DEMO,
     )
-    objectives = rng.sample(Objective.values, rng.randint(1, 3))
-    ToolObjective.objects.bulk_create(
-        ToolObjective(tool=tool, objective=objective, rank=rank)
-        for rank, objective in enumerate(objectives, 1)
-    )
+    set_objectives(tool=tool, objectives=rng.sample(Objective.values, rng.randint(1, 3)))
     return tool

@@ -4,9 +4,9 @@ A filter becomes a facet by one declaration beside it in the FilterSet (`with_fa
 its values and their labels, and the counts all derive from the FilterSet, so nothing restates it.
 
 The counts of a page come from one SQL statement: the tools matched by the page's filters are described
-once, with each facet's value, and every facet is counted from that one set. A facet whose own filter is
-selected is counted without it (selecting a family leaves the other families reachable, with their
-counts): only such a facet gets a set of its own, built by the FilterSet without that filter.
+once, with each facet's values, and every facet is counted in one pass over that set. A facet whose own
+filter is selected is counted without it (selecting a family leaves the other families reachable, with
+their counts): only such a facet gets a set of its own, built by the FilterSet without that filter.
 """
 
 from collections.abc import Callable, Iterable
@@ -15,9 +15,7 @@ from dataclasses import dataclass
 import django_filters
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Expression, F, Model, QuerySet, TextField, UniqueConstraint
-from django.db.models.constants import LOOKUP_SEP
-from django.db.models.expressions import RawSQL
+from django.db.models import Expression, F, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import QueryDict
 
@@ -29,15 +27,16 @@ class Facet:
     """How the panel shows a filter.
 
     - `value`: what each tool has for the filter, as text written like the filter's parameter: a path
-      from the tool (`"family"`, `"collectivity__kind"`) or an expression. A path through a relation
-      with several rows per tool (`"objectives__objective"`) counts each tool once per value.
+      from the tool (`"family"`, `"collectivity__kind"`) or an expression; or, for a filter of which a
+      tool may have several values, the fields that hold them, one value or "" each
+      (`("objective_1", "objective_2", "objective_3")`): the tool counts once for each of its values.
     - `label`: the panel's legend, when it is not the filter's own label.
     - `options`: for a filter without choices (codes, free text), the label of each counted value, in the
       order to show them; by default the filter's choices, in their order.
     - `limit`: show only that many values, the most frequent.
     """
 
-    value: str | Expression
+    value: str | Expression | tuple[str, ...]
     label: str | None = None
     options: Options | None = None
     limit: int | None = None
@@ -82,21 +81,18 @@ def count_facets(
         others.pop(left_out, None)
         others.pop("sort", None)
         base = filterset_class(others, queryset=queryset).qs.order_by()
-        single = {name: facets[name] for name in names if not _several_per_row(queryset, facets[name])}
-        columns = {f"facet_{name}": _expression(facet.value) for name, facet in single.items()}
+        columns = [(column, name, value) for name in names for column, value in _columns(name, facets[name])]
         try:
-            sql, base_params = base.values(tool_id=F("pk"), **columns).query.sql_with_params()
+            described = base.values(tool_id=F("pk"), **{column: value for column, _, value in columns})
+            sql, base_params = described.query.sql_with_params()
         except EmptyResultSet:  # filters that can match nothing (an invalid value): no counts
             continue
+        # Each base set is read once: PostgreSQL runs it where it is read, without storing it.
         table = f"base_{number}"
-        tables.append(f"{table} AS {_inlined()}({sql})")
+        tables.append(f"{table} AS ({sql})")
         params.extend(base_params)
-        branches += _one_value_counts(table, list(single), with_total=left_out is None)
-        for name in names:
-            if name not in single:
-                rows, row_params = _several_per_row_counts(queryset, facets[name], table)
-                branches.append(f"SELECT '{name}', * FROM ({rows}) AS counts_{name}")  # noqa: S608
-                params.extend(row_params)
+        named = {column: name for column, name, _ in columns}
+        branches += _counts(table, named, with_total=left_out is None)
     counts: dict[str, dict[str, int]] = {name: {} for name in facets}
     total = None
     if branches:
@@ -107,7 +103,9 @@ def count_facets(
                 if name is None:  # the row of the total
                     total = n
                 elif value not in (None, ""):
-                    counts[name][str(value)] = n
+                    # A facet of several fields has a row per field and value: a tool counts for each.
+                    values = counts[name]
+                    values[str(value)] = values.get(str(value), 0) + n
     result = FacetCounts(
         {name: _most_frequent(values, facets[name].limit) for name, values in counts.items()}
     )
@@ -115,16 +113,15 @@ def count_facets(
     return result
 
 
-def _inlined() -> str:
-    """How a base set is declared: on PostgreSQL, inlined where it is read rather than written once to a
-    temporary store and read back (a set read twice, by the facets of one value and by those of several
-    values per tool, is otherwise stored whole: at 100,000 tools that took a broad search's counts from
-    ~180 to ~350 ms; the second reading needs only the tools' ids)."""
-    return "NOT MATERIALIZED " if connection.vendor == "postgresql" else ""
+def _columns(name: str, facet: Facet) -> list[tuple[str, Expression]]:
+    """The base set's columns of a facet: one, or one per field of a facet of several fields."""
+    if isinstance(facet.value, tuple):
+        return [(f"facet_{name}_{number}", _expression(path)) for number, path in enumerate(facet.value, 1)]
+    return [(f"facet_{name}", _expression(facet.value))]
 
 
-def _one_value_counts(table: str, names: list[str], *, with_total: bool) -> list[str]:
-    """Rows (facet, value, count) of the facets with one value per tool, from `table`, and with
+def _counts(table: str, named: dict[str, str], *, with_total: bool) -> list[str]:
+    """Rows (facet, value, count) of each column of `table` in `named` (column: facet name), and with
     `with_total` a row (NULL, NULL, count) of every row of `table`.
 
     On PostgreSQL one pass over the set counts them all (GROUPING SETS: 2.5× faster than one GROUP BY
@@ -133,18 +130,18 @@ def _one_value_counts(table: str, names: list[str], *, with_total: bool) -> list
     GROUPING SETS: one GROUP BY each.
     """
     total = [f"SELECT NULL, NULL, COUNT(*) FROM {table}"] if with_total else []  # noqa: S608
-    if not names:
+    if not named:
         return total
     if connection.vendor != "postgresql":
+        by_column = "SELECT '{name}', {column}, COUNT(*) FROM {table} GROUP BY 2"
         return [
-            *(f"SELECT '{name}', facet_{name}, COUNT(*) FROM {table} GROUP BY 2" for name in names),  # noqa: S608
+            *(by_column.format(name=name, column=column, table=table) for column, name in named.items()),
             *total,
         ]
-    which = " ".join(f"WHEN GROUPING(facet_{name}) = 0 THEN '{name}'" for name in names)
-    columns = ", ".join(f"facet_{name}" for name in names)
-    sets = ", ".join([*(f"(facet_{name})" for name in names), *(["()"] if with_total else [])])
+    which = " ".join(f"WHEN GROUPING({column}) = 0 THEN '{name}'" for column, name in named.items())
+    sets = ", ".join([*(f"({column})" for column in named), *(["()"] if with_total else [])])
     return [
-        f"SELECT CASE {which} END, COALESCE({columns}), COUNT(*) FROM {table} "  # noqa: S608
+        f"SELECT CASE {which} END, COALESCE({', '.join(named)}), COUNT(*) FROM {table} "  # noqa: S608
         f"GROUP BY GROUPING SETS ({sets})"
     ]
 
@@ -157,45 +154,6 @@ def _most_frequent(values: dict[str, int], limit: int | None) -> dict[str, int]:
 def _expression(value: str | Expression) -> Expression:
     # As text, so that every facet's values fit one column of the statement, and read like a parameter.
     return Cast(value, output_field=TextField()) if isinstance(value, str) else value
-
-
-def _relation(queryset: QuerySet, facet: Facet):
-    if not isinstance(facet.value, str):
-        return None
-    field = queryset.model._meta.get_field(facet.value.split(LOOKUP_SEP)[0])
-    return field if field.one_to_many or field.many_to_many else None
-
-
-def _several_per_row(queryset: QuerySet, facet: Facet) -> bool:
-    return _relation(queryset, facet) is not None
-
-
-def _several_per_row_counts(queryset: QuerySet, facet: Facet, table: str) -> tuple[str, list]:
-    """The counts of a facet whose values lie in another table, several rows per tool: read from that
-    table for the tools of `table`, each tool counted once per value."""
-    relation = _relation(queryset, facet)
-    back = relation.field.name
-    value = facet.value.split(LOOKUP_SEP, 1)[1]
-    tools = RawSQL(f"SELECT tool_id FROM {table}", ())  # noqa: S608, S611 (a name of ours)
-    rows = (
-        relation.related_model.objects.filter(**{f"{back}__in": tools})
-        .order_by()
-        .values(facet_value=_expression(value))
-        # Where the table holds each value once per tool, a plain count: DISTINCT makes PostgreSQL sort
-        # every row (a third of the statement for a broad search at 100,000 tools).
-        .annotate(n=Count(back, distinct=not _unique_together(relation.related_model, back, value)))
-    )
-    return rows.query.sql_with_params()
-
-
-def _unique_together(model: type[Model], *names: str) -> bool:
-    """Whether `model` holds each combination of the fields `names` once."""
-    return any(
-        isinstance(constraint, UniqueConstraint)
-        and constraint.condition is None
-        and set(constraint.fields) == set(names)
-        for constraint in model._meta.constraints
-    )
 
 
 def facet_panel(filterset: django_filters.FilterSet, counts: dict[str, dict[str, int]]) -> list[dict]:

@@ -21,7 +21,7 @@ from tools_registry.choices import (
     ToolFamily,
 )
 from tools_registry.facets import Facet, FacetCounts, Options, count_facets, with_facet
-from tools_registry.models import LifeStatus, Territory, TerritoryKind, Tool, ToolObjective
+from tools_registry.models import STORED_OBJECTIVES, LifeStatus, Territory, TerritoryKind, Tool, ToolObjective
 from tools_registry.search import search_tools
 from tools_registry.text import natural, natural_key
 
@@ -88,7 +88,7 @@ class ToolFilterSet(django_filters.FilterSet):
         django_filters.MultipleChoiceFilter(
             label=_("Objectif"), choices=Objective.choices, method="filter_objective"
         ),
-        Facet("objectives__objective"),
+        Facet(tuple(STORED_OBJECTIVES)),
     )
     kind = with_facet(
         django_filters.MultipleChoiceFilter(

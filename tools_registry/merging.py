@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from tools_registry.corrections import Correction
 from tools_registry.history import recorded_as
 from tools_registry.links.models import LinkCheck
-from tools_registry.models import MAX_OBJECTIVES, Tool, ToolObjective, ToolStatus
+from tools_registry.models import MAX_OBJECTIVES, Tool, ToolObjective, ToolStatus, refresh_stored_fields
 from tools_registry.provenance import SourceRecord
 
 # What the kept tool takes from the dropped one when it has no value of its own.
@@ -91,3 +91,4 @@ def _merge_objectives(*, keep: Tool, drop: Tool) -> None:
     ToolObjective.objects.bulk_create(
         ToolObjective(tool=keep, objective=code, rank=rank) for rank, code in enumerate(extra, len(kept) + 1)
     )
+    refresh_stored_fields(tool_ids=[keep.pk])

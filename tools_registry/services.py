@@ -28,6 +28,7 @@ from tools_registry.models import (
     ToolObjective,
     ToolSource,
     ToolStatus,
+    refresh_stored_fields,
 )
 from tools_registry.tasks import (
     acknowledge_correction,
@@ -226,6 +227,7 @@ def set_objectives(*, tool: Tool, objectives: list[str]) -> None:
         ToolObjective(tool=tool, objective=objective, rank=rank)
         for rank, objective in enumerate(objectives, 1)
     )
+    refresh_stored_fields(tool_ids=[tool.pk])
 
 
 @transaction.atomic
