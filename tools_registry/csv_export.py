@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tools_registry import safe_csv
 from tools_registry.licences import licence_of
-from tools_registry.models import ToolObjective, ToolSource
+from tools_registry.models import STORED_OBJECTIVES, ToolSource
 from tools_registry.provenance import SourceRecord
 
 # Each CSV column and the tool field it is read from (None: computed in `stream_tools_csv`).
@@ -87,14 +87,12 @@ def stream_tools_csv(queryset: QuerySet, *, site_url: str = "") -> Iterator[str]
     public sources it comes from (codes joined by `|`) and the licence of its row."""
     writer = safe_csv.writer(_Echo())
     yield "\ufeff" + writer.writerow([column for column, _field in COLUMNS])
-    tools = queryset.with_public_replacement().order_by("pk").values(*FIELDS, "replacement_slug")
-    ids = queryset.order_by().values("pk")
-    objectives = ByTool(
-        ToolObjective.objects.filter(tool__in=ids)
-        .order_by("tool_id", "rank")
-        .values_list("tool_id", "objective")
-        .iterator(5000)
+    tools = (
+        queryset.with_public_replacement()
+        .order_by("pk")
+        .values(*FIELDS, *STORED_OBJECTIVES, "replacement_slug")
     )
+    ids = queryset.order_by().values("pk")
     sources = ByTool(
         SourceRecord.objects.filter(tool__in=ids)
         .order_by("tool_id", "source__code")
@@ -105,7 +103,7 @@ def stream_tools_csv(queryset: QuerySet, *, site_url: str = "") -> Iterator[str]
     for values in tools.iterator(5000):
         provenance = sources.take(values["pk"])
         computed = {
-            "objectives": [code for (code,) in objectives.take(values["pk"])],
+            "objectives": [values[field] for field in STORED_OBJECTIVES if values[field]],
             "provenance": [code for code, _licence in provenance],
             "licence": licence_of({licence for _code, licence in provenance}).code,
             "is_demo": values["source"] == ToolSource.DEMO,
