@@ -6,8 +6,10 @@
 Creates the database when asked (`--create-db`), runs the migrations and `load_territories` when the
 territory table is empty, then writes collectivities (real located communes, EPCI, départements and
 régions), tools and their objectives with PostgreSQL COPY in batches (memory stays bounded whatever
-N), refreshes the stored search vectors with the application's own statement, and analyses the
-tables. Every tool is named "Outil fictif …" and says so in its description.
+N), refreshes what tools store (search vector, collectivity values, objectives) with the application's
+own function, compacts the tool table and analyses the tables. Every tool is named "Outil fictif …" and
+says so in its description. The tools are added to those the database already holds: drop it first
+(`dropdb -h 127.0.0.1 -U postgres barometre_bench_100k`) for a registry of exactly N tools.
 
 Refuses any database whose name does not start with `barometre_bench_` (the benchmark's own).
 """
