@@ -52,3 +52,30 @@ def test_it_refuses_a_retention_period_that_is_not_a_number() -> None:
     result = start_django(JOB_RESULT_RETENTION_DAYS="a month")
     assert result.returncode != 0
     assert "JOB_RESULT_RETENTION_DAYS must be an integer" in result.stderr
+
+
+def test_the_wsgi_module_loads_every_view_before_a_worker_is_forked() -> None:
+    """gunicorn loads the WSGI module once and forks its workers from it (`preload_app`): whatever it
+    has loaded, a new or recycled worker need not load again while its first visitors wait (the views
+    took ~1 s). It must not open a database connection that the forked workers would share."""
+    check = (
+        "import sys, barometre.wsgi; from django.db import connections; "
+        "print('barometre.urls' in sys.modules, 'tools_registry.api.views' in sys.modules, "
+        "any(connections[alias].connection is not None for alias in connections))"
+    )
+    environment = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
+    result = subprocess.run(
+        [sys.executable, "-c", check],
+        cwd=ROOT,
+        env={
+            **environment,
+            "DEBUG": "false",
+            "SECRET_KEY": "x" * 60,
+            "ALLOWED_HOSTS": "barometre.example.org",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "False"]
