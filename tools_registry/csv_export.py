@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tools_registry import safe_csv
 from tools_registry.licences import licence_of
-from tools_registry.models import STORED_OBJECTIVES, ToolSource
+from tools_registry.models import STORED_OBJECTIVES, ToolSource, stored_objectives
 from tools_registry.provenance import SourceRecord
 
 # Each CSV column and the tool field it is read from (None: computed in `stream_tools_csv`).
@@ -103,7 +103,7 @@ def stream_tools_csv(queryset: QuerySet, *, site_url: str = "") -> Iterator[str]
     for values in tools.iterator(5000):
         provenance = sources.take(values["pk"])
         computed = {
-            "objectives": [values[field] for field in STORED_OBJECTIVES if values[field]],
+            "objectives": stored_objectives(values),
             "provenance": [code for code, _licence in provenance],
             "licence": licence_of({licence for _code, licence in provenance}).code,
             "is_demo": values["source"] == ToolSource.DEMO,

@@ -784,6 +784,11 @@ def objective_values(objective_model: type[models.Model]) -> dict[str, models.Ex
     }
 
 
+def stored_objectives(row: dict) -> list[str]:
+    """A tool's objective codes in their order, from a row holding its STORED_OBJECTIVES."""
+    return [row[field] for field in STORED_OBJECTIVES if row[field]]
+
+
 def refresh_stored_fields(
     *, tool_ids: Iterable[int] | None = None, collectivity_id: int | None = None
 ) -> None:

@@ -24,6 +24,7 @@ from tools_registry.models import (
     Tool,
     ToolSource,
     ToolStatus,
+    stored_objectives,
 )
 from tools_registry.provenance import SourceRecord
 
@@ -300,7 +301,7 @@ def _document(row: dict, records: list[dict], web_url: str) -> dict:
         "url": row["url"],
         "family": row["family"],
         "family_other": row["family_other"],
-        "objectives": [row[field] for field in STORED_OBJECTIVES if row[field]],
+        "objectives": stored_objectives(row),
         "collectivity": None
         if row["collectivity_id"] is None
         else {
