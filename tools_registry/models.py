@@ -663,6 +663,8 @@ class Tool(models.Model):
             models.Index(fields=["status", "family"], name="tool_status_family_idx"),
             models.Index(fields=["status", "-created_at"], name="tool_status_created_idx"),
             models.Index(fields=["status", "software"], name="tool_status_software_idx"),
+            # The software filter ignores case (`iexact`: UPPER(software) = UPPER(value)).
+            models.Index(F("status"), Upper("software"), name="tool_status_upper_software_idx"),
             models.Index(fields=["status", "is_open_source"], name="tool_status_open_source_idx"),
             models.Index(fields=["status", "hybrid"], name="tool_status_hybrid_idx"),
             models.Index(fields=["launch_year"], name="tool_launch_year_idx"),
