@@ -67,8 +67,12 @@ class CachedPaginator(Paginator):
         return cached(key, lambda: self.object_list.count(), CACHE_SECONDS)
 
     @cached_property
+    def _block_pages(self) -> int:
+        return max(1, BLOCK_ROWS // self.per_page)
+
+    @cached_property
     def _block_rows(self) -> int:
-        return max(1, BLOCK_ROWS // self.per_page) * self.per_page
+        return self._block_pages * self.per_page
 
     def _block(self, index: int) -> list[int]:
         """The ids of the items of block `index` (from 0), in the list's order."""
@@ -84,7 +88,7 @@ class CachedPaginator(Paginator):
     def page(self, number) -> Page:
         if self._digest is None:
             return super().page(number)
-        if "count" not in self.__dict__ and 1 <= _integer(number) <= self._block_rows // self.per_page:
+        if "count" not in self.__dict__ and 1 <= _integer(number) <= self._block_pages:
             first_block = self._block(0)
             if len(first_block) < self._block_rows:
                 self.count = len(first_block)  # the list ends in its first block
