@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from tests.factories import ToolFactory
-from tools_registry.cache import VERSION_KEY, bump_registry_version, cached
+from tools_registry.cache import VERSION_KEY, LocalCopies, bump_registry_version, cached
 
 pytestmark = pytest.mark.django_db
 MAP_DATA = reverse("api:tool-list") + "?format=geojson"
@@ -113,6 +113,61 @@ def test_when_the_first_build_fails_the_waiting_request_builds_instead_of_waitin
     waiting.join(timeout=30)  # far less than the 600 s it would otherwise wait
     assert not waiting.is_alive()
     assert answers == ["built by the next"]
+
+
+def test_a_worker_sends_the_map_source_from_its_own_copy_until_the_registry_changes(
+    client, monkeypatch
+) -> None:
+    # The map source is large (14 MB at a million tools): a worker reads it from the shared cache once,
+    # not once per request, and never sends its copy after a change.
+    first = ToolFactory()
+    read_from_the_shared_cache = []
+    get_many = cache.get_many
+
+    def recording_get_many(keys, *args, **kwargs):
+        read_from_the_shared_cache.extend(key for key in keys if key.startswith("geojson:"))
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", recording_get_many)
+    assert tool_ids(client) == {first.pk}
+    assert tool_ids(client) == {first.pk}
+    assert tool_ids(client) == {first.pk}
+    assert len(read_from_the_shared_cache) == 1
+    second = ToolFactory()
+    assert tool_ids(client) == {first.pk, second.pk}
+    second.delete()
+    assert tool_ids(client) == {first.pk}
+
+
+def test_a_local_copy_past_its_time_is_rebuilt_by_one_request_while_the_others_get_it_as_it_was(
+    monkeypatch,
+) -> None:
+    cache.clear()
+    copies = LocalCopies(max_bytes=1000)
+    assert cached("geojson:example", lambda: b"before", 60, local=copies) == b"before"
+    assert cached("geojson:example", lambda: b"not rebuilt", 60, local=copies) == b"before"
+    ninety_seconds_later = time.time() + 90
+    monkeypatch.setattr("tools_registry.cache.time.time", lambda: ninety_seconds_later)
+    answered_meanwhile = []
+
+    def rebuild() -> bytes:
+        answered_meanwhile.append(cached("geojson:example", lambda: b"rebuilt twice", 60, local=copies))
+        return b"after"
+
+    assert cached("geojson:example", rebuild, 60, local=copies) == b"after"
+    assert answered_meanwhile == [b"before"]
+    assert cached("geojson:example", lambda: b"rebuilt twice", 60, local=copies) == b"after"
+
+
+def test_a_worker_keeps_the_copies_it_used_last_within_their_budget() -> None:
+    cache.clear()
+    copies = LocalCopies(max_bytes=10)
+    for key, value in [("a", b"1234"), ("b", b"5678"), ("a", b"1234"), ("c", b"9012"), ("big", b"x" * 11)]:
+        assert cached(f"geojson:{key}", lambda value=value: value, 60, local=copies) == value
+    version = cache.get(VERSION_KEY)
+    # "b" was used least recently when "c" came; a value larger than the budget is never kept.
+    kept = {key: copies.get(f"geojson:{key}", version, time.time()) for key in ["a", "b", "c", "big"]}
+    assert kept == {"a": b"1234", "b": None, "c": b"9012", "big": None}
 
 
 def test_cached_pages_are_told_apart_by_their_filters_and_their_sort(client) -> None:
