@@ -8,6 +8,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -197,7 +198,15 @@ class ToolSerializer(serializers.ModelSerializer):
 
 
 _DATE = serializers.DateField()
-_DATETIME = serializers.DateTimeField()
+
+
+def _datetime(value: datetime | None) -> str | None:
+    """What DRF's DateTimeField writes (ISO 8601, in the current time zone) without its lookups of
+    settings on every call: 1.5 µs instead of 10, and a page of fifty tools writes a hundred."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 # What a tool's document is read from, beside its objectives and sources: values() paths.
@@ -332,8 +341,8 @@ def _document(row: dict, records: list[dict], web_url: str) -> dict:
         "link_checked_at": link_check.checked_at if link_check else None,
         "link_ok": link_check.link_ok if link_check else None,
         "unreachable_since": link_check.unreachable_since if link_check else None,
-        "created_at": _DATETIME.to_representation(row["created_at"]),
-        "updated_at": _DATETIME.to_representation(row["updated_at"]),
+        "created_at": _datetime(row["created_at"]),
+        "updated_at": _datetime(row["updated_at"]),
         "web_url": web_url.replace("SLUG", row["slug"]),
     }
 
@@ -350,7 +359,7 @@ def _provenance(record: dict) -> dict:
         "licence_url": LICENCES[record["source__licence"]].url,
         "record_id": record["record_id"],
         "source_date": _DATE.to_representation(record["source_date"]),
-        "missing_since": _DATETIME.to_representation(record["missing_since"]),
+        "missing_since": _datetime(record["missing_since"]),
     }
 
 
