@@ -155,3 +155,20 @@ def test_tool_ids_out_of_range_or_malformed_are_refused_or_ignored(client, ids) 
     client.raise_request_exception = False
     response = client.get(reverse("api:tool-list"), {"id": ids})
     assert response.status_code in {200, 400}
+
+
+def test_a_refused_filter_never_shows_on_the_next_request(client) -> None:
+    # The filter form's fields are shared by every request (filters.SharedFields): what one request
+    # typed, and the errors it got, stay with that request.
+    tool = ToolFactory(name="Budget participatif de Rennes", family="budget_participatif")
+    catalogue = reverse("tools_registry:tool_list")
+    refused = client.get(catalogue, {"q": "b" * 201, "family": "inconnue"}).content.decode()
+    assert 'class="errorlist"' in refused
+    shown = client.get(catalogue, {"q": "budget", "family": "budget_participatif"}).content.decode()
+    assert 'class="errorlist"' not in shown
+    assert "Budget participatif de Rennes" in shown
+    api = reverse("api:tool-list")
+    assert client.get(api, {"family": "inconnue"}).status_code == 400
+    answer = client.get(api, {"family": "budget_participatif"})
+    assert answer.status_code == 200
+    assert [found["slug"] for found in answer.json()["results"]] == [tool.slug]

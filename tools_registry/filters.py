@@ -35,6 +35,16 @@ class Sort(models.TextChoices):
     NEWEST = "recent", _("Plus récents")
 
 
+class SharedFields(dict):
+    """The fields of the filter form, shared by all its forms: a Django form deep-copies its fields for
+    each instance (here 0.4 ms, ~200 copies of choices and their lazy labels), so that one form may
+    change its own; the filter form never does (no queryset nor choices that depend on a request), and
+    its fields only read and clean the parameters."""
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return dict(self)
+
+
 class IdInFilter(django_filters.BaseInFilter, django_filters.Filter):
     """Ids separated by commas: whole numbers a database integer can hold (1e20 is a 400, not a 500)."""
 
@@ -172,7 +182,9 @@ class ToolFilterSet(django_filters.FilterSet):
     @cache
     def _form_class(cls) -> type[forms.Form]:
         fields = {name: filter_.field for name, filter_ in cls.base_filters.items()}
-        return type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+        form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+        form_class.base_fields = SharedFields(form_class.base_fields)
+        return form_class
 
     def get_form_class(self) -> type[forms.Form]:
         return self._form_class()
