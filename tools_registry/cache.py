@@ -49,22 +49,39 @@ class LocalCopies:
     A large value read from the shared cache is copied into each request that reads it: the whole
     registry's map source (4 MB at 100,000 tools, 14 MB at a million) read by four threads at once took
     a worker from 115 to 257 MB, and the allocator kept the memory. From a local copy, every request
-    sends the same bytes. A copy is answered with only while the shared entry it was read from would be:
-    of the current registry version, and fresh; otherwise `cached` goes to the shared cache as usual.
+    sends the same bytes. A copy is answered with while the shared entry it was read from would be: of
+    the current registry version, and fresh. Otherwise one thread of the process reads the shared cache
+    again (or rebuilds), and its other threads are answered with the copy as it was meanwhile, as
+    `cached` answers while another request rebuilds; with no copy at all, they wait for that thread.
     """
+
+    LOCKS = 16
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self._entries: OrderedDict[str, tuple[int, float, bytes]] = OrderedDict()
         self._lock = threading.Lock()
+        # One lock for reading a key from the shared cache, shared by the keys of the same stripe: a
+        # filtered map source has a key of its own, and locks are not kept for each.
+        self._reading = [threading.Lock() for _ in range(self.LOCKS)]
 
-    def get(self, key: str, version: int, now: float) -> bytes | None:
+    def current(self, key: str, version: int, now: float) -> bytes | None:
+        """The copy of `key`, if it is of `version` and still fresh at `now`."""
         with self._lock:
             entry = self._entries.get(key)
             if entry is None or entry[0] != version or now >= entry[1]:
                 return None
             self._entries.move_to_end(key)
             return entry[2]
+
+    def last(self, key: str) -> bytes | None:
+        """The copy of `key` as it was, whatever its version and time."""
+        with self._lock:
+            entry = self._entries.get(key)
+            return None if entry is None else entry[2]
+
+    def reading(self, key: str) -> threading.Lock:
+        return self._reading[hash(key) % self.LOCKS]
 
     def put(self, key: str, entry: tuple[int, float, bytes]) -> None:
         if len(entry[2]) > self.max_bytes:
@@ -85,18 +102,29 @@ def cached(key: str, build: Callable[[], T], seconds: int, *, local: LocalCopies
     kept twice its time, so that there is something to answer with while it is rebuilt. When there is no
     entry at all (a new cache, or one restarted), the first request builds it and the others wait for it.
 
-    `local`: where this process keeps a copy of what it last read or built (see LocalCopies), answered
-    from while the shared entry is the same: fresh, and of the current version.
+    `local`: where this process keeps a copy of what it last read or built (see LocalCopies).
     """
     now = time.time()
-    if local is not None:
-        value = local.get(key, registry_version(), now)
-        if value is not None:
-            return value
+    if local is None:
+        return _cached_entry(key, build, seconds, now)[2]
+    value = local.current(key, registry_version(), now)
+    if value is not None:
+        return value
+    reading = local.reading(key)
+    if not reading.acquire(blocking=False):
+        # Another thread of this process is reading or rebuilding it.
+        previous = local.last(key)
+        if previous is not None:
+            return previous
+        with reading:  # nothing to answer with: wait for that thread, then look again
+            pass
+        return cached(key, build, seconds, local=local)
+    try:
         entry = _cached_entry(key, build, seconds, now)
         local.put(key, entry)
         return entry[2]
-    return _cached_entry(key, build, seconds, now)[2]
+    finally:
+        reading.release()
 
 
 def _cached_entry(key: str, build: Callable[[], T], seconds: int, now: float) -> tuple[int, float, T]:
