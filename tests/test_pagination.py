@@ -59,8 +59,9 @@ def counts_and_rankings(api: APIClient, **params) -> tuple[int, int]:
     with CaptureQueriesContext(connection) as context:
         assert api.get(TOOLS, {"page_size": 3, **params}).status_code == 200
     statements = [query["sql"] for query in context.captured_queries]
-    counting = sum("COUNT(" in sql for sql in statements)
-    ranking = sum(sql.startswith('SELECT "tools_registry_tool"."id" AS "pk" FROM') for sql in statements)
+    counting = sum(sql.startswith("SELECT COUNT(") for sql in statements)
+    ids = 'SELECT "tools_registry_tool"."id" AS "pk"'
+    ranking = sum(sql.startswith((f"{ids} FROM", f"{ids}, COUNT(*) OVER")) for sql in statements)
     return counting, ranking
 
 
@@ -75,6 +76,27 @@ def test_a_longer_list_is_counted_and_its_next_pages_are_already_read(api, small
     assert counts_and_rankings(api, page=2) == (0, 0)
     assert counts_and_rankings(api, page=3) == (0, 0)
     assert counts_and_rankings(api, page=4) == (0, 1)
+
+
+@pytest.mark.both_databases
+def test_a_search_longer_than_a_block_is_counted_by_the_statement_that_ranks_it(api, small_blocks) -> None:
+    # Ranking a search reads every tool it matches: the same statement counts them.
+    expected = [f"Budget participatif {number:02}" for number in range(12)]
+    for name in reversed(expected):
+        ToolFactory(name=name)
+    ToolFactory(name="Forum des quartiers")
+    assert counts_and_rankings(api, q="budget", page=1) == (0, 1)
+    assert counts_and_rankings(api, q="budget", page=2) == (0, 0)
+    read = []
+    for number in range(1, 5):
+        count, page = names(api, q="budget", page=number)
+        assert count == 12
+        read += page
+    assert read == expected
+    assert api.get(TOOLS, {"page_size": 3, "q": "budget", "page": 5}).status_code == 404
+    cache.clear()
+    assert counts_and_rankings(api, q="budget", page=4) == (0, 2)  # the first block tells the count
+    assert names(api, q="budget", page=4) == (12, expected[9:])
 
 
 def test_the_catalogue_shows_the_next_page_of_a_search_from_the_block_read_first(client) -> None:

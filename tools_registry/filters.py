@@ -208,13 +208,19 @@ class ToolFilterSet(django_filters.FilterSet):
     @property
     def qs(self) -> QuerySet:
         queryset = super().qs
-        sort = self.form.cleaned_data.get("sort") if self.is_bound and self.form.is_valid() else None
-        searching = bool(self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("q"))
+        valid = self.is_bound and self.form.is_valid()
+        sort = self.form.cleaned_data.get("sort") if valid else None
         if sort == Sort.NEWEST:
             return queryset.active_first("-created_at", "pk")
-        if sort == Sort.NAME or not searching:
+        if not ranked(self.form.cleaned_data.get("q") if valid else None, sort):
             return queryset.active_first(natural("name"), "pk")
         return queryset.active_first("-rank", natural("name"), "pk")
+
+
+def ranked(search: str | None, sort: str | None) -> bool:
+    """Whether the list of a search (`q`) sorted by `sort` is ordered by relevance: no sort by name or
+    date was asked for a search."""
+    return bool(search and search.strip()) and sort not in {Sort.NAME, Sort.NEWEST}
 
 
 FACET_CACHE_SECONDS = 300

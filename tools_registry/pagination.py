@@ -9,6 +9,8 @@ The items are read by blocks of whole pages, about BLOCK_ROWS items each: rankin
 item it matches whether it keeps fifty or five hundred, so the next pages of a list cost nothing more
 once one of them is shown; and a first block that is not full tells how many items the list has,
 without counting them (a search for a collectivity's name, the most common, is one statement).
+A list ordered by relevance (`ranked`) reads every item it matches to rank them, so its blocks carry
+its length too, from the same reading: such a list is never counted apart.
 """
 
 import hashlib
@@ -16,7 +18,7 @@ from collections.abc import Callable
 from functools import cached_property
 
 from django.core.paginator import EmptyPage, Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 
 from tools_registry.cache import cached
 
@@ -33,16 +35,20 @@ class CachedPaginator(Paginator):
         key: str | None = None,
         rows: Callable[[QuerySet, list[int]], list] | None = None,
         count: int | None = None,
+        ranked: bool = False,
         **kwargs,
     ) -> None:
         """`rows(object_list, ids)`: what a page shows of the items `ids`, in that order (by default the
-        model instances); `count`: the number of items, when the caller has counted them already."""
+        model instances); `count`: the number of items, when the caller has counted them already;
+        `ranked`: the list is ordered by a value computed for each item (a search's relevance), which no
+        index can give in order."""
         super().__init__(object_list, per_page, **kwargs)
         if key is not None:
             self._digest = key
         if count is not None:
             self.count = count
         self._rows = rows or _instances
+        self._ranked = ranked
         self._blocks: dict[int, list[int]] = {}
 
     @cached_property
@@ -78,20 +84,42 @@ class CachedPaginator(Paginator):
         """The ids of the items of block `index` (from 0), in the list's order."""
         if index not in self._blocks:
             start, stop = index * self._block_rows, (index + 1) * self._block_rows
-            self._blocks[index] = cached(
-                self._key(f"{start}:{stop}"),
-                lambda: list(self.object_list[start:stop].values_list("pk", flat=True)),
-                CACHE_SECONDS,
-            )
+            if self._ranked:
+                ids, length = cached(
+                    self._key(f"{start}:{stop}:counted"),
+                    lambda: self._counted_block(start, stop),
+                    CACHE_SECONDS,
+                )
+                if length is not None:
+                    self.__dict__.setdefault("count", length)
+            else:
+                ids = cached(
+                    self._key(f"{start}:{stop}"),
+                    lambda: list(self.object_list[start:stop].values_list("pk", flat=True)),
+                    CACHE_SECONDS,
+                )
+            self._blocks[index] = ids
         return self._blocks[index]
+
+    def _counted_block(self, start: int, stop: int) -> tuple[list[int], int | None]:
+        """The ids of items `start` to `stop`, and the length of the whole list (None when the block is
+        past its end), in one statement: ranking the list has read every item anyway."""
+        rows = list(
+            self.object_list.annotate(list_length=Window(Count("*")))[start:stop].values_list(
+                "pk", "list_length"
+            )
+        )
+        return [pk for pk, _length in rows], rows[0][1] if rows else None
 
     def page(self, number) -> Page:
         if self._digest is None:
             return super().page(number)
-        if "count" not in self.__dict__ and 1 <= _integer(number) <= self._block_pages:
+        if "count" not in self.__dict__ and (self._ranked or 1 <= _integer(number) <= self._block_pages):
+            # The first block tells the count: a ranked list's carries it, and one that is not full is
+            # the whole list.
             first_block = self._block(0)
-            if len(first_block) < self._block_rows:
-                self.count = len(first_block)  # the list ends in its first block
+            if "count" not in self.__dict__ and len(first_block) < self._block_rows:
+                self.count = len(first_block)
         number = self.validate_number(number)
         first = (number - 1) * self.per_page
         offset = first % self._block_rows

@@ -36,7 +36,7 @@ from tools_registry.api.serializers import (
 from tools_registry.choices import CollectivityKind, Objective, ToolFamily
 from tools_registry.corrections import CorrectionStatus
 from tools_registry.csv_export import stream_tools_csv
-from tools_registry.filters import ToolFilterSet, list_digest, query_digest
+from tools_registry.filters import ToolFilterSet, list_digest, query_digest, ranked
 from tools_registry.forms import CorrectionForm, ToolSubmissionForm
 from tools_registry.geojson import cached_feature_collection
 from tools_registry.history import recorded_as
@@ -95,6 +95,11 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
     def list_key(self) -> str:
         """The published tools filtered and sorted as asked: the catalogue's list of the same query."""
         return list_digest(self.request.query_params)
+
+    def list_ranked(self) -> bool:
+        """Whether the list is ordered by relevance (see CachedPaginator)."""
+        params = self.request.query_params
+        return ranked(params.get("q"), params.get("sort"))
 
     def page_rows(self, queryset: QuerySet, ids: list[int]) -> list[dict]:
         """A page of the list: the documents of its tools, from rows."""
