@@ -72,6 +72,30 @@ def varied_table(label: str) -> str:
     return "\n".join(lines)
 
 
+def cpu_table(label: str) -> str:
+    """Cold varied queries: the CPU time a request cost the server, PostgreSQL and Redis (mean of the
+    rounds), where the run recorded it."""
+    rows = [row for row in load_lines(RESULTS / label / "results.jsonl") if "server_cpu_ms" in row]
+    if not rows:
+        return ""
+    lines = [
+        "| cold varied queries | server CPU ms / request | PostgreSQL | Redis | all | cores busy (of 2) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for scenario in dict.fromkeys(row["scenario"] for row in rows):
+        mine = [row for row in rows if row["scenario"] == scenario]
+
+        def mean(field: str, mine: list[dict] = mine) -> float:
+            return sum(row[field] for row in mine) / len(mine)
+
+        total = mean("server_cpu_ms") + mean("postgres_cpu_ms") + mean("redis_cpu_ms")
+        lines.append(
+            f"| {scenario} | {mean('server_cpu_ms'):.2f} | {mean('postgres_cpu_ms'):.2f} "
+            f"| {mean('redis_cpu_ms'):.2f} | {total:.2f} | {total * mean('rps') / 1000:.2f} |"
+        )
+    return "\n".join(lines)
+
+
 def load_table(label: str) -> str:
     rows = {
         row["scenario"]: row for row in load_lines(RESULTS / label / "results.jsonl") if not row.get("cold")
@@ -189,6 +213,9 @@ def main(labels: list[str]) -> int:
         print(f"### {label} tools\n")
         print("Cold varied queries (each sent about once, cache emptied first):\n")
         print(varied_table(label) + "\n")
+        if cpu := cpu_table(label):
+            print("CPU time per request (all processes of each, during the rounds above):\n")
+            print(cpu + "\n")
         print("Repeated query (cached) and other scenarios:\n")
         print(load_table(label) + "\n")
         print(weights_table(label) + "\n")

@@ -9,7 +9,8 @@
 # in turn (three rounds of VARIED_SECONDS, default 10, each); then runs wrk against each repeated-query
 # scenario for SECONDS (default 15) after a 2 s warm-up, measures
 # page weights, the uncached GeoJSON time and the workers' resident memory, and stops both servers.
-# Results: bench/results/<label>/results.jsonl (one JSON object per line) and weights.json.
+# Results: bench/results/<label>/results.jsonl (one JSON object per line; the cold rounds also give the
+# CPU time a request cost the server, PostgreSQL and Redis) and weights.json.
 # Environment: BENCH_PORT, BENCH_DS_PORT, BENCH_CONNECTIONS (wrk connections, default 4),
 # BENCH_GEOJSON_TRIES (uncached GeoJSON tries, default 3), and GUNICORN_TIMEOUT (read by the
 # project's gunicorn.conf.py, 30 s by default).
@@ -114,15 +115,40 @@ load() {
     tee -a "$OUT/results.jsonl"
 }
 
-# cold NAME BASE PATHS_FILE ROUND: the varied queries of bench/queries.py from line ROUND × 1300 on, each
-# sent about once, the cache emptied first. No warm-up run: it would send the queries before they are
-# measured.
+# ticks PID...: the CPU time (user and system, in clock ticks) these processes and the children they
+# have reaped have used (fields 14-17 of /proc/PID/stat): a worker recycled during a round still counts.
+ticks() {
+  local total=0 pid
+  for pid in "$@"; do
+    [[ -r /proc/$pid/stat ]] && total=$((total + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+
+# cpu_split: the CPU ticks of the server under test (the site's gunicorn or Datasette, with their
+# processes), of PostgreSQL and of Redis, space-separated.
+cpu_split() {
+  local server=$1
+  echo "$(ticks "$server" $(pgrep -P "$server")) $(ticks $(pgrep -x postgres)) $(ticks $(pgrep -x redis-server))"
+}
+
+# cold NAME BASE PATHS_FILE ROUND [SERVER_PID]: the varied queries of bench/queries.py from line
+# ROUND × 1300 on, each sent about once, the cache emptied first. No warm-up run: it would send the
+# queries before they are measured. Also records the CPU time each request cost the server, PostgreSQL
+# and Redis (milliseconds, all processes together).
 cold() {
-  local name=$1 base=$2 paths=$3 round=$4 line
+  local name=$1 base=$2 paths=$3 round=$4 server=${5:-$SERVER_PID} line before after
   redis-cli -n 5 FLUSHDB >/dev/null
+  before=$(cpu_split "$server")
   line=$(wrk -t1 -c"$CONNECTIONS" -d"${VARIED_SECONDS:-10}s" --timeout 10s -s bench/wrk_report.lua "$base" \
     -- "$paths" $((round * 1300)) | sed -n 's/^JSON //p')
-  echo "{\"scenario\":\"$name\",\"label\":\"$LABEL\",\"cold\":true,\"round\":$round,\"connections\":$CONNECTIONS,${line#\{}" |
+  after=$(cpu_split "$server")
+  local requests tick_ms cpu
+  requests=$(echo "$line" | sed -n 's/.*"requests":\([0-9]*\).*/\1/p')
+  tick_ms=$((1000 / $(getconf CLK_TCK)))
+  cpu=$(echo "$before $after" | awk -v n="${requests:-0}" -v ms="$tick_ms" \
+    '{if (n > 0) printf "\"server_cpu_ms\":%.2f,\"postgres_cpu_ms\":%.2f,\"redis_cpu_ms\":%.2f,", ($4-$1)*ms/n, ($5-$2)*ms/n, ($6-$3)*ms/n}')
+  echo "{\"scenario\":\"$name\",\"label\":\"$LABEL\",\"cold\":true,\"round\":$round,\"connections\":$CONNECTIONS,$cpu${line#\{}" |
     tee -a "$OUT/results.jsonl"
 }
 
@@ -193,10 +219,10 @@ curl -fsS -o /dev/null "$BASE/api/v1/tools/?q=warm"
 for round in 0 1 2; do
   drain "$DRAIN_URL"
   cold catalogue_varied "$BASE/outils/" "$QUERIES/catalogue.txt" $round
-  [[ -n ${DS_PID:-} ]] && cold datasette_html_facets_varied "$DS_BASE/db/tools" "$QUERIES/datasette_html.txt" $round
+  [[ -n ${DS_PID:-} ]] && cold datasette_html_facets_varied "$DS_BASE/db/tools" "$QUERIES/datasette_html.txt" $round "$DS_PID"
   drain "$DRAIN_URL"
   cold api_list_varied "$BASE/api/v1/tools/" "$QUERIES/api.txt" $round
-  [[ -n ${DS_PID:-} ]] && cold datasette_json_varied "$DS_BASE/db/tools.json" "$QUERIES/datasette_json.txt" $round
+  [[ -n ${DS_PID:-} ]] && cold datasette_json_varied "$DS_BASE/db/tools.json" "$QUERIES/datasette_json.txt" $round "$DS_PID"
 done
 if [[ -n ${DS_PID:-} ]]; then kill "$DS_PID"; wait "$DS_PID" 2>/dev/null || true; fi
 # Repeated query (cached): one URL again and again, answered from the cache after the first time.

@@ -158,10 +158,11 @@ def varied(database_url: str, name: str, paths: list[str]) -> dict:
 
 def _kind(sql: str) -> str:
     """What a statement of a list is for: the facet counts (the one statement that starts with WITH),
-    a page's ids in the list's order, or anything else (counts, rows, names)."""
+    a page's ids in the list's order (with the list's length, for a search's API list), or anything
+    else (counts, rows, names)."""
     if sql.lstrip().upper().startswith("WITH"):
         return "facets"
-    if ' AS "pk" FROM' in sql and "ORDER BY" in sql and "LIMIT" in sql:
+    if (' AS "pk" FROM' in sql or ' AS "list_length" FROM' in sql) and "ORDER BY" in sql and "LIMIT" in sql:
         return "ranked_page"
     return "other"
 
