@@ -159,52 +159,41 @@ def test_a_local_copy_past_its_time_is_rebuilt_by_one_request_while_the_others_g
     assert cached("geojson:example", lambda: b"rebuilt twice", 60, local=copies) == b"after"
 
 
+def answers_while_another_thread_builds(key: str, value: bytes, copies: LocalCopies) -> tuple[bytes, bytes]:
+    """What a request gets for `key` while another thread of its worker builds `value` for it (which
+    would be b"built twice" if it built it too), and what that thread gets."""
+    building = threading.Event()
+    answers = []
+
+    def slow_build() -> bytes:
+        building.set()
+        time.sleep(0.3)
+        return value
+
+    builder = threading.Thread(target=lambda: answers.append(cached(key, slow_build, 60, local=copies)))
+    builder.start()
+    assert building.wait(5)
+    meanwhile = cached(key, lambda: b"built twice", 60, local=copies)
+    builder.join()
+    return meanwhile, answers[0]
+
+
 def test_while_one_thread_of_a_worker_rebuilds_a_copy_the_others_answer_with_it_as_it_was() -> None:
     cache.clear()
     copies = LocalCopies(max_bytes=1000)
     assert cached("geojson:threads", lambda: b"before", 60, local=copies) == b"before"
     bump_registry_version()
-    building = threading.Event()
-    answers = []
-
-    def slow_rebuild() -> bytes:
-        building.set()
-        time.sleep(0.3)
-        return b"after"
-
-    rebuilding = threading.Thread(
-        target=lambda: answers.append(cached("geojson:threads", slow_rebuild, 60, local=copies))
-    )
-    rebuilding.start()
-    assert building.wait(5)
-    assert cached("geojson:threads", lambda: b"rebuilt twice", 60, local=copies) == b"before"
-    rebuilding.join()
-    assert answers == [b"after"]
+    assert answers_while_another_thread_builds("geojson:threads", b"after", copies) == (b"before", b"after")
     assert cached("geojson:threads", lambda: b"rebuilt twice", 60, local=copies) == b"after"
 
 
 def test_with_no_copy_the_other_threads_of_a_worker_wait_for_the_one_building_it() -> None:
     cache.clear()
     copies = LocalCopies(max_bytes=1000)
-    builds, answers = [], []
-    building = threading.Event()
-
-    def slow_build() -> bytes:
-        builds.append("first")
-        building.set()
-        time.sleep(0.3)
-        return b"built once"
-
-    first = threading.Thread(
-        target=lambda: answers.append(cached("geojson:cold", slow_build, 60, local=copies))
+    assert answers_while_another_thread_builds("geojson:cold", b"built once", copies) == (
+        b"built once",
+        b"built once",
     )
-    first.start()
-    assert building.wait(5)
-    second = cached("geojson:cold", lambda: builds.append("second") or b"built twice", 60, local=copies)
-    assert second == b"built once"
-    first.join()
-    assert answers == [b"built once"]
-    assert builds == ["first"]
 
 
 def test_a_worker_keeps_the_copies_it_used_last_within_their_budget() -> None:
