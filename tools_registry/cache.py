@@ -55,7 +55,7 @@ class LocalCopies:
     `cached` answers while another request rebuilds; with no copy at all, they wait for that thread.
     """
 
-    LOCKS = 16
+    LOCKS = 64
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
