@@ -3,7 +3,8 @@
 A job is enqueued inside the transaction of the write that causes it (`notify.enqueue(tool.pk)` in a
 service): the database backend inserts the job's row in that transaction, so a rolled-back write
 leaves no job and a committed one always has its job. `manage.py db_worker` runs them. Arguments
-are ids, never personal data: the job reads what it needs when it runs.
+are ids (or a map source's filters, codes from lists), never personal data nor text a visitor typed:
+the job reads what it needs when it runs.
 
 django-tasks does not retry. Here, a job that raises is recorded as failed (with its traceback) and a
 new row is enqueued for the next attempt, JOB_RETRY_DELAY × 2^(n-1) seconds after the n-th failure,

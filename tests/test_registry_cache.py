@@ -6,16 +6,22 @@ import time
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from tests.factories import ToolFactory
-from tools_registry.cache import VERSION_KEY, LocalCopies, bump_registry_version, cached
+from tools_registry.cache import VERSION_KEY, LocalCopies, bump_registry_version, cached, rebuild
 
 pytestmark = pytest.mark.django_db
 MAP_DATA = reverse("api:tool-list") + "?format=geojson"
 
 
 def tool_ids(client) -> set[int]:
-    collection = client.get(MAP_DATA).json()
+    return filtered_ids(client, "")
+
+
+def filtered_ids(client, query: str) -> set[int]:
+    """The ids of the tools on the map of the tools filtered by `query`."""
+    collection = client.get(f"{MAP_DATA}&{query}").json()
     return {tool[0] for feature in collection["features"] for tool in feature["properties"]["t"]}
 
 
@@ -205,6 +211,68 @@ def test_a_worker_keeps_the_copies_it_used_last_within_their_budget() -> None:
     # "b" was used least recently when "c" came; a value larger than the budget is never kept.
     kept = {key: copies.current(f"geojson:{key}", version, time.time()) for key in ["a", "b", "c", "big"]}
     assert kept == {"a": b"1234", "b": None, "c": b"9012", "big": None}
+
+
+def test_an_entry_slow_to_build_is_rebuilt_by_a_job_while_every_request_gets_it_as_it_was(
+    monkeypatch,
+) -> None:
+    cache.clear()
+    monkeypatch.setattr("tools_registry.cache.SLOW_BUILD_SECONDS", 0)  # every build counts as slow
+    jobs = []
+    assert cached("geojson:slow", lambda: b"before", 60, refresh=lambda: jobs.append("job")) == b"before"
+    assert jobs == []  # the first build is the request's: there was nothing to answer with
+    bump_registry_version()
+    for _ in range(3):
+        assert cached(
+            "geojson:slow", lambda: b"built in a request", 60, refresh=lambda: jobs.append("job")
+        ) == (b"before")
+    assert jobs == ["job"]  # one job for the change, however many requests saw it
+    rebuild("geojson:slow", lambda: b"after", 60)
+    rebuild("geojson:slow", lambda: b"built twice", 60)  # a second job finds it current
+    assert cached("geojson:slow", lambda: b"built in a request", 60, refresh=lambda: jobs.append("job")) == (
+        b"after"
+    )
+
+
+def test_an_entry_quick_to_build_is_still_rebuilt_by_the_request() -> None:
+    cache.clear()
+    jobs = []
+    assert cached("geojson:quick", lambda: b"before", 60, refresh=lambda: jobs.append("job")) == b"before"
+    bump_registry_version()
+    assert cached("geojson:quick", lambda: b"after", 60, refresh=lambda: jobs.append("job")) == b"after"
+    assert jobs == []
+
+
+def test_after_a_change_a_slow_map_source_is_rebuilt_by_a_job_not_by_a_visitor(
+    client, monkeypatch, run_jobs
+) -> None:
+    monkeypatch.setattr("tools_registry.cache.SLOW_BUILD_SECONDS", 0)
+    first = ToolFactory(family="forum")
+    assert tool_ids(client) == {first.pk}
+    assert filtered_ids(client, "family=forum") == {first.pk}
+    second = ToolFactory(family="forum")
+    # The map shows the registry as it was, at once, until the job has rebuilt its source.
+    assert tool_ids(client) == {first.pk}
+    assert tool_ids(client) == {first.pk}
+    assert filtered_ids(client, "family=forum") == {first.pk}
+    jobs = DBTaskResult.objects.filter(task_path="tools_registry.tasks.refresh_map_source")
+    assert sorted(job.args_kwargs["args"] for job in jobs) == [[""], ["family=forum"]]
+    run_jobs()
+    assert tool_ids(client) == {first.pk, second.pk}
+    assert filtered_ids(client, "family=forum") == {first.pk, second.pk}
+
+
+def test_the_map_source_of_typed_text_is_rebuilt_in_the_request_and_the_text_never_reaches_a_job(
+    client, monkeypatch
+) -> None:
+    monkeypatch.setattr("tools_registry.cache.SLOW_BUILD_SECONDS", 0)
+    first = ToolFactory(name="Budget participatif de Brest", family="budget_participatif", software="Decidim")
+    for typed in ["q=budget", "software=decidim", "family=budget_participatif&q=budget"]:
+        assert filtered_ids(client, typed) == {first.pk}
+    second = ToolFactory(name="Budget des jeunes", family="budget_participatif", software="Decidim")
+    for typed in ["q=budget", "software=decidim", "family=budget_participatif&q=budget"]:
+        assert filtered_ids(client, typed) == {first.pk, second.pk}
+    assert not DBTaskResult.objects.filter(task_path="tools_registry.tasks.refresh_map_source").exists()
 
 
 def test_cached_pages_are_told_apart_by_their_filters_and_their_sort(client) -> None:

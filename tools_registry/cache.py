@@ -16,6 +16,8 @@ VERSION_KEY = "registry:version"
 REBUILD_SECONDS = 30
 # How often a request waiting for another's build looks for its result.
 WAIT_STEP = 0.05
+# An entry that takes this long to build is rebuilt by a job, where the caller says how (`cached`).
+SLOW_BUILD_SECONDS = 1.0
 
 T = TypeVar("T")
 
@@ -93,7 +95,14 @@ class LocalCopies:
                 self._entries.popitem(last=False)
 
 
-def cached(key: str, build: Callable[[], T], seconds: int, *, local: LocalCopies | None = None) -> T:
+def cached(
+    key: str,
+    build: Callable[[], T],
+    seconds: int,
+    *,
+    local: LocalCopies | None = None,
+    refresh: Callable[[], None] | None = None,
+) -> T:
     """What `build` gives for the registry as it is now, cached under `key` for `seconds`.
 
     No stampede: when the registry has changed, or the entry's time is up, the first request rebuilds it,
@@ -103,10 +112,16 @@ def cached(key: str, build: Callable[[], T], seconds: int, *, local: LocalCopies
     entry at all (a new cache, or one restarted), the first request builds it and the others wait for it.
 
     `local`: where this process keeps a copy of what it last read or built (see LocalCopies).
+
+    `refresh`: how to have a job rebuild the entry (it calls `rebuild` with the same key and build). An
+    entry whose last build took SLOW_BUILD_SECONDS or more is then never rebuilt in a request once it
+    exists: after a change or past its time, the request that would have rebuilt it has the job do it,
+    and every request gets the entry as it was until the job has stored the new one. Should no job run,
+    the entry leaves the cache at twice its time and the next request builds it.
     """
     now = time.time()
     if local is None:
-        return _cached_entry(key, build, seconds, now)[2]
+        return _cached_entry(key, build, seconds, now, refresh)[2]
     value = local.current(key, registry_version(), now)
     if value is not None:
         return value
@@ -118,16 +133,18 @@ def cached(key: str, build: Callable[[], T], seconds: int, *, local: LocalCopies
             return previous
         with reading:  # nothing to answer with: wait for that thread, then look again
             pass
-        return cached(key, build, seconds, local=local)
+        return cached(key, build, seconds, local=local, refresh=refresh)
     try:
-        entry = _cached_entry(key, build, seconds, now)
+        entry = _cached_entry(key, build, seconds, now, refresh)
         local.put(key, entry)
         return entry[2]
     finally:
         reading.release()
 
 
-def _cached_entry(key: str, build: Callable[[], T], seconds: int, now: float) -> tuple[int, float, T]:
+def _cached_entry(
+    key: str, build: Callable[[], T], seconds: int, now: float, refresh: Callable[[], None] | None
+) -> tuple[int, float, T]:
     """`cached`, giving the entry answered with: (its version, until when it is fresh, its value)."""
     # The version and the entry in one round trip to the cache.
     found = cache.get_many([VERSION_KEY, key])
@@ -139,6 +156,9 @@ def _cached_entry(key: str, build: Callable[[], T], seconds: int, now: float) ->
             return entry
         if not cache.add(f"{key}:rebuild:{version}:{fresh_until}", True, timeout=REBUILD_SECONDS):
             return entry  # being rebuilt by another request
+        if refresh is not None and cache.get(f"{key}:slow"):
+            refresh()  # a job rebuilds it; should it still be waiting after REBUILD_SECONDS, another
+            return entry  # request asks again (`rebuild` does nothing when the entry is current)
     elif not cache.add(building := f"{key}:build:{version}", True, timeout=REBUILD_SECONDS):
         # Being built by another request, with nothing to answer meanwhile: wait for it rather than
         # compute the same answer at once (the whole registry's facets take seconds at a million tools).
@@ -146,11 +166,36 @@ def _cached_entry(key: str, build: Callable[[], T], seconds: int, now: float) ->
         if built is not None:
             return built
     try:
-        entry = (version, now + seconds, build())
-        cache.set(key, entry, seconds * 2)
+        entry = _build(key, build, seconds, version, now, timed=refresh is not None)
     finally:
         if found.get(key) is None:
             cache.delete(building)  # built, or failed: nobody waits for this build any more
+    return entry
+
+
+def rebuild(key: str, build: Callable[[], T], seconds: int) -> None:
+    """The job's part of `cached(key, build, seconds, refresh=…)`: build the entry for the registry as it
+    is now, unless it is current and fresh already (another job did it)."""
+    now = time.time()
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or registry_version()
+    entry = found.get(key)
+    if entry is None or entry[0] != version or now >= entry[1]:
+        _build(key, build, seconds, version, now, timed=True)
+
+
+def _build(
+    key: str, build: Callable[[], T], seconds: int, version: int, now: float, *, timed: bool
+) -> tuple[int, float, T]:
+    """Build and store the entry `key` for `version`; `timed`: also note whether the build was slow."""
+    started = time.monotonic()
+    entry = (version, now + seconds, build())
+    cache.set(key, entry, seconds * 2)
+    if timed:
+        if time.monotonic() - started >= SLOW_BUILD_SECONDS:
+            cache.set(f"{key}:slow", True, timeout=None)
+        else:
+            cache.delete(f"{key}:slow")
     return entry
 
 

@@ -264,6 +264,17 @@ def list_digest(data: QueryDict) -> str:
     return f"published-tools:{query_digest(data)}:{sort if sort in Sort.values else ''}"
 
 
+def chosen_from_lists(data: QueryDict) -> bool:
+    """Whether every filter that `data` sets takes its values from a list (families, kinds, yes or no…):
+    no search words, no other text a visitor may have typed (a software's name, codes)."""
+    filters = ToolFilterSet.base_filters
+    return all(
+        isinstance(filters[name], django_filters.MultipleChoiceFilter | django_filters.TypedChoiceFilter)
+        for name in data
+        if name in filters and name != "sort" and any(data.getlist(name))
+    )
+
+
 def normalized_query(data: dict) -> str:
     """The filter parameters in a canonical order, for cache keys and shareable links."""
     keys = sorted(key for key in data if key in ToolFilterSet.base_filters and key != "sort")

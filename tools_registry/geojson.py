@@ -21,17 +21,20 @@ and credits like the map's.
 
 import json
 from collections.abc import Iterator
+from functools import partial
 
 from django.conf import settings
 from django.db.models import F, QuerySet
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import translation
 
-from tools_registry.cache import LocalCopies, cached
+from tools_registry.cache import LocalCopies, cached, rebuild
 from tools_registry.choices import ToolFamily, family_label
 from tools_registry.csv_export import ByTool
+from tools_registry.filters import ToolFilterSet, chosen_from_lists, normalized_query, query_digest
 from tools_registry.licences import Licence, licence_of, tools_terms
-from tools_registry.models import LifeStatus, ToolSource
+from tools_registry.models import LifeStatus, Tool, ToolSource
 from tools_registry.provenance import SourceRecord
 
 CACHE_SECONDS = 300
@@ -87,8 +90,36 @@ def _terms(licence: Licence, credits: list[str]) -> str:
     return json.dumps(terms, ensure_ascii=False)[1:-1]
 
 
-def cached_feature_collection(queryset: QuerySet, query: str) -> bytes:
-    return cached(f"geojson:{query}", lambda: feature_collection(queryset), CACHE_SECONDS, local=MAP_SOURCES)
+def cached_feature_collection(queryset: QuerySet, data: QueryDict) -> bytes:
+    """`feature_collection` of `queryset`, the published tools filtered by `data`, cached.
+
+    Once built, a map source that was slow to build (the whole registry's takes seconds at a million
+    tools) is rebuilt by a job after a change, not in a request (`cached`, `refresh_feature_collection`),
+    when its filters are chosen from lists: what a visitor typed (search words…) never goes into a job's
+    row, so such a map source is rebuilt by a request.
+    """
+    refresh = partial(_enqueue_refresh, normalized_query(data)) if chosen_from_lists(data) else None
+    return cached(
+        _key(data), lambda: feature_collection(queryset), CACHE_SECONDS, local=MAP_SOURCES, refresh=refresh
+    )
+
+
+def refresh_feature_collection(query: str) -> None:
+    """Rebuild the cached map source of the published tools filtered by `query` (a `normalized_query`),
+    unless it is current already: the job's part of `cached_feature_collection`."""
+    data = QueryDict(query)
+    queryset = ToolFilterSet(data, queryset=Tool.objects.published()).qs
+    rebuild(_key(data), lambda: feature_collection(queryset), CACHE_SECONDS)
+
+
+def _key(data: QueryDict) -> str:
+    return f"geojson:{query_digest(data)}"
+
+
+def _enqueue_refresh(query: str) -> None:
+    from tools_registry.tasks import refresh_map_source  # the jobs' module imports this one
+
+    refresh_map_source.enqueue(query)
 
 
 def stream_tool_features(

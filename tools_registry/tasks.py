@@ -1,5 +1,5 @@
-"""The registry's emails, sent by jobs (see jobs/queue.py): told of a submission and of its moderation, of
-a proposed correction."""
+"""The registry's jobs (see jobs/queue.py): the emails that tell of a submission and of its moderation, of
+a proposed correction; the map source rebuilt after a change."""
 
 from django.conf import settings
 from django.utils import translation
@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from jobs.mail import send_email
 from jobs.queue import job
+from tools_registry.geojson import refresh_feature_collection
 from tools_registry.models import Correction, Tool
 
 
@@ -90,3 +91,9 @@ def acknowledge_correction(correction_id: int, language: str) -> None:
             context={"correction": correction, "site_url": settings.SITE_URL},
             recipients=[correction.email],
         )
+
+
+@job(label=gettext_lazy("Carte : données reconstruites après un changement du registre"))
+def refresh_map_source(query: str) -> None:
+    """Rebuild the map source of the published tools filtered by `query` (filters only, never a search)."""
+    refresh_feature_collection(query)

@@ -36,7 +36,7 @@ from tools_registry.api.serializers import (
 from tools_registry.choices import CollectivityKind, Objective, ToolFamily
 from tools_registry.corrections import CorrectionStatus
 from tools_registry.csv_export import stream_tools_csv
-from tools_registry.filters import ToolFilterSet, list_digest, query_digest, ranked
+from tools_registry.filters import ToolFilterSet, list_digest, ranked
 from tools_registry.forms import CorrectionForm, ToolSubmissionForm
 from tools_registry.geojson import cached_feature_collection
 from tools_registry.history import recorded_as
@@ -135,7 +135,7 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
         fmt = request.accepted_renderer.format
         if fmt == GeoJSONRenderer.format:
             queryset = self.filter_queryset(Tool.objects.published())
-            body = cached_feature_collection(queryset, query_digest(request.query_params))
+            body = cached_feature_collection(queryset, request.query_params)
             return HttpResponse(body, content_type=GeoJSONRenderer.media_type)
         if fmt == CSVRenderer.format:
             queryset = self.filter_queryset(Tool.objects.published())
