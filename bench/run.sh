@@ -4,9 +4,9 @@
 #   bench/run.sh 100k [SECONDS]
 #
 # Uses the PostgreSQL database barometre_bench_<label> (filled by bench/generate.py) and the SQLite
-# export bench/out/<label>/db.db (bench/export_sqlite.py). Starts gunicorn (gunicorn.conf.py) and Datasette
-# on 127.0.0.1 only; first sends the cold varied queries of bench/queries.py to the site and to Datasette
-# in turn (three rounds of VARIED_SECONDS, default 10, each); then runs wrk against each repeated-query
+# export bench/out/<label>/db.db (bench/export_sqlite.py). Starts gunicorn (gunicorn.conf.py), the job
+# worker and Datasette on 127.0.0.1 only; first sends the cold varied queries of bench/queries.py to the
+# site and to Datasette in turn (three rounds of VARIED_SECONDS, default 10, each); then runs wrk against each repeated-query
 # scenario for SECONDS (default 15) after a 2 s warm-up, measures
 # page weights, the uncached GeoJSON time and the workers' resident memory, and stops both servers.
 # Results: bench/results/<label>/results.jsonl (one JSON object per line; the cold rounds also give the
@@ -44,9 +44,11 @@ BASE=http://127.0.0.1:$PORT
 DS_BASE=http://127.0.0.1:$DS_PORT
 SERVER_PID=""
 SAMPLER_PID=""
+WORKER_PID=""
 
 stop() {
   if [[ -n ${DS_PID:-} ]]; then kill "$DS_PID" 2>/dev/null || true; wait "$DS_PID" 2>/dev/null || true; DS_PID=""; fi
+  if [[ -n $WORKER_PID ]]; then kill "$WORKER_PID" 2>/dev/null || true; wait "$WORKER_PID" 2>/dev/null || true; WORKER_PID=""; fi
   if [[ -n $SAMPLER_PID ]]; then kill "$SAMPLER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true; fi
   if [[ -n $SERVER_PID ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
   SERVER_PID=""
@@ -167,6 +169,9 @@ echo "== gunicorn on $BASE ($DATABASE_URL)"
 # The project's gunicorn.conf.py: threaded workers, one per core.
 .venv/bin/gunicorn barometre.wsgi -b "127.0.0.1:$PORT" --log-level warning >"$OUT/gunicorn.log" 2>&1 &
 SERVER_PID=$!
+# The job worker, as deployed: it rebuilds what is slow to build once it is out of date (README).
+.venv/bin/python manage.py db_worker --no-reload >"$OUT/worker.log" 2>&1 &
+WORKER_PID=$!
 wait_for "$BASE/outils/"
 DRAIN_URL=$BASE/api/v1/families/
 sample_rss "$OUT/gunicorn_rss_max_kb" --ppid "$SERVER_PID" &

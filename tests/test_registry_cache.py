@@ -1,5 +1,6 @@
 """Cached representations of the registry never outlive a change, even when the cache loses its counter."""
 
+import re
 import threading
 import time
 
@@ -255,8 +256,7 @@ def test_after_a_change_a_slow_map_source_is_rebuilt_by_a_job_not_by_a_visitor(
     assert tool_ids(client) == {first.pk}
     assert tool_ids(client) == {first.pk}
     assert filtered_ids(client, "family=forum") == {first.pk}
-    jobs = DBTaskResult.objects.filter(task_path="tools_registry.tasks.refresh_map_source")
-    assert sorted(job.args_kwargs["args"] for job in jobs) == [[""], ["family=forum"]]
+    assert sorted(refresh_jobs()) == [["map", ""], ["map", "family=forum"]]
     run_jobs()
     assert tool_ids(client) == {first.pk, second.pk}
     assert filtered_ids(client, "family=forum") == {first.pk, second.pk}
@@ -272,7 +272,52 @@ def test_the_map_source_of_typed_text_is_rebuilt_in_the_request_and_the_text_nev
     second = ToolFactory(name="Budget des jeunes", family="budget_participatif", software="Decidim")
     for typed in ["q=budget", "software=decidim", "family=budget_participatif&q=budget"]:
         assert filtered_ids(client, typed) == {first.pk, second.pk}
-    assert not DBTaskResult.objects.filter(task_path="tools_registry.tasks.refresh_map_source").exists()
+    assert refresh_jobs() == []
+
+
+def test_after_a_change_slow_facet_counts_are_rebuilt_by_a_job_not_by_a_visitor(
+    client, monkeypatch, run_jobs
+) -> None:
+    monkeypatch.setattr("tools_registry.cache.SLOW_BUILD_SECONDS", 0)
+    catalogue = reverse("tools_registry:tool_list")
+
+    def results_count(query: str) -> str:
+        page = client.get(f"{catalogue}?{query}").content.decode()
+        return re.search(r'class="results-count"[^>]*>([^<]*)<', page).group(1).strip()
+
+    ToolFactory(name="Forum des quartiers", family="forum")
+    assert results_count("") == "1 outil"
+    assert results_count("family=forum") == "1 outil"
+    assert results_count("q=quartiers") == "1 outil"
+    ToolFactory(name="Forum des quartiers nord", family="forum")
+    # The counts as they were until the job has rebuilt them; a search's, rebuilt by its request.
+    assert results_count("") == "1 outil"
+    assert results_count("family=forum") == "1 outil"
+    assert results_count("q=quartiers") == "2 outils"
+    assert sorted(refresh_jobs()) == [["facets", ""], ["facets", "family=forum"]]
+    run_jobs()
+    assert results_count("") == "2 outils"
+    assert results_count("family=forum") == "2 outils"
+
+
+def test_after_a_change_the_maps_slow_count_of_unplaced_tools_is_rebuilt_by_a_job(
+    client, monkeypatch, run_jobs
+) -> None:
+    monkeypatch.setattr("tools_registry.cache.SLOW_BUILD_SECONDS", 0)
+    map_page = reverse("tools_registry:tool_map")
+    ToolFactory(collectivity=None)
+    assert "1 outil sans localisation" in client.get(map_page).content.decode()
+    ToolFactory(collectivity=None)
+    assert "1 outil sans localisation" in client.get(map_page).content.decode()
+    assert ["located", ""] in refresh_jobs()
+    run_jobs()
+    assert "2 outils sans localisation" in client.get(map_page).content.decode()
+
+
+def refresh_jobs() -> list[list[str]]:
+    """The arguments of the jobs enqueued to rebuild a cached view."""
+    jobs = DBTaskResult.objects.filter(task_path="tools_registry.tasks.refresh_cached")
+    return [job.args_kwargs["args"] for job in jobs]
 
 
 def test_cached_pages_are_told_apart_by_their_filters_and_their_sort(client) -> None:

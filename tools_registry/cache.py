@@ -17,7 +17,7 @@ REBUILD_SECONDS = 30
 # How often a request waiting for another's build looks for its result.
 WAIT_STEP = 0.05
 # An entry that takes this long to build is rebuilt by a job, where the caller says how (`cached`).
-SLOW_BUILD_SECONDS = 1.0
+SLOW_BUILD_SECONDS = 0.5
 
 T = TypeVar("T")
 

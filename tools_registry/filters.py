@@ -2,8 +2,8 @@
 
 import copy
 import hashlib
-from collections.abc import Iterable
-from functools import cache, reduce
+from collections.abc import Callable, Iterable
+from functools import cache, partial, reduce
 from operator import or_
 from urllib.parse import urlencode
 
@@ -14,7 +14,7 @@ from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from tools_registry.cache import cached
+from tools_registry.cache import cached, rebuild
 from tools_registry.choices import (
     CollectivityKind,
     Objective,
@@ -234,10 +234,22 @@ def facet_counts(data: QueryDict | dict, queryset: QuerySet) -> FacetCounts:
     registry changes. `queryset` must be the published tools (the cache key does not tell querysets apart).
     """
     data = data if isinstance(data, QueryDict) else QueryDict(mutable=True)
+    build = partial(count_facets, ToolFilterSet, data, queryset)
+    return cached(_facets_key(data), build, FACET_CACHE_SECONDS, refresh=refreshed_by_job("facets", data))
+
+
+def refresh_facet_counts(query: str) -> None:
+    """Rebuild the cached facet counts of the published tools filtered by `query` (a `normalized_query`),
+    unless they are current already: the job's part of `facet_counts`."""
+    data = QueryDict(query)
+    build = partial(count_facets, ToolFilterSet, data, Tool.objects.published())
+    rebuild(_facets_key(data), build, FACET_CACHE_SECONDS)
+
+
+def _facets_key(data: QueryDict) -> str:
     # The key names what it holds (FacetCounts, with their total): entries of another shape that an
     # earlier release left in the cache are never read.
-    key = f"facet-counts:{query_digest(data)}"
-    return cached(key, lambda: count_facets(ToolFilterSet, data, queryset), FACET_CACHE_SECONDS)
+    return f"facet-counts:{query_digest(data)}"
 
 
 def located_counts(filterset: ToolFilterSet) -> tuple[int, int]:
@@ -245,8 +257,21 @@ def located_counts(filterset: ToolFilterSet) -> tuple[int, int]:
 
     Cached like `facet_counts`, and like it for a FilterSet over the published tools.
     """
-    key = f"located:{query_digest(filterset.data)}"
-    return cached(key, filterset.qs.count_located, FACET_CACHE_SECONDS)
+    data = filterset.data if isinstance(filterset.data, QueryDict) else QueryDict()
+    refresh = refreshed_by_job("located", data)
+    return cached(_located_key(data), filterset.qs.count_located, FACET_CACHE_SECONDS, refresh=refresh)
+
+
+def refresh_located_counts(query: str) -> None:
+    """Rebuild the cached `located_counts` of the published tools filtered by `query` (a
+    `normalized_query`), unless they are current already: the job's part of `located_counts`."""
+    data = QueryDict(query)
+    build = ToolFilterSet(data, queryset=Tool.objects.published()).qs.count_located
+    rebuild(_located_key(data), build, FACET_CACHE_SECONDS)
+
+
+def _located_key(data: QueryDict) -> str:
+    return f"located:{query_digest(data)}"
 
 
 def query_digest(data: QueryDict) -> str:
@@ -273,6 +298,22 @@ def chosen_from_lists(data: QueryDict) -> bool:
         for name in data
         if name in filters and name != "sort" and any(data.getlist(name))
     )
+
+
+def refreshed_by_job(kind: str, data: QueryDict) -> Callable[[], None] | None:
+    """For `cached`: how a job rebuilds the cached view `kind` ("map": the map source, "facets": the
+    facet counts, "located": `located_counts`) of the published tools filtered by `data`, once it is
+    slow to build. None when `data`
+    holds text a visitor typed, which never goes into a job's row: a request rebuilds that view."""
+    if not chosen_from_lists(data):
+        return None
+    return partial(_enqueue_refresh, kind, normalized_query(data))
+
+
+def _enqueue_refresh(kind: str, query: str) -> None:
+    from tools_registry.tasks import refresh_cached  # the jobs' module imports this one
+
+    refresh_cached.enqueue(kind, query)
 
 
 def normalized_query(data: dict) -> str:

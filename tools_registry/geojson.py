@@ -32,7 +32,7 @@ from django.utils import translation
 from tools_registry.cache import LocalCopies, cached, rebuild
 from tools_registry.choices import ToolFamily, family_label
 from tools_registry.csv_export import ByTool
-from tools_registry.filters import ToolFilterSet, chosen_from_lists, normalized_query, query_digest
+from tools_registry.filters import ToolFilterSet, query_digest, refreshed_by_job
 from tools_registry.licences import Licence, licence_of, tools_terms
 from tools_registry.models import LifeStatus, Tool, ToolSource
 from tools_registry.provenance import SourceRecord
@@ -94,14 +94,12 @@ def cached_feature_collection(queryset: QuerySet, data: QueryDict) -> bytes:
     """`feature_collection` of `queryset`, the published tools filtered by `data`, cached.
 
     Once built, a map source that was slow to build (the whole registry's takes seconds at a million
-    tools) is rebuilt by a job after a change, not in a request (`cached`, `refresh_feature_collection`),
-    when its filters are chosen from lists: what a visitor typed (search words…) never goes into a job's
-    row, so such a map source is rebuilt by a request.
+    tools) is rebuilt by a job after a change, not in a request, unless its filters hold text a visitor
+    typed (`filters.refreshed_by_job`, `refresh_feature_collection`).
     """
-    refresh = partial(_enqueue_refresh, normalized_query(data)) if chosen_from_lists(data) else None
-    return cached(
-        _key(data), lambda: feature_collection(queryset), CACHE_SECONDS, local=MAP_SOURCES, refresh=refresh
-    )
+    refresh = refreshed_by_job("map", data)
+    build = partial(feature_collection, queryset)
+    return cached(_key(data), build, CACHE_SECONDS, local=MAP_SOURCES, refresh=refresh)
 
 
 def refresh_feature_collection(query: str) -> None:
@@ -109,17 +107,11 @@ def refresh_feature_collection(query: str) -> None:
     unless it is current already: the job's part of `cached_feature_collection`."""
     data = QueryDict(query)
     queryset = ToolFilterSet(data, queryset=Tool.objects.published()).qs
-    rebuild(_key(data), lambda: feature_collection(queryset), CACHE_SECONDS)
+    rebuild(_key(data), partial(feature_collection, queryset), CACHE_SECONDS)
 
 
 def _key(data: QueryDict) -> str:
     return f"geojson:{query_digest(data)}"
-
-
-def _enqueue_refresh(query: str) -> None:
-    from tools_registry.tasks import refresh_map_source  # the jobs' module imports this one
-
-    refresh_map_source.enqueue(query)
 
 
 def stream_tool_features(

@@ -1,5 +1,5 @@
 """The registry's jobs (see jobs/queue.py): the emails that tell of a submission and of its moderation, of
-a proposed correction; the map source rebuilt after a change."""
+a proposed correction; the map source and the facet counts rebuilt after a change."""
 
 from django.conf import settings
 from django.utils import translation
@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from jobs.mail import send_email
 from jobs.queue import job
+from tools_registry.filters import refresh_facet_counts, refresh_located_counts
 from tools_registry.geojson import refresh_feature_collection
 from tools_registry.models import Correction, Tool
 
@@ -93,7 +94,16 @@ def acknowledge_correction(correction_id: int, language: str) -> None:
         )
 
 
-@job(label=gettext_lazy("Carte : données reconstruites après un changement du registre"))
-def refresh_map_source(query: str) -> None:
-    """Rebuild the map source of the published tools filtered by `query` (filters only, never a search)."""
-    refresh_feature_collection(query)
+# What `refresh_cached` rebuilds, by kind (see filters.refreshed_by_job).
+REFRESHERS = {
+    "map": refresh_feature_collection,
+    "facets": refresh_facet_counts,
+    "located": refresh_located_counts,
+}
+
+
+@job(label=gettext_lazy("Carte et catalogue : données reconstruites après un changement du registre"))
+def refresh_cached(kind: str, query: str) -> None:
+    """Rebuild a cached view (`kind`) of the published tools filtered by `query`, filters chosen from
+    lists: the map source, the facet counts of the catalogue and the map, or how many the map places."""
+    REFRESHERS[kind](query)
