@@ -7,6 +7,7 @@ one exception by design: they are answered here with a blank image, never fetche
 
 import base64
 import copy
+import math
 import os
 from collections.abc import Callable, Iterator
 from urllib.parse import urlparse
@@ -36,6 +37,14 @@ def empty_cache() -> None:
     """Each test starts from an empty cache: no rate-limit count, cached page, map data or result of an
     earlier test leaks into it."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def rebuilt_by_the_request(monkeypatch) -> None:
+    """After a change, what a test reads from the cache is rebuilt by the next request, never by a job,
+    however long its build took on a busy machine; the tests of the rebuild by a job
+    (test_registry_cache.py) lower SLOW_BUILD_SECONDS themselves."""
+    monkeypatch.setattr("tools_registry.cache.SLOW_BUILD_SECONDS", math.inf)
 
 
 @pytest.fixture

@@ -235,13 +235,28 @@ def test_an_entry_slow_to_build_is_rebuilt_by_a_job_while_every_request_gets_it_
     )
 
 
-def test_an_entry_quick_to_build_is_still_rebuilt_by_the_request() -> None:
+def test_only_an_entry_whose_last_build_was_slow_is_rebuilt_by_a_job(monkeypatch) -> None:
     cache.clear()
+    monkeypatch.setattr("tools_registry.cache.SLOW_BUILD_SECONDS", 0.5)
     jobs = []
-    assert cached("geojson:quick", lambda: b"before", 60, refresh=lambda: jobs.append("job")) == b"before"
+
+    def answer(build) -> bytes:
+        return cached("geojson:timed", build, 60, refresh=lambda: jobs.append("job"))
+
+    def slow_build() -> bytes:
+        time.sleep(0.6)
+        return b"built slowly"
+
+    assert answer(lambda: b"before") == b"before"
     bump_registry_version()
-    assert cached("geojson:quick", lambda: b"after", 60, refresh=lambda: jobs.append("job")) == b"after"
-    assert jobs == []
+    assert answer(slow_build) == b"built slowly"  # the last build was quick: the request rebuilds
+    bump_registry_version()
+    assert answer(lambda: b"built in a request") == b"built slowly"  # the last one was slow: a job
+    assert jobs == ["job"]
+    rebuild("geojson:timed", lambda: b"built quickly by the job", 60)
+    bump_registry_version()
+    assert answer(lambda: b"after") == b"after"  # quick again: the request rebuilds
+    assert jobs == ["job"]
 
 
 def test_after_a_change_a_slow_map_source_is_rebuilt_by_a_job_not_by_a_visitor(
