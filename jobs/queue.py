@@ -2,9 +2,11 @@
 
 A job is enqueued inside the transaction of the write that causes it (`notify.enqueue(tool.pk)` in a
 service): the database backend inserts the job's row in that transaction, so a rolled-back write
-leaves no job and a committed one always has its job. `manage.py db_worker` runs them. Arguments
-are ids (or a map source's filters, codes from lists), never personal data nor text a visitor typed:
-the job reads what it needs when it runs.
+leaves no job and a committed one always has its job. (The rebuild of a cached view slow to build,
+`tools_registry.tasks.refresh_cached`, has no write: the request that found the view out of date
+enqueues it.) `manage.py db_worker` runs them. Arguments are ids, or a cached view's kind and its
+filters chosen from lists; never personal data nor text a visitor typed: the job reads what it needs
+when it runs.
 
 django-tasks does not retry. Here, a job that raises is recorded as failed (with its traceback) and a
 new row is enqueued for the next attempt, JOB_RETRY_DELAY × 2^(n-1) seconds after the n-th failure,

@@ -303,8 +303,8 @@ def chosen_from_lists(data: QueryDict) -> bool:
 def refreshed_by_job(kind: str, data: QueryDict) -> Callable[[], None] | None:
     """For `cached`: how a job rebuilds the cached view `kind` ("map": the map source, "facets": the
     facet counts, "located": `located_counts`) of the published tools filtered by `data`, once it is
-    slow to build. None when `data`
-    holds text a visitor typed, which never goes into a job's row: a request rebuilds that view."""
+    slow to build. None when `data` holds text a visitor typed, which never goes into a job's row: a
+    request rebuilds that view."""
     if not chosen_from_lists(data):
         return None
     return partial(_enqueue_refresh, kind, normalized_query(data))

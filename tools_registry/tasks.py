@@ -1,5 +1,6 @@
 """The registry's jobs (see jobs/queue.py): the emails that tell of a submission and of its moderation, of
-a proposed correction; the map source and the facet counts rebuilt after a change."""
+a proposed correction; the cached views slow to build (map source, facet counts, count of unplaced
+tools) rebuilt after a change."""
 
 from django.conf import settings
 from django.utils import translation
