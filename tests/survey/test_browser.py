@@ -1,6 +1,7 @@
 """A respondent completes the whole 2016 questionnaire in a real browser, leaving and resuming midway."""
 
 import pytest
+from playwright.sync_api import expect
 
 from survey.models import Answer, Contact, EditionStatus, Response
 from tests.conftest import Page
@@ -19,21 +20,24 @@ def describe_tool(page, *, name: str, family: str, objectives: list[str], dissat
     page.get_by_label("Nom de l'outil").fill(name)
     page.get_by_label("Adresse web de l'outil").fill(f"https://{name.lower().replace(' ', '-')}.example/")
     page.get_by_label("Description de l'outil").fill(f"{name} : les habitants participent.")
-    other_family = page.locator("#question-tool_family_other")
-    assert other_family.is_hidden()
+    # The page's deferred script hides the questions that depend on an answer: wait for it, not only
+    # for the page.
+    expect(page.locator("#question-tool_family_other")).to_be_hidden()
     choose(page, "tool_family", family)
     for rank, value in enumerate(objectives, 1):
         page.locator("#question-tool_objectives").get_by_label(f"Priorité {rank}").select_option(value)
     choose(page, "tool_objective_met", "Oui")
     choose(page, "tool_involvement", "Plutôt insatisfaisant" if dissatisfied else "Très satisfaisant")
     why = page.locator("#question-tool_involvement_why")
-    assert why.is_visible() == dissatisfied
     if dissatisfied:
+        expect(why).to_be_visible()
         why.get_by_label("Pour quelles raisons ?").fill("Une communication insuffisante.")
+    else:
+        expect(why).to_be_hidden()
     formats = page.locator("#question-tool_hybrid_formats")
-    assert formats.is_hidden()
+    expect(formats).to_be_hidden()
     choose(page, "tool_hybrid", "Oui")
-    assert formats.is_visible()
+    expect(formats).to_be_visible()
     formats.get_by_label("Réunions publiques").check()
     choose(page, "tool_reaches_absent_publics", "Je ne sais pas")
     page.get_by_role("button", name="Enregistrer cet outil").click()
