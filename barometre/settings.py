@@ -95,11 +95,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "csp",
+    # Before django_tasks_db: its `db_worker` command is jobs' own (a worker that also takes up the jobs
+    # of workers killed in their middle, jobs/lifeline.py).
+    "jobs",
     "django_tasks",
     "django_tasks_db",
     "simple_history",
     "axes",
-    "jobs",
     "tools_registry",
     "tools_registry.links",
     "survey",

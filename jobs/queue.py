@@ -11,7 +11,8 @@ when it runs.
 django-tasks does not retry. Here, a job that raises is recorded as failed (with its traceback) and a
 new row is enqueued for the next attempt, JOB_RETRY_DELAY × 2^(n-1) seconds after the n-th failure,
 until JOB_MAX_ATTEMPTS attempts have failed: then the job gives up, logs an error, and staff find it
-in the admin (*File d'attente*, "abandonnés"). Every attempt stays visible there.
+in the admin (*File d'attente*, "abandonnés"). Every attempt stays visible there. A job left running by
+a worker that was killed is failed and tried again the same way (`jobs.lifeline`).
 """
 
 import functools
@@ -24,6 +25,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 from django_tasks.base import DEFAULT_TASK_PRIORITY, Task, TaskResult
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +73,19 @@ def job(*, label: str, priority: int = DEFAULT_TASK_PRIORITY) -> Callable[[Calla
 def retry_delay(attempt: int) -> timedelta:
     """How long after the failure of attempt `attempt` the next one runs."""
     return timedelta(seconds=settings.JOB_RETRY_DELAY * 2 ** (attempt - 1))
+
+
+def retry_abandoned(row: DBTaskResult) -> None:
+    """Queue the next attempt of a job whose worker stopped while running it (`jobs.lifeline`), as if
+    that attempt had raised."""
+    kwargs = dict(row.args_kwargs.get("kwargs", {}))
+    attempt = kwargs.pop("attempt", settings.JOB_MAX_ATTEMPTS)
+    try:
+        declared = row.task
+    except ImportError:  # a job no longer in the code: nothing to run again
+        logger.error("Job %s (id %s) was abandoned and no longer exists", row.task_path, row.pk)
+        return
+    _retry_later(declared, tuple(row.args_kwargs.get("args", [])), kwargs, attempt)
 
 
 def _retry_later(declared: Job, args: tuple, kwargs: dict, attempt: int) -> None:
