@@ -51,13 +51,15 @@ def test_an_old_slug_of_a_tool_no_longer_published_is_not_found(client) -> None:
     assert client.get("/outils/jamais-vu/").status_code == 404
 
 
-def test_a_collectivity_s_old_slug_redirects_to_its_page(client) -> None:
+@pytest.mark.parametrize("address", ["/collectivites/", "/api/v1/collectivities/"])
+def test_a_collectivity_s_old_slug_redirects_to_its_page(client, address) -> None:
     collectivity = CollectivityFactory(slug="st-malo")
     ToolFactory(collectivity=collectivity)
     collectivity.slug = "saint-malo"
     collectivity.save()
-    response = client.get("/collectivites/st-malo/")
-    assert (response.status_code, response["Location"]) == (301, "/collectivites/saint-malo/")
+    response = client.get(f"{address}st-malo/")
+    assert (response.status_code, response["Location"]) == (301, f"{address}saint-malo/")
+    assert client.get(f"{address}nulle-part/").status_code == 404
 
 
 def redirect_queries(client, slug: str) -> int:
@@ -74,3 +76,14 @@ def test_the_redirect_costs_the_same_queries_however_long_the_history(client) ->
         long.slug = f"long-{number}"
         long.save()
     assert redirect_queries(client, "long-0") == redirect_queries(client, "court-0")
+
+
+def test_an_api_client_following_an_old_tool_address_gets_the_tool_now(client) -> None:
+    tool = ToolFactory(slug="budget-participatif")
+    tool.slug = "budget-participatif-de-rennes"
+    tool.save()
+    response = client.get("/api/v1/tools/budget-participatif/?format=json")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/tools/budget-participatif-de-rennes/?format=json"
+    assert client.get(response["Location"]).json()["slug"] == "budget-participatif-de-rennes"
+    assert client.get("/api/v1/tools/jamais-vu/").status_code == 404

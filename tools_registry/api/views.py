@@ -39,7 +39,7 @@ from tools_registry.csv_export import stream_tools_csv
 from tools_registry.filters import ToolFilterSet, list_digest, ranked
 from tools_registry.forms import CorrectionForm, ToolSubmissionForm
 from tools_registry.geojson import cached_feature_collection
-from tools_registry.history import recorded_as
+from tools_registry.history import current_slug, recorded_as
 from tools_registry.licences import LICENCES, licence_of, link_header, tools_terms
 from tools_registry.models import Collectivity, Territory, Tool, ToolSource, ToolStatus
 from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after
@@ -79,7 +79,9 @@ class PublicReadMixin:
 
 @extend_schema(tags=["outils"])
 class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
-    """Published tools. Filters, search and ordering are those of the catalogue (`/outils/`)."""
+    """Published tools. Filters, search and ordering are those of the catalogue (`/outils/`).
+
+    A tool's former address (renamed, or merged into another tool) answers 301 with its address now."""
 
     serializer_class = ToolSerializer
     filter_backends = [DjangoFilterBackend]
@@ -160,15 +162,29 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
             # A tool merged into another: its old address leads to the kept one, as its page does.
             kept = Tool.objects.merged_target(kwargs["slug"])
             if kept is None:
-                raise
+                return _moved_or_404(request, Tool.objects.published(), kwargs["slug"], "api:tool-detail")
             return HttpResponsePermanentRedirect(reverse("api:tool-detail", args=[kept.slug]))
         response["Link"] = link_header(LICENCES[response.data["licence"]])
         return response
 
 
+def _moved_or_404(
+    request: Request, visible: QuerySet, slug: str, route: str
+) -> HttpResponsePermanentRedirect:
+    """A permanent redirect from a former slug to the row's address now (its query kept), or a 404, as
+    for the pages (`tools_registry.views`)."""
+    slug_now = current_slug(visible, slug)
+    if slug_now is None:
+        raise Http404
+    query = request.GET.urlencode()
+    return HttpResponsePermanentRedirect(reverse(route, args=[slug_now]) + (f"?{query}" if query else ""))
+
+
 @extend_schema(tags=["collectivités"])
 class CollectivityViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
-    """Collectivities that have at least one published tool, with their published tools."""
+    """Collectivities that have at least one published tool, with their published tools.
+
+    A collectivity's former address (renamed) answers 301 with its address now."""
 
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
@@ -176,6 +192,13 @@ class CollectivityViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return CollectivityDetailSerializer if self.action == "retrieve" else CollectivitySerializer
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response | HttpResponsePermanentRedirect:
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            visible = Collectivity.objects.with_published_tools()
+            return _moved_or_404(request, visible, kwargs["slug"], "api:collectivity-detail")
 
     def get_queryset(self) -> QuerySet:
         queryset = (
