@@ -9,6 +9,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Count, Q
 
+from tools_registry.cache import bump_registry_version
 from tools_registry.models import FormerCode, Territory, TerritoryKind
 from tools_registry.text import normalize
 
@@ -107,6 +108,9 @@ def load_territories(path: Path = DATA_FILE, batch_size: int = 2000) -> LoadRepo
 
     report.former_codes = _load_former_codes(rows_by_kind[TerritoryKind.COMMUNE], pks[TerritoryKind.COMMUNE])
     report.coverage = coverage()
+    # Names, populations and places of the territories show in the cached views (coverage, peers, the
+    # filter panel's regions): they are built again now, not when they expire.
+    bump_registry_version()
     return report
 
 

@@ -1,6 +1,7 @@
 """Coverage by département: communes of 3,500 inhabitants or more covered by a tool in service."""
 
 import csv
+import gzip
 import io
 import re
 
@@ -8,6 +9,7 @@ import pytest
 
 from tests.helpers import page_text
 from tests.insights.conftest import more_tools
+from tools_registry.territories import load_territories
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +30,19 @@ def test_a_commune_is_covered_by_its_own_tool_or_its_intercommunality(client, re
         67.3,
     )
     assert (rows["29"]["communes"], rows["29"]["covered_communes"]) == (1, 1)
+
+
+def test_a_reloaded_territory_reference_shows_at_once(client, registry, tmp_path) -> None:
+    assert _rows(client, family="open_data")["35"]["communes"] == 4  # and now cached
+    reference = tmp_path / "territories.csv.gz"
+    with gzip.open(reference, "wt", encoding="utf-8", newline="") as handle:
+        handle.write(
+            "kind,code,siren,name,population,departement,region,epci,postcodes,latitude,longitude,"
+            "location_source,former_codes\n"
+            "commune,35024,213500242,Betton,12000,35,53,,35830,48.18,-1.64,mairie,\n"
+        )
+    load_territories(reference)
+    assert _rows(client, family="open_data")["35"]["communes"] == 5  # Betton, above 3,500 inhabitants
 
 
 def test_overseas_departements_and_those_without_large_communes_are_kept(client, registry) -> None:
