@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 # What each job does, for the admin: {task path: label}.
 LABELS: dict[str, str] = {}
+# Jobs whose successful rows are kept fewer days than JOB_RESULT_RETENTION_DAYS: {task path: days}.
+KEPT_DAYS: dict[str, int] = {}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,8 +43,12 @@ class Job(Task):
         return Task.enqueue(self, *args, **{"attempt": 1, **kwargs})
 
 
-def job(*, label: str, priority: int = DEFAULT_TASK_PRIORITY) -> Callable[[Callable[..., None]], Job]:
-    """Declare a job (a module-level function taking ids); `label` says what it does, for staff."""
+def job(
+    *, label: str, priority: int = DEFAULT_TASK_PRIORITY, kept_days: int | None = None
+) -> Callable[[Callable[..., None]], Job]:
+    """Declare a job (a module-level function taking ids); `label` says what it does, for staff;
+    `kept_days`: how long its successful rows stay in the admin's queue, when shorter than for every
+    job (a job run so often that its rows would hide the others)."""
 
     def declare(function: Callable[..., None]) -> Job:
         @functools.wraps(function)
@@ -65,6 +71,8 @@ def job(*, label: str, priority: int = DEFAULT_TASK_PRIORITY) -> Callable[[Calla
             takes_context=False,
         )
         LABELS[declared.module_path] = label
+        if kept_days is not None:
+            KEPT_DAYS[declared.module_path] = kept_days
         return declared
 
     return declare

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_tasks.base import TaskResultStatus
 
+from jobs.queue import KEPT_DAYS
 from privacy.registry import DELETE, register
 
 
@@ -33,6 +34,22 @@ for model_label, label, fields in [
         due=lambda now: Q(attempt_time__lt=_days_before(now, settings.LOGIN_ATTEMPT_RETENTION_DAYS)),
     )
 
+
+def _finished_jobs_due(now: datetime) -> Q:
+    """Finished jobs after JOB_RESULT_RETENTION_DAYS; the successful rows of a job kept less, sooner."""
+    due = Q(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
+        finished_at__lt=_days_before(now, settings.JOB_RESULT_RETENTION_DAYS),
+    )
+    for task_path, days in KEPT_DAYS.items():
+        due |= Q(
+            task_path=task_path,
+            status=TaskResultStatus.SUCCESSFUL,
+            finished_at__lt=_days_before(now, days),
+        )
+    return due
+
+
 register(
     "django_tasks_database.DBTaskResult",
     label=_("Travaux terminés de la file d'attente"),
@@ -40,11 +57,9 @@ register(
     # Arguments are ids, never addresses; an error message may still quote one (a refused recipient).
     email="traceback__icontains",
     erase=DELETE,
-    due=lambda now: Q(
-        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
-        finished_at__lt=_days_before(now, settings.JOB_RESULT_RETENTION_DAYS),
-    ),
+    due=_finished_jobs_due,
 )
+
 
 register(
     "sessions.Session",

@@ -103,7 +103,11 @@ REFRESHERS = {
 }
 
 
-@job(label=gettext_lazy("Carte et catalogue : données reconstruites après un changement du registre"))
+# One after each change of the registry that a view slow to build follows: a busy day makes hundreds.
+@job(
+    label=gettext_lazy("Carte et catalogue : données reconstruites après un changement du registre"),
+    kept_days=1,
+)
 def refresh_cached(kind: str, query: str) -> None:
     """Rebuild a cached view (`kind`) of the published tools filtered by `query`, filters chosen from
     lists: the map source, the facet counts of the catalogue and the map, or how many the map places."""

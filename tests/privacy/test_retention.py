@@ -17,6 +17,7 @@ from survey.models import Answer, Contact, EditionStatus, InvitationEmail, Respo
 from tests.factories import EditionFactory
 from tests.privacy.conftest import NAME, PERSON, answer_and_submit, propose, publish
 from tools_registry import services
+from tools_registry import tasks as registry_tasks
 from tools_registry.models import Tool
 
 pytestmark = pytest.mark.django_db
@@ -171,6 +172,21 @@ def test_finished_jobs_go_after_the_set_number_of_days_and_waiting_ones_stay(
     left = set(QueuedJob.objects.values_list("pk", flat=True))
     assert not (finished & left)
     assert QueuedJob.objects.filter(args_kwargs__args__0=waiting.pk, status=TaskResultStatus.READY).exists()
+
+
+def test_the_map_s_rebuilds_leave_the_queue_after_a_day_and_the_emails_stay(
+    saint_malo, run_jobs, settings
+) -> None:
+    settings.JOB_RESULT_RETENTION_DAYS = 30
+    with time_machine.travel(START, tick=False):
+        propose(saint_malo)
+        registry_tasks.refresh_cached.enqueue("map", "")
+        run_jobs()
+    with time_machine.travel(START + timedelta(days=2), tick=False):
+        run_retention(run_jobs)
+    kept = set(QueuedJob.objects.values_list("task_path", flat=True))
+    assert "tools_registry.tasks.refresh_cached" not in kept
+    assert {"tools_registry.tasks.notify_moderators", "tools_registry.tasks.acknowledge_submission"} <= kept
 
 
 def test_expired_sessions_go(run_jobs) -> None:
