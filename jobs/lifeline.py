@@ -85,7 +85,8 @@ def _live_workers() -> set[int]:
     with connections["default"].cursor() as cursor:
         cursor.execute(
             "SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND granted "
-            "AND classid = %s AND objsubid = 2",
+            "AND classid = %s AND objsubid = 2 "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
             [LOCK_SPACE],
         )
         return {int(objid) for (objid,) in cursor.fetchall()}
