@@ -33,6 +33,23 @@ class NoticeVersion(models.Model):
         return self.digest[:12]
 
 
+def consent_fields() -> tuple[models.DateTimeField, models.ForeignKey]:
+    """The two fields of a row given with consent to the privacy notice: when, and to which version of
+    its text (`consent_at, consent_notice = consent_fields()` in the model)."""
+    return (
+        models.DateTimeField(_("accord donné le"), null=True, blank=True, editable=False),
+        models.ForeignKey(
+            NoticeVersion,
+            verbose_name=_("version de la notice acceptée"),
+            null=True,
+            blank=True,
+            editable=False,
+            on_delete=models.PROTECT,
+            related_name="+",
+        ),
+    )
+
+
 class RequestAction(models.TextChoices):
     EXPORT = "export", _("Accès (export)")
     ERASE = "erase", _("Effacement")

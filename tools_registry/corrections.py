@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from privacy.models import consent_fields
+
 
 class CorrectionKind(models.TextChoices):
     URL = "url", _("L'adresse web")
@@ -57,16 +59,7 @@ class Correction(models.Model):
         _("courriel du contributeur"), blank=True, help_text=_("Donné avec son accord ; jamais publié.")
     )
     # An address is given only with consent to the privacy notice: when, and to which version of its text.
-    consent_at = models.DateTimeField(_("accord donné le"), null=True, blank=True, editable=False)
-    consent_notice = models.ForeignKey(
-        "privacy.NoticeVersion",
-        verbose_name=_("version de la notice acceptée"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    consent_at, consent_notice = consent_fields()
     status = models.CharField(
         _("statut"), max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.PENDING
     )

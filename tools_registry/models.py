@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from privacy.models import consent_fields
 from tools_registry.choices import (
     CollectivityKind,
     HybridFormat,
@@ -581,16 +582,7 @@ class Tool(models.Model):
     submitter_name = models.CharField(_("nom du contributeur"), max_length=200, blank=True)
     submitter_email = models.EmailField(_("courriel du contributeur"), blank=True)
     # The contributor agreed to the privacy notice: when, and to which version of its text.
-    consent_at = models.DateTimeField(_("accord donné le"), null=True, blank=True, editable=False)
-    consent_notice = models.ForeignKey(
-        "privacy.NoticeVersion",
-        verbose_name=_("version de la notice acceptée"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    consent_at, consent_notice = consent_fields()
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     # Kept up to date on save (PostgreSQL only); see tools_registry.search.

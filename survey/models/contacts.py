@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from privacy.models import consent_fields
 from survey.models.questionnaire import Edition
 from survey.models.responses import Response
 
@@ -77,16 +78,7 @@ class Contact(models.Model):
     opened_at = models.DateTimeField(_("lien ouvert le"), null=True, blank=True)
     created_at = models.DateTimeField(_("ajouté le"), auto_now_add=True)
     # An open-link sign-up agrees to the privacy notice: when, and to which version of its text.
-    consent_at = models.DateTimeField(_("accord donné le"), null=True, blank=True, editable=False)
-    consent_notice = models.ForeignKey(
-        "privacy.NoticeVersion",
-        verbose_name=_("version de la notice acceptée"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    consent_at, consent_notice = consent_fields()
     # Name, role and address erased (retention or request): the row stays for the answers it sent.
     erased_at = models.DateTimeField(_("coordonnées effacées le"), null=True, blank=True, editable=False)
 
