@@ -11,7 +11,9 @@ queues its next attempt, exactly as for a job that raised (`jobs.queue`). Every 
 starts, and again at most once a minute before a job, so a worker restarted after a kill takes up the
 job at once, and a worker of another machine takes it up within a minute of the loss being noticed.
 
-A lock name is 31 bits of a hash of the worker's id: two live workers may share one, which only means
+A worker restarted under the same id (`--worker-id`) finds the job of its former process running under
+its own name: this process runs none yet, so that job was abandoned too. A lock name is 31 bits of a
+hash of the worker's id: two live workers may share one, which only means
 that one of them, once dead, is taken for alive while the other lives (its job waits, nothing runs
 twice). On SQLite (the embedded default, one worker) there is no such lock and nothing is rescued.
 """
@@ -109,10 +111,12 @@ def rescue_abandoned(*, starting: str | None = None) -> list[QueuedJob]:
         )
         live = _live_workers() if running else set()
         for row in running:
-            if row.worker_ids and lock_key(row.worker_ids[-1]) in live:
+            worker = row.worker_ids[-1] if row.worker_ids else None
+            # This process runs one job, `starting`: a row of its own id is a former process's (one
+            # restarted with a fixed `--worker-id`).
+            if worker is not None and worker != _lifeline.worker_id and lock_key(worker) in live:
                 continue
-            worker = row.worker_ids[-1] if row.worker_ids else "?"
-            row.set_failed(WorkerStopped(f"the worker {worker} stopped while running this job"))
+            row.set_failed(WorkerStopped(f"the worker {worker or '?'} stopped while running this job"))
             retry_abandoned(row)
             rescued.append(row)
     for row in rescued:

@@ -141,6 +141,14 @@ def test_jobs_run_outside_a_worker_take_nothing_up(retried_at_once, monkeypatch,
     assert lost.status == TaskResultStatus.RUNNING
 
 
+def test_a_worker_restarted_under_the_same_id_takes_up_the_job_of_its_former_process(
+    retried_at_once,
+) -> None:
+    row = claimed_by("worker-1")  # then that process was killed; systemd starts it again, same id
+    with lifeline.alive("worker-1"):
+        assert [rescued.pk for rescued in lifeline.rescue_abandoned()] == [row.pk]
+
+
 def test_a_job_lost_at_its_last_attempt_is_given_up(settings) -> None:
     row = claimed_by("lost")
     row.args_kwargs["kwargs"]["attempt"] = settings.JOB_MAX_ATTEMPTS
