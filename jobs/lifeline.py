@@ -12,10 +12,10 @@ starts, and again at most once a minute before a job, so a worker restarted afte
 job at once, and a worker of another machine takes it up within a minute of the loss being noticed.
 
 A worker restarted under the same id (`--worker-id`) finds the job of its former process running under
-its own name: this process runs none yet, so that job was abandoned too. A lock name is 31 bits of a
-hash of the worker's id: two live workers may share one, which only means
-that one of them, once dead, is taken for alive while the other lives (its job waits, nothing runs
-twice). On SQLite (the embedded default, one worker) there is no such lock and nothing is rescued.
+its own name: this process runs none yet, so that job was abandoned too. A lock name is 31 bits of a hash
+of the worker's id: two live workers may share one, which only means that one of them, once dead, is
+taken for alive while the other lives (its job waits, nothing runs twice). On SQLite (the embedded
+default, one worker) there is no such lock and nothing is rescued.
 """
 
 import hashlib
