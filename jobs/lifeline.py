@@ -10,6 +10,8 @@ worker holds no such lock was abandoned: `rescue_abandoned` marks it failed ("th
 queues its next attempt, exactly as for a job that raised (`jobs.queue`). Every worker does so when it
 starts, and again at most once a minute before a job, so a worker restarted after a kill takes up the
 job at once, and a worker of another machine takes it up within a minute of the loss being noticed.
+Before that, a worker checks its own connection and takes its lock again if the server dropped it (a
+restart of PostgreSQL); in the moment between, another worker may take its running job for abandoned.
 
 A worker restarted under the same id (`--worker-id`) finds the job of its former process running under
 its own name: this process runs none yet, so that job was abandoned too. A lock name is 31 bits of a hash
@@ -26,6 +28,7 @@ from contextlib import contextmanager
 
 from django.db import connections, transaction
 from django_tasks.base import TaskResult, TaskResultStatus
+from psycopg import DatabaseError
 
 from jobs.models import QueuedJob
 
@@ -134,6 +137,9 @@ def rescue_now_and_then(*, task_result: TaskResult, **_signal) -> None:
     if now - _lifeline.last_rescue < RESCUE_INTERVAL:
         return
     _lifeline.last_rescue = now
-    if lifeline.broken or lifeline.closed:  # the server restarted, say: the lock went with the connection
+    try:
+        lifeline.execute("SELECT 1")
+    except DatabaseError:  # the server restarted, say: the lock went with the connection
+        lifeline.close()
         _take_lock(_lifeline.worker_id)
     rescue_abandoned(starting=task_result.id)

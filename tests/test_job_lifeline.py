@@ -149,6 +149,18 @@ def test_a_worker_restarted_under_the_same_id_takes_up_the_job_of_its_former_pro
         assert [rescued.pk for rescued in lifeline.rescue_abandoned()] == [row.pk]
 
 
+def test_a_worker_whose_connection_dropped_tells_again_that_it_lives(monkeypatch) -> None:
+    monkeypatch.setattr(lifeline, "RESCUE_INTERVAL", 0)
+    with lifeline.alive("steady"):
+        backend = lifeline._lifeline.connection.info.backend_pid
+        with connection.cursor() as cursor:  # the server drops the worker's own connection
+            cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
+        wait_for(lambda: not lock_held("steady"), "dropped")
+        next_job = tasks.notify_moderators.enqueue(ToolFactory(status="pending").pk)
+        lifeline.rescue_now_and_then(task_result=next_job)  # before its next job
+        assert lock_held("steady")  # its jobs are its own again for the other workers
+
+
 def test_a_job_lost_at_its_last_attempt_is_given_up(settings) -> None:
     row = claimed_by("lost")
     row.args_kwargs["kwargs"]["attempt"] = settings.JOB_MAX_ATTEMPTS
