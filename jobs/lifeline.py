@@ -137,9 +137,13 @@ def rescue_now_and_then(*, task_result: TaskResult, **_signal) -> None:
     if now - _lifeline.last_rescue < RESCUE_INTERVAL:
         return
     _lifeline.last_rescue = now
+    # Sent before the job runs: whatever fails here must not fail the job (it would not be retried).
     try:
-        lifeline.execute("SELECT 1")
-    except DatabaseError:  # the server restarted, say: the lock went with the connection
-        lifeline.close()
-        _take_lock(_lifeline.worker_id)
-    rescue_abandoned(starting=task_result.id)
+        try:
+            lifeline.execute("SELECT 1")
+        except DatabaseError:  # the server restarted, say: the lock went with the connection
+            lifeline.close()
+            _take_lock(_lifeline.worker_id)
+        rescue_abandoned(starting=task_result.id)
+    except Exception:
+        logger.exception("Taking up the jobs of stopped workers failed; next try in %d s", RESCUE_INTERVAL)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection
 from django_tasks.base import TaskResultStatus
 
 from jobs import lifeline
@@ -159,6 +159,21 @@ def test_a_worker_whose_connection_dropped_tells_again_that_it_lives(monkeypatch
         next_job = tasks.notify_moderators.enqueue(ToolFactory(status="pending").pk)
         lifeline.rescue_now_and_then(task_result=next_job)  # before its next job
         assert lock_held("steady")  # its jobs are its own again for the other workers
+
+
+def test_a_failure_while_taking_up_lost_jobs_does_not_fail_the_job_that_starts(
+    retried_at_once, monkeypatch, run_jobs
+) -> None:
+    monkeypatch.setattr(lifeline, "RESCUE_INTERVAL", 0)
+
+    def unreachable(**_kwargs) -> list:
+        raise DatabaseError("the server went away")
+
+    monkeypatch.setattr(lifeline, "rescue_abandoned", unreachable)
+    tasks.notify_moderators.enqueue(ToolFactory(status="pending").pk)
+    with lifeline.alive("test-worker"):
+        run_jobs()
+    assert [message.to for message in mail.outbox] == [["moderation@example.org"]]
 
 
 def test_a_job_lost_at_its_last_attempt_is_given_up(settings) -> None:
