@@ -59,6 +59,9 @@ def test_a_collectivity_s_old_slug_redirects_to_its_page(client, address) -> Non
     collectivity.save()
     response = client.get(f"{address}st-malo/")
     assert (response.status_code, response["Location"]) == (301, f"{address}saint-malo/")
+    # A link to a view of the page (the peers of the same region) leads to the same view.
+    response = client.get(f"{address}st-malo/?comparables=region")
+    assert response["Location"] == f"{address}saint-malo/?comparables=region"
     assert client.get(f"{address}nulle-part/").status_code == 404
 
 

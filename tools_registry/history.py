@@ -6,13 +6,14 @@ link checker, a survey answer) have no user: code making them runs inside `recor
 record says through which channel the change came (`history_via`).
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import models
 from django.db.models import QuerySet
 from django.dispatch import receiver
+from django.http import Http404, HttpRequest, HttpResponsePermanentRedirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -98,3 +99,16 @@ def current_slug(visible: QuerySet, slug: str) -> str | None:
     if row_id is None:
         return None
     return visible.filter(pk=row_id).exclude(slug=slug).values_list("slug", flat=True).first()
+
+
+def moved_or_404(
+    request: HttpRequest, visible: QuerySet, slug: str, address: Callable[[str], str]
+) -> HttpResponsePermanentRedirect:
+    """A permanent redirect from a former slug to `address(slug now)`, its query kept, or a 404.
+
+    The pages and the API both answer a former address this way."""
+    slug_now = current_slug(visible, slug)
+    if slug_now is None:
+        raise Http404
+    query = request.GET.urlencode()
+    return HttpResponsePermanentRedirect(address(slug_now) + (f"?{query}" if query else ""))

@@ -1,6 +1,8 @@
+from collections.abc import Callable
+
 from csp.decorators import csp_replace
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Abs
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +20,7 @@ from tools_registry.filters import (
     normalized_query,
 )
 from tools_registry.forms import CorrectionForm, ToolSubmissionForm
-from tools_registry.history import current_slug, recorded_as
+from tools_registry.history import moved_or_404, recorded_as
 from tools_registry.insights import peers, tables
 from tools_registry.models import Collectivity, Tool, ToolSource
 from tools_registry.pagination import CachedPaginator
@@ -93,12 +95,8 @@ def _nearby(tool: Tool) -> list[Tool]:
     )
 
 
-def _moved_or_404(visible: QuerySet, slug: str) -> HttpResponse:
-    """A permanent redirect from a former slug to the row's page now, or a 404."""
-    slug_now = current_slug(visible, slug)
-    if slug_now is None:
-        raise Http404
-    return redirect(visible.model(slug=slug_now), permanent=True)
+def _page_of(model: type[Tool] | type[Collectivity]) -> Callable[[str], str]:
+    return lambda slug: model(slug=slug).get_absolute_url()
 
 
 def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -116,7 +114,7 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
         kept = Tool.objects.merged_target(slug)  # a tool merged into another: the kept one's page
         if kept is not None:
             return redirect(kept, permanent=True)
-        return _moved_or_404(Tool.objects.published(), slug)
+        return moved_or_404(request, Tool.objects.published(), slug, _page_of(Tool))
     collectivity = tool.collectivity
     point = None
     if collectivity is not None and collectivity.is_located:
@@ -141,7 +139,7 @@ def collectivity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     public = Collectivity.objects.with_published_tools()
     collectivity = public.select_related("territory__epci", "departement", "region").filter(slug=slug).first()
     if collectivity is None:
-        return _moved_or_404(public, slug)
+        return moved_or_404(request, public, slug, _page_of(Collectivity))
     tools = list(
         Tool.objects.published().filter(collectivity=collectivity).active_first(natural("name"), "pk")
     )

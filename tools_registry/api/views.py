@@ -1,6 +1,8 @@
 """The public API: published tools, collectivities, territories, reference lists, submissions and
 corrections."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, StreamingHttpResponse
@@ -39,7 +41,7 @@ from tools_registry.csv_export import stream_tools_csv
 from tools_registry.filters import ToolFilterSet, list_digest, ranked
 from tools_registry.forms import CorrectionForm, ToolSubmissionForm
 from tools_registry.geojson import cached_feature_collection
-from tools_registry.history import current_slug, recorded_as
+from tools_registry.history import moved_or_404, recorded_as
 from tools_registry.licences import LICENCES, licence_of, link_header, tools_terms
 from tools_registry.models import Collectivity, Territory, Tool, ToolSource, ToolStatus
 from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after
@@ -162,22 +164,15 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
             # A tool merged into another: its old address leads to the kept one, as its page does.
             kept = Tool.objects.merged_target(kwargs["slug"])
             if kept is None:
-                return _moved_or_404(request, Tool.objects.published(), kwargs["slug"], "api:tool-detail")
+                published = Tool.objects.published()
+                return moved_or_404(request, published, kwargs["slug"], _address("api:tool-detail"))
             return HttpResponsePermanentRedirect(reverse("api:tool-detail", args=[kept.slug]))
         response["Link"] = link_header(LICENCES[response.data["licence"]])
         return response
 
 
-def _moved_or_404(
-    request: Request, visible: QuerySet, slug: str, route: str
-) -> HttpResponsePermanentRedirect:
-    """A permanent redirect from a former slug to the row's address now (its query kept), or a 404, as
-    for the pages (`tools_registry.views`)."""
-    slug_now = current_slug(visible, slug)
-    if slug_now is None:
-        raise Http404
-    query = request.GET.urlencode()
-    return HttpResponsePermanentRedirect(reverse(route, args=[slug_now]) + (f"?{query}" if query else ""))
+def _address(route: str) -> Callable[[str], str]:
+    return lambda slug: reverse(route, args=[slug])
 
 
 @extend_schema(tags=["collectivités"])
@@ -198,7 +193,7 @@ class CollectivityViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
             return super().retrieve(request, *args, **kwargs)
         except Http404:
             visible = Collectivity.objects.with_published_tools()
-            return _moved_or_404(request, visible, kwargs["slug"], "api:collectivity-detail")
+            return moved_or_404(request, visible, kwargs["slug"], _address("api:collectivity-detail"))
 
     def get_queryset(self) -> QuerySet:
         queryset = (
