@@ -1,17 +1,19 @@
+"""The registry: collectivities, their tools and the tools' objectives, with what a tool stores of
+them for the lists."""
+
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField, TrigramSimilarity
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import IntegrityError, connections, models, transaction
-from django.db.models import Case, F, Func, OuterRef, Q, Subquery, TextField, Value, When
+from django.db import models
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Upper
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -26,42 +28,16 @@ from tools_registry.choices import (
     in_population_band,
 )
 from tools_registry.history import HistoryActor
+from tools_registry.models.checks import choices_check
+from tools_registry.models.querysets import CollectivityQuerySet, LifeStatus, ToolQuerySet, ToolStatus
+from tools_registry.models.slugs import save_claiming_slug
+from tools_registry.models.territories import Territory
 from tools_registry.search import refresh_search_vectors
-from tools_registry.text import NORMALIZE_FUNCTION, natural, normalize, url_key
+from tools_registry.text import natural, url_key
 
 MAX_OBJECTIVES = 3
-# How alike two names of tools of one collectivity must be (pg_trgm similarity, 0 to 1) to be shown to
-# moderators as the same tool: « Budget participatif » and « Le budget participatif 2024 » are; two
-# different tools of one town sharing its name (« Rennes open data », « Rennes budget ») are not.
-SIMILAR_NAME = 0.5
 # The years a tool may have been launched or ended in: the fields' validators and the database constraints.
 FIRST_LAUNCH_YEAR, LAST_LAUNCH_YEAR = 1990, 2100
-
-
-def _choices_check(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
-
-
-class TerritoryKind(models.TextChoices):
-    COMMUNE = "commune", _("Commune")
-    EPCI = "epci", _("EPCI")
-    DEPARTEMENT = "departement", _("Département")
-    REGION = "region", _("Région")
-
-
-class ToolStatus(models.TextChoices):
-    PENDING = "pending", _("En attente de modération")
-    PUBLISHED = "published", _("Publié")
-    REJECTED = "rejected", _("Refusé")
-    ARCHIVED = "archived", _("Archivé")
-
-
-class LifeStatus(models.TextChoices):
-    """Whether a tool is still in service: independent of moderation (a published tool may have ended)."""
-
-    ACTIVE = "active", _("En service")
-    ENDED = "ended", _("Arrêté")
-    UNKNOWN = "unknown", _("Inconnu")
 
 
 class ToolSource(models.TextChoices):
@@ -71,191 +47,6 @@ class ToolSource(models.TextChoices):
     REPORT_2016 = "report_2016", _("Rapport du baromètre 2016")
     DEMO = "demo", _("Exemple fictif de démonstration")
     IMPORT = "import", _("Import d'une source publique")
-
-
-def _official_code(text: str) -> Q:
-    """A territory whose official code, SIREN or former commune's INSEE code is `text` (case ignored)."""
-    return Q(code=text.upper()) | Q(siren=text) | Q(former_codes__code=text.upper())
-
-
-class TerritoryQuerySet(models.QuerySet):
-    def lookup(self, text: str, *, kind: str = "") -> "Territory":
-        """The one territory `text` names, typed by a person without the autocomplete or read from a file.
-
-        Accepted: an official code (the INSEE code of a commune, département or région, « 2a » as
-        « 2A »; the SIREN of an EPCI), a commune's SIREN, the INSEE code of a former commune now part of
-        a commune nouvelle, the exact name (accents, case and punctuation ignored), or the autocomplete's
-        label « Name (Kind code) », whose name settles a code shared by two kinds (« 53 »: Mayenne, and
-        Bretagne). `kind` keeps only that kind of territory.
-
-        Like `get()`: raises `Territory.DoesNotExist` when nothing matches, and
-        `Territory.MultipleObjectsReturned` when several do (a name two communes share, « 53 » alone).
-        """
-        text = text.strip()
-        if not normalize(text):
-            raise self.model.DoesNotExist("No territory is named by an empty text.")
-        queryset = self.filter(kind=kind) if kind else self
-        if text.endswith(")") and " (" in text:
-            # The autocomplete's label: its code, and its name where two kinds share the code.
-            name, label = text[:-1].rsplit(" (", 1)
-            found = queryset._matching(_official_code(label.rsplit(" ", 1)[-1]))
-            if len(found) > 1:
-                found = [territory for territory in found if territory.search_name == normalize(name)]
-            if found:
-                return self._only(found, text)
-        return self._only(queryset._matching(_official_code(text) | Q(search_name=normalize(text))), text)
-
-    def _matching(self, condition: Q) -> list["Territory"]:
-        # A subquery rather than DISTINCT: several former codes may lead to the same territory. A code
-        # is shared by two kinds at most (a département's and a région's « 53 »).
-        return list(self.filter(pk__in=self.model.objects.filter(condition).values("pk"))[:3])
-
-    def _only(self, found: list["Territory"], text: str) -> "Territory":
-        if not found:
-            raise self.model.DoesNotExist(f"No territory is named {text!r}.")
-        if len(found) > 1:
-            raise self.model.MultipleObjectsReturned(f"Several territories are named {text!r}.")
-        return found[0]
-
-    def search(self, text: str) -> "TerritoryQuerySet":
-        """The autocomplete's suggestions for what a person is typing: names starting with it (any word
-        of the name), or by number an official code, SIREN, postcode or former code, or the start of a
-        département's or région's code."""
-        text = text.strip()
-        if "\x00" in text or not normalize(text):
-            return self.none()
-        if text.isdigit() or (len(text) in (2, 3, 5) and text[:2].upper() in {"2A", "2B"}):
-            matches = _official_code(text) | Q(postcodes__contains=text)
-            if len(text) < 5:
-                matches |= Q(code__startswith=text.upper())
-        else:
-            words = normalize(text)
-            matches = Q(search_name__startswith=words) | Q(search_name__contains=f" {words}")
-        return self.filter(pk__in=self.filter(matches).values("pk"))
-
-
-class Territory(models.Model):
-    """An official French territory (INSEE / SIREN reference), loaded by `load_territories`."""
-
-    Kind = TerritoryKind
-
-    kind = models.CharField(_("type"), max_length=12, choices=TerritoryKind.choices)
-    code = models.CharField(_("code officiel"), max_length=9, help_text=_("INSEE ou SIREN"))
-    siren = models.CharField(
-        _("SIREN"),
-        max_length=9,
-        blank=True,
-        help_text=_("Numéro SIREN de la commune ou de l'EPCI, s'il est connu."),
-    )
-    name = models.CharField(_("nom"), max_length=200)
-    search_name = models.CharField(_("nom normalisé"), max_length=200, editable=False)
-    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    departement = models.ForeignKey(
-        "self",
-        verbose_name=_("département"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        limit_choices_to={"kind": TerritoryKind.DEPARTEMENT},
-    )
-    region = models.ForeignKey(
-        "self",
-        verbose_name=_("région"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        limit_choices_to={"kind": TerritoryKind.REGION},
-    )
-    epci = models.ForeignKey(
-        "self",
-        verbose_name=_("EPCI"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="member_communes",
-        limit_choices_to={"kind": TerritoryKind.EPCI},
-    )
-    postcodes = models.CharField(_("codes postaux"), max_length=400, blank=True)
-    latitude = models.FloatField(_("latitude"), null=True, blank=True)
-    longitude = models.FloatField(_("longitude"), null=True, blank=True)
-    location_source = models.CharField(_("origine de la position"), max_length=12, blank=True)
-
-    objects = TerritoryQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("territoire")
-        verbose_name_plural = _("territoires")
-        ordering = ["name", "code"]
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "code"], name="territory_unique_kind_code"),
-            _choices_check("kind", TerritoryKind, "territory_valid_kind"),
-            models.CheckConstraint(
-                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
-                name="territory_valid_latitude",
-            ),
-            models.CheckConstraint(
-                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
-                name="territory_valid_longitude",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["search_name"], name="territory_search_name_idx"),
-            models.Index(fields=["code"], name="territory_code_idx"),
-            models.Index(fields=["siren"], name="territory_siren_idx"),
-            models.Index(fields=["kind", "population"], name="territory_kind_pop_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.get_kind_display()} {self.code})"
-
-    def save(self, *args, **kwargs) -> None:
-        self.search_name = normalize(self.name)
-        super().save(*args, **kwargs)
-
-    @property
-    def is_located(self) -> bool:
-        return self.latitude is not None and self.longitude is not None
-
-
-class FormerCode(models.Model):
-    """The code and name of a former commune, now part of a commune nouvelle."""
-
-    territory = models.ForeignKey(
-        Territory,
-        verbose_name=_("commune actuelle"),
-        on_delete=models.CASCADE,
-        related_name="former_codes",
-    )
-    code = models.CharField(_("ancien code INSEE"), max_length=5)
-    name = models.CharField(_("ancien nom"), max_length=200)
-
-    class Meta:
-        verbose_name = _("ancien code")
-        verbose_name_plural = _("anciens codes")
-        ordering = ["code"]
-        constraints = [
-            models.UniqueConstraint(fields=["territory", "code"], name="former_code_unique_per_territory")
-        ]
-        indexes = [models.Index(fields=["code"], name="former_code_code_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
-
-
-def published_q(prefix: str = "") -> Q:
-    """The rule of `ToolQuerySet.published()`, for a lookup through a relation (`tools__`)."""
-    return Q(**{f"{prefix}status": ToolStatus.PUBLISHED})
-
-
-class CollectivityQuerySet(models.QuerySet):
-    def with_published_tools(self) -> "CollectivityQuerySet":
-        """The collectivities the public sees: those with a published tool, each with `tool_count`, the
-        number of its published tools."""
-        return self.annotate(tool_count=models.Count("tools", filter=published_q("tools__"))).filter(
-            tool_count__gt=0
-        )
 
 
 class Collectivity(models.Model):
@@ -313,7 +104,7 @@ class Collectivity(models.Model):
         verbose_name_plural = _("collectivités")
         ordering = [natural("name"), "pk"]
         constraints = [
-            _choices_check("kind", CollectivityKind, "collectivity_valid_kind"),
+            choices_check("kind", CollectivityKind, "collectivity_valid_kind"),
             # One body outside the territory reference per name (case ignored) and kind.
             models.UniqueConstraint(
                 Upper("name"),
@@ -374,90 +165,6 @@ class Collectivity(models.Model):
     @property
     def is_located(self) -> bool:
         return self.latitude is not None and self.longitude is not None
-
-
-class ToolQuerySet(models.QuerySet):
-    # Maps place a tool at its collectivity's point: without one, the tool is listed but not placed.
-    LOCATED = Q(collectivity__latitude__isnull=False, collectivity__longitude__isnull=False)
-    # Tools in service first, then those of unknown state, ended ones last.
-    LIFE_ORDER = Case(
-        When(life_status=LifeStatus.ACTIVE, then=Value(0)),
-        When(life_status=LifeStatus.UNKNOWN, then=Value(1)),
-        default=Value(2),
-    )
-
-    def published(self) -> "ToolQuerySet":
-        # Public reads never need the stored search vector, only the database does.
-        return self.filter(published_q()).defer("search_vector")
-
-    def pending(self) -> "ToolQuerySet":
-        """The moderation queue: proposals no one has published, refused or archived yet."""
-        return self.filter(status=ToolStatus.PENDING)
-
-    def merged_target(self, slug: str) -> "Tool | None":
-        """The published tool that the tool of `slug` was merged into: where its old addresses lead."""
-        return self.published().filter(merged_tools__slug=slug).only("slug").first()
-
-    def in_service(self) -> "ToolQuerySet":
-        """Tools not marked ended: an unknown life status counts as in service (most sources do not say)."""
-        return self.exclude(life_status=LifeStatus.ENDED)
-
-    def located(self, located: bool = True) -> "ToolQuerySet":
-        return self.filter(self.LOCATED) if located else self.exclude(self.LOCATED)
-
-    def duplicates_of(self, *, url: str, name: str, collectivity_id: int | None) -> "ToolQuerySet":
-        """The tools a proposal may repeat, published ones first: the same address (`url_key`), or a
-        similar name in the same collectivity (trigram similarity on PostgreSQL, the same normalised name
-        elsewhere). Rejected tools and tools merged into another are not candidates.
-
-        The one rule behind the submission form, the API and the moderators' side-by-side page.
-        """
-        same = Q(pk__in=[])
-        key = url_key(url)
-        if key:
-            same |= Q(url_key=key)
-        queryset = self
-        if collectivity_id is not None and name.strip():
-            if connections[self.db].vendor == "postgresql":
-                queryset = queryset.alias(name_similarity=TrigramSimilarity("name", name.strip()))
-                similar = Q(name_similarity__gte=SIMILAR_NAME)
-            else:
-                queryset = queryset.alias(
-                    normalized_name=Func(F("name"), function=NORMALIZE_FUNCTION, output_field=TextField())
-                )
-                similar = Q(normalized_name=normalize(name))
-            same |= Q(collectivity_id=collectivity_id) & similar
-        published_first = Case(When(status=ToolStatus.PUBLISHED, then=Value(0)), default=Value(1))
-        return (
-            queryset.filter(same, merged_into__isnull=True)
-            .exclude(status=ToolStatus.REJECTED)
-            .order_by(published_first, "pk")
-        )
-
-    def active_first(self, *ordering: str | models.Expression) -> "ToolQuerySet":
-        """Ordered by `ordering` within each life status: tools in service first, ended ones last.
-
-        Every public list of tools takes this order, so that a reader meets what still runs first.
-        """
-        return self.order_by(self.LIFE_ORDER, *ordering)
-
-    def with_public_replacement(self) -> "ToolQuerySet":
-        """Annotate `replacement_slug` and `replacement_name`: the tool replacing each one, when published.
-
-        A replacement not (or no longer) published stays unnamed, like a duplicate (`public_duplicate`).
-        """
-        published = Q(replaced_by__status=ToolStatus.PUBLISHED)
-        return self.annotate(
-            replacement_slug=Case(When(published, then=F("replaced_by__slug")), default=Value("")),
-            replacement_name=Case(When(published, then=F("replaced_by__name")), default=Value("")),
-        )
-
-    def count_located(self) -> tuple[int, int]:
-        """How many of these tools a map places, and how many it cannot place, in one query."""
-        counts = self.order_by().aggregate(
-            all=models.Count("pk"), located=models.Count("pk", filter=self.LOCATED)
-        )
-        return counts["located"], counts["all"] - counts["located"]
 
 
 # The fields a tool stores of its collectivity and of its objectives (see Tool.collectivity_kind), and
@@ -619,9 +326,9 @@ class Tool(models.Model):
         verbose_name_plural = _("outils")
         ordering = [natural("name"), "pk"]
         constraints = [
-            _choices_check("status", ToolStatus, "tool_valid_status"),
-            _choices_check("source", ToolSource, "tool_valid_source"),
-            _choices_check("family", ToolFamily, "tool_valid_family"),
+            choices_check("status", ToolStatus, "tool_valid_status"),
+            choices_check("source", ToolSource, "tool_valid_source"),
+            choices_check("family", ToolFamily, "tool_valid_family"),
             models.CheckConstraint(
                 condition=Q(launch_year__isnull=True)
                 | Q(launch_year__gte=FIRST_LAUNCH_YEAR, launch_year__lte=LAST_LAUNCH_YEAR),
@@ -631,7 +338,7 @@ class Tool(models.Model):
                 condition=~Q(status="rejected") | ~Q(moderation_reason=""),
                 name="tool_rejection_has_reason",
             ),
-            _choices_check("life_status", LifeStatus, "tool_valid_life_status"),
+            choices_check("life_status", LifeStatus, "tool_valid_life_status"),
             models.CheckConstraint(
                 condition=Q(end_year__isnull=True)
                 | Q(end_year__gte=FIRST_LAUNCH_YEAR, end_year__lte=LAST_LAUNCH_YEAR),
@@ -826,7 +533,7 @@ class ToolObjective(models.Model):
                 condition=Q(rank__gte=1, rank__lte=MAX_OBJECTIVES),
                 name="tool_objective_rank_1_to_3",
             ),
-            _choices_check("objective", Objective, "tool_objective_valid_code"),
+            choices_check("objective", Objective, "tool_objective_valid_code"),
         ]
         indexes = [models.Index(fields=["objective", "rank"], name="tool_objective_code_rank_idx")]
 
@@ -839,46 +546,3 @@ def _objective_changed(instance: ToolObjective, **kwargs) -> None:
     # One objective saved or deleted (the admin, a queryset's delete): its tool's stored objectives follow.
     # Writes in bulk send no signal: their writers refresh (services.set_objectives).
     refresh_stored_fields(tool_ids=[instance.tool_id])
-
-
-SLUG_ATTEMPTS = 10
-
-
-def save_claiming_slug(instance: Collectivity | Tool, text: str, save: Callable[[], None]) -> None:
-    """Run `save`, first giving a new row a slug for `text` that no other row holds.
-
-    Two transactions may pick the same free slug at the same moment: the insert is tried in a
-    savepoint, and when it fails because the slug was just taken, tried again with the next free one.
-    """
-    if instance.slug:
-        save()
-        return
-    for attempt in range(1, SLUG_ATTEMPTS + 1):
-        instance.slug = unique_slug(type(instance), text)
-        try:
-            with transaction.atomic():
-                save()
-            return
-        except IntegrityError:
-            taken = type(instance).objects.filter(slug=instance.slug).exists()
-            if not taken or attempt == SLUG_ATTEMPTS:
-                instance.slug = ""
-                raise
-
-
-def unique_slug(model: type[models.Model], text: str) -> str:
-    """A slug for `text` not yet used by `model`, with a numeric suffix when needed."""
-    base = (slugify(text) or "element")[:200]
-    taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    if base not in taken:
-        return base
-    suffix = 2
-    while f"{base}-{suffix}" in taken:
-        suffix += 1
-    return f"{base}-{suffix}"
-
-
-# The provenance models (tools_registry/provenance.py) and the public's corrections
-# (tools_registry/corrections.py), imported here so that Django loads them with these.
-from tools_registry.corrections import Correction  # noqa: E402, F401
-from tools_registry.provenance import DataSource, ImportRun, SourceRecord  # noqa: E402, F401

@@ -1,0 +1,68 @@
+"""The registry's models, by area: territories, the registry (collectivities, tools, objectives), its
+read rules, and, beside them, the provenance of imported data and the public's corrections."""
+
+from tools_registry.models.querysets import (
+    SIMILAR_NAME,
+    CollectivityQuerySet,
+    LifeStatus,
+    ToolQuerySet,
+    ToolStatus,
+    published_q,
+)
+from tools_registry.models.registry import (
+    FIRST_LAUNCH_YEAR,
+    LAST_LAUNCH_YEAR,
+    MAX_OBJECTIVES,
+    STORED_FROM,
+    STORED_FROM_COLLECTIVITY,
+    STORED_OBJECTIVES,
+    Collectivity,
+    Tool,
+    ToolObjective,
+    ToolSource,
+    collectivity_values,
+    objective_values,
+    refresh_stored_fields,
+    stored_objectives,
+)
+from tools_registry.models.slugs import save_claiming_slug, unique_slug
+from tools_registry.models.territories import FormerCode, Territory, TerritoryKind
+
+# isort: split
+# The provenance models (tools_registry/provenance.py) and the public's corrections
+# (tools_registry/corrections.py), which use the models above: imported after them, so that Django loads
+# them with these.
+from tools_registry.corrections import Correction
+from tools_registry.provenance import DataSource, ImportRun, SourceRecord
+
+__all__ = [
+    "FIRST_LAUNCH_YEAR",
+    "LAST_LAUNCH_YEAR",
+    "MAX_OBJECTIVES",
+    "SIMILAR_NAME",
+    "STORED_FROM",
+    "STORED_FROM_COLLECTIVITY",
+    "STORED_OBJECTIVES",
+    "Collectivity",
+    "CollectivityQuerySet",
+    "Correction",
+    "DataSource",
+    "FormerCode",
+    "ImportRun",
+    "LifeStatus",
+    "SourceRecord",
+    "Territory",
+    "TerritoryKind",
+    "Tool",
+    "ToolObjective",
+    "ToolQuerySet",
+    "ToolSource",
+    "ToolStatus",
+    "collectivity_values",
+    "objective_values",
+    "published_q",
+    "refresh_stored_fields",
+    "save_claiming_slug",
+    "stored_objectives",
+    "unique_slug",
+]

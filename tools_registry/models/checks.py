@@ -1,0 +1,8 @@
+"""Database checks shared by the registry's models."""
+
+from django.db import models
+from django.db.models import Q
+
+
+def choices_check(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
