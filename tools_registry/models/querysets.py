@@ -1,5 +1,5 @@
 """The registry's read rules: what the public sees (`published`), the moderation queue, the order of
-every public list."""
+every public list, and the two statuses they read (a tool's moderation and its life)."""
 
 from typing import TYPE_CHECKING
 
@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tools_registry.text import NORMALIZE_FUNCTION, normalize, url_key
 
+if TYPE_CHECKING:
+    from tools_registry.models.registry import Tool
+
 # How alike two names of tools of one collectivity must be (pg_trgm similarity, 0 to 1) to be shown to
 # moderators as the same tool: « Budget participatif » and « Le budget participatif 2024 » are; two
 # different tools of one town sharing its name (« Rennes open data », « Rennes budget ») are not.
 SIMILAR_NAME = 0.5
-
-if TYPE_CHECKING:
-    from tools_registry.models.registry import Tool
 
 
 class ToolStatus(models.TextChoices):
