@@ -331,6 +331,16 @@ def test_a_single_tool_is_json_only(api) -> None:
     assert response.json()["code"] == "not_found"
 
 
+def test_a_tool_s_address_answers_whatever_list_filters_its_query_carries(api) -> None:
+    # A link copied from a filtered list, or tagged by a newsletter, still leads to the tool.
+    tool = ToolFactory(family=ToolFamily.FORUM)
+    url = reverse("api:tool-detail", kwargs={"slug": tool.slug})
+    for params in ({"family": "sondage"}, {"q": "newsletter", "utm_source": "lettre"}, {"family": "nope"}):
+        response = api.get(url, params)
+        assert response.status_code == 200, params
+        assert response.json()["slug"] == tool.slug
+
+
 @pytest.mark.parametrize("year", [1800, 2200])
 def test_staff_writes_breaking_a_model_rule_get_a_400_naming_the_field(staff_api, year) -> None:
     collectivity = CollectivityFactory()

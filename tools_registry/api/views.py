@@ -109,6 +109,12 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
         """A page of the list: the documents of its tools, from rows."""
         return tool_documents(ids, self.request)
 
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # A tool's address names one tool: the list's filters in its query never hide it.
+        if self.action == "retrieve":
+            return queryset
+        return super().filter_queryset(queryset)
+
     def get_renderers(self) -> list:
         # GeoJSON and CSV represent the whole filtered list; a single tool is JSON only.
         if self.action == "retrieve":
