@@ -47,6 +47,7 @@ PUBLIC_GETS = [
     ("tools_registry:tool_map_embed", ["q", "family", "hybrid"]),
     ("api:tool-list", ["q", "family", "region", "page", "page_size", "format", "sort"]),
     ("api:collectivity-list", ["page", "page_size"]),
+    ("tools_registry:compare", ["c", "ajouter"]),
     ("api:territory-list", ["search"]),
 ]
 
@@ -172,3 +173,42 @@ def test_a_refused_filter_never_shows_on_the_next_request(client) -> None:
     answer = client.get(api, {"family": "budget_participatif"})
     assert answer.status_code == 200
     assert [found["slug"] for found in answer.json()["results"]] == [tool.slug]
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("opendata:tools_geojson", {"family": "nope"}),
+        ("opendata:tools_geojson", {"q": "z" * 201}),
+        ("tools_registry:software_csv", {"family": "nope"}),
+        ("tools_registry:coverage_csv", {"family": "nope"}),
+    ],
+)
+def test_a_download_refuses_a_filter_it_does_not_know_instead_of_sending_everything(
+    client, name, params
+) -> None:
+    ToolFactory(name="Forum de Rennes")
+    response = client.get(reverse(name), params)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert list(body["errors"]) == list(params)
+    assert "Forum de Rennes" not in response.content.decode()
+
+
+def test_the_catalogue_says_which_filters_it_did_not_apply(client) -> None:
+    ToolFactory(name="Portail ouvert", family="open_data")
+    ToolFactory(name="Forum des habitants", family="forum")
+    page = client.get(reverse("tools_registry:tool_list"), {"family": ["open_data", "zzz"]})
+    html = page.content.decode()
+    assert "Ces filtres n'ont pas été appliqués" in html
+    assert "Famille : " in html and "zzz" in html
+    # The list holds every tool, so no family shows as chosen.
+    assert "Forum des habitants" in html and "Portail ouvert" in html
+    assert 'value="open_data" checked' not in html
+    assert "actif)" not in html
+    english = client.get(
+        reverse("tools_registry:tool_list"), {"family": "zzz"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "These filters were not applied:" in english

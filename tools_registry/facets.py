@@ -163,7 +163,8 @@ def facet_panel(filterset: django_filters.FilterSet, counts: dict[str, dict[str,
     for name, facet in facets_of(type(filterset)).items():
         filter_ = filterset.base_filters[name]
         counted = counts.get(name, {})
-        selected = set(data.getlist(name))
+        # A filter given a value it does not know is left out of the list: none of its values shows selected.
+        selected = set() if name in filterset.errors else set(data.getlist(name))
         if facet.options:
             choices = facet.options(list(counted))
         else:

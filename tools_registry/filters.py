@@ -205,6 +205,17 @@ class ToolFilterSet(django_filters.FilterSet):
         # Ordering is applied once every filter has run: see `qs`.
         return queryset
 
+    def refused(self) -> list[tuple[str, list[str]]]:
+        """The filters given a value they do not know, with why: each is left out of the list (the search
+        box says its own)."""
+        if not self.is_bound:
+            return []
+        return [
+            (str(self.form.fields[name].label), [str(message) for message in messages])
+            for name, messages in self.form.errors.items()
+            if name != "q"
+        ]
+
     @property
     def qs(self) -> QuerySet:
         queryset = super().qs

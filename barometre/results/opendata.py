@@ -18,6 +18,7 @@ from barometre.models import visible_editions
 from barometre.results import exports, figures
 from survey.io import export_responses
 from survey.models import Edition, counted_q
+from tools_registry.api.errors import invalid_parameters
 from tools_registry.filters import ToolFilterSet
 from tools_registry.geojson import stream_tool_features
 from tools_registry.licences import SITE_LICENCE, Licence, licence_of, link_header, tools_terms
@@ -140,9 +141,12 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "barometre/opendata.html", context)
 
 
-def tools_geojson(request: HttpRequest) -> StreamingHttpResponse:
+def tools_geojson(request: HttpRequest) -> StreamingHttpResponse | JsonResponse:
     """The published tools, one Feature each; the catalogue's parameters filter them."""
-    tools = ToolFilterSet(request.GET or None, queryset=Tool.objects.published()).qs
+    filterset = ToolFilterSet(request.GET or None, queryset=Tool.objects.published())
+    if filterset.is_bound and not filterset.is_valid():
+        return invalid_parameters(filterset.errors)
+    tools = filterset.qs
     terms = tools_terms(tools)
     response = StreamingHttpResponse(
         stream_tool_features(tools, site_url=settings.SITE_URL, terms=terms),

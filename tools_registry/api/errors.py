@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -49,6 +49,22 @@ def _flatten(data: Any) -> list[str]:
     return [str(data)]
 
 
+def invalid_body(errors: dict[str, list[str]]) -> dict[str, Any]:
+    """The body of a 400 for invalid input: the messages by field (or parameter)."""
+    return {
+        "status": 400,
+        "code": "invalid",
+        "detail": _("Les données envoyées sont invalides."),
+        "errors": {field: _flatten(messages) for field, messages in errors.items()},
+    }
+
+
+def invalid_parameters(errors: dict[str, list[str]]) -> JsonResponse:
+    """The API's 400 for a download served outside REST framework, in the same format: a filter it
+    does not know is refused, not dropped (which would send the whole registry)."""
+    return JsonResponse(invalid_body(errors), status=400)
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     # Django's own 404 and 403, as REST framework translates them, so that they get their codes too.
     if isinstance(exc, Http404):
@@ -63,10 +79,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return None
     body: dict[str, Any] = {"status": response.status_code}
     if isinstance(exc, exceptions.ValidationError):
-        body["code"] = "invalid"
-        body["detail"] = _("Les données envoyées sont invalides.")
         details = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        body["errors"] = {field: _flatten(messages) for field, messages in details.items()}
+        body = invalid_body(details)
     else:
         detail = getattr(exc, "detail", str(exc))
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"

@@ -1,12 +1,14 @@
 """The insight pages: software per family, the coverage map, collectivities side by side; their CSV files."""
 
 from django import forms
+from django.core.validators import slug_re
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tools_registry.api.errors import invalid_parameters
 from tools_registry.choices import ToolFamily
 from tools_registry.facets import facet_panel, selected_count
 from tools_registry.filters import facet_counts, normalized_query
@@ -62,7 +64,10 @@ def software(request: HttpRequest) -> HttpResponse:
 
 
 def software_csv(request: HttpRequest) -> HttpResponse:
-    breakdown = software_breakdown(filtered(request.GET))
+    filterset = filtered(request.GET)
+    if filterset.is_bound and not filterset.is_valid():
+        return invalid_parameters(filterset.errors)
+    breakdown = software_breakdown(filterset)
     rows = tables.software_rows(breakdown)
     return tables.csv_response(tables.SOFTWARE_COLUMNS, rows, "logiciels.csv", breakdown["terms"])
 
@@ -140,7 +145,9 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
 
 
 def coverage_csv(request: HttpRequest) -> HttpResponse:
-    _form, family, _measure = _coverage_choice(request)
+    form, family, _measure = _coverage_choice(request)
+    if not form.is_valid():
+        return invalid_parameters(form.errors)
     result = coverage(family or None)
     rows = tables.coverage_rows(result, family)
     return tables.csv_response(tables.COVERAGE_COLUMNS, rows, "couverture.csv", result["terms"])
@@ -151,12 +158,15 @@ def compare(request: HttpRequest) -> HttpResponse:
     added = request.GET.get("ajouter", "").strip()[:200]
     error = ""
     if added:
+        # No name holds a NUL character (nor can the database be asked for one).
         found = (
             Tool.objects.published()
             .filter(collectivity__name__icontains=added)
             .order_by(natural("collectivity__name"), "pk")
             .values_list("collectivity__slug", flat=True)
             .first()
+            if "\x00" not in added
+            else None
         )
         if found and len(slugs) < COMPARED_AT_MOST:
             params = QueryDict(mutable=True)
@@ -171,7 +181,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     slugs = slugs[:COMPARED_AT_MOST]
     tools = list(
         Tool.objects.published()
-        .filter(collectivity__slug__in=slugs)
+        .filter(collectivity__slug__in=[slug for slug in slugs if slug_re.match(slug)])
         .select_related("collectivity__departement", "collectivity__region")
         .order_by(natural("name"), "pk")
     )
