@@ -155,6 +155,19 @@ def test_api_errors_follow_the_language(client) -> None:
     assert english["detail"] == "Resource not found."
 
 
+def test_api_parameter_errors_follow_the_language(client) -> None:
+    tools = reverse("api:tool-list")
+    coverage = reverse("api:insights-coverage")
+    for url, params, field, french, english in [
+        (tools, {"page": "0"}, "page", "Un numéro de page", "A page number"),
+        (tools, {"page_size": "0"}, "page_size", "Un entier de 1 à 500", "A whole number from 1 to 500"),
+        (coverage, {"family": "x"}, "family", "Famille inconnue.", "Unknown family."),
+    ]:
+        assert client.get(url, params).json()["errors"][field][0].startswith(french)
+        answer = client.get(url, params, HTTP_ACCEPT_LANGUAGE="en").json()
+        assert answer["errors"][field][0].startswith(english)
+
+
 def test_the_barometer_in_english(client) -> None:
     load_demo_edition(DEMO_2016)
     url = reverse("barometre:edition", kwargs={"edition": "2016"})

@@ -1,5 +1,6 @@
 from functools import partial
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -30,10 +31,14 @@ class Pagination(PageNumberPagination):
         if not values:
             return self.page_size
         if len(values) > 1 or not values[0].isascii() or not values[0].isdigit():
-            raise ValidationError({"page_size": [f"Un entier de 1 à {self.max_page_size} est attendu."]})
+            raise ValidationError(
+                {"page_size": [_("Un entier de 1 à %(max)d est attendu.") % {"max": self.max_page_size}]}
+            )
         size = int(values[0])
         if not 1 <= size <= self.max_page_size:
-            raise ValidationError({"page_size": [f"Un entier de 1 à {self.max_page_size} est attendu."]})
+            raise ValidationError(
+                {"page_size": [_("Un entier de 1 à %(max)d est attendu.") % {"max": self.max_page_size}]}
+            )
         return size
 
     def get_page_number(self, request: Request, paginator) -> int | str:
@@ -41,5 +46,5 @@ class Pagination(PageNumberPagination):
         if not values:
             return 1
         if len(values) > 1 or not values[0].isascii() or not values[0].isdigit() or int(values[0]) < 1:
-            raise ValidationError({"page": ["Un numéro de page (entier à partir de 1) est attendu."]})
+            raise ValidationError({"page": [_("Un numéro de page (entier à partir de 1) est attendu.")]})
         return values[0]

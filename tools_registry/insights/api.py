@@ -1,6 +1,7 @@
 """The insights as JSON: the same figures as the pages, with the licence and credits of the data counted."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
@@ -87,7 +88,7 @@ def coverage(request: Request) -> Response:
     """
     family = request.query_params.get("family", "")
     if family and family not in ToolFamily.values:
-        raise exceptions.ValidationError({"family": ["Famille inconnue."]})
+        raise exceptions.ValidationError({"family": [_("Famille inconnue.")]})
     result = coverage_of(family or None)
     return _answer({"family": family or None, "departements": result["departements"]}, result["terms"])
 
