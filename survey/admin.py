@@ -2,7 +2,7 @@ import io
 import zipfile
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -98,7 +98,14 @@ class EditionAdmin(CodeReadOnlyOnChange, admin.ModelAdmin):
                 request, _("Édition %(code)s créée, en préparation.") % {"code": copy.code}, messages.SUCCESS
             )
 
+    @staticmethod
+    def _require(request: HttpRequest, *permissions: str) -> None:
+        """The edition's own pages show responses or add contacts: being staff is not enough."""
+        if not request.user.has_perms(permissions):
+            raise PermissionDenied
+
     def dashboard(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self._require(request, "survey.view_edition", "survey.view_response")
         edition = get_object_or_404(Edition, pk=pk)
         context = {
             **self.admin_site.each_context(request),
@@ -112,6 +119,7 @@ class EditionAdmin(CodeReadOnlyOnChange, admin.ModelAdmin):
         return TemplateResponse(request, "survey/admin/dashboard.html", context)
 
     def import_contacts(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self._require(request, "survey.view_edition", "survey.add_contact")
         edition = get_object_or_404(Edition, pk=pk)
         form = UploadForm(request.POST or None, request.FILES or None)
         report = None
@@ -132,6 +140,7 @@ class EditionAdmin(CodeReadOnlyOnChange, admin.ModelAdmin):
 
     def export(self, request: HttpRequest, pk: int) -> HttpResponse:
         """A zip of the long-format CSV and its notes (anonymised unless ?full=1)."""
+        self._require(request, "survey.view_edition", "survey.view_response")
         edition = get_object_or_404(Edition, pk=pk)
         full = request.GET.get("full") == "1"
         result = export_responses(edition=edition, full=full)

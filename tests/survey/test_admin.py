@@ -80,3 +80,24 @@ def test_a_closed_edition_reads_fermee(staff, edition) -> None:
         staff.get(reverse("admin:survey_edition_dashboard", args=[edition.pk]))
     )
     assert "Fermée" in page_text(staff.get(reverse("admin:survey_edition_changelist")))
+
+
+@pytest.mark.parametrize(
+    ("route", "method"),
+    [
+        ("admin:survey_edition_dashboard", "get"),
+        ("admin:survey_edition_export", "get"),
+        ("admin:survey_edition_import_contacts", "post"),
+    ],
+)
+def test_an_edition_s_responses_and_contacts_need_the_survey_permissions(
+    client, django_user_model, submitted, route, method
+) -> None:
+    # Staff of the registry only (no survey permission): the edition's list refuses them, and so do the
+    # pages that show its responses, export them or add contacts.
+    client.force_login(django_user_model.objects.create_user("moderatrice", is_staff=True))
+    url = reverse(route, args=[submitted.edition.pk])
+    upload = {"file": io.BytesIO(b"email,name,role,collectivity_code\nintrus@example.org,I,R,35288\n")}
+    response = client.get(url, {"full": "1"}) if method == "get" else client.post(url, upload)
+    assert response.status_code == 403
+    assert not Contact.objects.filter(email="intrus@example.org").exists()
