@@ -131,3 +131,19 @@ def test_link_checks_cannot_be_added_or_deleted_by_hand(staff_client) -> None:
     put_in_review(tool)
     assert staff_client.get(reverse("admin:links_linkcheck_add")).status_code == 403
     assert staff_client.get(reverse("admin:links_linkcheck_delete", args=[tool.pk])).status_code == 403
+
+
+def test_a_checked_tool_can_still_be_deleted_and_its_check_goes_with_it(staff_client) -> None:
+    tool = ToolFactory()
+    put_in_review(tool)
+    delete = reverse("admin:tools_registry_tool_delete", args=[tool.pk])
+    confirmation = page_text(staff_client.get(delete))
+    assert "permission" not in confirmation
+    staff_client.post(delete, {"post": "yes"})
+    assert not Tool.objects.filter(pk=tool.pk).exists()
+    assert not LinkCheck.objects.filter(tool_id=tool.pk).exists()
+    # Alone, a check is still never deleted: its failures bring the tool to review.
+    other = ToolFactory()
+    put_in_review(other)
+    change = staff_client.get(reverse("admin:links_linkcheck_change", args=[other.pk]))
+    assert reverse("admin:links_linkcheck_delete", args=[other.pk]) not in change.content.decode()

@@ -1,6 +1,6 @@
 from django import forms as django_forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -54,7 +54,20 @@ class LinkCheckAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: LinkCheck | None = None) -> bool:
-        return False
+        # A check goes with its tool: whoever may delete the tool deletes its check with it (the admin
+        # asks this of each object a deletion takes along). Never alone: see delete_view.
+        return obj is not None and request.user.has_perm("tools_registry.delete_tool")
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context: dict | None = None):
+        # Deleting a check alone would reset the failures that bring its tool to staff review.
+        raise PermissionDenied
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "show_delete": False}
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: LinkCheck | None = None) -> list[str]:
         return [field.name for field in self.model._meta.fields]
