@@ -48,6 +48,14 @@ def test_search_ranks_name_matches_before_description_matches(client) -> None:
     assert result_names(client.get(CATALOGUE, {"q": "forum"})) == ["Forum citoyen", "Cartographie"]
 
 
+@pytest.mark.postgres
+def test_its_own_name_ranks_a_tool_before_the_name_of_its_family(client) -> None:
+    # By name alone « agora… » would come first: relevance puts the tool named « Budget » before it.
+    ToolFactory(name="agora.ville.fr", description="", family="budget_participatif")
+    ToolFactory(name="Budget de la ville", description="", family="open_data")
+    assert result_names(client.get(CATALOGUE, {"q": "budget"})) == ["Budget de la ville", "agora.ville.fr"]
+
+
 def test_search_keeps_working_when_a_collectivity_is_renamed(client) -> None:
     collectivity = CollectivityFactory(name="Ancienne commune")
     ToolFactory(name="Outil X", collectivity=collectivity)

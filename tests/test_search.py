@@ -42,3 +42,23 @@ def test_a_collectivity_is_found_whatever_its_accents_and_case(client, registry,
 @pytest.mark.parametrize("text", ["EQUIPEMENTS publics", "équipements PUBLICS"])
 def test_every_word_of_the_search_must_match(client, registry, text: str) -> None:
     assert found(client, text) == ["Carte des équipements"]
+
+
+def test_a_tool_is_found_by_the_words_of_its_family_in_french_and_english(client) -> None:
+    # Named after its address, as many are: the family's name says what it is.
+    ToolFactory(name="jeparticipe.ville.fr", description="", family="budget_participatif")
+    ToolFactory(name="Budget de la ville", description="", family="open_data")
+    ToolFactory(name="Consultations", description="", family="sondage")
+    assert found(client, "budget participatif") == ["jeparticipe.ville.fr"]
+    assert found(client, "budget") == ["Budget de la ville", "jeparticipe.ville.fr"]
+    assert found(client, "participatory budgeting") == ["jeparticipe.ville.fr"]
+    assert found(client, "sondage") == ["Consultations"]
+    assert found(client, "survey") == ["Consultations"]
+
+
+def test_a_tool_whose_family_changes_is_found_by_its_new_family(client) -> None:
+    tool = ToolFactory(name="Consultations", description="", family="forum")
+    assert found(client, "sondage") == []
+    tool.family = "sondage"
+    tool.save(update_fields=["family"])
+    assert found(client, "sondage") == ["Consultations"]

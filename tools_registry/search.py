@@ -9,16 +9,21 @@ collectivity is renamed, and nothing extra stored on PostgreSQL.
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, FloatField, Func, QuerySet, TextField, Value
+from django.db.models import Case, F, FloatField, Func, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat
+from django.utils import translation
 
+from tools_registry.choices import ToolFamily
 from tools_registry.text import NORMALIZE_FUNCTION, normalize
 
 SEARCH_CONFIG = "french_unaccent"
 
-# Name weighs most, then the collectivity and the software, then the description.
+# Name weighs most, then the collectivity and the software, then the description, then the words of
+# the family's name in French and English ("budget" finds the participatory budgets whatever they are
+# called). `{family_words}` is a CASE over the family, its words as parameters (`_family_words`).
 _REFRESH_SQL = """
 UPDATE tools_registry_tool AS tool SET search_vector =
     setweight(to_tsvector('french_unaccent', coalesce(tool.name, '')), 'A')
@@ -26,6 +31,7 @@ UPDATE tools_registry_tool AS tool SET search_vector =
                              || coalesce(tool.software, '')), 'B')
     || setweight(to_tsvector('french_unaccent', coalesce(tool.description, '') || ' '
                              || coalesce(tool.family_other, '')), 'C')
+    || setweight(to_tsvector('french_unaccent', {family_words}), 'D')
 FROM (
     SELECT inner_tool.id, collectivity.name AS collectivity_name
     FROM tools_registry_tool AS inner_tool
@@ -39,13 +45,36 @@ def uses_full_text() -> bool:
     return connection.vendor == "postgresql"
 
 
+def family_words() -> dict[str, str]:
+    """The words a family's tools are found by besides their own: its name in each of the site's
+    languages. « Autres » has none (the submitter's precision, `family_other`, is searched instead)."""
+    words = {}
+    for family in ToolFamily:
+        if family != ToolFamily.AUTRE:
+            names = []
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    names.append(str(family.label))
+            words[family.value] = " ".join(dict.fromkeys(names))
+    return words
+
+
+def _family_words(column: str) -> tuple[str, list[str]]:
+    """`family_words()` as an SQL CASE over `column`, and its parameters."""
+    words = family_words()
+    cases = " ".join("WHEN %s THEN %s" for _family in words)
+    params = [value for pair in words.items() for value in pair]
+    return f"CASE {column} {cases} ELSE '' END", params
+
+
 def refresh_search_vectors(
     *, tool_ids: Iterable[int] | None = None, collectivity_id: int | None = None
 ) -> None:
     """Recompute the stored search vectors of some tools (all of them when no argument is given)."""
     if not uses_full_text():
         return
-    sql, params = _REFRESH_SQL, []
+    case, params = _family_words("tool.family")
+    sql = _REFRESH_SQL.format(family_words=case)
     if tool_ids is not None:
         sql += " AND tool.id = ANY(%s)"
         params.append(list(tool_ids))
@@ -73,6 +102,11 @@ def search_tools(queryset: QuerySet, text: str) -> QuerySet:
         "description",
         space,
         "family_other",
+        space,
+        Case(
+            *(When(family=family, then=Value(words)) for family, words in family_words().items()),
+            default=Value(""),
+        ),
         output_field=TextField(),
     )
     queryset = queryset.alias(

@@ -171,7 +171,7 @@ class Collectivity(models.Model):
 # the tool's own fields whose change means refreshing what it stores (those and its search vector).
 STORED_FROM_COLLECTIVITY = ["collectivity_kind", "population_band", "region_code", "departement_code"]
 STORED_OBJECTIVES = [f"objective_{rank}" for rank in range(1, MAX_OBJECTIVES + 1)]
-STORED_FROM = {"name", "description", "software", "family_other", "collectivity"}
+STORED_FROM = {"name", "description", "software", "family", "family_other", "collectivity"}
 
 
 class Tool(models.Model):
