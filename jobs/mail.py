@@ -1,12 +1,29 @@
-"""The one way the site sends an email: from a job, so that a failure raises and the job is retried."""
+"""The one way the site sends an email: from a job, so that a failure raises and the job is retried.
 
+An email to a person who did something on the site is written in the language of the page they used:
+the service records `current_language()` (on the row, or as an argument of the job) and the job sends
+inside `translation.override(language)`, subject included.
+"""
+
+from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils import translation
 
 
 def one_line(text: str) -> str:
     """A header value: line breaks (which Django refuses in headers) and runs of spaces become one space."""
     return " ".join(text.split())
+
+
+def current_language() -> str:
+    """The language of the request being answered, one of LANGUAGES (the site's own outside a request)."""
+    try:
+        return translation.get_supported_language_variant(
+            translation.get_language() or settings.LANGUAGE_CODE
+        )
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 def send_email(*, subject: str, template: str, context: dict, recipients: list[str]) -> None:

@@ -40,8 +40,8 @@ class PersonalData:
     due: Callable[[datetime], Q] | None = None
     # Jobs that name a row of this model by its id: {task path: argument name}; found and removed with it.
     jobs: dict[str, str] = field(default_factory=dict)
-    # Values written instead of the field's empty value (a unique address must stay unique), and then
-    # the filter of the rows already erased.
+    # Values written on erasure instead of a field's empty value (a unique address must stay unique), or
+    # beside the fields (what only goes with them, reset); then `erased` filters the rows already erased.
     replacements: Callable[[], dict] | None = None
     erased: Q | None = None
 

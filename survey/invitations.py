@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jobs.mail import current_language
 from jobs.models import QueuedJob
 from privacy.notice import current_notice
 from survey import tasks
@@ -197,9 +198,9 @@ def sign_up_through_open_link(
 
 
 def send_personal_link(contact: Contact) -> None:
-    """Email a contact its personal link (asked for through the open link), by a job enqueued in the
-    current transaction."""
-    tasks.send_personal_link.enqueue(contact.pk)
+    """Email a contact its personal link (asked for through the open link), in the language of the page
+    they asked on, by a job enqueued in the current transaction."""
+    tasks.send_personal_link.enqueue(contact.pk, current_language())
 
 
 def mark_opened(contact: Contact) -> None:

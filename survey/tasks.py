@@ -1,7 +1,9 @@
-"""The survey's emails, sent by jobs (see jobs/queue.py): invitations, reminders and personal links."""
+"""The survey's emails, sent by jobs (see jobs/queue.py): invitations and reminders (in French: a contact's
+language is not known), and personal links (in the language of the page they were asked on)."""
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -53,7 +55,9 @@ def send_invitation(*, contact_id: int, round: int) -> None:
 
 
 @job(label=gettext_lazy("Courriel du lien personnel à l'enquête"))
-def send_personal_link(contact_id: int) -> None:
+def send_personal_link(contact_id: int, language: str | None = None) -> None:
+    """`language`: that of the page the link was asked on (None in a job queued before it was given:
+    French)."""
     contact = (
         Contact.objects.select_related("collectivity", "edition")
         .filter(pk=contact_id, erased_at__isnull=True)
@@ -61,9 +65,10 @@ def send_personal_link(contact_id: int) -> None:
     )
     if contact is None or not contact.edition.is_open:
         return
-    send_email(
-        subject=_("Votre lien personnel pour répondre au Baromètre de la démocratie locale numérique"),
-        template="survey/email/personal_link.txt",
-        context=_context(contact),
-        recipients=[contact.email],
-    )
+    with translation.override(language or settings.LANGUAGE_CODE):
+        send_email(
+            subject=_("Votre lien personnel pour répondre au Baromètre de la démocratie locale numérique"),
+            template="survey/email/personal_link.txt",
+            context=_context(contact),
+            recipients=[contact.email],
+        )

@@ -3,9 +3,10 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from tests.factories import ToolFactory
-from tests.helpers import page_text
+from tests.helpers import api_submission, page_text
 from tools_registry import services
 from tools_registry.models import Collectivity, Tool, ToolStatus
 
@@ -75,6 +76,67 @@ def test_approval_makes_it_public_and_tells_the_submitter(client, admin_client, 
     assert client.get(tool.get_absolute_url()).status_code == 200
     assert [message.to for message in mail.outbox] == [["camille@saint-malo.example"]]
     assert "est désormais publié" in mail.outbox[0].body
+
+
+def moderate_in_the_admin(admin_client, tool: Tool, decision: str) -> None:
+    """Staff approve or reject `tool` from the list, the admin in English: the submitter's language,
+    not theirs, is the email's."""
+    changelist = reverse("admin:tools_registry_tool_changelist")
+    selected = {"action": decision, "_selected_action": [tool.pk]}
+    if decision == "reject":
+        selected |= {"confirm": "1", "reason": "Hors sujet"}
+    admin_client.post(changelist, selected, HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.mark.parametrize(
+    ("decision", "sentence"),
+    [
+        ("approve", "The tool “Budget participatif malouin” that you submitted is now published:"),
+        ("reject", "The tool “Budget participatif malouin” that you submitted has not been accepted"),
+    ],
+)
+def test_a_decision_on_a_tool_proposed_in_english_is_written_in_english(
+    client, admin_client, saint_malo, run_jobs, decision, sentence
+) -> None:
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    client.post(SUBMIT, valid_data(saint_malo))
+    run_jobs()
+    mail.outbox.clear()
+    moderate_in_the_admin(admin_client, Tool.objects.get(), decision)
+    run_jobs()
+    [email] = mail.outbox
+    assert email.to == ["camille@saint-malo.example"]
+    assert email.subject == "Your submission “Budget participatif malouin” has been reviewed"
+    assert email.body.startswith("Hello Camille Agent,")
+    assert sentence in email.body
+
+
+def test_a_decision_on_a_tool_proposed_through_the_api_in_english_is_written_in_english(
+    admin_client, saint_malo, run_jobs
+) -> None:
+    api = APIClient()
+    sent = api.post(reverse("api:submission"), api_submission(), format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert sent.status_code == 201
+    run_jobs()
+    mail.outbox.clear()
+    moderate_in_the_admin(admin_client, Tool.objects.get(), "reject")
+    run_jobs()
+    [email] = mail.outbox
+    assert email.subject == "Your submission “Budget participatif” has been reviewed"
+    assert "Reason: Hors sujet" in email.body
+
+
+def test_a_decision_on_a_tool_proposed_in_french_stays_french_whoever_moderates(
+    client, admin_client, saint_malo, run_jobs
+) -> None:
+    client.post(SUBMIT, valid_data(saint_malo))
+    run_jobs()
+    mail.outbox.clear()
+    moderate_in_the_admin(admin_client, Tool.objects.get(), "approve")
+    run_jobs()
+    [email] = mail.outbox
+    assert email.subject == "Votre proposition « Budget participatif malouin » a été examinée"
+    assert "est désormais publié" in email.body
 
 
 @pytest.mark.parametrize(

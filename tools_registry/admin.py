@@ -148,6 +148,7 @@ class ToolAdmin(ReadableHistoryAdmin):
         "updated_at",
         "duplicate",
         "merged_into",
+        "submitter_language",
         "consent_at",
         "consent_notice",
     ]
@@ -203,7 +204,15 @@ class ToolAdmin(ReadableHistoryAdmin):
         ),
         (
             _("Contributeur (privé)"),
-            {"fields": ["submitter_name", "submitter_email", "consent_at", "consent_notice"]},
+            {
+                "fields": [
+                    "submitter_name",
+                    "submitter_email",
+                    "submitter_language",
+                    "consent_at",
+                    "consent_notice",
+                ]
+            },
         ),
         (_("Historique"), {"fields": ["created_at", "updated_at"]}),
     ]

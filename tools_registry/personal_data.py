@@ -23,6 +23,9 @@ register(
     label=_("Outils proposés : coordonnées du contributeur"),
     fields=SUBMITTER,
     email="submitter_email",
+    # The language of their emails is nobody's data, but it goes with the address: reset with it, so that
+    # an erased proposal keeps nothing of its submitter.
+    replacements=lambda: {"submitter_language": settings.LANGUAGE_CODE},
     # Kept while the proposal is examined, then SUBMITTER_DATA_RETENTION_MONTHS after the decision.
     due=lambda now: (
         ~Q(status=ToolStatus.PENDING)

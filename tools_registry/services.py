@@ -6,13 +6,13 @@ Emails are jobs, enqueued in the same transaction as the write that causes them 
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jobs.mail import current_language
 from privacy.notice import current_notice
 from tools_registry.choices import CollectivityKind
 from tools_registry.corrections import Correction, CorrectionKind, CorrectionStatus
@@ -172,6 +172,7 @@ def submit_tool(
         hybrid_formats=list(proposal.hybrid_formats) if proposal.hybrid else [],
         submitter_name=proposal.submitter_name.strip(),
         submitter_email=proposal.submitter_email.strip(),
+        submitter_language=current_language(),
         status=ToolStatus.PENDING,
         source=source,
         possible_duplicate=duplicate,
@@ -187,7 +188,7 @@ def submit_tool(
     set_objectives(tool=tool, objectives=proposal.objectives)
     notify_moderators.enqueue(tool.pk)
     if tool.submitter_email:
-        acknowledge_submission.enqueue(tool.pk, translation.get_language() or settings.LANGUAGE_CODE)
+        acknowledge_submission.enqueue(tool.pk, tool.submitter_language)
     return tool
 
 
@@ -272,7 +273,7 @@ def submit_correction(*, tool: Tool, kind: str, proposed_value: str, email: str 
     correction.save()
     notify_moderators_of_correction.enqueue(correction.pk)
     if correction.email:
-        acknowledge_correction.enqueue(correction.pk, translation.get_language() or settings.LANGUAGE_CODE)
+        acknowledge_correction.enqueue(correction.pk, current_language())
     return correction
 
 

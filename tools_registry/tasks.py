@@ -56,12 +56,13 @@ def notify_moderation(tool_id: int, status: str) -> None:
     if tool is None or not tool.submitter_email or tool.status != status:
         # A later decision replaced this one: its own email tells the submitter.
         return
-    send_email(
-        subject=_("Votre proposition « %(name)s » a été examinée") % {"name": tool.name},
-        template="tools_registry/email/submitter_moderated.txt",
-        context=_context(tool),
-        recipients=[tool.submitter_email],
-    )
+    with translation.override(tool.submitter_language):
+        send_email(
+            subject=_("Votre proposition « %(name)s » a été examinée") % {"name": tool.name},
+            template="tools_registry/email/submitter_moderated.txt",
+            context=_context(tool),
+            recipients=[tool.submitter_email],
+        )
 
 
 def _correction(correction_id: int) -> Correction | None:

@@ -52,6 +52,7 @@ NOT_PERSONAL = {
     ("tools_registry.Collectivity", "name"): "name of a local authority",
     ("tools_registry.HistoricalCollectivity", "name"): "name of a local authority",
     ("tools_registry.Tool", "name"): "name of a tool",
+    ("tools_registry.Tool", "submitter_language"): "a language of the site, reset with the address",
     ("tools_registry.HistoricalTool", "name"): "name of a tool",
     ("tools_registry.DataSource", "name"): "name of a public source",
     ("tools_registry.ImportRun", "file_name"): "name of an imported file",

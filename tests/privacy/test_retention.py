@@ -8,6 +8,7 @@ import time_machine
 from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
+from django.utils import translation
 from django_tasks.base import TaskResultStatus
 
 from jobs.models import QueuedJob
@@ -55,6 +56,22 @@ def test_a_contributors_details_go_twelve_months_after_moderation(saint_malo, ad
     # The edit history follows the tool.
     assert not tool.history.exclude(submitter_email="").exists()
     assert tool.history.count() >= 2
+
+
+def test_the_language_of_a_contributors_emails_goes_with_their_address(
+    saint_malo, admin_user, run_jobs
+) -> None:
+    with time_machine.travel(START, tick=False):
+        with translation.override("en"):
+            tool = propose(saint_malo)
+        services.approve_tool(tool=tool, moderator=admin_user)
+        run_jobs()
+    tool.refresh_from_db()
+    assert tool.submitter_language == "en"
+    with time_machine.travel(START + timedelta(days=366), tick=False):
+        run_retention(run_jobs)
+    tool.refresh_from_db()
+    assert (tool.submitter_email, tool.submitter_language) == ("", "fr")
 
 
 def test_the_period_is_a_setting(saint_malo, admin_user, run_jobs, settings) -> None:

@@ -12,7 +12,15 @@ from django.utils import timezone
 from barometre.results import figures
 from survey import services
 from survey.io import export_responses
-from survey.models import Contact, EditionStatus, Response, ResponseOrigin, ResponseStatus, ReviewStatus
+from survey.models import (
+    Contact,
+    Edition,
+    EditionStatus,
+    Response,
+    ResponseOrigin,
+    ResponseStatus,
+    ReviewStatus,
+)
 from tests.factories import ResponseFactory, TerritoryFactory
 from tests.helpers import page_text
 from tests.survey.helpers import PROFILE, answer_everything, post_page, review_url, step_url, welcome_url
@@ -91,6 +99,35 @@ def test_signing_up_sends_the_link_to_the_address_and_never_shows_it(
     assert mail.outbox[0].to == ["alex@dinard.example"]
     assert contact.get_absolute_url() in mail.outbox[0].body
     assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "greeting", "title"),
+    [
+        (
+            "en",
+            "Your personal link to respond to the Digital Local Democracy Barometer",
+            "Hello Alex Martin,",
+            "“Local digital democracy barometer 2016”",
+        ),
+        (
+            "fr",
+            "Votre lien personnel pour répondre au Baromètre de la démocratie locale numérique",
+            "Bonjour Alex Martin,",
+            "« Baromètre de la démocratie locale numérique 2016 »",
+        ),
+    ],
+)
+def test_the_link_is_sent_in_the_language_of_the_page_signed_up_on(
+    client, edition, dinard, run_jobs, language, subject, greeting, title
+) -> None:
+    Edition.objects.filter(pk=edition.pk).update(title_en="Local digital democracy barometer 2016")
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    sign_up(client, edition, run_jobs)
+    [email] = mail.outbox
+    assert email.subject == subject
+    assert email.body.startswith(greeting)
+    assert title in email.body
 
 
 def test_the_page_after_signing_up_says_the_same_whatever_the_address_and_the_collectivity(

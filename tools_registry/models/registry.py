@@ -288,6 +288,17 @@ class Tool(models.Model):
     last_verified = models.DateField(_("dernière vérification"), null=True, blank=True)
     submitter_name = models.CharField(_("nom du contributeur"), max_length=200, blank=True)
     submitter_email = models.EmailField(_("courriel du contributeur"), blank=True)
+    # The language of the page (or API request) the proposal came from: every email to the submitter is
+    # written in it. Not in the edit history: it is set once, and says nothing once the address is gone.
+    submitter_language = models.CharField(
+        _("langue du contributeur"),
+        max_length=7,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_(
+            "Celle de la page d'où vient la proposition : les courriels au contributeur y sont écrits."
+        ),
+    )
     # The contributor agreed to the privacy notice: when, and to which version of its text.
     consent_at, consent_notice = consent_fields()
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
@@ -316,6 +327,7 @@ class Tool(models.Model):
             "search_vector",
             "url_key",
             "updated_at",
+            "submitter_language",
             *STORED_FROM_COLLECTIVITY,
             *STORED_OBJECTIVES,
         ],
@@ -329,6 +341,10 @@ class Tool(models.Model):
             choices_check("status", ToolStatus, "tool_valid_status"),
             choices_check("source", ToolSource, "tool_valid_source"),
             choices_check("family", ToolFamily, "tool_valid_family"),
+            models.CheckConstraint(
+                condition=Q(submitter_language__in=[code for code, _name in settings.LANGUAGES]),
+                name="tool_valid_submitter_language",
+            ),
             models.CheckConstraint(
                 condition=Q(launch_year__isnull=True)
                 | Q(launch_year__gte=FIRST_LAUNCH_YEAR, launch_year__lte=LAST_LAUNCH_YEAR),

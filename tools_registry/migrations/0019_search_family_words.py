@@ -56,7 +56,7 @@ def backwards(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tools_registry", "0017_tool_list_order_indexes"),
+        ("tools_registry", "0018_tool_submitter_language"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]
