@@ -11,7 +11,8 @@ when it runs.
 django-tasks does not retry. Here, a job that raises is recorded as failed (with its traceback) and a
 new row is enqueued for the next attempt, JOB_RETRY_DELAY × 2^(n-1) seconds after the n-th failure,
 until JOB_MAX_ATTEMPTS attempts have failed: then the job gives up, logs an error, and staff find it
-in the admin (*File d'attente*, "abandonnés"). Every attempt stays visible there. A job left running by
+in the admin (*File d'attente*, "abandonnés"), where they may relaunch it (`relaunch`): a new first
+attempt, retried the same way. Every attempt stays visible there. A job left running by
 a worker that was killed is failed and tried again the same way (`jobs.lifeline`).
 """
 
@@ -22,10 +23,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 from django_tasks.base import DEFAULT_TASK_PRIORITY, Task, TaskResult
 from django_tasks_db.models import DBTaskResult
+
+from jobs.models import RELAUNCHED_AS, QueuedJob
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +100,30 @@ def retry_abandoned(row: DBTaskResult) -> None:
         logger.error("Job %s (id %s) was abandoned and no longer exists", row.task_path, row.pk)
         return
     _retry_later(declared, tuple(row.args_kwargs.get("args", [])), kwargs, attempt)
+
+
+@transaction.atomic
+def relaunch(*, jobs: QuerySet[QueuedJob]) -> tuple[list[QueuedJob], list[QueuedJob]]:
+    """Queue a new first attempt, with the same arguments, of each given-up job among `jobs` (staff fixed
+    what made it fail: the mail server, say). Return the jobs relaunched, and the given-up ones that
+    could not be: their job is no longer in the code. The others are left alone.
+
+    A relaunched row names its new job and leaves the given-up list: relaunched twice, it runs once.
+    """
+    relaunched, gone = [], []
+    for row in jobs.given_up().select_for_update().order_by("enqueued_at"):
+        try:
+            declared = import_string(row.task_path)
+        except ImportError:
+            gone.append(row)
+            continue
+        kwargs = dict(row.args_kwargs.get("kwargs", {}))
+        kwargs.pop("attempt", None)
+        new = declared.enqueue(*row.args_kwargs.get("args", []), **kwargs)
+        row.args_kwargs[RELAUNCHED_AS] = str(new.id)
+        row.save(update_fields=["args_kwargs"])
+        relaunched.append(row)
+    return relaunched, gone
 
 
 def _retry_later(declared: Job, args: tuple, kwargs: dict, attempt: int) -> None:

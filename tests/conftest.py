@@ -159,8 +159,9 @@ def phone(browser, live_server, settings) -> Iterator[Page]:
 
 
 @pytest.fixture
-def run_jobs(monkeypatch) -> Callable[[], list]:
+def run_jobs(monkeypatch) -> Callable[..., list]:
     """Run every job that is due, as `manage.py db_worker` does; return the rows of those that were due.
+    `run_jobs(count)` stops after `count` jobs, as a worker would be found in the middle of its queue.
 
     The worker's own loop runs them (claim, run, record success or failure, enqueue the retry);
     only its closing of database connections is left out, since the test's transaction must survive.
@@ -171,7 +172,7 @@ def run_jobs(monkeypatch) -> Callable[[], list]:
 
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
-    def run() -> list:
+    def run(count: int | None = None) -> list:
         due = list(DBTaskResult.objects.ready().values_list("pk", flat=True))
         worker = db_worker.Worker(
             queue_names=["*"],
@@ -179,7 +180,7 @@ def run_jobs(monkeypatch) -> Callable[[], list]:
             batch=True,
             backend_name="default",
             startup_delay=False,
-            max_tasks=None,
+            max_tasks=count,
             worker_id="test-worker",
             excluded_queue_names=[],
         )

@@ -267,7 +267,7 @@ def _first_of_each_family(addresses: list[IPAddress]) -> list[IPAddress]:
     return list(firsts.values())
 
 
-def _host_of(url: str) -> str:
+def host_of(url: str) -> str:
     try:
         return Target.parse(url).host
     except CheckFailed:
@@ -278,7 +278,7 @@ def check_all(urls: Iterable[str], *, checker: Checker, workers: int) -> Iterato
     """Check each address once: those of one host one after the other, up to `workers` hosts at a time."""
     by_host: dict[str, list[str]] = defaultdict(list)
     for url in dict.fromkeys(urls):
-        by_host[_host_of(url)].append(url)
+        by_host[host_of(url)].append(url)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="link-check") as pool:
         futures = [pool.submit(_check_each, checker, urls) for urls in by_host.values()]
         for future in as_completed(futures):

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tools_registry.history import recorded_as
-from tools_registry.links.checker import Checker, CheckResult, check_all
+from tools_registry.links.checker import Checker, CheckResult, check_all, host_of
 from tools_registry.links.models import LinkCheck, LinkReview
 from tools_registry.models import LifeStatus, Tool
 
@@ -34,6 +34,47 @@ def checked_tools() -> QuerySet[Tool]:
     return Tool.objects.published().in_service().exclude(url="")
 
 
+def _tools_by_url(tool_ids: Collection[int] | None) -> dict[str, list[int]]:
+    tools = checked_tools()
+    if tool_ids is not None:
+        tools = tools.filter(pk__in=tool_ids)
+    tools_by_url: dict[str, list[int]] = defaultdict(list)
+    for tool_id, url in tools.order_by("url", "pk").values_list("pk", "url").iterator():
+        tools_by_url[url].append(tool_id)
+    return tools_by_url
+
+
+def plan_pass(*, tool_ids: Collection[int] | None = None) -> list[list[list[int]]]:
+    """A pass cut into batches for the job queue, each of LINK_CHECK_CONCURRENCY addresses at most (the
+    addresses checked at once): chains of batches, each batch a list of tool ids.
+
+    The batches of a chain are run one after the other: every address of a host is in one chain, so that
+    two workers never fetch from one host at once. Hosts with few addresses share a batch; a host with
+    more addresses than a batch holds has a chain of its own.
+    """
+    size = settings.LINK_CHECK_CONCURRENCY
+    urls_by_host: dict[str, list[list[int]]] = defaultdict(list)
+    for url, tool_ids_of_url in _tools_by_url(tool_ids).items():
+        urls_by_host[host_of(url)].append(tool_ids_of_url)
+    chains: list[list[list[int]]] = []
+    shared: list[list[int]] = []  # the addresses of the batch being filled
+    for urls in urls_by_host.values():
+        if len(urls) > size:
+            chains.append([_flat(urls[start : start + size]) for start in range(0, len(urls), size)])
+            continue
+        if len(shared) + len(urls) > size:
+            chains.append([_flat(shared)])
+            shared = []
+        shared.extend(urls)
+    if shared:
+        chains.append([_flat(shared)])
+    return chains
+
+
+def _flat(urls: list[list[int]]) -> list[int]:
+    return [tool_id for tool_ids in urls for tool_id in tool_ids]
+
+
 def run_pass(
     *, tool_ids: Collection[int] | None = None, checker: Checker | None = None, now: datetime | None = None
 ) -> PassSummary:
@@ -41,12 +82,7 @@ def run_pass(
 
     The network work runs in a small thread pool; every database write happens here, in this thread.
     """
-    tools = checked_tools()
-    if tool_ids is not None:
-        tools = tools.filter(pk__in=tool_ids)
-    tools_by_url: dict[str, list[int]] = defaultdict(list)
-    for tool_id, url in tools.values_list("pk", "url").iterator():
-        tools_by_url[url].append(tool_id)
+    tools_by_url = _tools_by_url(tool_ids)
     summary = PassSummary()
     results = check_all(
         tools_by_url, checker=checker or Checker.from_settings(), workers=settings.LINK_CHECK_CONCURRENCY
