@@ -206,3 +206,29 @@ def test_the_admin_is_the_barometre_s_and_its_home_counts_the_tools_to_moderate(
     home = staff_client.get(reverse("admin:index"))
     assert "2 outils en attente de modération" in page_text(home)
     assert f'href="{CHANGELIST}?status__exact=pending"' in home.content.decode()
+
+
+def test_publishing_tools_again_tells_nobody_twice_and_a_merged_one_stays_merged(
+    staff_client, admin_user, run_jobs
+) -> None:
+    from tools_registry.merging import merge_tools
+
+    kept = ToolFactory(status=ToolStatus.PUBLISHED, submitter_email="anne@example.org")
+    dropped = ToolFactory(status=ToolStatus.PENDING, submitter_email="bob@example.org")
+    merge_tools(keep=kept, drop=dropped, moderator=admin_user)
+    run_jobs()
+    mail.outbox.clear()
+    response = staff_client.post(
+        CHANGELIST, {"action": "approve", ACTION_CHECKBOX_NAME: [kept.pk, dropped.pk]}, follow=True
+    )
+    text = page_text(response)
+    assert "1 outil avait déjà ce statut : laissé tel quel." in text
+    assert "a été fusionné dans un autre outil : sa décision ne peut plus changer." in text
+    assert "publié." not in text
+    dropped.refresh_from_db()
+    assert (dropped.status, dropped.merged_into) == (ToolStatus.ARCHIVED, kept)
+    run_jobs()
+    assert mail.outbox == []
+    # Its edit page no longer offers to change its status.
+    page = staff_client.get(change_url(dropped)).content.decode()
+    assert 'name="status"' not in page

@@ -219,3 +219,16 @@ def test_merging_keeps_a_newer_check_of_the_kept_tool(pair, admin_user) -> None:
     )
     merge_tools(keep=keep, drop=drop, moderator=admin_user)
     assert LinkCheck.objects.get(tool=keep).outcome == LinkOutcome.DNS
+
+
+def test_the_submitter_of_a_proposal_merged_away_is_told_with_the_kept_tool_s_address(
+    pair, admin_user, run_jobs, mailoutbox
+) -> None:
+    keep, drop = pair
+    drop.submitter_email = "bob@example.org"
+    drop.save()
+    merge_tools(keep=keep, drop=drop, moderator=admin_user)
+    run_jobs()
+    (email,) = [message for message in mailoutbox if message.to == ["bob@example.org"]]
+    assert "figurait déjà au registre, ou y avait déjà été proposé" in email.body
+    assert keep.get_absolute_url() in email.body

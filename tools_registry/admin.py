@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -227,6 +229,11 @@ class ToolAdmin(ReadableHistoryAdmin):
             *super().get_urls(),
         ]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Tool | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        # A tool merged into another keeps its status: its address leads to the kept tool.
+        return [*fields, "status"] if obj is not None and obj.merged_into_id else fields
+
     def get_fieldsets(self, request: HttpRequest, obj: Tool | None = None) -> list:
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or (obj.possible_duplicate_id is None and obj.status != ToolStatus.PENDING):
@@ -277,37 +284,65 @@ class ToolAdmin(ReadableHistoryAdmin):
         else:
             services.archive_tool(tool=obj, moderator=request.user, reason=obj.moderation_reason)
 
+    def _decide_each(self, request: HttpRequest, tools: QuerySet, status: str, decide: Callable) -> int:
+        """Moderate each selected tool with `decide(tool)` unless it has `status` already (nothing written,
+        nobody told twice) or cannot change (merged into another: said). How many changed."""
+        changed = unchanged = 0
+        for tool in tools:
+            if tool.status == status and tool.merged_into_id is None:
+                unchanged += 1
+                continue
+            try:
+                decide(tool)
+            except ValidationError as error:
+                self.message_user(request, "; ".join(error.messages), messages.ERROR)
+            else:
+                changed += 1
+        if unchanged:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d outil avait déjà ce statut : laissé tel quel.",
+                    "%(count)d outils avaient déjà ce statut : laissés tels quels.",
+                    unchanged,
+                )
+                % {"count": unchanged},
+                messages.WARNING,
+            )
+        return changed
+
     @admin.action(description=_("Publier les outils sélectionnés"))
     def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for tool in queryset:
-            services.approve_tool(tool=tool, moderator=request.user)
-        count = len(queryset)
-        self.message_user(
+        count = self._decide_each(
             request,
-            ngettext("%d outil publié.", "%d outils publiés.", count) % count,
-            messages.SUCCESS,
+            queryset,
+            ToolStatus.PUBLISHED,
+            lambda tool: services.approve_tool(tool=tool, moderator=request.user),
         )
+        if count:
+            self.message_user(
+                request,
+                ngettext("%d outil publié.", "%d outils publiés.", count) % count,
+                messages.SUCCESS,
+            )
 
     @admin.action(description=_("Refuser les outils sélectionnés (avec un motif)"))
     def reject(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         form = RejectionForm(request.POST if "confirm" in request.POST else None)
         if form.is_bound and form.is_valid():
-            for tool in queryset:
-                try:
-                    services.reject_tool(
-                        tool=tool,
-                        moderator=request.user,
-                        reason=form.cleaned_data["reason"],
-                    )
-                except ValidationError as error:
-                    self.message_user(request, "; ".join(error.messages), messages.ERROR)
-                    return None
-            count = len(queryset)
-            self.message_user(
+            reason = form.cleaned_data["reason"]
+            count = self._decide_each(
                 request,
-                ngettext("%d outil refusé.", "%d outils refusés.", count) % count,
-                messages.SUCCESS,
+                queryset,
+                ToolStatus.REJECTED,
+                lambda tool: services.reject_tool(tool=tool, moderator=request.user, reason=reason),
             )
+            if count:
+                self.message_user(
+                    request,
+                    ngettext("%d outil refusé.", "%d outils refusés.", count) % count,
+                    messages.SUCCESS,
+                )
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -321,14 +356,18 @@ class ToolAdmin(ReadableHistoryAdmin):
 
     @admin.action(description=_("Archiver les outils sélectionnés"))
     def archive(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for tool in queryset:
-            services.archive_tool(tool=tool, moderator=request.user)
-        count = len(queryset)
-        self.message_user(
+        count = self._decide_each(
             request,
-            ngettext("%d outil archivé.", "%d outils archivés.", count) % count,
-            messages.SUCCESS,
+            queryset,
+            ToolStatus.ARCHIVED,
+            lambda tool: services.archive_tool(tool=tool, moderator=request.user),
         )
+        if count:
+            self.message_user(
+                request,
+                ngettext("%d outil archivé.", "%d outils archivés.", count) % count,
+                messages.SUCCESS,
+            )
 
 
 # The imports (upload, analysis, confirmation, reports) and the public sources; the public's corrections.

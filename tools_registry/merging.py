@@ -17,6 +17,7 @@ from tools_registry.history import recorded_as
 from tools_registry.links.models import LinkCheck
 from tools_registry.models import MAX_OBJECTIVES, Tool, ToolObjective, ToolStatus, refresh_stored_fields
 from tools_registry.provenance import SourceRecord
+from tools_registry.tasks import notify_moderation
 
 # What the kept tool takes from the dropped one when it has no value of its own.
 FILLED_FROM_DROPPED = [
@@ -66,6 +67,8 @@ def merge_tools(*, keep: Tool, drop: Tool, moderator: AbstractBaseUser) -> Tool:
     Tool.objects.filter(merged_into=drop).update(merged_into=keep)
 
     reason = _("Fusionné avec « %(name)s » (n° %(pk)d).")
+    # A proposal still waiting for its decision: this is it, and its submitter is told (notify_moderation).
+    decided = drop.status == ToolStatus.PENDING and bool(drop.submitter_email)
     drop.status, drop.merged_into = ToolStatus.ARCHIVED, keep
     drop.moderated_by, drop.moderated_at = moderator, timezone.now()
     drop.moderation_reason = reason % {"name": keep.name, "pk": keep.pk}
@@ -77,6 +80,8 @@ def merge_tools(*, keep: Tool, drop: Tool, moderator: AbstractBaseUser) -> Tool:
             tool._history_user = moderator
             tool._change_reason = f"{change} ({drop.pk} -> {keep.pk})"
             tool.save()
+    if decided:
+        notify_moderation.enqueue(drop.pk, drop.status)
     return keep
 
 

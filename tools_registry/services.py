@@ -231,10 +231,23 @@ def set_objectives(*, tool: Tool, objectives: list[str]) -> None:
     refresh_stored_fields(tool_ids=[tool.pk])
 
 
+def _decide(tool: Tool, *, status: str, moderator: AbstractBaseUser, reason: str = "") -> bool:
+    """Give `tool` the moderation `status`; False when it has it already: nothing is written and nobody
+    is told twice. A tool merged into another keeps its status (its address leads to the kept one)."""
+    if tool.merged_into_id is not None:
+        raise ValidationError(
+            _("« %(name)s » a été fusionné dans un autre outil : sa décision ne peut plus changer.")
+            % {"name": tool.name}
+        )
+    if tool.status == status:
+        return False
+    tool.moderate(status=status, moderator=moderator, reason=reason)
+    return True
+
+
 @transaction.atomic
 def approve_tool(*, tool: Tool, moderator: AbstractBaseUser) -> Tool:
-    tool.moderate(status=ToolStatus.PUBLISHED, moderator=moderator)
-    if tool.submitter_email:
+    if _decide(tool, status=ToolStatus.PUBLISHED, moderator=moderator) and tool.submitter_email:
         notify_moderation.enqueue(tool.pk, tool.status)
     return tool
 
@@ -250,15 +263,14 @@ def clean_rejection_reason(reason: str) -> str:
 @transaction.atomic
 def reject_tool(*, tool: Tool, moderator: AbstractBaseUser, reason: str) -> Tool:
     reason = clean_rejection_reason(reason)
-    tool.moderate(status=ToolStatus.REJECTED, moderator=moderator, reason=reason)
-    if tool.submitter_email:
+    if _decide(tool, status=ToolStatus.REJECTED, moderator=moderator, reason=reason) and tool.submitter_email:
         notify_moderation.enqueue(tool.pk, tool.status)
     return tool
 
 
 @transaction.atomic
 def archive_tool(*, tool: Tool, moderator: AbstractBaseUser, reason: str = "") -> Tool:
-    tool.moderate(status=ToolStatus.ARCHIVED, moderator=moderator, reason=reason.strip())
+    _decide(tool, status=ToolStatus.ARCHIVED, moderator=moderator, reason=reason.strip())
     return tool
 
 
