@@ -12,7 +12,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.factories import ToolFactory
-from tests.helpers import page_text
+from tests.helpers import description, page_text
 from tools_registry.corrections import Correction, CorrectionStatus
 from tools_registry.models import LifeStatus, Tool, ToolStatus
 
@@ -83,7 +83,7 @@ def test_a_bad_correction_is_explained_and_keeps_what_was_typed(
     response = client.post(correct_url(tool), data)
     assert response.status_code == 400
     body = response.content.decode()
-    errors = re.search(rf'id="id_{field}[^"]*_errors">(.*?)</ul>', body, re.S)
+    errors = re.search(rf'id="id_{field}_error">(.*?)</ul>', body, re.S)
     assert errors and message in html.unescape(errors.group(1))
     assert 'role="alert"' in body
     if data["proposed_value"].strip():
@@ -91,6 +91,13 @@ def test_a_bad_correction_is_explained_and_keeps_what_was_typed(
     if data["email"]:
         assert f'value="{data["email"]}"' in body
     assert not Correction.objects.exists()
+
+
+def test_a_screen_reader_announces_the_help_and_the_error_of_a_field(client, tool) -> None:
+    page = client.post(correct_url(tool), correction_data(email="pas-un-courriel")).content.decode()
+    email = description(page, "id_email")
+    assert "Pour recevoir un accusé de réception" in email and "Saisissez une adresse e-mail valide." in email
+    assert "La bonne valeur (la nouvelle adresse" in description(page, "id_proposed_value")
 
 
 def test_a_tool_marked_ended_needs_no_value(client, tool) -> None:

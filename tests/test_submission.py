@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from tests.factories import ToolFactory
-from tests.helpers import page_text
+from tests.helpers import description, group, page_text
 from tools_registry import services
 from tools_registry.models import Collectivity, Tool, ToolStatus
 
@@ -109,6 +109,21 @@ def test_bad_input_is_explained_beside_the_field_and_keeps_what_was_typed(
     assert 'value="Camille Agent"' in html
     assert "Les habitants proposent et votent des projets." in html or field == "description"
     assert Tool.objects.count() == 0
+
+
+def test_a_screen_reader_announces_each_fields_help_and_error(client, saint_malo) -> None:
+    changes = {"url": "pas une adresse", "objectives": [], "hybrid_formats": ["x"], "consent": None}
+    page = client.post(SUBMIT, valid_data(saint_malo, **changes)).content.decode()
+    url = description(page, "id_url")
+    assert "Par exemple https://participation.ma-ville.fr" in url and "Saisissez une URL valide." in url
+    assert "Ce champ est obligatoire." in description(page, "id_consent")
+    assert "Pour vous tenir informé·e de la modération" in description(page, "id_submitter_email")
+    for rank in (1, 2, 3):
+        assert re.search(rf'<select id="id_objectives_{rank}"[^>]*aria-invalid="true"', page)
+        objectives = description(page, f"id_objectives_{rank}")
+        assert "Trois objectifs au plus" in objectives and "Ce champ est obligatoire." in objectives
+    name, formats = group(page, "id_hybrid_formats_0")
+    assert name == "Lesquelles ?" and "Sélectionnez un choix valide" in formats
 
 
 def test_html_and_script_are_stored_as_text_and_shown_escaped(client, admin_client, saint_malo) -> None:

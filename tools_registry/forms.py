@@ -33,13 +33,17 @@ class RankedSelects(forms.Widget):
 
     def get_context(self, name: str, value, attrs) -> dict:
         context = super().get_context(name, value, attrs)
+        built = context["widget"]["attrs"]
         values = list(value or [])
         values += [""] * (self.size - len(values))
         context["widget"]["selects"] = [
-            {"id": f"{context['widget']['attrs'].get('id', name)}_{rank}", "rank": rank, "value": selected}
+            {"id": f"{built.get('id', name)}_{rank}", "rank": rank, "value": selected}
             for rank, selected in enumerate(values[: self.size], 1)
         ]
         context["widget"]["choices"] = self.choices
+        # What the bound field puts in the attributes, under names a template can read.
+        context["widget"]["invalid"] = built.get("aria-invalid") == "true"
+        context["widget"]["describedby"] = built.get("aria-describedby", "")
         return context
 
 

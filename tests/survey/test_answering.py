@@ -5,7 +5,7 @@ from django.core import mail
 
 from survey.models import Answer, Contact, EditionStatus, Response, ResponseTool
 from tests.factories import ContactFactory, EditionFactory
-from tests.helpers import page_text
+from tests.helpers import description, group, page_text
 from tests.survey.helpers import (
     OPEN_DATA,
     PERCEPTIONS,
@@ -94,6 +94,15 @@ def test_a_malformed_web_address_and_a_bad_ranking_are_explained(client, contact
         post_page(client, tool_page, {**TOOL, "tool_objectives": ["idees", "informer", "signaler", "autre"]})
     )
     assert "Classez 3 choix au plus." in text
+
+
+def test_a_screen_reader_announces_the_error_of_a_question(client, contact) -> None:
+    answer_everything(client, contact, tools=[])
+    tool_page = client.post(step_url(contact, "outil"), {"action": "add"}).url
+    page = post_page(client, tool_page, {**TOOL, "tool_url": "pas une adresse", "tool_family": ""})
+    assert "Saisissez une adresse web complète" in description(page.content.decode(), "id_tool_url")
+    _name, family = group(page.content.decode(), "id_tool_family_0")
+    assert "Répondez à cette question : elle est obligatoire." in family
 
 
 def test_a_number_question_accepts_a_french_decimal_and_rejects_words(client, collectivity) -> None:
