@@ -12,7 +12,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.factories import ToolFactory
-from tests.helpers import description, page_text
+from tests.helpers import description, group, page_text
 from tools_registry.corrections import Correction, CorrectionStatus
 from tools_registry.models import LifeStatus, Tool, ToolStatus
 
@@ -98,6 +98,17 @@ def test_a_screen_reader_announces_the_help_and_the_error_of_a_field(client, too
     email = description(page, "id_email")
     assert "Pour recevoir un accusé de réception" in email and "Saisissez une adresse e-mail valide." in email
     assert "La bonne valeur (la nouvelle adresse" in description(page, "id_proposed_value")
+
+
+def test_the_choices_of_what_is_wrong_are_a_group_named_by_its_question(client, tool) -> None:
+    page = client.get(correct_url(tool)).content.decode()
+    assert group(page, "id_kind_0") == ("Qu'est-ce qui est inexact ? (obligatoire)", "")
+    assert 'for=""' not in page
+    refused = client.post(correct_url(tool), correction_data(kind="")).content.decode()
+    assert group(refused, "id_kind_0") == (
+        "Qu'est-ce qui est inexact ? (obligatoire)",
+        "Ce champ est obligatoire.",
+    )
 
 
 def test_a_tool_marked_ended_needs_no_value(client, tool) -> None:
