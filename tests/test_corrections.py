@@ -111,6 +111,18 @@ def test_the_choices_of_what_is_wrong_are_a_group_named_by_its_question(client, 
     )
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("x" * 5001, "au plus 5000 caractères"), ("a\x00b", "Le caractère nul n’est pas autorisé.")],
+)
+def test_a_refused_value_is_not_said_to_be_missing(client, tool, value, message) -> None:
+    response = client.post(correct_url(tool), correction_data(kind="description", proposed_value=value))
+    assert response.status_code == 400
+    errors = response.context["form"].errors["proposed_value"]
+    assert len(errors) == 1 and message in errors[0]
+    assert "Indiquez la bonne valeur" not in page_text(response)
+
+
 def test_a_tool_marked_ended_needs_no_value(client, tool) -> None:
     response = client.post(correct_url(tool), correction_data(kind="ended", proposed_value=""))
     assert response.status_code == 302

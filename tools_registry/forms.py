@@ -317,17 +317,22 @@ class CorrectionForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        kind = data.get("kind")
-        if kind and kind != CorrectionKind.ENDED and not data.get("proposed_value", "").strip():
-            self.add_error("proposed_value", _("Indiquez la bonne valeur ou ce qu'il faut corriger."))
-        if kind == CorrectionKind.URL and data.get("proposed_value", "").strip():
-            try:
-                data["proposed_value"] = forms.URLField(assume_scheme="https").clean(data["proposed_value"])
-            except ValidationError:
-                self.add_error("proposed_value", _("Indiquez une adresse web valide, par exemple https://…"))
+        # A value refused by its field (too long, a character refused) was typed: it is not missing.
+        if "proposed_value" not in self.errors:
+            self._check_proposed_value(data)
         if data.get("email") and not data.get("consent"):
             self.add_error(
                 "consent",
                 _("Cochez cette case pour que nous puissions conserver votre adresse, ou laissez-la vide."),
             )
         return data
+
+    def _check_proposed_value(self, data: dict) -> None:
+        kind, value = data.get("kind"), data.get("proposed_value", "").strip()
+        if kind and kind != CorrectionKind.ENDED and not value:
+            self.add_error("proposed_value", _("Indiquez la bonne valeur ou ce qu'il faut corriger."))
+        elif kind == CorrectionKind.URL:
+            try:
+                data["proposed_value"] = forms.URLField(assume_scheme="https").clean(value)
+            except ValidationError:
+                self.add_error("proposed_value", _("Indiquez une adresse web valide, par exemple https://…"))
