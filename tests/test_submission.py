@@ -246,6 +246,42 @@ def test_an_official_code_typed_without_the_autocomplete_is_accepted(client, sai
     assert Tool.objects.get().collectivity.territory == saint_malo
 
 
+def hidden_territory(page: str) -> str | None:
+    """The collectivity id the page will send back, None if its hidden field has no value."""
+    tag = re.search(r'<input type="hidden" name="territory"[^>]*>', page)
+    assert tag, "the picker's hidden field is missing"
+    value = re.search(r' value="([^"]*)"', tag.group())
+    return value.group(1) if value else None
+
+
+@pytest.mark.parametrize("unknown", ["99999999", "abc"])
+def test_a_picked_collectivity_that_is_not_found_is_explained_and_can_be_picked_again(
+    client, saint_malo, unknown
+) -> None:
+    response = client.post(SUBMIT, valid_data(saint_malo, territory=unknown))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "La collectivité choisie n'a pas été retrouvée" in description(page, "id_territory_query")
+    assert 'value="Saint-Malo"' in page
+    assert hidden_territory(page) is None
+    again = client.post(SUBMIT, valid_data(saint_malo, territory=""))
+    assert again.status_code == 302
+    assert Tool.objects.get().collectivity.territory == saint_malo
+
+
+def test_a_picked_collectivity_that_is_not_found_does_not_matter_for_a_body_not_listed(
+    client, saint_malo
+) -> None:
+    changes = {
+        "territory": "99999999",
+        "not_listed": "on",
+        "other_name": "PNR d'Armorique",
+        "other_kind": "pnr",
+    }
+    assert client.post(SUBMIT, valid_data(saint_malo, **changes)).status_code == 302
+    assert Tool.objects.get().collectivity.name == "PNR d'Armorique"
+
+
 def test_the_form_is_protected_against_cross_site_posts(saint_malo) -> None:
     from django.test import Client
 

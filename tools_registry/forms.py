@@ -105,6 +105,8 @@ class CollectivityChoiceForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        if "territory" in self.errors:
+            self._forget_unknown_territory()
         if data.get("not_listed"):
             if not data.get("other_name", "").strip():
                 self.add_error("other_name", _("Indiquez le nom de l'organisme."))
@@ -124,6 +126,20 @@ class CollectivityChoiceForm(forms.Form):
                 )
             data["territory"] = territory
         return data
+
+    def _forget_unknown_territory(self) -> None:
+        """The hidden id of the territory picked in the list names none (a page left open while the
+        reference changed, an altered value). The person cannot see that field, nor empty it without
+        JavaScript: the error goes to the field they see unless they said their collectivity is not
+        listed, and the id is not sent back, so that the next sending reads what they type or pick."""
+        del self.errors["territory"]
+        self.data = self.data.copy()
+        self.data.pop(self.add_prefix("territory"), None)
+        if not self.cleaned_data.get("not_listed") and "territory_query" not in self.errors:
+            self.add_error(
+                "territory_query",
+                _("La collectivité choisie n'a pas été retrouvée : choisissez-la de nouveau dans la liste."),
+            )
 
     def collectivity_choice(self) -> services.CollectivityChoice:
         """What was picked, for a service to find or create the collectivity; call once the form is valid."""

@@ -14,7 +14,7 @@ from survey import services
 from survey.io import export_responses
 from survey.models import Contact, EditionStatus, Response, ResponseOrigin, ResponseStatus, ReviewStatus
 from tests.factories import ResponseFactory, TerritoryFactory
-from tests.helpers import page_text
+from tests.helpers import description, page_text
 from tests.survey.helpers import PROFILE, answer_everything, post_page, review_url, step_url, welcome_url
 from tools_registry.models import Tool
 
@@ -270,3 +270,12 @@ def test_the_review_queue_holds_the_sent_open_link_responses_no_one_decided_on(e
     ResponseFactory(edition=edition)
     assert list(Response.objects.awaiting_review()) == [waiting]
     assert set(Response.objects.from_open_link()) == {waiting, accepted}
+
+
+def test_a_picked_collectivity_that_is_not_found_is_explained_and_can_be_picked_again(
+    client, edition, dinard
+) -> None:
+    page = client.post(open_url(edition), identity(territory="99999999")).content.decode()
+    assert "La collectivité choisie n'a pas été retrouvée" in description(page, "id_territory_query")
+    assert 'value="Dinard"' in page and 'value="99999999"' not in page
+    assert client.post(open_url(edition), identity()).status_code == 302
