@@ -68,6 +68,7 @@ def test_every_question_type_is_stored_and_read_back_on_the_review_page(client, 
 def test_an_unknown_choice_is_explained_in_french_and_the_typed_values_are_kept(client, contact) -> None:
     client.post(welcome_url(contact))
     page = post_page(client, step_url(contact, "profil"), {**PROFILE, "collectivity_type": "ville"})
+    assert page.status_code == 400
     text = page_text(page)
     assert "« ville » ne fait pas partie des choix proposés." in text
     assert 'value="Solutions numériques"' in page.content.decode()
@@ -334,6 +335,7 @@ def test_previous_with_a_malformed_answer_explains_it_and_keeps_it(client, conta
     tool_page = client.post(step_url(contact, "outil"), {"action": "add"}).url
     typed = {"tool_name": "Carte", "tool_url": "pas une adresse"}
     page = post_page(client, tool_page, typed, action="previous")
+    assert page.status_code == 400
     assert "Saisissez une adresse web complète" in page_text(page)
     assert 'value="pas une adresse"' in page.content.decode()
     assert not Answer.objects.filter(question__code="tool_name").exists()

@@ -230,7 +230,7 @@ def test_validation_errors_do_not_use_up_the_allowance(client, edition, dinard, 
     settings.SUBMISSION_RATE_LIMIT = 1
     for _attempt in range(3):
         page = client.post(open_url(edition), identity(email="pas-une-adresse"))
-        assert page.status_code == 200
+        assert page.status_code == 400
     assert client.post(open_url(edition), identity()).status_code == 302
     refused = client.post(open_url(edition), identity(email="autre@dinard.example"))
     assert refused.status_code == 429
@@ -247,6 +247,7 @@ def test_an_unlisted_body_can_sign_up(client, edition) -> None:
 
 def test_identification_errors_are_explained_and_typed_values_kept(client, edition) -> None:
     page = client.post(open_url(edition), identity(territory_query="Nulle-part", email="pas-une-adresse"))
+    assert page.status_code == 400
     text = page_text(page)
     assert "Choisissez votre collectivité dans la liste proposée" in text
     assert "Saisissez une adresse e-mail valide." in text or "adresse électronique valide" in text
