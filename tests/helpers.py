@@ -81,6 +81,27 @@ def group(page: str, element_id: str) -> tuple[str, str]:
     return outline.text(fieldset["legend"]), outline.description(fieldset)
 
 
+def error_summary(page: str) -> list[tuple[str, str]]:
+    """The summary of errors above a refused form: (the text of each link, the id it leads to); each id
+    must name an element of the page."""
+    outline = _Outline(page)
+    summary = re.search(r'<div[^>]* id="form-errors"[^>]*>(.*?)</div>', page, re.S)
+    assert summary, "the page has no error summary"
+    links = [
+        (" ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split()), target)
+        for target, text in re.findall(r'<a href="#([^"]+)">(.*?)</a>', summary.group(1), re.S)
+    ]
+    missing = [target for _text, target in links if target not in outline.by_id]
+    assert not missing, f"the summary links to ids the page lacks: {missing}"
+    return links
+
+
+def page_title(response) -> str:
+    return " ".join(
+        html.unescape(re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1)).split()
+    )
+
+
 def external_resources(page: str) -> list[str]:
     """Scripts and stylesheets a page loads from another site: any address that is not a path of ours."""
     sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.factories import ToolFactory
-from tests.helpers import description, group, page_text
+from tests.helpers import description, error_summary, group, page_text, page_title
 from tools_registry.corrections import Correction, CorrectionStatus
 from tools_registry.models import LifeStatus, Tool, ToolStatus
 
@@ -121,6 +121,20 @@ def test_a_refused_value_is_not_said_to_be_missing(client, tool, value, message)
     errors = response.context["form"].errors["proposed_value"]
     assert len(errors) == 1 and message in errors[0]
     assert "Indiquez la bonne valeur" not in page_text(response)
+
+
+def test_a_refused_correction_says_so_in_its_title_and_links_each_error_to_its_field(client, tool) -> None:
+    response = client.post(correct_url(tool), correction_data(kind="", email="camille@example.org"))
+    assert page_title(response).startswith("Erreur : Signaler une erreur — Budget participatif")
+    assert error_summary(response.content.decode()) == [
+        ("Qu'est-ce qui est inexact ?", "id_kind_0"),
+        (
+            "J'accepte que mon adresse électronique soit conservée par l'équipe du Baromètre pour traiter "
+            "cette correction ; elle n'est jamais publiée.",
+            "id_consent",
+        ),
+    ]
+    assert not page_title(client.get(correct_url(tool))).startswith("Erreur")
 
 
 def test_a_tool_marked_ended_needs_no_value(client, tool) -> None:

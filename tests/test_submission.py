@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from tests.factories import ToolFactory
-from tests.helpers import description, group, page_text
+from tests.helpers import description, error_summary, group, page_text, page_title
 from tools_registry import services
 from tools_registry.models import Collectivity, Tool, ToolStatus
 
@@ -124,6 +124,28 @@ def test_a_screen_reader_announces_each_fields_help_and_error(client, saint_malo
         assert "Trois objectifs au plus" in objectives and "Ce champ est obligatoire." in objectives
     name, formats = group(page, "id_hybrid_formats_0")
     assert name == "Lesquelles ?" and "Sélectionnez un choix valide" in formats
+
+
+def test_a_refused_proposal_says_so_in_its_title_and_links_each_error_to_its_field(
+    client, saint_malo
+) -> None:
+    changes = {"url": "pas une adresse", "objectives": [], "hybrid_formats": ["x"], "consent": None}
+    response = client.post(SUBMIT, valid_data(saint_malo, **changes))
+    assert page_title(response).startswith("Erreur : Proposer un outil")
+    assert "Le formulaire contient 4 erreurs" in page_text(response)
+    assert error_summary(response.content.decode()) == [
+        ("Adresse web de l'outil", "id_url"),
+        ("Objectifs de l'outil, par ordre de priorité", "id_objectives_1"),
+        ("Lesquelles ?", "id_hybrid_formats_0"),
+        (
+            "J'accepte que mon nom et mon adresse électronique soient conservés par l'équipe du Baromètre "
+            "pour traiter cette proposition ; ils ne sont jamais publiés.",
+            "id_consent",
+        ),
+    ]
+    assert "Adresse web de l'outil : Saisissez une URL valide." in page_text(response)
+    assert "Proposer un outil" in page_title(client.get(SUBMIT))
+    assert "Erreur" not in page_title(client.get(SUBMIT))
 
 
 def test_html_and_script_are_stored_as_text_and_shown_escaped(client, admin_client, saint_malo) -> None:

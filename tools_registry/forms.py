@@ -28,6 +28,9 @@ class RankedSelects(forms.Widget):
         super().__init__()
         self.choices, self.size = choices, size
 
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}_1" if id_ else id_  # the first priority's select
+
     def value_from_datadict(self, data, files, name: str) -> list[str]:
         return data.getlist(name) if hasattr(data, "getlist") else list(data.get(name) or [])
 

@@ -5,7 +5,7 @@ from django.core import mail
 
 from survey.models import Answer, Contact, EditionStatus, Response, ResponseTool
 from tests.factories import ContactFactory, EditionFactory
-from tests.helpers import description, group, page_text
+from tests.helpers import description, error_summary, group, page_text, page_title
 from tests.survey.helpers import (
     OPEN_DATA,
     PERCEPTIONS,
@@ -104,6 +104,24 @@ def test_a_screen_reader_announces_the_error_of_a_question(client, contact) -> N
     assert "Saisissez une adresse web complète" in description(page.content.decode(), "id_tool_url")
     _name, family = group(page.content.decode(), "id_tool_family_0")
     assert "Répondez à cette question : elle est obligatoire." in family
+
+
+def test_a_refused_page_says_so_in_its_title_and_links_each_error_to_its_question(client, contact) -> None:
+    answer_everything(client, contact, tools=[])
+    tool_page = client.post(step_url(contact, "outil"), {"action": "add"}).url
+    page = post_page(
+        client,
+        tool_page,
+        {**TOOL, "tool_url": "pas une adresse", "tool_family": "", "tool_objectives": ["idees", "idees"]},
+    )
+    assert page_title(page).startswith("Erreur : ")
+    assert "3 réponses sont à corriger" in page_text(page)
+    assert error_summary(page.content.decode()) == [
+        ("Adresse web de l'outil", "id_tool_url"),
+        ("À quelle famille cet outil appartient-il ?", "id_tool_family_0"),
+        ("Quels sont les principaux objectifs de cet outil ?", "id_tool_objectives_1"),
+    ]
+    assert not page_title(client.get(tool_page)).startswith("Erreur")
 
 
 def test_a_number_question_accepts_a_french_decimal_and_rejects_words(client, collectivity) -> None:

@@ -14,7 +14,7 @@ from survey import services
 from survey.io import export_responses
 from survey.models import Contact, EditionStatus, Response, ResponseOrigin, ResponseStatus, ReviewStatus
 from tests.factories import ResponseFactory, TerritoryFactory
-from tests.helpers import description, page_text
+from tests.helpers import description, error_summary, page_text, page_title
 from tests.survey.helpers import PROFILE, answer_everything, post_page, review_url, step_url, welcome_url
 from tools_registry.models import Tool
 
@@ -248,6 +248,11 @@ def test_an_unlisted_body_can_sign_up(client, edition) -> None:
 def test_identification_errors_are_explained_and_typed_values_kept(client, edition) -> None:
     page = client.post(open_url(edition), identity(territory_query="Nulle-part", email="pas-une-adresse"))
     assert page.status_code == 400
+    assert page_title(page).startswith("Erreur : Répondre au questionnaire")
+    assert error_summary(page.content.decode()) == [
+        ("Votre collectivité", "id_territory_query"),
+        ("Votre adresse électronique", "id_email"),
+    ]
     text = page_text(page)
     assert "Choisissez votre collectivité dans la liste proposée" in text
     assert "Saisissez une adresse e-mail valide." in text or "adresse électronique valide" in text
