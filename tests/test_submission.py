@@ -311,6 +311,30 @@ def test_the_form_is_protected_against_cross_site_posts(saint_malo) -> None:
     assert response.status_code == 403
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("fr", ["Votre envoi n'a pas pu être vérifié", "bouton « Retour »", "rechargez", "cookies"]),
+        ("en", ["What you sent could not be checked", "Back button", "reload", "cookies"]),
+    ],
+)
+def test_a_form_sent_without_its_security_token_explains_what_to_do(
+    saint_malo, settings, language, words
+) -> None:
+    from django.test import Client
+
+    settings.DEBUG = False
+    response = Client(enforce_csrf_checks=True).post(
+        SUBMIT, valid_data(saint_malo), HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 403
+    assert f'<html lang="{language}">' in response.content.decode()
+    assert all(word in page_text(response) for word in words)
+    assert page_title(response).startswith(words[0])
+    assert 'href="/outils/"' in response.content.decode()  # the site's own layout, its navigation
+    assert Tool.objects.count() == 0
+
+
 def test_a_new_body_is_not_kept_when_its_proposal_fails(client, saint_malo, monkeypatch) -> None:
     def unavailable(**kwargs):
         raise RuntimeError("database unavailable")
