@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from survey.models import Answer, Contact, EditionStatus, Response, ResponseTool
-from tests.factories import ContactFactory, EditionFactory
+from tests.factories import CollectivityFactory, ContactFactory, EditionFactory
 from tests.helpers import description, error_summary, group, page_text, page_title
 from tests.survey.helpers import (
     OPEN_DATA,
@@ -262,6 +262,33 @@ def test_submitting_proposes_each_tool_to_the_registry_and_links_it(client, cont
     assert budget.history.get().history_via == "survey"  # the edit history names the survey
     run_jobs()
     assert any("Nouvel outil à modérer" in message.subject for message in mail.outbox)
+
+
+@pytest.mark.parametrize(
+    ("name", "from_name", "language"),
+    [
+        ("Agen", "d'Agen", "fr"),
+        ("Évry-Courcouronnes", "d'Évry-Courcouronnes", "fr"),
+        ("Hyères", "d'Hyères", "fr"),
+        ("Lyon", "de Lyon", "fr"),
+        ("Agen", "from Agen", "en"),
+    ],
+)
+def test_the_collectivitys_name_reads_right_once_its_answers_are_sent(
+    client, edition, name, from_name, language
+) -> None:
+    contact = ContactFactory(edition=edition, collectivity=CollectivityFactory(name=name))
+    colleague = ContactFactory(edition=edition, collectivity=contact.collectivity)
+    answer_everything(client, contact, tools=[], profile={"has_tool": "non"})
+    client.post(review_url(contact))
+    sent = page_text(client.get(welcome_url(contact), HTTP_ACCEPT_LANGUAGE=language))
+    told = page_text(client.get(welcome_url(colleague), HTTP_ACCEPT_LANGUAGE=language))
+    if language == "fr":
+        assert f"Les réponses {from_name} ont été envoyées le" in sent
+        assert f"Une autre personne {from_name} a déjà envoyé la réponse" in told
+    else:
+        assert f"The responses {from_name} were submitted on" in sent
+        assert f"Someone else {from_name} already submitted" in told
 
 
 def test_a_response_is_submitted_once_then_read_only(client, contact) -> None:

@@ -13,7 +13,7 @@ from barometre.results import figures
 from survey import services
 from survey.io import export_responses
 from survey.models import Contact, EditionStatus, Response, ResponseOrigin, ResponseStatus, ReviewStatus
-from tests.factories import ResponseFactory, TerritoryFactory
+from tests.factories import EditionFactory, ResponseFactory, TerritoryFactory
 from tests.helpers import description, error_summary, page_text, page_title
 from tests.survey.helpers import PROFILE, answer_everything, post_page, review_url, step_url, welcome_url
 from tools_registry.models import Tool
@@ -285,3 +285,10 @@ def test_a_picked_collectivity_that_is_not_found_is_explained_and_can_be_picked_
     assert "La collectivité choisie n'a pas été retrouvée" in description(page, "id_territory_query")
     assert 'value="Dinard"' in page and 'value="99999999"' not in page
     assert client.post(open_url(edition), identity()).status_code == 302
+
+
+def test_the_personal_link_email_reads_right_whatever_the_title(client, dinard, run_jobs) -> None:
+    edition = EditionFactory(title="Enquête audit 2026", status=EditionStatus.OPEN)
+    sign_up(client, edition, run_jobs)
+    body = " ".join(mail.outbox[-1].body.split())
+    assert "Voici votre lien personnel pour répondre à l'enquête « Enquête audit 2026 » pour Dinard :" in body
