@@ -46,6 +46,13 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     return api or render(request, "400.html", status=400)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its valid CSRF token (a page left open past its cookie, cookies refused): the
+    site's own page, in the visitor's language, saying what to do. Rendered with the request, so that
+    the page sets a new token that the form, once reloaded, sends."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",

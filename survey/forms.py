@@ -114,14 +114,6 @@ class SectionForm(forms.Form):
     def values(self) -> dict:
         return {question.code: self.cleaned_data.get(question.code) for question in self.questions}
 
-    def error_items(self) -> list[tuple[str, str, str]]:
-        """(code, label, first error) of each question to correct, for the summary above the form."""
-        return [
-            (question.code, question.display_label(), self.errors[question.code][0])
-            for question in self.questions
-            if question.code in self.errors
-        ]
-
     def bound_questions(self) -> list[tuple[Question, forms.BoundField]]:
         return [(question, self[question.code]) for question in self.questions]
 

@@ -176,7 +176,7 @@ def _section_page(
         "tool_name": answers.get(("tool_name", current.subject), "") if current.subject else "",
         "tool_count": visit.response.tool_count,
     }
-    return render(request, "survey/step.html", context)
+    return render(request, "survey/step.html", context, status=400 if form.is_bound else 200)
 
 
 def _tool_list(
@@ -295,7 +295,8 @@ def open_link(request: HttpRequest, edition: str) -> HttpResponse:
             collectivity=form.collectivity,
         )
         return redirect("survey:open_link_sent", edition=edition_obj.code)
-    return render(request, "survey/open_link.html", {"edition": edition_obj, "form": form})
+    context = {"edition": edition_obj, "form": form}
+    return render(request, "survey/open_link.html", context, status=400 if form.is_bound else 200)
 
 
 def _open_link_limited(request: HttpRequest, edition: Edition, form: OpenLinkForm) -> HttpResponse:

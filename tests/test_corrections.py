@@ -12,7 +12,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.factories import ToolFactory
-from tests.helpers import page_text
+from tests.helpers import description, error_summary, group, page_text, page_title
 from tools_registry.corrections import Correction, CorrectionStatus
 from tools_registry.models import LifeStatus, Tool, ToolStatus
 
@@ -83,7 +83,7 @@ def test_a_bad_correction_is_explained_and_keeps_what_was_typed(
     response = client.post(correct_url(tool), data)
     assert response.status_code == 400
     body = response.content.decode()
-    errors = re.search(rf'id="id_{field}[^"]*_errors">(.*?)</ul>', body, re.S)
+    errors = re.search(rf'id="id_{field}_error">(.*?)</ul>', body, re.S)
     assert errors and message in html.unescape(errors.group(1))
     assert 'role="alert"' in body
     if data["proposed_value"].strip():
@@ -91,6 +91,50 @@ def test_a_bad_correction_is_explained_and_keeps_what_was_typed(
     if data["email"]:
         assert f'value="{data["email"]}"' in body
     assert not Correction.objects.exists()
+
+
+def test_a_screen_reader_announces_the_help_and_the_error_of_a_field(client, tool) -> None:
+    page = client.post(correct_url(tool), correction_data(email="pas-un-courriel")).content.decode()
+    email = description(page, "id_email")
+    assert "Pour recevoir un accusé de réception" in email and "Saisissez une adresse e-mail valide." in email
+    assert "La bonne valeur (la nouvelle adresse" in description(page, "id_proposed_value")
+
+
+def test_the_choices_of_what_is_wrong_are_a_group_named_by_its_question(client, tool) -> None:
+    page = client.get(correct_url(tool)).content.decode()
+    assert group(page, "id_kind_0") == ("Qu'est-ce qui est inexact ? (obligatoire)", "")
+    assert 'for=""' not in page
+    refused = client.post(correct_url(tool), correction_data(kind="")).content.decode()
+    assert group(refused, "id_kind_0") == (
+        "Qu'est-ce qui est inexact ? (obligatoire)",
+        "Ce champ est obligatoire.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("x" * 5001, "au plus 5000 caractères"), ("a\x00b", "Le caractère nul n’est pas autorisé.")],
+)
+def test_a_refused_value_is_not_said_to_be_missing(client, tool, value, message) -> None:
+    response = client.post(correct_url(tool), correction_data(kind="description", proposed_value=value))
+    assert response.status_code == 400
+    errors = response.context["form"].errors["proposed_value"]
+    assert len(errors) == 1 and message in errors[0]
+    assert "Indiquez la bonne valeur" not in page_text(response)
+
+
+def test_a_refused_correction_says_so_in_its_title_and_links_each_error_to_its_field(client, tool) -> None:
+    response = client.post(correct_url(tool), correction_data(kind="", email="camille@example.org"))
+    assert page_title(response).startswith("Erreur : Signaler une erreur — Budget participatif")
+    assert error_summary(response.content.decode()) == [
+        ("Qu'est-ce qui est inexact ?", "id_kind_0"),
+        (
+            "J'accepte que mon adresse électronique soit conservée par l'équipe du Baromètre pour traiter "
+            "cette correction ; elle n'est jamais publiée.",
+            "id_consent",
+        ),
+    ]
+    assert not page_title(client.get(correct_url(tool))).startswith("Erreur")
 
 
 def test_a_tool_marked_ended_needs_no_value(client, tool) -> None:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from barometre.results.demo_editions import DEMO_2016
 from barometre.results.demo_survey import load_demo_edition
 from tests.factories import ToolFactory
-from tests.helpers import page_text
+from tests.helpers import page_text, page_title
 
 pytestmark = pytest.mark.django_db
 CATALOGUE = reverse("tools_registry:tool_list")
@@ -133,6 +133,7 @@ def test_submission_errors_in_english_including_djangos_own(client) -> None:
     response = client.post(SUBMIT, {"website": ""}, HTTP_ACCEPT_LANGUAGE="en")
     text = page_text(response)
     assert "The form contains 9 errors: correct the flagged fields." in text
+    assert page_title(response).startswith("Error: Submit a tool")
     assert "Choose your local authority from the list provided" in text
     assert "This field is required." in text
     assert "Ce champ est obligatoire." not in text

@@ -6,17 +6,21 @@ The proxy of these tests is 10.0.0.1 (TRUSTED_PROXIES); clients are documentatio
 import re
 import socket
 import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
 
 from tests.helpers import api_submission, page_text
 from tests.test_submission import valid_data
 from tools_registry.models import Tool
-from tools_registry.ratelimit import client_ip
+from tools_registry.ratelimit import client_ip, retry_message
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +61,16 @@ def address(remote: str, forwarded: str | None = None) -> str:
         "/", REMOTE_ADDR=remote, **({"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {})
     )
     return client_ip(request)
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("fr", "Réessayez dans 44 minutes, à 06:00."), ("en", "Try again in 44 minutes (at 6 a.m.).")],
+)
+def test_the_time_to_retry_reads_as_one_sentence(language, message) -> None:
+    with time_machine.travel(datetime(2026, 6, 1, 5, 16, tzinfo=ZoneInfo("Europe/Paris")), tick=False):
+        with translation.override(language):
+            assert retry_message() == message
 
 
 def test_a_direct_client_is_its_own_address() -> None:

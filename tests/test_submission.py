@@ -6,7 +6,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.factories import ToolFactory
-from tests.helpers import api_submission, page_text
+from tests.helpers import api_submission, description, error_summary, group, page_text, page_title
 from tools_registry import services
 from tools_registry.models import Collectivity, Tool, ToolStatus
 
@@ -173,6 +173,43 @@ def test_bad_input_is_explained_beside_the_field_and_keeps_what_was_typed(
     assert Tool.objects.count() == 0
 
 
+def test_a_screen_reader_announces_each_fields_help_and_error(client, saint_malo) -> None:
+    changes = {"url": "pas une adresse", "objectives": [], "hybrid_formats": ["x"], "consent": None}
+    page = client.post(SUBMIT, valid_data(saint_malo, **changes)).content.decode()
+    url = description(page, "id_url")
+    assert "Par exemple https://participation.ma-ville.fr" in url and "Saisissez une URL valide." in url
+    assert "Ce champ est obligatoire." in description(page, "id_consent")
+    assert "Pour vous tenir informé·e de la modération" in description(page, "id_submitter_email")
+    for rank in (1, 2, 3):
+        assert re.search(rf'<select id="id_objectives_{rank}"[^>]*aria-invalid="true"', page)
+        objectives = description(page, f"id_objectives_{rank}")
+        assert "Trois objectifs au plus" in objectives and "Ce champ est obligatoire." in objectives
+    name, formats = group(page, "id_hybrid_formats_0")
+    assert name == "Lesquelles ?" and "Sélectionnez un choix valide" in formats
+
+
+def test_a_refused_proposal_says_so_in_its_title_and_links_each_error_to_its_field(
+    client, saint_malo
+) -> None:
+    changes = {"url": "pas une adresse", "objectives": [], "hybrid_formats": ["x"], "consent": None}
+    response = client.post(SUBMIT, valid_data(saint_malo, **changes))
+    assert page_title(response).startswith("Erreur : Proposer un outil")
+    assert "Le formulaire contient 4 erreurs" in page_text(response)
+    assert error_summary(response.content.decode()) == [
+        ("Adresse web de l'outil", "id_url"),
+        ("Objectifs de l'outil, par ordre de priorité", "id_objectives_1"),
+        ("Lesquelles ?", "id_hybrid_formats_0"),
+        (
+            "J'accepte que mon nom et mon adresse électronique soient conservés par l'équipe du Baromètre "
+            "pour traiter cette proposition ; ils ne sont jamais publiés.",
+            "id_consent",
+        ),
+    ]
+    assert "Adresse web de l'outil : Saisissez une URL valide." in page_text(response)
+    assert "Proposer un outil" in page_title(client.get(SUBMIT))
+    assert "Erreur" not in page_title(client.get(SUBMIT))
+
+
 def test_html_and_script_are_stored_as_text_and_shown_escaped(client, admin_client, saint_malo) -> None:
     payload = '<script>alert("x")</script><b>gras</b>'
     client.post(SUBMIT, valid_data(saint_malo, description=payload, name="Outil <i>x</i>"))
@@ -293,11 +330,71 @@ def test_an_official_code_typed_without_the_autocomplete_is_accepted(client, sai
     assert Tool.objects.get().collectivity.territory == saint_malo
 
 
+def hidden_territory(page: str) -> str | None:
+    """The collectivity id the page will send back, None if its hidden field has no value."""
+    tag = re.search(r'<input type="hidden" name="territory"[^>]*>', page)
+    assert tag, "the picker's hidden field is missing"
+    value = re.search(r' value="([^"]*)"', tag.group())
+    return value.group(1) if value else None
+
+
+@pytest.mark.parametrize("unknown", ["99999999", "abc"])
+def test_a_picked_collectivity_that_is_not_found_is_explained_and_can_be_picked_again(
+    client, saint_malo, unknown
+) -> None:
+    response = client.post(SUBMIT, valid_data(saint_malo, territory=unknown))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "La collectivité choisie n'a pas été retrouvée" in description(page, "id_territory_query")
+    assert 'value="Saint-Malo"' in page
+    assert hidden_territory(page) is None
+    again = client.post(SUBMIT, valid_data(saint_malo, territory=""))
+    assert again.status_code == 302
+    assert Tool.objects.get().collectivity.territory == saint_malo
+
+
+def test_a_picked_collectivity_that_is_not_found_does_not_matter_for_a_body_not_listed(
+    client, saint_malo
+) -> None:
+    changes = {
+        "territory": "99999999",
+        "not_listed": "on",
+        "other_name": "PNR d'Armorique",
+        "other_kind": "pnr",
+    }
+    assert client.post(SUBMIT, valid_data(saint_malo, **changes)).status_code == 302
+    assert Tool.objects.get().collectivity.name == "PNR d'Armorique"
+
+
 def test_the_form_is_protected_against_cross_site_posts(saint_malo) -> None:
     from django.test import Client
 
     response = Client(enforce_csrf_checks=True).post(SUBMIT, valid_data(saint_malo))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("fr", ["Votre envoi n'a pas pu être vérifié", "bouton « Retour »", "rechargez", "cookies"]),
+        ("en", ["What you sent could not be checked", "Back button", "reload", "cookies"]),
+    ],
+)
+def test_a_form_sent_without_its_security_token_explains_what_to_do(
+    saint_malo, settings, language, words
+) -> None:
+    from django.test import Client
+
+    settings.DEBUG = False
+    response = Client(enforce_csrf_checks=True).post(
+        SUBMIT, valid_data(saint_malo), HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response.status_code == 403
+    assert f'<html lang="{language}">' in response.content.decode()
+    assert all(word in page_text(response) for word in words)
+    assert page_title(response).startswith(words[0])
+    assert 'href="/outils/"' in response.content.decode()  # the site's own layout, its navigation
+    assert Tool.objects.count() == 0
 
 
 def test_a_new_body_is_not_kept_when_its_proposal_fails(client, saint_malo, monkeypatch) -> None:

@@ -28,18 +28,25 @@ class RankedSelects(forms.Widget):
         super().__init__()
         self.choices, self.size = choices, size
 
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}_1" if id_ else id_  # the first priority's select
+
     def value_from_datadict(self, data, files, name: str) -> list[str]:
         return data.getlist(name) if hasattr(data, "getlist") else list(data.get(name) or [])
 
     def get_context(self, name: str, value, attrs) -> dict:
         context = super().get_context(name, value, attrs)
+        built = context["widget"]["attrs"]
         values = list(value or [])
         values += [""] * (self.size - len(values))
         context["widget"]["selects"] = [
-            {"id": f"{context['widget']['attrs'].get('id', name)}_{rank}", "rank": rank, "value": selected}
+            {"id": f"{built.get('id', name)}_{rank}", "rank": rank, "value": selected}
             for rank, selected in enumerate(values[: self.size], 1)
         ]
         context["widget"]["choices"] = self.choices
+        # What the bound field puts in the attributes, under names a template can read.
+        context["widget"]["invalid"] = built.get("aria-invalid") == "true"
+        context["widget"]["describedby"] = built.get("aria-describedby", "")
         return context
 
 
@@ -101,6 +108,8 @@ class CollectivityChoiceForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        if "territory" in self.errors:
+            self._forget_unknown_territory()
         if data.get("not_listed"):
             if not data.get("other_name", "").strip():
                 self.add_error("other_name", _("Indiquez le nom de l'organisme."))
@@ -120,6 +129,20 @@ class CollectivityChoiceForm(forms.Form):
                 )
             data["territory"] = territory
         return data
+
+    def _forget_unknown_territory(self) -> None:
+        """The hidden id of the territory picked in the list names none (a page left open while the
+        reference changed, an altered value). The person cannot see that field, nor empty it without
+        JavaScript: the error goes to the field they see unless they said their collectivity is not
+        listed, and the id is not sent back, so that the next sending reads what they type or pick."""
+        del self.errors["territory"]
+        self.data = self.data.copy()
+        self.data.pop(self.add_prefix("territory"), None)
+        if not self.cleaned_data.get("not_listed") and "territory_query" not in self.errors:
+            self.add_error(
+                "territory_query",
+                _("La collectivité choisie n'a pas été retrouvée : choisissez-la de nouveau dans la liste."),
+            )
 
     def collectivity_choice(self) -> services.CollectivityChoice:
         """What was picked, for a service to find or create the collectivity; call once the form is valid."""
@@ -313,17 +336,22 @@ class CorrectionForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        kind = data.get("kind")
-        if kind and kind != CorrectionKind.ENDED and not data.get("proposed_value", "").strip():
-            self.add_error("proposed_value", _("Indiquez la bonne valeur ou ce qu'il faut corriger."))
-        if kind == CorrectionKind.URL and data.get("proposed_value", "").strip():
-            try:
-                data["proposed_value"] = forms.URLField(assume_scheme="https").clean(data["proposed_value"])
-            except ValidationError:
-                self.add_error("proposed_value", _("Indiquez une adresse web valide, par exemple https://…"))
+        # A value refused by its field (too long, a character refused) was typed: it is not missing.
+        if "proposed_value" not in self.errors:
+            self._check_proposed_value(data)
         if data.get("email") and not data.get("consent"):
             self.add_error(
                 "consent",
                 _("Cochez cette case pour que nous puissions conserver votre adresse, ou laissez-la vide."),
             )
         return data
+
+    def _check_proposed_value(self, data: dict) -> None:
+        kind, value = data.get("kind"), data.get("proposed_value", "").strip()
+        if kind and kind != CorrectionKind.ENDED and not value:
+            self.add_error("proposed_value", _("Indiquez la bonne valeur ou ce qu'il faut corriger."))
+        elif kind == CorrectionKind.URL:
+            try:
+                data["proposed_value"] = forms.URLField(assume_scheme="https").clean(value)
+            except ValidationError:
+                self.add_error("proposed_value", _("Indiquez une adresse web valide, par exemple https://…"))

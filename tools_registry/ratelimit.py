@@ -101,6 +101,7 @@ def retry_message(window: int = HOUR) -> str:
     seconds = retry_after(window)
     minutes = max(1, -(-seconds // 60))
     at = formats.time_format(timezone.localtime() + timedelta(seconds=seconds), "TIME_FORMAT")
+    # Translators: an English time may end with a full stop (« 6 a.m. »): end the sentence elsewhere.
     return ngettext(
         "Réessayez dans %(minutes)d minute, à %(time)s.",
         "Réessayez dans %(minutes)d minutes, à %(time)s.",

@@ -1,5 +1,6 @@
 """Text normalisation shared by search, matching and sorting, the same on PostgreSQL and SQLite; the one
-rule telling two spellings of a tool's address apart; how a percentage reads in each language.
+rule telling two spellings of a tool's address apart; how a percentage and « de » before a place's name
+read in each language.
 
 Names sort « naturally » and without regard to accents or case (« n° 2 » before « n° 10 »,
 « Île-de-France » among the I): on PostgreSQL by the ICU collation `natural_fr` (migration 0009), on
@@ -92,6 +93,15 @@ def natural_key(text: str) -> list[str | int]:
 def percent_text(value: float | None) -> str:
     """« 79,9 % » in French (a no-break space, as Django's French thousands), "79.9%" in English."""
     return "—" if value is None else _("%(number)s\u00a0%%") % {"number": number_format(value, 1)}
+
+
+def from_place(name: str) -> str:
+    """« de » and a place's name, elided before a vowel or an h as French writes it (« d'Agen »,
+    « d'Hyères », « de Lyon »); "from Agen" in English. An h aspiré cannot be told from the spelling:
+    « Honfleur » is elided like « Hyères »."""
+    if normalize(name)[:1] in set("aeiouyh"):
+        return _("d'%(name)s") % {"name": name}
+    return _("de %(name)s") % {"name": name}
 
 
 # Under this base a share reads as a count ("3 sur 7"): a percentage of a handful would look like a finding.

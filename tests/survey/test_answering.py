@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 
 from survey.models import Answer, Contact, EditionStatus, Response, ResponseTool
-from tests.factories import ContactFactory, EditionFactory
-from tests.helpers import page_text
+from tests.factories import CollectivityFactory, ContactFactory, EditionFactory
+from tests.helpers import description, error_summary, group, page_text, page_title
 from tests.survey.helpers import (
     OPEN_DATA,
     PERCEPTIONS,
@@ -68,6 +68,7 @@ def test_every_question_type_is_stored_and_read_back_on_the_review_page(client, 
 def test_an_unknown_choice_is_explained_in_french_and_the_typed_values_are_kept(client, contact) -> None:
     client.post(welcome_url(contact))
     page = post_page(client, step_url(contact, "profil"), {**PROFILE, "collectivity_type": "ville"})
+    assert page.status_code == 400
     text = page_text(page)
     assert "« ville » ne fait pas partie des choix proposés." in text
     assert 'value="Solutions numériques"' in page.content.decode()
@@ -94,6 +95,33 @@ def test_a_malformed_web_address_and_a_bad_ranking_are_explained(client, contact
         post_page(client, tool_page, {**TOOL, "tool_objectives": ["idees", "informer", "signaler", "autre"]})
     )
     assert "Classez 3 choix au plus." in text
+
+
+def test_a_screen_reader_announces_the_error_of_a_question(client, contact) -> None:
+    answer_everything(client, contact, tools=[])
+    tool_page = client.post(step_url(contact, "outil"), {"action": "add"}).url
+    page = post_page(client, tool_page, {**TOOL, "tool_url": "pas une adresse", "tool_family": ""})
+    assert "Saisissez une adresse web complète" in description(page.content.decode(), "id_tool_url")
+    _name, family = group(page.content.decode(), "id_tool_family_0")
+    assert "Répondez à cette question : elle est obligatoire." in family
+
+
+def test_a_refused_page_says_so_in_its_title_and_links_each_error_to_its_question(client, contact) -> None:
+    answer_everything(client, contact, tools=[])
+    tool_page = client.post(step_url(contact, "outil"), {"action": "add"}).url
+    page = post_page(
+        client,
+        tool_page,
+        {**TOOL, "tool_url": "pas une adresse", "tool_family": "", "tool_objectives": ["idees", "idees"]},
+    )
+    assert page_title(page).startswith("Erreur : ")
+    assert "3 réponses sont à corriger" in page_text(page)
+    assert error_summary(page.content.decode()) == [
+        ("Adresse web de l'outil", "id_tool_url"),
+        ("À quelle famille cet outil appartient-il ?", "id_tool_family_0"),
+        ("Quels sont les principaux objectifs de cet outil ?", "id_tool_objectives_1"),
+    ]
+    assert not page_title(client.get(tool_page)).startswith("Erreur")
 
 
 def test_a_number_question_accepts_a_french_decimal_and_rejects_words(client, collectivity) -> None:
@@ -236,6 +264,33 @@ def test_submitting_proposes_each_tool_to_the_registry_and_links_it(client, cont
     assert any("Nouvel outil à modérer" in message.subject for message in mail.outbox)
 
 
+@pytest.mark.parametrize(
+    ("name", "from_name", "language"),
+    [
+        ("Agen", "d'Agen", "fr"),
+        ("Évry-Courcouronnes", "d'Évry-Courcouronnes", "fr"),
+        ("Hyères", "d'Hyères", "fr"),
+        ("Lyon", "de Lyon", "fr"),
+        ("Agen", "from Agen", "en"),
+    ],
+)
+def test_the_collectivitys_name_reads_right_once_its_answers_are_sent(
+    client, edition, name, from_name, language
+) -> None:
+    contact = ContactFactory(edition=edition, collectivity=CollectivityFactory(name=name))
+    colleague = ContactFactory(edition=edition, collectivity=contact.collectivity)
+    answer_everything(client, contact, tools=[], profile={"has_tool": "non"})
+    client.post(review_url(contact))
+    sent = page_text(client.get(welcome_url(contact), HTTP_ACCEPT_LANGUAGE=language))
+    told = page_text(client.get(welcome_url(colleague), HTTP_ACCEPT_LANGUAGE=language))
+    if language == "fr":
+        assert f"Les réponses {from_name} ont été envoyées le" in sent
+        assert f"Une autre personne {from_name} a déjà envoyé la réponse" in told
+    else:
+        assert f"The responses {from_name} were submitted on" in sent
+        assert f"Someone else {from_name} already submitted" in told
+
+
 def test_a_response_is_submitted_once_then_read_only(client, contact) -> None:
     answer_everything(client, contact)
     client.post(review_url(contact))
@@ -325,6 +380,7 @@ def test_previous_with_a_malformed_answer_explains_it_and_keeps_it(client, conta
     tool_page = client.post(step_url(contact, "outil"), {"action": "add"}).url
     typed = {"tool_name": "Carte", "tool_url": "pas une adresse"}
     page = post_page(client, tool_page, typed, action="previous")
+    assert page.status_code == 400
     assert "Saisissez une adresse web complète" in page_text(page)
     assert 'value="pas une adresse"' in page.content.decode()
     assert not Answer.objects.filter(question__code="tool_name").exists()

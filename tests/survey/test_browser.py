@@ -179,8 +179,11 @@ def test_enter_in_a_tool_name_checks_the_tool_like_the_save_button(web, started)
     page.get_by_label("Nom de l'outil").press("Enter")
     # Still on the tool's page, told what is missing, the name kept.
     assert "outil 1 sur 1" in page.inner_text("h1")
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_focused()
     assert "Répondez à cette question : elle est obligatoire." in page.inner_text("#question-tool_family")
+    expect(
+        page.get_by_role("group", name="À quelle famille cet outil appartient-il ? (obligatoire)")
+    ).to_have_accessible_description("Répondez à cette question : elle est obligatoire.")
     assert page.get_by_label("Nom de l'outil").input_value() == "Budget participatif"
 
 

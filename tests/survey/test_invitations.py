@@ -6,8 +6,14 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from survey import invitations, tasks
-from survey.models import Contact, ContactStatus, InvitationEmail
-from tests.factories import ContactFactory, SaintMaloFactory, TerritoryFactory
+from survey.models import Contact, ContactStatus, EditionStatus, InvitationEmail
+from tests.factories import (
+    CollectivityFactory,
+    ContactFactory,
+    EditionFactory,
+    SaintMaloFactory,
+    TerritoryFactory,
+)
 from tests.helpers import page_text
 from tests.survey.helpers import answer_everything, review_url, welcome_url
 from tools_registry.models import TerritoryKind
@@ -247,3 +253,19 @@ def test_staff_import_contacts_from_the_admin(client, admin_user, edition, place
     text = page_text(page)
     assert "4 contact(s) importé(s)." in text
     assert "ligne 5 : adresse électronique invalide : pas-une-adresse" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "from_name"), [("Agen", "d'Agen"), ("Hyères", "d'Hyères"), ("Lyon", "de Lyon")]
+)
+def test_the_emails_read_right_whatever_the_title_and_the_collectivitys_name(
+    run_jobs, name, from_name
+) -> None:
+    edition = EditionFactory(title="Enquête audit 2026", status=EditionStatus.OPEN)
+    ContactFactory(edition=edition, collectivity=CollectivityFactory(name=name))
+    for round in (0, 1):
+        invitations.send_invitations(edition=edition, round=round, per_second=0)
+        run_jobs()
+    invitation, reminder = (" ".join(message.body.split()) for message in mail.outbox)
+    assert "L'enquête « Enquête audit 2026 » dresse le panorama" in invitation
+    assert f"L'enquête « Enquête audit 2026 » attend encore la réponse {from_name}." in reminder

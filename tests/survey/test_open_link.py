@@ -21,8 +21,8 @@ from survey.models import (
     ResponseStatus,
     ReviewStatus,
 )
-from tests.factories import ResponseFactory, TerritoryFactory
-from tests.helpers import page_text
+from tests.factories import EditionFactory, ResponseFactory, TerritoryFactory
+from tests.helpers import description, error_summary, page_text, page_title
 from tests.survey.helpers import PROFILE, answer_everything, post_page, review_url, step_url, welcome_url
 from tools_registry.models import Tool
 
@@ -267,7 +267,7 @@ def test_validation_errors_do_not_use_up_the_allowance(client, edition, dinard, 
     settings.SUBMISSION_RATE_LIMIT = 1
     for _attempt in range(3):
         page = client.post(open_url(edition), identity(email="pas-une-adresse"))
-        assert page.status_code == 200
+        assert page.status_code == 400
     assert client.post(open_url(edition), identity()).status_code == 302
     refused = client.post(open_url(edition), identity(email="autre@dinard.example"))
     assert refused.status_code == 429
@@ -284,6 +284,12 @@ def test_an_unlisted_body_can_sign_up(client, edition) -> None:
 
 def test_identification_errors_are_explained_and_typed_values_kept(client, edition) -> None:
     page = client.post(open_url(edition), identity(territory_query="Nulle-part", email="pas-une-adresse"))
+    assert page.status_code == 400
+    assert page_title(page).startswith("Erreur : Répondre au questionnaire")
+    assert error_summary(page.content.decode()) == [
+        ("Votre collectivité", "id_territory_query"),
+        ("Votre adresse électronique", "id_email"),
+    ]
     text = page_text(page)
     assert "Choisissez votre collectivité dans la liste proposée" in text
     assert "Saisissez une adresse e-mail valide." in text or "adresse électronique valide" in text
@@ -307,3 +313,19 @@ def test_the_review_queue_holds_the_sent_open_link_responses_no_one_decided_on(e
     ResponseFactory(edition=edition)
     assert list(Response.objects.awaiting_review()) == [waiting]
     assert set(Response.objects.from_open_link()) == {waiting, accepted}
+
+
+def test_a_picked_collectivity_that_is_not_found_is_explained_and_can_be_picked_again(
+    client, edition, dinard
+) -> None:
+    page = client.post(open_url(edition), identity(territory="99999999")).content.decode()
+    assert "La collectivité choisie n'a pas été retrouvée" in description(page, "id_territory_query")
+    assert 'value="Dinard"' in page and 'value="99999999"' not in page
+    assert client.post(open_url(edition), identity()).status_code == 302
+
+
+def test_the_personal_link_email_reads_right_whatever_the_title(client, dinard, run_jobs) -> None:
+    edition = EditionFactory(title="Enquête audit 2026", status=EditionStatus.OPEN)
+    sign_up(client, edition, run_jobs)
+    body = " ".join(mail.outbox[-1].body.split())
+    assert "Voici votre lien personnel pour répondre à l'enquête « Enquête audit 2026 » pour Dinard :" in body
