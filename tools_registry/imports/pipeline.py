@@ -4,7 +4,9 @@ what the source said, and flag what it no longer lists.
 The rule that keeps staff corrections: a field is updated only while its current value is still what the
 source said last time. A field staff changed since keeps their value; when the source now says something
 else again, that is a conflict, kept and reported. The first time a source meets a tool it did not create,
-it fills only the empty fields. Nothing is ever deleted: a record the file no longer lists is flagged.
+it fills only the empty fields. Nothing is ever deleted: a record the file no longer lists is flagged,
+unless some rows of the file could not be read (a stray quote): they may hide others, so that run flags
+nothing.
 
 A row is validated whole before anything of it is written, and its updates are written inside a
 savepoint: a row that fails is skipped with its message, nothing of it half-imported. New collectivities
@@ -122,7 +124,21 @@ class SourceImport:
         self._read_existing(rows, matches)
         for row, match in zip(rows, matches, strict=True):
             self._import_row(row, match)
-        self._flag_missing()
+        if self.report.unreadable_rows:
+            # An unreadable record may have taken the next rows into one of its cells: their records are
+            # absent from what was read, not from the file.
+            self.report.file_messages.append(
+                (
+                    gettext_noop(
+                        "Lignes illisibles : %(count)d. Elles ont pu absorber les lignes suivantes : "
+                        "cet import ne signale aucune fiche comme plus listée par la source. Corrigez le "
+                        "fichier et importez-le de nouveau."
+                    ),
+                    {"count": self.report.unreadable_rows},
+                )
+            )
+        else:
+            self._flag_missing()
         self._write()
         self._coverage()
 
