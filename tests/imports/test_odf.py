@@ -165,6 +165,43 @@ def test_a_value_staff_corrected_is_kept_and_reported_when_the_source_says_other
     assert "software modifié par l'équipe, conservé (la source dit « ArcGIS »)" in messages(report, 4)
 
 
+def test_the_open_source_flag_stays_with_the_software_staff_chose(import_sample) -> None:
+    import_sample()
+    tool = Tool.objects.get(name="Data Rennes Métropole — Acigné")
+    tool.software = "Logiciel maison"
+    tool.save()
+    history = tool.history.count()
+    ckan = ODF_SAMPLE.read_bytes().replace(b'OpenDataSoft,"Social,', b'CKAN,"Social,')  # Acigné
+    _run, report = import_sample(content=ckan)
+    tool.refresh_from_db()
+    assert (tool.software, tool.is_open_source) == ("Logiciel maison", False)
+    assert tool.history.count() == history
+    [conflict] = [conflict for conflict in report.conflicts if conflict.line == 2]
+    assert (conflict.field, conflict.current, conflict.source) == ("software", "Logiciel maison", "CKAN")
+    assert conflict.kept_with == {"is_open_source": (False, True)}
+    assert messages(report, 2) == (
+        "software modifié par l'équipe, conservé (la source dit « CKAN ») ; "
+        "is_open_source conservé avec software, dont il découle (la source dit « True »)"
+    )
+    with translation.override("fr"):
+        printed = report.lines()
+    assert "    is_open_source : « False » conservé avec lui, la source dit « True »" in printed
+    # Staff who changed only the flag: the software follows the source, the flag is theirs.
+    tool.software, tool.is_open_source = "OpenDataSoft", None
+    tool.save()
+    import_sample()
+    _run, report = import_sample(content=ckan)
+    tool.refresh_from_db()
+    assert (tool.software, tool.is_open_source) == ("CKAN", None)
+    [conflict] = [conflict for conflict in report.conflicts if conflict.line == 2]
+    assert (conflict.field, conflict.current, conflict.source, conflict.kept_with) == (
+        "is_open_source",
+        None,
+        True,
+        {},
+    )
+
+
 def test_a_body_the_file_no_longer_lists_is_flagged_never_deleted(import_sample, client) -> None:
     import_sample()
     without_rennes = b"".join(line for line in lines(ODF_SAMPLE) if not line.startswith(b"213502388,"))

@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import ClassVar
 
 from django.utils.translation import gettext_noop
 
@@ -183,6 +184,9 @@ class SourceFormat:
 
     code: str
     source: SourceSpec
+    # Tool fields the source derives from another (derived → origin: whether a tool is free software, from
+    # its software): while staff's value of the origin is kept, the derived field is not updated either.
+    derived: ClassVar[dict[str, str]] = {"is_open_source": "software"}
 
     def rows(self, content: bytes, report: ImportReport) -> Iterator[SourceRow]:
         raise NotImplementedError

@@ -81,6 +81,8 @@ class Conflict:
     source: object
     changed_by: str = ""
     changed_at: str = ""
+    # Fields derived from this one, kept with it: field → (value kept, the source's value).
+    kept_with: dict[str, tuple[object, object]] = field(default_factory=dict)
 
 
 @dataclass
@@ -183,6 +185,12 @@ class ImportReport:
                     "source": conflict.source,
                 }
             )
+            for follower, (current, source) in conflict.kept_with.items():
+                lines.append(
+                    "    "
+                    + _("%(field)s : « %(current)s » conservé avec lui, la source dit « %(source)s »")
+                    % {"field": follower, "current": current, "source": source}
+                )
         lines.append(
             _("Plus listés par la source (signalés, jamais supprimés) : %(count)d")
             % {"count": len(self.no_longer_listed)}
