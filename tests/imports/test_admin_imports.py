@@ -109,3 +109,19 @@ def test_the_list_of_runs_gives_each_run_its_counts(client, staff, import_sample
     text = page_text(client.get(reverse("admin:tools_registry_importrun_changelist")))
     assert "11 créés, 0 mis à jour, 0 inchangés, 4 écartés" in text
     assert "Colonnes manquantes : type, regcode" in text
+
+
+def test_a_conflict_shows_the_fields_kept_with_the_one_staff_changed(client, staff, import_sample) -> None:
+    import_sample()
+    tool = Tool.objects.get(name="Data Rennes Métropole — Acigné")
+    tool.software = "Logiciel maison"
+    tool.save()
+    ckan = ODF_SAMPLE.read_bytes().replace(b'OpenDataSoft,"Social,', b'CKAN,"Social,')  # Acigné
+    run, _report = import_sample(content=ckan, dry_run=True)
+    page = page_text(client.get(reverse("admin:tools_registry_importrun_change", args=[run.pk])))
+    assert "2 Data Rennes Métropole — Acigné software Logiciel maison CKAN" in page
+    assert "is_open_source (conservé avec software, dont il découle) False True" in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = page_text(client.get(reverse("admin:tools_registry_importrun_change", args=[run.pk])))
+    assert "is_open_source (kept with software, which it follows) False True" in page
+    assert 'is_open_source kept with software, which it follows (the source says "True")' in page

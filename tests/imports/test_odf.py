@@ -165,6 +165,43 @@ def test_a_value_staff_corrected_is_kept_and_reported_when_the_source_says_other
     assert "software modifié par l'équipe, conservé (la source dit « ArcGIS »)" in messages(report, 4)
 
 
+def test_the_open_source_flag_stays_with_the_software_staff_chose(import_sample) -> None:
+    import_sample()
+    tool = Tool.objects.get(name="Data Rennes Métropole — Acigné")
+    tool.software = "Logiciel maison"
+    tool.save()
+    history = tool.history.count()
+    ckan = ODF_SAMPLE.read_bytes().replace(b'OpenDataSoft,"Social,', b'CKAN,"Social,')  # Acigné
+    _run, report = import_sample(content=ckan)
+    tool.refresh_from_db()
+    assert (tool.software, tool.is_open_source) == ("Logiciel maison", False)
+    assert tool.history.count() == history
+    [conflict] = [conflict for conflict in report.conflicts if conflict.line == 2]
+    assert (conflict.field, conflict.current, conflict.source) == ("software", "Logiciel maison", "CKAN")
+    assert conflict.kept_with == {"is_open_source": (False, True)}
+    assert messages(report, 2) == (
+        "software modifié par l'équipe, conservé (la source dit « CKAN ») ; "
+        "is_open_source conservé avec software, dont il découle (la source dit « True »)"
+    )
+    with translation.override("fr"):
+        printed = report.lines()
+    assert "    is_open_source : « False » conservé avec lui, la source dit « True »" in printed
+    # Staff who changed only the flag: the software follows the source, the flag is theirs.
+    tool.software, tool.is_open_source = "OpenDataSoft", None
+    tool.save()
+    import_sample()
+    _run, report = import_sample(content=ckan)
+    tool.refresh_from_db()
+    assert (tool.software, tool.is_open_source) == ("CKAN", None)
+    [conflict] = [conflict for conflict in report.conflicts if conflict.line == 2]
+    assert (conflict.field, conflict.current, conflict.source, conflict.kept_with) == (
+        "is_open_source",
+        None,
+        True,
+        {},
+    )
+
+
 def test_a_body_the_file_no_longer_lists_is_flagged_never_deleted(import_sample, client) -> None:
     import_sample()
     without_rennes = b"".join(line for line in lines(ODF_SAMPLE) if not line.startswith(b"213502388,"))
@@ -189,6 +226,41 @@ def test_a_file_that_cannot_be_read_imports_nothing_and_says_why(import_sample) 
     with translation.override("fr"):
         assert render(run.error).startswith("Colonnes manquantes : type, regcode, url-ptf,")
     assert Tool.objects.count() == 0
+
+
+def test_a_stray_quote_is_reported_on_its_line_and_the_rows_it_took_are_not_said_to_be_gone(
+    import_sample,
+) -> None:
+    import_sample()
+    # The quote runs over the next lines, up to the first quote of line 7 (CA du Pays de Saint-Malo).
+    content = ODF_SAMPLE.read_bytes().replace(b"200044543,ATD", b'200044543,"ATD')
+    _run, report = import_sample(content=content)
+    assert messages(report, 5) == "guillemet non fermé : les lignes 5 à 7 sont lues comme une seule"
+    assert [row.line for row in report.needing_a_human()] == [5, 8, 9, 15]
+    assert report.no_longer_listed == []
+    assert not SourceRecord.objects.filter(missing_since__isnull=False).exists()
+    with translation.override("fr"):
+        printed = report.lines()
+    # Neither its SIREN nor its name can be trusted: the row goes under the beginning of its line.
+    assert (
+        '  ligne 5 (200044543,"ATD DE LA CHARENTE,OACT,,,,https://www.data.gouv.fr/fr/org…) : '
+        "guillemet non fermé : les lignes 5 à 7 sont lues comme une seule" in printed
+    )
+    assert (
+        "Lignes illisibles : 1. Elles ont pu absorber les lignes suivantes : cet import ne signale aucune "
+        "fiche comme plus listée par la source. Corrigez le fichier et importez-le de nouveau." in printed
+    )
+    assert "Plus listés par la source (signalés, jamais supprimés) : 0" in printed
+
+
+def test_a_row_with_a_cell_too_many_is_reported_and_not_read_shifted(import_sample) -> None:
+    import_sample()
+    content = ODF_SAMPLE.read_bytes().replace(b"213502388,RENNES,", b"213502388,RENNES,VILLE,")
+    _run, report = import_sample(content=content, dry_run=True)
+    assert messages(report, 14) == "nombre de colonnes inattendu : 22 au lieu de 21"
+    assert [row.line for row in report.needing_a_human()] == [5, 8, 9, 14, 15]
+    assert report.counts() == {"created": 0, "updated": 0, "unchanged": 10, "skipped": 5}
+    assert report.no_longer_listed == []
 
 
 # On SQLite, bulk writes are cut into batches by its limit on query parameters.

@@ -112,3 +112,30 @@ def test_rows_that_cannot_be_read_are_skipped_with_their_reason_and_the_others_i
     )
     assert messages(report, lines["outil-inconnu"]) == "aucun outil « outil-inconnu » dans le registre"
     assert Tool.objects.get(pk=tools[0].pk).is_open_source is True
+
+
+def test_rows_are_reported_on_the_line_they_start_on_after_a_description_of_several_lines(
+    client, tools
+) -> None:
+    text = export(client)
+    content = edited(text, tools[2].slug, hybrid="peut-être")
+    starts = {
+        line.split(",")[0]: number
+        for number, line in enumerate(content.decode("utf-8-sig").splitlines(), start=1)
+        if line.split(",")[0] in {tool.slug for tool in Tool.objects.all()}
+    }
+    _run, report = correct(content)
+    assert {row.record: row.line for row in report.rows} == starts
+    assert starts[tools[2].slug] > starts[tools[0].slug]  # after the description of two lines
+    assert messages(report, starts[tools[2].slug]) == "hybrid : « peut-être » n'est ni true ni false"
+
+
+def test_a_row_missing_its_last_cell_is_reported_and_its_description_kept(client, tools) -> None:
+    lines = export(client).splitlines(keepends=True)
+    formulas = tools[2]
+    number = next(n for n, line in enumerate(lines, start=1) if line.startswith(f"{formulas.slug},"))
+    lines[number - 1] = lines[number - 1].rsplit(",", 1)[0] + "\r\n"  # a spreadsheet that cut the row short
+    _run, report = correct("".join(lines).encode("utf-8-sig"))
+    assert messages(report, number) == "nombre de colonnes inattendu : 31 au lieu de 32"
+    assert report.counts() == {"created": 0, "updated": 0, "unchanged": 13, "skipped": 1}
+    assert Tool.objects.get(pk=formulas.pk).description == "-5 % de participation"

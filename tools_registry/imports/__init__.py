@@ -61,6 +61,8 @@ def execute(run: ImportRun, *, dry_run: bool) -> ImportReport | None:
             else:
                 importer = RegistryCsvImport(report=report)
             importer.run(bytes(run.content))
+            # Rows the CSV reader could not read were reported as it met them, before the others.
+            report.rows.sort(key=lambda row: row.line)
             if dry_run:
                 raise _Rollback
     except _Rollback:

@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import ClassVar
 
 from django.utils.translation import gettext_noop
 
@@ -29,10 +30,19 @@ def clean(value: str | None) -> str:
 
 
 def read_csv(
-    content: bytes, required: list[str], *, clean_cells: bool = True
+    content: bytes,
+    required: list[str],
+    report: ImportReport,
+    *,
+    clean_cells: bool = True,
+    multiline: bool = False,
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """Each data row of a UTF-8 CSV file (with or without a byte-order mark), with its line number; cells
-    cleaned unless `clean_cells` is false (the header always is)."""
+    """Each data row of a UTF-8 CSV file (with or without a byte-order mark), with the line it starts on;
+    cells cleaned unless `clean_cells` is false (the header always is).
+
+    A record that runs over several lines where the format has none (`multiline` false: a stray or
+    unclosed quote takes the next lines into one cell), or that has not the header's number of cells, is
+    not read: it is reported as unreadable (`ImportReport.unreadable`), since it may hold other rows."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -40,18 +50,49 @@ def read_csv(
             gettext_noop("Le fichier n'est pas en UTF-8 (ligne %(line)d) : enregistrez-le en UTF-8."),
             line=content[: error.start].count(b"\n") + 1,
         ) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [clean(name) for name in reader.fieldnames or []]
+    # The reader counts the lines it has read (`line_num`): the line where a record ends, not where it starts.
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(lines)
+    header = [clean(name) for name in next(reader, [])]
     missing = [name for name in required if name not in header]
     if missing:
         raise FileProblem(
             gettext_noop("Colonnes manquantes : %(columns)s. Ce fichier a-t-il le bon format ?"),
             columns=", ".join(missing),
         )
-    reader.fieldnames = header
-    for row in reader:
-        cells = {name: value or "" for name, value in row.items() if name is not None}
-        yield reader.line_num, {name: clean(value) for name, value in cells.items()} if clean_cells else cells
+    end = reader.line_num
+    for cells in reader:
+        start, end = end + 1, reader.line_num
+        if not any(map(clean, cells)):
+            continue  # a blank line, or one of empty cells: no record
+        problem = _problem(len(cells), len(header), start, end, multiline=multiline)
+        if problem is not None:
+            report.unreadable(start, _beginning(lines[start - 1]), problem[0], **problem[1])
+            continue
+        yield start, dict(zip(header, map(clean, cells) if clean_cells else cells, strict=True))
+
+
+def _problem(found: int, expected: int, first: int, last: int, *, multiline: bool) -> Message | None:
+    """Why a record of `found` cells read from lines `first` to `last` cannot be a row, if it cannot."""
+    if last > first and not multiline:
+        text = gettext_noop("guillemet non fermé : les lignes %(first)d à %(last)d sont lues comme une seule")
+        return text, {"first": first, "last": last}
+    if found == expected:
+        return None
+    if last > first:
+        text = gettext_noop(
+            "nombre de colonnes inattendu : %(found)d au lieu de %(expected)d, sur les lignes %(first)d à "
+            "%(last)d lues comme une seule (guillemet non fermé ?)"
+        )
+        return text, {"found": found, "expected": expected, "first": first, "last": last}
+    text = gettext_noop("nombre de colonnes inattendu : %(found)d au lieu de %(expected)d")
+    return text, {"found": found, "expected": expected}
+
+
+def _beginning(line: str, length: int = 70) -> str:
+    """The beginning of a line, enough to tell which one it is."""
+    line = clean(line)
+    return line if len(line) <= length else line[: length - 1] + "…"
 
 
 def read_point(latitude: str, longitude: str, outcome: RowReport) -> tuple[float | None, float | None]:
@@ -143,6 +184,9 @@ class SourceFormat:
 
     code: str
     source: SourceSpec
+    # Tool fields the source derives from another (derived → origin: whether a tool is free software, from
+    # its software): while staff's value of the origin is kept, the derived field is not updated either.
+    derived: ClassVar[dict[str, str]] = {"is_open_source": "software"}
 
     def rows(self, content: bytes, report: ImportReport) -> Iterator[SourceRow]:
         raise NotImplementedError

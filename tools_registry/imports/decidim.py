@@ -76,7 +76,7 @@ class DecidimInstallations(SourceFormat):
     source = SOURCE
 
     def rows(self, content: bytes, report: ImportReport) -> Iterator[SourceRow]:
-        for line, row in read_csv(content, COLUMNS):
+        for line, row in read_csv(content, COLUMNS, report):
             source_row = self._row(line, row, report)
             if source_row is not None:
                 yield source_row

@@ -126,7 +126,7 @@ class OdfObservatoire(SourceFormat):
     source = SOURCE
 
     def rows(self, content: bytes, report: ImportReport) -> Iterator[SourceRow]:
-        rows = list(read_csv(content, COLUMNS))
+        rows = list(read_csv(content, COLUMNS, report))
         # A portal shared by several bodies names each body's tool after the body too.
         bodies_per_portal = Counter(self._portal(row) for _line, row in rows if row["url-ptf"])
         for line, row in rows:

@@ -3,8 +3,11 @@ what the source said, and flag what it no longer lists.
 
 The rule that keeps staff corrections: a field is updated only while its current value is still what the
 source said last time. A field staff changed since keeps their value; when the source now says something
-else again, that is a conflict, kept and reported. The first time a source meets a tool it did not create,
-it fills only the empty fields. Nothing is ever deleted: a record the file no longer lists is flagged.
+else again, that is a conflict, kept and reported, and a field the source derives from that one
+(`SourceFormat.derived`: whether a tool is free software, from its software) is kept with it. The first
+time a source meets a tool it did not create, it fills only the empty fields. Nothing is ever deleted: a
+record the file no longer lists is flagged, unless some rows of the file could not be read (a stray
+quote): they may hide others, so that run flags nothing.
 
 A row is validated whole before anything of it is written, and its updates are written inside a
 savepoint: a row that fails is skipped with its message, nothing of it half-imported. New collectivities
@@ -122,7 +125,21 @@ class SourceImport:
         self._read_existing(rows, matches)
         for row, match in zip(rows, matches, strict=True):
             self._import_row(row, match)
-        self._flag_missing()
+        if self.report.unreadable_rows:
+            # An unreadable record may have taken the next rows into one of its cells: their records are
+            # absent from what was read, not from the file.
+            self.report.file_messages.append(
+                (
+                    gettext_noop(
+                        "Lignes illisibles : %(count)d. Elles ont pu absorber les lignes suivantes : "
+                        "cet import ne signale aucune fiche comme plus listée par la source. Corrigez le "
+                        "fichier et importez-le de nouveau."
+                    ),
+                    {"count": self.report.unreadable_rows},
+                )
+            )
+        else:
+            self._flag_missing()
         self._write()
         self._coverage()
 
@@ -351,7 +368,7 @@ class SourceImport:
             )
             validate(tool)
             return tool, values, {}
-        return tool, values, self._changes(tool, values, last, outcome, tool.name)
+        return tool, values, self._changes(tool, values, last, outcome, tool.name, derived=self.fmt.derived)
 
     def _changes(
         self,
@@ -360,9 +377,14 @@ class SourceImport:
         last: dict | None,
         outcome: RowReport,
         label: str,
+        *,
+        derived: dict[str, str] | None = None,
     ) -> dict[str, object]:
-        """The source's values to write under the rule of the module's docstring; conflicts are reported."""
-        changes = {}
+        """The source's values to write under the rule of the module's docstring; conflicts are reported.
+
+        A field `derived` from another (derived field → its origin) is not written when staff's value of
+        its origin is kept: it stays with that value, and the origin's conflict says so."""
+        changes, conflicts = {}, {}
         for field, new in values.items():
             current = getattr(instance, field)
             if current == new:
@@ -375,17 +397,34 @@ class SourceImport:
                 update = current in EMPTY
             if update:
                 changes[field] = new
-                continue
+            else:
+                conflicts[field] = new
+        kept_with: dict[str, dict[str, tuple[object, object]]] = {}
+        for field, origin in (derived or {}).items():
+            if field in changes and origin in conflicts:
+                kept_with.setdefault(origin, {})[field] = (getattr(instance, field), changes.pop(field))
+        for field, new in conflicts.items():
             who, when = last_change(instance, field)
             on = when.date().isoformat() if when else ""
+            kept = kept_with.get(field, {})
+            current = getattr(instance, field)
             self.report.conflicts.append(
-                Conflict(outcome.line, instance.pk, label, field, current, new, who, on)
+                Conflict(outcome.line, instance.pk, label, field, current, new, who, on, kept_with=kept)
             )
             outcome.warn(
                 gettext_noop("%(field)s modifié par l'équipe, conservé (la source dit « %(value)s »)"),
                 field=field,
                 value=new,
             )
+            for follower, (_current, source) in kept.items():
+                outcome.note(
+                    gettext_noop(
+                        "%(field)s conservé avec %(origin)s, dont il découle (la source dit « %(value)s »)"
+                    ),
+                    field=follower,
+                    origin=field,
+                    value=source,
+                )
         return changes
 
     @staticmethod

@@ -7,7 +7,8 @@ Rows are matched by `slug`; only the tool's own columns are imported (name, addr
 and the objectives), the others (collectivity, dates, computed columns) are read-only. A file that was
 exported and not edited changes nothing. A value that someone else changed after the file's export
 (the row's `updated_at`) is not overwritten: it is reported as a conflict. Corrections only: a row
-whose slug the registry does not know is skipped, never created.
+whose slug the registry does not know is skipped, never created. A cell may hold several lines (a
+description): the export quotes it.
 """
 
 from datetime import datetime
@@ -81,7 +82,7 @@ class RegistryCsvImport:
 
     def run(self, content: bytes) -> None:
         columns = editable_columns()
-        rows = list(read_csv(content, ["slug"], clean_cells=False))
+        rows = list(read_csv(content, ["slug"], self.report, clean_cells=False, multiline=True))
         present = set(rows[0][1]) if rows else set()
         ignored = sorted(present - set(columns) - {"slug"})
         if ignored:

@@ -81,6 +81,8 @@ class Conflict:
     source: object
     changed_by: str = ""
     changed_at: str = ""
+    # Fields derived from this one, kept with it: field → (value kept, the source's value).
+    kept_with: dict[str, tuple[object, object]] = field(default_factory=dict)
 
 
 @dataclass
@@ -102,11 +104,19 @@ class ImportReport:
     families: dict[str, int] = field(default_factory=dict)
     software: dict[str, int] = field(default_factory=dict)
     file_messages: list[Message] = field(default_factory=list)
+    # Records of the file that could not be split into its columns (see `unreadable`).
+    unreadable_rows: int = 0
 
     def row(self, line: int, record: str, label: str) -> RowReport:
         report = RowReport(line=line, record=record, label=label)
         self.rows.append(report)
         return report
+
+    def unreadable(self, line: int, text_of_line: str, reason: str, **params: object) -> None:
+        """A record the file's columns cannot be read from (a stray quote, a missing or extra cell): skipped
+        under the beginning of its line, since neither its identifier nor its name can be trusted."""
+        self.row(line, "", text_of_line).skip(reason, **params)
+        self.unreadable_rows += 1
 
     def counts(self) -> dict[str, int]:
         found = Counter(row.outcome for row in self.rows)
@@ -175,6 +185,12 @@ class ImportReport:
                     "source": conflict.source,
                 }
             )
+            for follower, (current, source) in conflict.kept_with.items():
+                lines.append(
+                    "    "
+                    + _("%(field)s : « %(current)s » conservé avec lui, la source dit « %(source)s »")
+                    % {"field": follower, "current": current, "source": source}
+                )
         lines.append(
             _("Plus listés par la source (signalés, jamais supprimés) : %(count)d")
             % {"count": len(self.no_longer_listed)}
@@ -185,9 +201,14 @@ class ImportReport:
         lines.append(_("Lignes à examiner : %(count)d") % {"count": len(needing)})
         for row in needing:
             messages = " ; ".join(render(message) for message in row.messages)
+            row_line = (
+                _("ligne %(line)d (%(record)s, %(label)s) : %(messages)s")
+                if row.record
+                else _("ligne %(line)d (%(label)s) : %(messages)s")
+            )
             lines.append(
                 "  "
-                + _("ligne %(line)d (%(record)s, %(label)s) : %(messages)s")
+                + row_line
                 % {"line": row.line, "record": row.record, "label": row.label, "messages": messages}
             )
         return lines
