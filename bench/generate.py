@@ -254,9 +254,9 @@ def tool_rows(
 TOOL_COLUMNS = (
     "id, name, slug, description, url, family, family_other, software, is_open_source, launch_year,"
     " hybrid, hybrid_formats, status, source, moderated_at, moderation_reason, last_verified,"
-    " submitter_name, submitter_email, submitter_language, created_at, updated_at, collectivity_id, life_status, archived_url,"
-    " url_key, collectivity_kind, population_band, region_code, departement_code, objective_1, objective_2,"
-    " objective_3"
+    " submitter_name, submitter_email, submitter_language, created_at, updated_at, collectivity_id,"
+    " life_status, archived_url, url_key, collectivity_kind, population_band, region_code, departement_code,"
+    " objective_1, objective_2, objective_3"
 )
 
 

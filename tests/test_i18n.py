@@ -1,5 +1,7 @@
 """The site speaks French by default and English on request: the visitor's pages and Django's own text."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -137,6 +139,9 @@ def test_submission_errors_in_english_including_djangos_own(client) -> None:
     assert "Choose your local authority from the list provided" in text
     assert "This field is required." in text
     assert "Ce champ est obligatoire." not in text
+    # Each error of the summary after its field's name, as English punctuates it.
+    assert re.search(r"</a>: [A-Z]", response.content.decode())
+    assert "</a> : " not in response.content.decode()
 
 
 def test_submission_errors_in_french_by_default(client) -> None:
