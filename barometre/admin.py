@@ -10,6 +10,6 @@ class EditionReportAdmin(admin.ModelAdmin):
     list_select_related = ["edition"]
     fieldsets = [
         (None, {"fields": ["edition", "fictitious", "published_on"]}),
-        (None, {"fields": ["introduction", "takeaways"]}),
-        (None, {"fields": ["invitations_sent", "collectivities_invited", "method_notes"]}),
+        (None, {"fields": ["introduction", "introduction_en", "takeaways", "takeaways_en"]}),
+        (None, {"fields": ["invitations_sent", "collectivities_invited", "method_notes", "method_notes_en"]}),
     ]

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from survey.models import Edition
+from survey.models.questionnaire import translated
 
 
 class EditionReport(models.Model):
@@ -19,8 +20,13 @@ class EditionReport(models.Model):
         help_text=_("Réponses inventées pour la démonstration : signalé sur chaque page et chaque fichier."),
     )
     introduction = models.TextField(_("introduction"), blank=True)
+    introduction_en = models.TextField(_("introduction (anglais)"), blank=True)
     takeaways = models.TextField(_("ce qu'il faut retenir"), blank=True, help_text=_("Un point par ligne."))
+    takeaways_en = models.TextField(
+        _("ce qu'il faut retenir (anglais)"), blank=True, help_text=_("Un point par ligne.")
+    )
     method_notes = models.TextField(_("notes de méthode"), blank=True)
+    method_notes_en = models.TextField(_("notes de méthode (anglais)"), blank=True)
     invitations_sent = models.PositiveIntegerField(
         _("contacts sollicités"), null=True, blank=True, help_text=_("Vide : le nombre de contacts invités.")
     )
@@ -38,8 +44,15 @@ class EditionReport(models.Model):
     def __str__(self) -> str:
         return str(self.edition)
 
+    def display_introduction(self) -> str:
+        return translated(self, "introduction")
+
     def takeaway_list(self) -> list[str]:
-        return [line.strip(" -•\t") for line in self.takeaways.splitlines() if line.strip(" -•\t")]
+        lines = translated(self, "takeaways").splitlines()
+        return [line.strip(" -•\t") for line in lines if line.strip(" -•\t")]
+
+    def display_method_notes(self) -> str:
+        return translated(self, "method_notes")
 
 
 def visible_editions(user) -> QuerySet:

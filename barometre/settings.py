@@ -399,8 +399,9 @@ REST_FRAMEWORK = {
 }
 
 SPECTACULAR_SETTINGS = {
-    "TITLE": "API du Baromètre de la démocratie locale numérique",
-    "DESCRIPTION": (
+    # Lazy: the documentation page and the schema are in the reader's language.
+    "TITLE": _("API du Baromètre de la démocratie locale numérique"),
+    "DESCRIPTION": _(
         "Le registre ouvert des outils numériques de démocratie locale des collectivités françaises : "
         "outils publiés (JSON, GeoJSON, CSV), collectivités, territoires, listes de référence, proposition "
         "d'un outil, et modération pour l'équipe (jeton). Données sous Licence Ouverte 2.0."

@@ -9,6 +9,7 @@ from tests.factories import (
     ToolObjectiveFactory,
 )
 from tests.helpers import page_text
+from tools_registry import views as registry_views
 from tools_registry.choices import ToolFamily
 from tools_registry.models import TerritoryKind, ToolSource, ToolStatus
 
@@ -138,8 +139,31 @@ def test_an_empty_result_helps(client) -> None:
     assert "Effacer la recherche et les filtres" in html
 
 
+@pytest.mark.parametrize("number", ["3", "99999", "1" * 40, "0", "-1", "x9", "1.5"])
+def test_a_page_the_list_does_not_have_is_not_found_and_leads_to_its_first_page(
+    client, monkeypatch, number
+) -> None:
+    monkeypatch.setattr(registry_views, "PER_PAGE", 2)
+    ToolFactory.create_batch(3, family=ToolFamily.SONDAGE)
+    response = client.get(CATALOGUE, {"family": "sondage", "sort": "nom", "page": number})
+    assert response.status_code == 404
+    assert "Page introuvable" in page_text(response)
+    assert "Cette page de la liste n'existe pas" in page_text(response)
+    assert f'<a href="{CATALOGUE}?family=sondage&amp;sort=nom">Première page de cette recherche</a>' in (
+        response.content.decode()
+    )
+
+
+def test_the_last_page_and_a_page_left_empty_are_the_list_s_own(client, monkeypatch) -> None:
+    monkeypatch.setattr(registry_views, "PER_PAGE", 2)
+    ToolFactory.create_batch(3, family=ToolFamily.SONDAGE)
+    assert client.get(CATALOGUE, {"family": "sondage", "page": "2"}).status_code == 200
+    assert len(result_names(client.get(CATALOGUE, {"family": "sondage", "page": ""}))) == 2
+    assert client.get(CATALOGUE, {"family": "forum"}).status_code == 200  # no result: one empty page
+
+
 def test_bad_parameters_are_explained_not_crashing(client) -> None:
-    response = client.get(CATALOGUE, {"q": "bud\x00get", "family": "nope", "page": "x9"})
+    response = client.get(CATALOGUE, {"q": "bud\x00get", "family": "nope"})
     assert response.status_code == 200
     assert "Le caractère nul n’est pas autorisé." in page_text(response)
 

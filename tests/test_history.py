@@ -1,6 +1,9 @@
 """Every change to a tool or a collectivity is recorded: who or what made it, when, before and after."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -10,8 +13,11 @@ from rest_framework.test import APIClient
 from tests.factories import CollectivityFactory, TerritoryFactory, ToolFactory
 from tests.helpers import api_submission, page_text
 from tests.test_submission import valid_data
+from tools_registry.corrections import Correction
 from tools_registry.history import recorded_as
-from tools_registry.models import LifeStatus, TerritoryKind, Tool
+from tools_registry.merging import merge_tools
+from tools_registry.models import LifeStatus, TerritoryKind, Tool, ToolStatus
+from tools_registry.services import accept_correction, approve_tool
 
 pytestmark = pytest.mark.django_db
 
@@ -95,10 +101,11 @@ def test_a_staff_edit_through_the_api_records_the_token_s_owner(admin_user) -> N
 # --- the history as staff read it in the admin ---
 
 
-def history_page(client, admin_user, obj) -> str:
+def history_page(client, admin_user, obj, **headers) -> str:
     client.force_login(admin_user)
     opts = obj._meta
-    response = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk]))
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
+    response = client.get(url, **headers)
     assert response.status_code == 200
     return response
 
@@ -130,6 +137,58 @@ def test_the_history_shows_the_staff_member_and_hostile_names_as_text(client, ad
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
     text = page_text(response)
     assert admin_user.get_username() in text and "Équipe, dans l'administration" in text
+
+
+MODERATED_AT = datetime.datetime(2026, 12, 7, 4, 9, 10, 372377, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def moderated_merged_tool(django_user_model) -> tuple[Tool, Tool, Correction]:
+    """A proposal approved, corrected, then merged into another tool, all by « demo-staff »."""
+    moderator = django_user_model.objects.create_user("demo-staff", is_staff=True)
+    tool = ToolFactory(status=ToolStatus.PENDING, url="https://ancienne.example/")
+    keep = ToolFactory(name="Budget participatif de Rennes")
+    with time_machine.travel(MODERATED_AT, tick=False):
+        approve_tool(tool=tool, moderator=moderator)
+    correction = Correction.objects.create(tool=tool, kind="url", proposed_value="https://nouvelle.example/")
+    accept_correction(correction=correction, moderator=moderator)
+    merge_tools(keep=keep, drop=tool, moderator=moderator)
+    return tool, keep, correction
+
+
+def test_a_moderation_a_correction_and_a_merge_read_as_staff_say_them(
+    client, admin_user, moderated_merged_tool
+) -> None:
+    tool, keep, correction = moderated_merged_tool
+    text = page_text(history_page(client, admin_user, tool))
+    assert "Modéré par : — → demo-staff" in text
+    assert "Modéré le : — → 7 décembre 2026 05:09" in text  # Paris time, to the minute
+    assert f"Fusionné dans : — → {keep}" in text
+    assert f"Correction n° {correction.pk}" in text
+    assert f"Fusion de n° {tool.pk} dans n° {keep.pk}" in text
+    assert "Deleted" not in text and "pk=None" not in text and "+00:00" not in text
+
+
+def test_the_history_reads_in_english_for_staff_who_read_english(
+    client, admin_user, moderated_merged_tool
+) -> None:
+    tool, keep, correction = moderated_merged_tool
+    text = page_text(history_page(client, admin_user, tool, HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Dec. 7, 2026, 5:09 a.m." in text
+    assert f"Correction no. {correction.pk}" in text
+    assert f"Merge of no. {tool.pk} into no. {keep.pk}" in text
+
+
+def test_a_related_object_deleted_since_is_named_by_its_number(client, admin_user) -> None:
+    replacement = ToolFactory(name="Nouvelle plateforme")
+    tool = ToolFactory(replaced_by=replacement)
+    number = replacement.pk
+    replacement.delete()
+    tool.refresh_from_db()
+    tool.software = "Decidim"
+    tool.save()
+    text = page_text(history_page(client, admin_user, tool))
+    assert f"Remplacé par : (supprimé, n° {number}) → —" in text
 
 
 def test_the_history_cannot_revert_a_tool_behind_the_moderation_s_back(client, admin_user) -> None:

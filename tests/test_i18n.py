@@ -161,6 +161,15 @@ def test_api_errors_follow_the_language(client) -> None:
     assert english["detail"] == "Resource not found."
 
 
+def test_the_api_documentation_is_titled_in_the_reader_s_language(client) -> None:
+    docs, schema = reverse("api-docs"), reverse("api-schema")
+    assert page_title(client.get(docs)) == "API du Baromètre de la démocratie locale numérique"
+    assert page_title(client.get(docs, HTTP_ACCEPT_LANGUAGE="en")) == "Digital Local Democracy Barometer API"
+    info = client.get(schema, {"format": "json"}, HTTP_ACCEPT_LANGUAGE="en").json()["info"]
+    assert info["title"] == "Digital Local Democracy Barometer API"
+    assert info["description"].startswith("The open registry of digital local-democracy tools")
+
+
 def test_api_parameter_errors_follow_the_language(client) -> None:
     tools = reverse("api:tool-list")
     coverage = reverse("api:insights-coverage")

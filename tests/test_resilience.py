@@ -21,7 +21,7 @@ def test_a_lost_database_gives_a_friendly_503_page(client, monkeypatch) -> None:
     def lost(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(registry_views.CachedPaginator, "get_page", lost)
+    monkeypatch.setattr(registry_views.CachedPaginator, "page", lost)
     response = client.get(reverse("tools_registry:tool_list"))
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -46,7 +46,7 @@ def test_a_query_error_is_not_mistaken_for_an_outage(client, monkeypatch) -> Non
     def broken(*args, **kwargs):
         raise IntegrityError("duplicate key value")
 
-    monkeypatch.setattr(registry_views.CachedPaginator, "get_page", broken)
+    monkeypatch.setattr(registry_views.CachedPaginator, "page", broken)
     client.raise_request_exception = False
     assert client.get(reverse("tools_registry:tool_list")).status_code == 500
 

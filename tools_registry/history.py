@@ -80,6 +80,11 @@ def channel_label(via: str) -> str:
     if via.startswith("import:"):
         name, _sep, run = via.removeprefix("import:").partition("#")
         return gettext("Import « %(format)s » n° %(run)s") % {"format": name, "run": run or "?"}
+    if via.startswith("correction:"):
+        return gettext("Correction n° %(number)s") % {"number": via.removeprefix("correction:")}
+    if via.startswith("merge:"):
+        dropped, _sep, kept = via.removeprefix("merge:").partition("->")
+        return gettext("Fusion de n° %(dropped)s dans n° %(kept)s") % {"dropped": dropped, "kept": kept}
     return str(CHANNELS.get(via, via or "—"))
 
 

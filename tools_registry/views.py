@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 from csp.decorators import csp_replace
 from django.conf import settings
+from django.core.paginator import InvalidPage
 from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Abs
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -42,9 +43,16 @@ def tool_list(request: HttpRequest) -> HttpResponse:
     # The facet statement counts the list too: the list is not matched once more for its count.
     counts = facet_counts(filterset.data or {}, Tool.objects.published())
     paginator = CachedPaginator(tools, PER_PAGE, key=list_digest(request.GET), count=counts.total)
-    page = paginator.get_page(request.GET.get("page"))
     base_query = request.GET.copy()
     base_query.pop("page", None)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage:
+        # Not a page of this list (past its end, zero, not a number): not found, as in the API, rather
+        # than another page shown under this address; the visitor is offered the first page instead.
+        query = base_query.urlencode()
+        first_page = reverse("tools_registry:tool_list") + (f"?{query}" if query else "")
+        return render(request, "404.html", {"first_page": first_page}, status=404)
     facets = facet_panel(filterset, counts)
     context = {
         "filterset": filterset,

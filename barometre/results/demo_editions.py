@@ -22,6 +22,18 @@ REPORT_TAKEAWAYS_2016 = "\n".join(
     ]
 )
 
+REPORT_TAKEAWAYS_2016_EN = "\n".join(
+    [
+        "Digital technology is generally seen as a powerful lever for greater transparency of public "
+        "action, citizen participation and the co-production of public policies.",
+        "Local authorities can now rely on innovative tools. Even so, these tools must be designed as part "
+        "of an overall strategy and include support and mediation as close as possible to the people.",
+        "To make the most of what digital technology offers, it has to be combined with traditional "
+        "“offline” instruments for access to information, consultation and public participation in "
+        "decision-making.",
+    ]
+)
+
 DEMO_2016 = Targets(
     code="2016",
     title="Baromètre de la démocratie locale numérique 2016 — réponses fictives de démonstration",
@@ -214,6 +226,18 @@ DEMO_2016 = Targets(
         "collectivités ont deux outils, une a trois outils » : cela ferait 56 outils ; la démonstration "
         "garde 44 et 55 (34 collectivités avec un outil, 9 avec deux, 1 avec trois)."
     ),
+    takeaways_en=REPORT_TAKEAWAYS_2016_EN,
+    method_notes_en=(
+        "Online survey from 17 January to 4 March 2016, sent to 20,000 contacts (elected officials, chief "
+        "executives and their deputies, staff of the departments dealing with digital matters or "
+        "citizenship) in 5,000 local authorities; other local authorities could respond through a link "
+        "circulated in newsletters and articles.\n"
+        "Demonstration: the 194 responses shown here are fictitious. They were built to reproduce, rounded "
+        "to whole numbers, the figures published in the 2016 report; they are not the survey's real "
+        "responses. The report states 44 equipped local authorities and 55 tools, with “10 local "
+        "authorities having two tools and one having three”: that would make 56 tools; the demonstration "
+        "keeps 44 and 55 (34 local authorities with one tool, 9 with two, 1 with three)."
+    ),
 )
 
 DEMO_2018 = Targets(
@@ -329,6 +353,14 @@ DEMO_2018 = Targets(
     method_notes=(
         "Démonstration : 70 réponses fictives, construites par le même procédé que l'édition 2016 "
         "de démonstration, avec des effectifs inventés."
+    ),
+    takeaways_en=(
+        "Fictitious edition, invented to show how the figures change from one edition to the next.\n"
+        "Its figures describe no real survey."
+    ),
+    method_notes_en=(
+        "Demonstration: 70 fictitious responses, built by the same method as the 2016 demo edition, "
+        "with invented counts."
     ),
 )
 

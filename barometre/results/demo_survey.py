@@ -66,7 +66,9 @@ class Targets:
     # Free texts: (question, tool answer that asks it, text, publishable).
     verbatims: tuple[tuple[str, str, str, bool], ...] = ()
     takeaways: str = ""
+    takeaways_en: str = ""
     method_notes: str = ""
+    method_notes_en: str = ""
 
 
 @dataclass
@@ -225,11 +227,15 @@ def _answer(response: DemoResponse, code: str) -> str | None:
 
 @transaction.atomic
 def load_demo_edition(targets: Targets) -> bool:
-    """Create the edition and its fictitious responses; False if it exists (only its titles are set again,
-    so that a database loaded before they said « fictitious » in English is brought up to date)."""
+    """Create the edition and its fictitious responses; False if it exists (only its titles and the
+    English texts of its report are set again, so that a database loaded before they said « fictitious »
+    in English, or before the report had English texts, is brought up to date)."""
     existing = Edition.objects.filter(code=targets.code)
     if existing.exists():
         existing.filter(report__fictitious=True).update(title=targets.title, title_en=targets.title_en)
+        EditionReport.objects.filter(edition__code=targets.code, fictitious=True).update(
+            takeaways_en=targets.takeaways_en, method_notes_en=targets.method_notes_en
+        )
         return False
     edition = create_edition(
         code=targets.code,
@@ -244,7 +250,9 @@ def load_demo_edition(targets: Targets) -> bool:
         edition=edition,
         fictitious=True,
         takeaways=targets.takeaways,
+        takeaways_en=targets.takeaways_en,
         method_notes=targets.method_notes,
+        method_notes_en=targets.method_notes_en,
         invitations_sent=targets.invitations_sent,
         collectivities_invited=targets.collectivities_invited,
     )

@@ -6,6 +6,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from barometre.models import EditionReport
+from barometre.results.demo_editions import DEMO_2016
+from barometre.results.demo_survey import load_demo_edition
 from survey.models import EditionStatus
 from tests.barometre.helpers import bulk_responses
 from tests.factories import EditionFactory
@@ -46,6 +49,42 @@ def test_english_titles_of_the_demo_editions_say_they_are_fictitious(client, dem
             r"<h1>(.*?)</h1>", client.get(reverse("barometre:edition", args=[code])).content.decode()
         )
         assert "fictitious" in title.group(1)
+
+
+def test_english_pages_show_the_report_s_english_texts(client, demo_editions) -> None:
+    english = edition_page(client, "2016", "en")
+    assert "Digital technology is generally seen as a powerful lever" in english
+    assert "Online survey from 17 January to 4 March 2016, sent to 20,000 contacts" in english
+    assert "Le numérique est généralement perçu" not in english and "Enquête en ligne" not in english
+    english = edition_page(client, "2018-demo", "en")
+    assert "Demonstration: 70 fictitious responses" in english
+    assert "Its figures describe no real survey." in english
+    assert "Démonstration" not in english and "Édition fictive" not in english
+    french = edition_page(client, "2016", "fr")
+    assert "Le numérique est généralement perçu" in french and "Digital technology" not in french
+
+
+def test_a_report_not_yet_translated_shows_its_french_texts_on_english_pages(client) -> None:
+    edition = EditionFactory(code="2026", status=EditionStatus.PUBLISHED)
+    EditionReport.objects.create(
+        edition=edition, introduction="Une édition.", takeaways="Un point.", method_notes="Une note."
+    )
+    english = edition_page(client, "2026", "en")
+    assert "Une édition." in english and "Un point." in english and "Une note." in english
+
+
+def test_staff_write_the_english_texts_in_the_admin(client, admin_user, demo_2016) -> None:
+    client.force_login(admin_user)
+    url = reverse("admin:barometre_editionreport_change", args=[demo_2016.report.pk])
+    form = client.get(url).content.decode()
+    for name in ("introduction_en", "takeaways_en", "method_notes_en"):
+        assert f'name="{name}"' in form
+
+
+def test_a_demo_loaded_before_its_english_texts_gets_them(client, demo_2016) -> None:
+    EditionReport.objects.update(takeaways_en="", method_notes_en="")
+    load_demo_edition(DEMO_2016)
+    assert "Digital technology is generally seen" in edition_page(client, "2016", "en")
 
 
 def test_counts_agree_with_their_noun(client) -> None:
