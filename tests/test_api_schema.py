@@ -7,6 +7,7 @@ import schemathesis
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.urls import reverse
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 
@@ -58,3 +59,25 @@ def test_every_staff_operation_honours_its_schema_with_a_staff_token(case, staff
         # A random slug only ever finds nothing: edit and moderate a tool that exists.
         case.path_parameters["slug"] = ToolFactory(status="pending").slug
     case.call_and_validate(headers={"Authorization": f"Token {staff_token}"}, excluded_checks=CHECKS_LEFT_OUT)
+
+
+# What the schema document says, as a client generator reads it.
+
+
+@pytest.fixture
+def document(client, db) -> dict:
+    return client.get(reverse("api-schema"), {"format": "json"}).json()
+
+
+def _parameters(document: dict, path: str) -> dict[str, dict]:
+    return {
+        parameter["name"]: parameter["schema"] for parameter in document["paths"][path]["get"]["parameters"]
+    }
+
+
+def test_yes_no_filters_are_documented_as_the_values_they_accept(client, document) -> None:
+    parameters = _parameters(document, "/api/v1/tools/")
+    for name in ("open_source", "hybrid", "located"):
+        assert parameters[name] == {"type": "string", "enum": ["false", "true"]}
+        for value in parameters[name]["enum"]:
+            assert client.get(reverse("api:tool-list"), {name: value}).status_code == 200
