@@ -81,3 +81,13 @@ def test_yes_no_filters_are_documented_as_the_values_they_accept(client, documen
         assert parameters[name] == {"type": "string", "enum": ["false", "true"]}
         for value in parameters[name]["enum"]:
             assert client.get(reverse("api:tool-list"), {name: value}).status_code == 200
+
+
+def test_the_tool_list_example_is_one_page_holding_one_tool_as_the_api_gives_it(document) -> None:
+    listed = document["paths"]["/api/v1/tools/"]["get"]["responses"]["200"]["content"]["application/json"]
+    [example] = [example["value"] for example in listed["examples"].values()]
+    assert example["count"] == 1 and example["next"] is None and example["previous"] is None
+    [tool] = example["results"]
+    components = document["components"]["schemas"]
+    assert set(tool) == set(components["Tool"]["properties"])
+    assert set(tool["collectivity"]) == set(components["CollectivitySummary"]["properties"])

@@ -62,6 +62,48 @@ FORMAT_PARAMETER = OpenApiParameter(
     ),
 )
 
+# A tool as the list and the detail give it, for the schema's examples.
+TOOL_EXAMPLE = {
+    "slug": "budget-participatif-de-saint-malo",
+    "name": "Budget participatif de Saint-Malo",
+    "description": "Les habitants proposent des projets pour leur quartier et votent pour ceux à réaliser.",
+    "url": "https://budget.saint-malo.example/",
+    "family": "budget_participatif",
+    "family_other": "",
+    "objectives": ["idees", "coconstruire"],
+    "collectivity": {
+        "slug": "saint-malo",
+        "name": "Saint-Malo",
+        "kind": "commune",
+        "code": "35288",
+        "population": 47255,
+        "latitude": 48.6493,
+        "longitude": -2.0257,
+    },
+    "software": "Decidim",
+    "is_open_source": True,
+    "launch_year": 2019,
+    "launched_on": None,
+    "life_status": "active",
+    "end_year": None,
+    "ended_on": None,
+    "replaced_by": None,
+    "archived_url": "",
+    "hybrid": True,
+    "hybrid_formats": ["reunions_publiques"],
+    "source": "submission",
+    "provenance": [],
+    "licence": "etalab-2.0",
+    "is_demo": False,
+    "last_verified": "2026-10-05",
+    "link_checked_at": "2026-12-01T03:12:45Z",
+    "link_ok": True,
+    "unreachable_since": None,
+    "created_at": "2026-09-14T10:02:31Z",
+    "updated_at": "2026-10-05T16:40:08Z",
+    "web_url": "https://barometre.example/outils/budget-participatif-de-saint-malo/",
+}
+
 
 class PublicReadMixin:
     def finalize_response(self, request: Request, response, *args, **kwargs):
@@ -136,7 +178,8 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
             OpenApiExample(
                 "Budgets participatifs en Bretagne",
                 description="GET /api/v1/tools/?family=budget_participatif&region=53&q=budget",
-                value={"count": 1, "next": None, "previous": None, "results": []},
+                # One tool: drf-spectacular puts it in the page's envelope (`results`) itself.
+                value=TOOL_EXAMPLE,
                 response_only=True,
             )
         ],
