@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 
 from tests.factories import SaintMaloFactory, ToolFactory
+from tests.helpers import api_submission
 
 
 @pytest.fixture
@@ -91,3 +92,17 @@ def test_the_tool_list_example_is_one_page_holding_one_tool_as_the_api_gives_it(
     components = document["components"]["schemas"]
     assert set(tool) == set(components["Tool"]["properties"])
     assert set(tool["collectivity"]) == set(components["CollectivitySummary"]["properties"])
+
+
+def test_objectives_are_documented_with_the_number_the_server_accepts(client, document) -> None:
+    schemas = document["components"]["schemas"]
+    submitted = schemas["SubmissionRequest"]["properties"]["objectives"]
+    assert (submitted.get("minItems"), submitted.get("maxItems")) == (1, 3)
+    assert schemas["StaffToolRequest"]["properties"]["objectives"]["maxItems"] == 3
+    SaintMaloFactory(postcodes="35400")
+    for objectives in ([], ["idees", "informer", "consulter", "mobiliser"]):
+        response = client.post(
+            reverse("api:submission"), api_submission(objectives=objectives), content_type="application/json"
+        )
+        assert response.status_code == 400
+        assert list(response.json()["errors"]) == ["objectives"]

@@ -13,14 +13,14 @@ from tools_registry.api.serializers import RefusesNulCharacters, ToolSerializer
 from tools_registry.api.views import SLUG_PATTERN
 from tools_registry.choices import HybridFormat, Objective
 from tools_registry.forms import RankedChoicesField
-from tools_registry.models import Collectivity, Tool, ToolStatus
+from tools_registry.models import MAX_OBJECTIVES, Collectivity, Tool, ToolStatus
 from tools_registry.provenance import with_provenance
 
 
 class StaffToolSerializer(RefusesNulCharacters, ToolSerializer):
     objectives = serializers.ListField(
         child=serializers.ChoiceField(Objective.choices),
-        max_length=10,
+        max_length=MAX_OBJECTIVES,
         required=False,
         write_only=True,
         help_text="Un à trois codes, par priorité.",
