@@ -106,3 +106,11 @@ def test_objectives_are_documented_with_the_number_the_server_accepts(client, do
         )
         assert response.status_code == 400
         assert list(response.json()["errors"]) == ["objectives"]
+
+
+def test_the_schema_downloads_under_an_ascii_file_name(client, db) -> None:
+    disposition = client.get(reverse("api-schema"))["Content-Disposition"]
+    assert disposition == 'inline; filename="API du Barometre de la democratie locale numerique.yaml"'
+    assert client.get(reverse("api-schema"), {"format": "json"})["Content-Disposition"].endswith(
+        'numerique.json"'
+    )
