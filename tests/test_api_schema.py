@@ -114,3 +114,9 @@ def test_the_schema_downloads_under_an_ascii_file_name(client, db) -> None:
     assert client.get(reverse("api-schema"), {"format": "json"})["Content-Disposition"].endswith(
         'numerique.json"'
     )
+
+
+def test_the_schema_says_the_registry_turns_odbl_with_a_share_alike_source(document) -> None:
+    description = document["info"]["description"]
+    assert "Données sous Licence Ouverte 2.0 ;" in description
+    assert "contient un outil venu d'une source sous ODbL 1.0 est sous cette licence" in description
