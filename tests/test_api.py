@@ -248,6 +248,19 @@ def test_anonymous_clients_cannot_write_or_see_the_staff_list(api) -> None:
     assert tool.status == ToolStatus.PENDING
 
 
+def test_a_method_an_endpoint_does_not_have_is_a_405_whoever_asks(api, staff_api) -> None:
+    tool = ToolFactory()
+    public = reverse("api:tool-detail", kwargs={"slug": tool.slug})
+    for client in (api, staff_api):
+        response = client.put(public, {"name": "Autre"}, format="json")
+        assert response.status_code == 405
+        assert response["Allow"] == "GET, HEAD, OPTIONS"
+        assert response.json()["code"] == "method_not_allowed"
+    staff = reverse("api:staff-tool-detail", kwargs={"slug": tool.slug})
+    assert api.delete(staff).status_code == 405
+    assert Tool.objects.filter(pk=tool.pk, name=tool.name).exists()
+
+
 def test_a_non_staff_token_is_refused(api, django_user_model) -> None:
     user = django_user_model.objects.create_user("lecteur", password="x")
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")

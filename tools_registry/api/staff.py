@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from tools_registry import services
 from tools_registry.api.serializers import RefusesNulCharacters, ToolSerializer
-from tools_registry.api.views import SLUG_PATTERN
+from tools_registry.api.views import SLUG_PATTERN, KnownMethodsFirst
 from tools_registry.choices import HybridFormat, Objective
 from tools_registry.forms import RankedChoicesField
 from tools_registry.models import MAX_OBJECTIVES, Collectivity, Tool, ToolStatus
@@ -105,7 +105,7 @@ class ArchiveSerializer(RefusesNulCharacters, serializers.Serializer):
 
 
 @extend_schema(tags=["équipe"])
-class StaffToolViewSet(viewsets.ModelViewSet):
+class StaffToolViewSet(KnownMethodsFirst, viewsets.ModelViewSet):
     """Every tool, whatever its status. Reserved to staff (header `Authorization: Token <jeton>`)."""
 
     serializer_class = StaffToolSerializer

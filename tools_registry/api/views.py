@@ -105,7 +105,18 @@ TOOL_EXAMPLE = {
 }
 
 
-class PublicReadMixin:
+class KnownMethodsFirst:
+    """A method the endpoint does not have is a 405, with its `Allow` header, whoever asks: REST framework
+    checks who asks first, and would answer an anonymous PUT on a read-only endpoint 401."""
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+
+class PublicReadMixin(KnownMethodsFirst):
     def finalize_response(self, request: Request, response, *args, **kwargs):
         if response.status_code >= 400 and getattr(request, "accepted_renderer", None) is not None:
             # Errors keep the API's one JSON error format, whatever representation was asked for.
