@@ -205,6 +205,20 @@ def test_a_bad_submission_gets_the_forms_messages_in_the_api_error_format(api) -
     assert Tool.objects.count() == 0
 
 
+def test_a_submission_is_told_every_invalid_field_at_once(api) -> None:
+    SaintMaloFactory()
+    bad = {"launch_year": 1800, "url": "nope", "submitter_email": "x", "objectives": [], "name": "N" * 201}
+    response = api.post(reverse("api:submission"), api_submission(**bad), format="json")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert set(errors) == {"launch_year", "url", "submitter_email", "objectives", "name"}
+    # One message per field, the serializer's for a field it refused (the form never saw it).
+    assert all(len(messages) == 1 for messages in errors.values())
+    assert "au plus 200" in errors["name"][0]
+    assert errors["submitter_email"] == ["Saisissez une adresse e-mail valide."]
+    assert Tool.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("content_type", "body"),
     [
