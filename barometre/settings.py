@@ -404,8 +404,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": _(
         "Le registre ouvert des outils numériques de démocratie locale des collectivités françaises : "
         "outils publiés (JSON, GeoJSON, CSV), collectivités, territoires, listes de référence, proposition "
-        "d'un outil, et modération pour l'équipe (jeton). Données sous Licence Ouverte 2.0."
-    ),
+        "d'un outil, et modération pour l'équipe (jeton)."
+    ),  # then the licences of the data (tools_registry.api.schema.describe_licences)
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
@@ -427,6 +427,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "tools_registry.api.errors.document_error_responses",
+        "tools_registry.api.schema.describe_licences",
     ],
 }
 

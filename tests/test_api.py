@@ -205,6 +205,20 @@ def test_a_bad_submission_gets_the_forms_messages_in_the_api_error_format(api) -
     assert Tool.objects.count() == 0
 
 
+def test_a_submission_is_told_every_invalid_field_at_once(api) -> None:
+    SaintMaloFactory()
+    bad = {"launch_year": 1800, "url": "nope", "submitter_email": "x", "objectives": [], "name": "N" * 201}
+    response = api.post(reverse("api:submission"), api_submission(**bad), format="json")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert set(errors) == {"launch_year", "url", "submitter_email", "objectives", "name"}
+    # One message per field, the serializer's for a field it refused (the form never saw it).
+    assert all(len(messages) == 1 for messages in errors.values())
+    assert "au plus 200" in errors["name"][0]
+    assert errors["submitter_email"] == ["Saisissez une adresse e-mail valide."]
+    assert Tool.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("content_type", "body"),
     [
@@ -246,6 +260,19 @@ def test_anonymous_clients_cannot_write_or_see_the_staff_list(api) -> None:
     assert api.post(url).status_code == 401
     tool.refresh_from_db()
     assert tool.status == ToolStatus.PENDING
+
+
+def test_a_method_an_endpoint_does_not_have_is_a_405_whoever_asks(api, staff_api) -> None:
+    tool = ToolFactory()
+    public = reverse("api:tool-detail", kwargs={"slug": tool.slug})
+    for client in (api, staff_api):
+        response = client.put(public, {"name": "Autre"}, format="json")
+        assert response.status_code == 405
+        assert response["Allow"] == "GET, HEAD, OPTIONS"
+        assert response.json()["code"] == "method_not_allowed"
+    staff = reverse("api:staff-tool-detail", kwargs={"slug": tool.slug})
+    assert api.delete(staff).status_code == 405
+    assert Tool.objects.filter(pk=tool.pk, name=tool.name).exists()
 
 
 def test_a_non_staff_token_is_refused(api, django_user_model) -> None:

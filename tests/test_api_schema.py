@@ -7,10 +7,12 @@ import schemathesis
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.urls import reverse
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 
 from tests.factories import SaintMaloFactory, ToolFactory
+from tests.helpers import api_submission
 
 
 @pytest.fixture
@@ -58,3 +60,63 @@ def test_every_staff_operation_honours_its_schema_with_a_staff_token(case, staff
         # A random slug only ever finds nothing: edit and moderate a tool that exists.
         case.path_parameters["slug"] = ToolFactory(status="pending").slug
     case.call_and_validate(headers={"Authorization": f"Token {staff_token}"}, excluded_checks=CHECKS_LEFT_OUT)
+
+
+# What the schema document says, as a client generator reads it.
+
+
+@pytest.fixture
+def document(client, db) -> dict:
+    return client.get(reverse("api-schema"), {"format": "json"}).json()
+
+
+def _parameters(document: dict, path: str) -> dict[str, dict]:
+    return {
+        parameter["name"]: parameter["schema"] for parameter in document["paths"][path]["get"]["parameters"]
+    }
+
+
+def test_yes_no_filters_are_documented_as_the_values_they_accept(client, document) -> None:
+    parameters = _parameters(document, "/api/v1/tools/")
+    for name in ("open_source", "hybrid", "located"):
+        assert parameters[name] == {"type": "string", "enum": ["false", "true"]}
+        for value in parameters[name]["enum"]:
+            assert client.get(reverse("api:tool-list"), {name: value}).status_code == 200
+
+
+def test_the_tool_list_example_is_one_page_holding_one_tool_as_the_api_gives_it(document) -> None:
+    listed = document["paths"]["/api/v1/tools/"]["get"]["responses"]["200"]["content"]["application/json"]
+    [example] = [example["value"] for example in listed["examples"].values()]
+    assert example["count"] == 1 and example["next"] is None and example["previous"] is None
+    [tool] = example["results"]
+    components = document["components"]["schemas"]
+    assert set(tool) == set(components["Tool"]["properties"])
+    assert set(tool["collectivity"]) == set(components["CollectivitySummary"]["properties"])
+
+
+def test_objectives_are_documented_with_the_number_the_server_accepts(client, document) -> None:
+    schemas = document["components"]["schemas"]
+    submitted = schemas["SubmissionRequest"]["properties"]["objectives"]
+    assert (submitted.get("minItems"), submitted.get("maxItems")) == (1, 3)
+    assert schemas["StaffToolRequest"]["properties"]["objectives"]["maxItems"] == 3
+    SaintMaloFactory(postcodes="35400")
+    for objectives in ([], ["idees", "informer", "consulter", "mobiliser"]):
+        response = client.post(
+            reverse("api:submission"), api_submission(objectives=objectives), content_type="application/json"
+        )
+        assert response.status_code == 400
+        assert list(response.json()["errors"]) == ["objectives"]
+
+
+def test_the_schema_downloads_under_an_ascii_file_name(client, db) -> None:
+    disposition = client.get(reverse("api-schema"))["Content-Disposition"]
+    assert disposition == 'inline; filename="API du Barometre de la democratie locale numerique.yaml"'
+    assert client.get(reverse("api-schema"), {"format": "json"})["Content-Disposition"].endswith(
+        'numerique.json"'
+    )
+
+
+def test_the_schema_says_the_registry_turns_odbl_with_a_share_alike_source(document) -> None:
+    description = document["info"]["description"]
+    assert "Données sous Licence Ouverte 2.0 ;" in description
+    assert "contient un outil venu d'une source sous ODbL 1.0 est sous cette licence" in description

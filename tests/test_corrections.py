@@ -317,7 +317,18 @@ def test_the_api_does_not_take_corrections_of_unpublished_tools(api) -> None:
     response = api.post(
         reverse("api:correction"), {"tool": hidden.slug, "kind": "name", "proposed_value": "X"}, format="json"
     )
-    assert response.status_code == 404
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"tool": ["Aucun outil publié n'a cet identifiant."]}
+    assert not Correction.objects.exists()
+
+
+def test_an_unknown_tool_is_one_of_the_invalid_fields_the_api_names_at_once(api) -> None:
+    data = {"tool": "nope", "kind": "url", "proposed_value": "x", "email": "a@example.org"}
+    response = api.post(reverse("api:correction"), data, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert set(errors) == {"tool", "proposed_value", "consent"}
+    assert errors["tool"] == ["No published tool has this identifier."]
     assert not Correction.objects.exists()
 
 

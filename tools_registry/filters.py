@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from tools_registry.cache import cached, rebuild
 from tools_registry.choices import (
@@ -51,6 +52,8 @@ class IdInFilter(django_filters.BaseInFilter, django_filters.Filter):
     field_class = forms.IntegerField
 
 
+# Documented as the text it reads: a boolean schema would refuse the very values the filter accepts.
+@extend_schema_field({"type": "string", "enum": [value for value, _label in YES_NO]})
 class YesNoFilter(django_filters.TypedChoiceFilter):
     """`true` or `false`."""
 

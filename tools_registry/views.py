@@ -139,7 +139,7 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _peers(request: HttpRequest, collectivity: Collectivity) -> dict | None:
-    return peers.peers_of(collectivity, same_region=request.GET.get("comparables") == "region")
+    return peers.peers_of(collectivity, same_region=request.GET.get("comparables") == peers.SAME_REGION)
 
 
 def collectivity_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -162,7 +162,7 @@ def collectivity_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "records": records,
         "peers": found,
         "peers_chart": peers.chart(found, collectivity.name) if found else None,
-        "same_region": request.GET.get("comparables") == "region",
+        "same_region": request.GET.get("comparables") == peers.SAME_REGION,
     }
     return render(request, "tools_registry/collectivity_detail.html", context)
 

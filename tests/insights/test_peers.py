@@ -43,6 +43,17 @@ def test_peers_of_the_same_region_as_an_option(client, registry) -> None:
     assert _families(answer)["open_data"] == (1, 3, True)
 
 
+def test_an_unknown_comparables_value_is_refused_naming_the_parameter(client, registry) -> None:
+    url = f"/api/v1/insights/peers/{registry.rennes.slug}/"
+    response = client.get(url, {"comparables": "zzz"})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "comparables": ["Valeur inconnue : « region » (même région) ou rien."]
+    }
+    english = client.get(url, {"comparables": "zzz"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["errors"] == {"comparables": ["Unknown value: “region” (same region) or nothing."]}
+
+
 def test_the_collectivity_page_says_the_share_and_whether_this_one_has_a_tool(client, registry) -> None:
     text = page_text(client.get(registry.vitre.get_absolute_url()))
     assert (

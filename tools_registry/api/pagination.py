@@ -26,6 +26,14 @@ class Pagination(PageNumberPagination):
         )
         return super().paginate_queryset(queryset, request, view)
 
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        paginated = super().get_paginated_response_schema(schema)
+        # The envelope of the lists' examples (drf-spectacular reads these): one page holding everything,
+        # rather than REST framework's 123 items and links to pages of "accounts".
+        for name, example in {"count": 1, "next": None, "previous": None}.items():
+            paginated["properties"][name]["example"] = example
+        return paginated
+
     def get_page_size(self, request: Request) -> int:
         values = request.query_params.getlist(self.page_size_query_param)
         if not values:

@@ -19,6 +19,7 @@ from tools_registry.links.models import LinkCheck, current_link_check
 from tools_registry.models import (
     FIRST_LAUNCH_YEAR,
     LAST_LAUNCH_YEAR,
+    MAX_OBJECTIVES,
     STORED_OBJECTIVES,
     Collectivity,
     Territory,
@@ -424,7 +425,9 @@ class SubmissionSerializer(RefusesNulCharacters, serializers.Serializer):
     family_other = serializers.CharField(max_length=200, required=False, allow_blank=True)
     objectives = serializers.ListField(
         child=serializers.ChoiceField(Objective.choices),
-        max_length=10,
+        allow_empty=False,  # a plainer message than min_length's, which the schema needs (minItems)
+        min_length=1,
+        max_length=MAX_OBJECTIVES,
         help_text="Un à trois codes, par priorité.",
     )
     territory = serializers.IntegerField(

@@ -10,17 +10,17 @@ from rest_framework.response import Response
 
 from tools_registry import services
 from tools_registry.api.serializers import RefusesNulCharacters, ToolSerializer
-from tools_registry.api.views import SLUG_PATTERN
+from tools_registry.api.views import SLUG_PATTERN, KnownMethodsFirst
 from tools_registry.choices import HybridFormat, Objective
 from tools_registry.forms import RankedChoicesField
-from tools_registry.models import Collectivity, Tool, ToolStatus
+from tools_registry.models import MAX_OBJECTIVES, Collectivity, Tool, ToolStatus
 from tools_registry.provenance import with_provenance
 
 
 class StaffToolSerializer(RefusesNulCharacters, ToolSerializer):
     objectives = serializers.ListField(
         child=serializers.ChoiceField(Objective.choices),
-        max_length=10,
+        max_length=MAX_OBJECTIVES,
         required=False,
         write_only=True,
         help_text="Un à trois codes, par priorité.",
@@ -105,7 +105,7 @@ class ArchiveSerializer(RefusesNulCharacters, serializers.Serializer):
 
 
 @extend_schema(tags=["équipe"])
-class StaffToolViewSet(viewsets.ModelViewSet):
+class StaffToolViewSet(KnownMethodsFirst, viewsets.ModelViewSet):
     """Every tool, whatever its status. Reserved to staff (header `Authorization: Token <jeton>`)."""
 
     serializer_class = StaffToolSerializer

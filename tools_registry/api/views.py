@@ -1,12 +1,13 @@
 """The public API: published tools, collectivities, territories, reference lists, submissions and
 corrections."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from tools_registry import services
 from tools_registry.api.renderers import CSVRenderer, GeoJSONRenderer
@@ -62,8 +64,61 @@ FORMAT_PARAMETER = OpenApiParameter(
     ),
 )
 
+# A tool as the list and the detail give it, for the schema's examples.
+TOOL_EXAMPLE = {
+    "slug": "budget-participatif-de-saint-malo",
+    "name": "Budget participatif de Saint-Malo",
+    "description": "Les habitants proposent des projets pour leur quartier et votent pour ceux à réaliser.",
+    "url": "https://budget.saint-malo.example/",
+    "family": "budget_participatif",
+    "family_other": "",
+    "objectives": ["idees", "coconstruire"],
+    "collectivity": {
+        "slug": "saint-malo",
+        "name": "Saint-Malo",
+        "kind": "commune",
+        "code": "35288",
+        "population": 47255,
+        "latitude": 48.6493,
+        "longitude": -2.0257,
+    },
+    "software": "Decidim",
+    "is_open_source": True,
+    "launch_year": 2019,
+    "launched_on": None,
+    "life_status": "active",
+    "end_year": None,
+    "ended_on": None,
+    "replaced_by": None,
+    "archived_url": "",
+    "hybrid": True,
+    "hybrid_formats": ["reunions_publiques"],
+    "source": "submission",
+    "provenance": [],
+    "licence": "etalab-2.0",
+    "is_demo": False,
+    "last_verified": "2026-10-05",
+    "link_checked_at": "2026-12-01T03:12:45Z",
+    "link_ok": True,
+    "unreachable_since": None,
+    "created_at": "2026-09-14T10:02:31Z",
+    "updated_at": "2026-10-05T16:40:08Z",
+    "web_url": "https://barometre.example/outils/budget-participatif-de-saint-malo/",
+}
 
-class PublicReadMixin:
+
+class KnownMethodsFirst:
+    """A method the endpoint does not have is a 405, with its `Allow` header, whoever asks: REST framework
+    checks who asks first, and would answer an anonymous PUT on a read-only endpoint 401."""
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+
+class PublicReadMixin(KnownMethodsFirst):
     def finalize_response(self, request: Request, response, *args, **kwargs):
         if response.status_code >= 400 and getattr(request, "accepted_renderer", None) is not None:
             # Errors keep the API's one JSON error format, whatever representation was asked for.
@@ -136,7 +191,8 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
             OpenApiExample(
                 "Budgets participatifs en Bretagne",
                 description="GET /api/v1/tools/?family=budget_participatif&region=53&q=budget",
-                value={"count": 1, "next": None, "previous": None, "results": []},
+                # One tool: drf-spectacular puts it in the page's envelope (`results`) itself.
+                value=TOOL_EXAMPLE,
                 response_only=True,
             )
         ],
@@ -271,6 +327,32 @@ def collectivity_kinds(request: Request) -> Response:
     return Response(_reference(CollectivityKind), headers={"Cache-Control": PUBLIC_CACHE})
 
 
+def _readable(serializer_class: type[serializers.Serializer], data: Any) -> tuple[dict, dict]:
+    """The fields of `data` of the type and shape the serializer expects, and the errors of the others.
+
+    The form's rules then run on what could be read, so that one answer names every invalid field: the
+    serializer's error for a field wins over what the form says of it (absent, to the form).
+    """
+    incoming = serializer_class(data=data)
+    if incoming.is_valid():
+        return incoming.validated_data, {}
+    errors = dict(incoming.errors)
+    if not isinstance(data, Mapping) or api_settings.NON_FIELD_ERRORS_KEY in errors:
+        raise serializers.ValidationError(errors)
+    rest = serializer_class(
+        data={key: value for key, value in data.items() if key not in errors}, partial=True
+    )
+    return (rest.validated_data if rest.is_valid() else {}), errors
+
+
+def _refused(form: forms.Form, errors: dict) -> dict:
+    """The form's errors, but for the fields the serializer refused already, with its errors."""
+    return {
+        **{field: list(messages) for field, messages in form.errors.items() if field not in errors},
+        **errors,
+    }
+
+
 def _form_data(data: dict) -> MultiValueDict:
     """The submission as the HTML form receives it, so that both go through the same validation."""
     yes_no = {True: "oui", False: "non", None: ""}
@@ -323,12 +405,11 @@ def submit(request: Request) -> Response:
     limit = {"scope": "submission", "key": client_ip(request), "limit": settings.SUBMISSION_RATE_LIMIT}
     if exceeded(**limit):
         raise exceptions.Throttled(wait=retry_after())
-    incoming = SubmissionSerializer(data=request.data)
-    incoming.is_valid(raise_exception=True)
-    form = ToolSubmissionForm(_form_data(incoming.validated_data))
-    if not form.is_valid():
-        errors = {field: list(messages) for field, messages in form.errors.items()}
-        if "confirm_distinct" in errors and form.duplicate is not None:
+    readable, errors = _readable(SubmissionSerializer, request.data)
+    form = ToolSubmissionForm(_form_data(readable))
+    if not form.is_valid() or errors:
+        errors = _refused(form, errors)
+        if "confirm_distinct" in form.errors and form.duplicate is not None:
             # The form's page links to the published tool and its correction form; the API gives both.
             errors["confirm_distinct"].append(
                 _("Fiche : %(page)s — proposer une correction : %(correction)s")
@@ -384,13 +465,13 @@ def correct(request: Request) -> Response:
     limit = {"scope": "correction", "key": client_ip(request), "limit": settings.SUBMISSION_RATE_LIMIT}
     if exceeded(**limit):
         raise exceptions.Throttled(wait=retry_after())
-    incoming = CorrectionSerializer(data=request.data)
-    incoming.is_valid(raise_exception=True)
-    data = incoming.validated_data
-    tool = get_object_or_404(Tool.objects.published(), slug=data["tool"])
-    form = CorrectionForm(_form_data({key: value for key, value in data.items() if key != "tool"}))
-    if not form.is_valid():
-        raise serializers.ValidationError({field: list(messages) for field, messages in form.errors.items()})
+    readable, errors = _readable(CorrectionSerializer, request.data)
+    tool = Tool.objects.published().filter(slug=readable.pop("tool", None)).first()
+    if tool is None and "tool" not in errors:
+        errors["tool"] = [_("Aucun outil publié n'a cet identifiant.")]
+    form = CorrectionForm(_form_data(readable))
+    if not form.is_valid() or errors:
+        raise serializers.ValidationError(_refused(form, errors))
     receipt = CorrectionReceiptSerializer({"status": CorrectionStatus.PENDING}).data
     if form.cleaned_data["website"]:  # the honeypot: accepted in appearance, stored nowhere
         return Response(receipt, status=status.HTTP_201_CREATED)

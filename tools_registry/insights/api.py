@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from tools_registry.choices import ToolFamily
 from tools_registry.filters import ToolFilterSet
 from tools_registry.insights.coverage import coverage as coverage_of
-from tools_registry.insights.peers import peers_of
+from tools_registry.insights.peers import SAME_REGION, peers_of
 from tools_registry.insights.software import filtered, software_breakdown
 from tools_registry.licences import LICENCES, link_header
 from tools_registry.models import Collectivity
@@ -99,8 +99,8 @@ def coverage(request: Request) -> Response:
         OpenApiParameter(
             "comparables",
             OpenApiTypes.STR,
-            enum=["region"],
-            description="region : comparables de la même région.",
+            enum=[SAME_REGION],
+            description=f"{SAME_REGION} : comparables de la même région ; sans : de toute la France.",
         )
     ],
     responses=OpenApiResponse(
@@ -116,6 +116,10 @@ def coverage(request: Request) -> Response:
 @renderer_classes([JSONRenderer])
 def peers(request: Request, slug: str) -> Response:
     """A collectivity's peers (same level and population band): for each family, how many have such a tool."""
+    comparables = request.query_params.get("comparables", "")
+    if comparables not in ("", SAME_REGION):
+        message = _("Valeur inconnue : « %(value)s » (même région) ou rien.") % {"value": SAME_REGION}
+        raise exceptions.ValidationError({"comparables": [message]})
     collectivity = (
         Collectivity.objects.with_published_tools()
         .select_related("territory", "region")
@@ -124,7 +128,7 @@ def peers(request: Request, slug: str) -> Response:
     )
     if collectivity is None:
         raise Http404
-    found = peers_of(collectivity, same_region=request.query_params.get("comparables") == "region")
+    found = peers_of(collectivity, same_region=comparables == SAME_REGION)
     if found is None:
         raise Http404
     families = [

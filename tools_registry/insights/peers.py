@@ -30,6 +30,9 @@ from tools_registry.models import Collectivity, Territory, TerritoryKind, Tool
 from tools_registry.text import PERCENT_MIN_BASE, natural, percent_of, share_text, short_share
 
 CACHE_SECONDS = 600
+# The value of the `comparables` parameter (page, CSV, API) that compares within the collectivity's
+# région; without it, with all France.
+SAME_REGION = "region"
 EXAMPLES = 3  # peers' tools shown per family
 PEER_LEVEL = {
     CollectivityKind.COMMUNE: TerritoryKind.COMMUNE,
