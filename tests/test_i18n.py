@@ -168,6 +168,8 @@ def test_the_api_documentation_is_titled_in_the_reader_s_language(client) -> Non
     info = client.get(schema, {"format": "json"}, HTTP_ACCEPT_LANGUAGE="en").json()["info"]
     assert info["title"] == "Digital Local Democracy Barometer API"
     assert info["description"].startswith("The open registry of digital local-democracy tools")
+    assert "Data under Licence Ouverte 2.0; a response or file of the registry" in info["description"]
+    assert "Données" not in info["description"]
 
 
 def test_api_parameter_errors_follow_the_language(client) -> None:

@@ -2,6 +2,7 @@
 
 import unicodedata
 
+from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.request import Request
 
@@ -19,10 +20,10 @@ class SchemaView(SpectacularAPIView):
 
 def describe_licences(result: dict, generator, request, public) -> dict:
     """End the schema's description with the licences of the data, as the API applies them (licence_of)."""
-    share_alike = " ou ".join(licence.short for licence in LICENCES.values() if licence.share_alike)
-    result["info"]["description"] += (
-        f" Données sous {SITE_LICENCE.short} ; une réponse ou un fichier du registre qui contient un "
-        f"outil venu d'une source sous {share_alike} est sous cette licence. Chaque outil dit la sienne "
+    share_alike = _(" ou ").join(licence.short for licence in LICENCES.values() if licence.share_alike)
+    result["info"]["description"] += _(
+        " Données sous %(site)s ; une réponse ou un fichier du registre qui contient un "
+        "outil venu d'une source sous %(share_alike)s est sous cette licence. Chaque outil dit la sienne "
         '(`licence`), chaque réponse celle de son contenu (en-tête `Link`, rel="license").'
-    )
+    ) % {"site": SITE_LICENCE.short, "share_alike": share_alike}
     return result
