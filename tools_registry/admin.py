@@ -284,9 +284,11 @@ class ToolAdmin(ReadableHistoryAdmin):
         else:
             services.archive_tool(tool=obj, moderator=request.user, reason=obj.moderation_reason)
 
-    def _decide_each(self, request: HttpRequest, tools: QuerySet, status: str, decide: Callable) -> int:
+    def _decide_each(
+        self, request: HttpRequest, tools: QuerySet, status: str, decide: Callable, done: Callable[[int], str]
+    ) -> None:
         """Moderate each selected tool with `decide(tool)` unless it has `status` already (nothing written,
-        nobody told twice) or cannot change (merged into another: said). How many changed."""
+        nobody told twice) or cannot change (merged into another: said); `done(count)` says what changed."""
         changed = unchanged = 0
         for tool in tools:
             if tool.status == status and tool.merged_into_id is None:
@@ -309,40 +311,31 @@ class ToolAdmin(ReadableHistoryAdmin):
                 % {"count": unchanged},
                 messages.WARNING,
             )
-        return changed
+        if changed:
+            self.message_user(request, done(changed), messages.SUCCESS)
 
     @admin.action(description=_("Publier les outils sélectionnés"))
     def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = self._decide_each(
+        self._decide_each(
             request,
             queryset,
             ToolStatus.PUBLISHED,
             lambda tool: services.approve_tool(tool=tool, moderator=request.user),
+            lambda count: ngettext("%d outil publié.", "%d outils publiés.", count) % count,
         )
-        if count:
-            self.message_user(
-                request,
-                ngettext("%d outil publié.", "%d outils publiés.", count) % count,
-                messages.SUCCESS,
-            )
 
     @admin.action(description=_("Refuser les outils sélectionnés (avec un motif)"))
     def reject(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         form = RejectionForm(request.POST if "confirm" in request.POST else None)
         if form.is_bound and form.is_valid():
             reason = form.cleaned_data["reason"]
-            count = self._decide_each(
+            self._decide_each(
                 request,
                 queryset,
                 ToolStatus.REJECTED,
                 lambda tool: services.reject_tool(tool=tool, moderator=request.user, reason=reason),
+                lambda count: ngettext("%d outil refusé.", "%d outils refusés.", count) % count,
             )
-            if count:
-                self.message_user(
-                    request,
-                    ngettext("%d outil refusé.", "%d outils refusés.", count) % count,
-                    messages.SUCCESS,
-                )
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -356,18 +349,13 @@ class ToolAdmin(ReadableHistoryAdmin):
 
     @admin.action(description=_("Archiver les outils sélectionnés"))
     def archive(self, request: HttpRequest, queryset: QuerySet) -> None:
-        count = self._decide_each(
+        self._decide_each(
             request,
             queryset,
             ToolStatus.ARCHIVED,
             lambda tool: services.archive_tool(tool=tool, moderator=request.user),
+            lambda count: ngettext("%d outil archivé.", "%d outils archivés.", count) % count,
         )
-        if count:
-            self.message_user(
-                request,
-                ngettext("%d outil archivé.", "%d outils archivés.", count) % count,
-                messages.SUCCESS,
-            )
 
 
 # The imports (upload, analysis, confirmation, reports) and the public sources; the public's corrections.
