@@ -39,6 +39,8 @@ COLUMNS: list[tuple[str, str | None]] = [
     ("hybrid_formats", "hybrid_formats"),
     ("source", "source"),
     ("provenance", None),
+    ("source_date", None),
+    ("attribution", None),
     ("licence", None),
     ("is_demo", None),
     ("created_at", "created_at"),
@@ -84,7 +86,8 @@ class ByTool:
 
 def stream_tools_csv(queryset: QuerySet, *, site_url: str = "") -> Iterator[str]:
     """Yield the CSV lines of every tool of `queryset`: objectives as codes joined by `|` in rank order, the
-    public sources it comes from (codes joined by `|`) and the licence of its row."""
+    public sources it comes from, with the date of its record in each and each one's credit (joined by `|`,
+    in the same order), and the licence of its row."""
     writer = safe_csv.writer(_Echo())
     yield "\ufeff" + writer.writerow([column for column, _field in COLUMNS])
     tools = (
@@ -96,7 +99,7 @@ def stream_tools_csv(queryset: QuerySet, *, site_url: str = "") -> Iterator[str]
     sources = ByTool(
         SourceRecord.objects.filter(tool__in=ids)
         .order_by("tool_id", "source__code")
-        .values_list("tool_id", "source__code", "source__licence")
+        .values_list("tool_id", "source__code", "source__licence", "source__credit", "source_date")
         .iterator(5000)
     )
     detail = reverse("tools_registry:tool_detail", kwargs={"slug": "SLUG"})
@@ -104,8 +107,10 @@ def stream_tools_csv(queryset: QuerySet, *, site_url: str = "") -> Iterator[str]
         provenance = sources.take(values["pk"])
         computed = {
             "objectives": stored_objectives(values),
-            "provenance": [code for code, _licence in provenance],
-            "licence": licence_of({licence for _code, licence in provenance}).code,
+            "provenance": [code for code, *_rest in provenance],
+            "source_date": [_cell(date) for *_rest, date in provenance],
+            "attribution": [credit for *_rest, credit, _date in provenance],
+            "licence": licence_of({licence for _code, licence, *_rest in provenance}).code,
             "is_demo": values["source"] == ToolSource.DEMO,
             "replaced_by": values["replacement_slug"],
             "web_url": site_url + detail.replace("SLUG", values["slug"]),

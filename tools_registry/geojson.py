@@ -33,9 +33,9 @@ from tools_registry.cache import LocalCopies, cached, rebuild
 from tools_registry.choices import ToolFamily, family_label
 from tools_registry.csv_export import ByTool
 from tools_registry.filters import ToolFilterSet, query_digest, refreshed_by_job
-from tools_registry.licences import Licence, licence_of, tools_terms
+from tools_registry.licences import Licence, credits_of, licence_of, tools_terms
 from tools_registry.models import LifeStatus, Tool, ToolSource
-from tools_registry.provenance import SourceRecord
+from tools_registry.provenance import DataSource, SourceRecord
 
 CACHE_SECONDS = 300
 FAMILIES = list(ToolFamily.values)
@@ -84,9 +84,9 @@ def feature_collection(queryset: QuerySet) -> bytes:
     return (header + ',"features":[' + ",".join(features) + "]}").encode()
 
 
-def _terms(licence: Licence, credits: list[str]) -> str:
+def _terms(licence: Licence, sources: list[DataSource]) -> str:
     """The collection's licence and credits, as JSON members to place in its opening."""
-    terms = {"license": licence.code, "license_url": licence.url, "attribution": credits}
+    terms = {"license": licence.code, "license_url": licence.url, "attribution": credits_of(sources)}
     return json.dumps(terms, ensure_ascii=False)[1:-1]
 
 
@@ -115,7 +115,7 @@ def _key(data: QueryDict) -> str:
 
 
 def stream_tool_features(
-    queryset: QuerySet, *, site_url: str, terms: tuple[Licence, list[str]]
+    queryset: QuerySet, *, site_url: str, terms: tuple[Licence, list[DataSource]]
 ) -> Iterator[str]:
     """Every tool of `queryset` as its own Feature, with what a reader needs: the download for people.
 

@@ -21,9 +21,8 @@ from survey.models import Edition, counted_q
 from tools_registry.api.errors import invalid_parameters
 from tools_registry.filters import ToolFilterSet
 from tools_registry.geojson import stream_tool_features
-from tools_registry.licences import SITE_LICENCE, Licence, licence_of, link_header, tools_terms
+from tools_registry.licences import SITE_LICENCE, Licence, link_header, tools_terms
 from tools_registry.models import Tool
-from tools_registry.provenance import sources_of
 
 LICENCE_URL = SITE_LICENCE.url
 LICENCE_NAME = SITE_LICENCE.name
@@ -115,8 +114,7 @@ def registry_files() -> list[dict]:
 
 def registry_terms() -> tuple[Licence, list]:
     """The licence of the published registry, and the public sources it holds records from (one query)."""
-    sources = sources_of(Tool.objects.published())
-    return licence_of({source.licence for source in sources}), sources
+    return tools_terms(Tool.objects.published())
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -153,7 +151,7 @@ def tools_geojson(request: HttpRequest) -> StreamingHttpResponse | JsonResponse:
         content_type="application/geo+json",
     )
     response["Content-Disposition"] = 'attachment; filename="outils.geojson"'
-    response["Link"] = link_header(terms[0])
+    response["Link"] = link_header(*terms)
     return response
 
 

@@ -73,7 +73,10 @@ def test_a_geojson_download_of_observatoire_records_is_under_odbl_and_says_so(cl
     import_sample()
     response = client.get(reverse("opendata:tools_geojson"))
     collection = json.loads(b"".join(response.streaming_content))
-    assert response["Link"] == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
+    assert response["Link"] == (
+        f'<{ODBL}>; rel="license"; title="ODbL-1.0", <https://github.com/multi-coop/data-odf-observatoire>; '
+        'rel="via"; title="Observatoire open data des territoires, OpenDataFrance"'
+    )
     assert collection["license"] == "ODbL-1.0"
     assert collection["attribution"] == ["Observatoire open data des territoires, OpenDataFrance"]
     assert {tuple(f["properties"]["provenance"]) for f in collection["features"]} == {("odf-observatoire",)}

@@ -11,7 +11,10 @@ from django.urls import reverse
 from tests.factories import ToolFactory
 from tests.helpers import page_text
 from tests.imports.conftest import DECIDIM_SAMPLE
+from tools_registry.licences import LICENCE_OUVERTE as LICENCE_OUVERTE_INFO
+from tools_registry.licences import link_header
 from tools_registry.models import Collectivity, Tool
+from tools_registry.provenance import DataSource
 
 pytestmark = pytest.mark.django_db
 ODBL = "https://opendatacommons.org/licenses/odbl/1-0/"
@@ -98,6 +101,40 @@ def test_the_csv_gives_each_row_its_sources_and_its_licence_in_a_constant_number
         return len(context.captured_queries)
 
     assert queries() == queries(software="Decidim")
+
+
+def test_each_csv_row_says_the_date_and_credit_of_its_sources_and_the_file_credits_them_too(
+    client, imported
+) -> None:
+    ToolFactory(name="Outil proposé en ligne")
+    response = client.get(TOOLS, {"format": "csv"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = {row["name"]: row for row in csv.DictReader(io.StringIO(body))}
+    agen = rows["Data Agen"]
+    assert (agen["provenance"], agen["source_date"], agen["attribution"]) == (
+        "odf-observatoire",
+        "2021-11-04",
+        "Observatoire open data des territoires, OpenDataFrance",
+    )
+    assert rows["participez.clairoix.fr"]["attribution"] == "decidim.org, liste des installations"
+    own = rows["Outil proposé en ligne"]
+    assert (own["source_date"], own["attribution"]) == ("", "")
+    links = response["Link"].split(", <")
+    assert links[0] == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
+    assert (
+        'https://github.com/multi-coop/data-odf-observatoire>; rel="via"; '
+        'title="Observatoire open data des territoires, OpenDataFrance"'
+    ) in links
+
+
+def test_a_credit_a_header_cannot_carry_as_it_is_is_encoded_in_the_link_header() -> None:
+    source = DataSource(url="https://example.org/liste", credit='Région Île-de-France, "open data"')
+    header = link_header(LICENCE_OUVERTE_INFO, [source])
+    assert header.isascii()
+    assert header.endswith(
+        '<https://example.org/liste>; rel="via"; '
+        "title*=UTF-8''R%C3%A9gion%20%C3%8Ele-de-France%2C%20%22open%20data%22"
+    )
 
 
 def test_the_map_data_says_its_licence_and_the_credits_of_its_sources(client, imported) -> None:

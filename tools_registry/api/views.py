@@ -153,7 +153,7 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
                 stream_tools_csv(queryset, site_url=settings.SITE_URL), content_type="text/csv; charset=utf-8"
             )
             response["Content-Disposition"] = 'attachment; filename="outils.csv"'
-            response["Link"] = link_header(tools_terms(queryset)[0])
+            response["Link"] = link_header(*tools_terms(queryset))
             return response
         documents = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         response = self.get_paginated_response(documents)
