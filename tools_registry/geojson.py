@@ -15,8 +15,9 @@ The collection also says under which licence it is published (`license`, `licens
 its sources ask for (`attribution`).
 
 `stream_tool_features`, the download (`/donnees/outils.geojson`): one Feature per tool with its name,
-address, family label, collectivity, page, sources and licence, streamed; the collection says its licence
-and credits like the map's.
+address, family label, collectivity, page, sources (`provenance`: their codes; `source_date`: the date of
+the tool's record in each, in the same order, as the API's `provenance` gives it) and licence, streamed;
+the collection says its licence and credits like the map's.
 """
 
 import json
@@ -148,7 +149,7 @@ def stream_tool_features(
     sources = ByTool(
         SourceRecord.objects.filter(tool__in=queryset.order_by().values("pk"))
         .order_by("tool_id", "source__code")
-        .values_list("tool_id", "source__code", "source__licence")
+        .values_list("tool_id", "source__code", "source__licence", "source_date")
         .iterator(5000)
     )
     yield '{"type":"FeatureCollection",' + _terms(*terms) + ',"features":['
@@ -176,8 +177,9 @@ def stream_tool_features(
                 "replaced_by": row["replacement_slug"] or None,
                 "archived_url": row["archived_url"],
                 "is_demo": row["source"] == ToolSource.DEMO,
-                "provenance": [code for code, _licence in provenance],
-                "licence": licence_of({licence for _code, licence in provenance}).code,
+                "provenance": [code for code, _licence, _date in provenance],
+                "source_date": [date and date.isoformat() for _code, _licence, date in provenance],
+                "licence": licence_of({licence for _code, licence, _date in provenance}).code,
             }
             feature = {"type": "Feature", "id": row["slug"], "geometry": point, "properties": properties}
             yield ("," if index else "") + json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
