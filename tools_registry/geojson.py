@@ -34,7 +34,7 @@ from tools_registry.cache import LocalCopies, cached, rebuild
 from tools_registry.choices import ToolFamily, family_label
 from tools_registry.csv_export import ByTool
 from tools_registry.filters import ToolFilterSet, query_digest, refreshed_by_job
-from tools_registry.licences import Licence, credits_of, licence_of, tools_terms
+from tools_registry.licences import LICENCES, Licence, credits_of, licence_of, tools_terms
 from tools_registry.models import LifeStatus, Tool, ToolSource
 from tools_registry.provenance import DataSource, SourceRecord
 
@@ -89,6 +89,13 @@ def _terms(licence: Licence, sources: list[DataSource]) -> str:
     """The collection's licence and credits, as JSON members to place in its opening."""
     terms = {"license": licence.code, "license_url": licence.url, "attribution": credits_of(sources)}
     return json.dumps(terms, ensure_ascii=False)[1:-1]
+
+
+def collection_licence(body: bytes) -> Licence:
+    """The licence a `feature_collection` says in its opening: read from there, the collection being
+    cached as bytes, it costs no query (a JSON string cannot hold the unescaped `,"features":[`)."""
+    opening = body[: body.index(b',"features":[')] + b"}"
+    return LICENCES[json.loads(opening)["license"]]
 
 
 def cached_feature_collection(queryset: QuerySet, data: QueryDict) -> bytes:

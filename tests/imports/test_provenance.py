@@ -146,6 +146,35 @@ def test_the_map_data_says_its_licence_and_the_credits_of_its_sources(client, im
     ]
 
 
+def test_the_map_data_says_its_licence_in_its_link_header_too_when_served_from_the_cache(
+    client, imported
+) -> None:
+    for _request in range(2):
+        assert (
+            client.get(TOOLS, {"format": "geojson"})["Link"] == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
+        )
+    decidim_only = client.get(TOOLS, {"format": "geojson", "software": "Decidim"})
+    assert decidim_only.json()["license"] == "etalab-2.0"
+    assert decidim_only["Link"] == f'<{LICENCE_OUVERTE}>; rel="license"; title="etalab-2.0"'
+
+
+def test_a_collectivity_in_the_api_says_the_licence_and_credits_of_the_tools_it_lists(
+    client, imported
+) -> None:
+    agen = Tool.objects.get(name="Data Agen").collectivity
+    response = client.get(reverse("api:collectivity-detail", kwargs={"slug": agen.slug}))
+    body = response.json()
+    assert "Data Agen" in [tool["name"] for tool in body["tools"]]
+    assert (body["licence"], body["licence_url"]) == ("ODbL-1.0", ODBL)
+    assert body["attribution"] == ["Observatoire open data des territoires, OpenDataFrance"]
+    assert response["Link"].startswith(f'<{ODBL}>; rel="license"; title="ODbL-1.0", ')
+    assert 'title="Observatoire open data des territoires, OpenDataFrance"' in response["Link"]
+    own = ToolFactory(name="Outil proposé en ligne").collectivity
+    mine = client.get(reverse("api:collectivity-detail", kwargs={"slug": own.slug}))
+    assert (mine.json()["licence"], mine.json()["attribution"]) == ("etalab-2.0", [])
+    assert mine["Link"] == f'<{LICENCE_OUVERTE}>; rel="license"; title="etalab-2.0"'
+
+
 def test_the_credit_reads_in_english_too(client, imported) -> None:
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     text = page_text(client.get(Tool.objects.get(name="Data Agen").get_absolute_url()))

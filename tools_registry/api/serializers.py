@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from tools_registry.choices import CollectivityKind, HybridFormat, Objective, ToolFamily
 from tools_registry.corrections import CorrectionKind, CorrectionStatus
-from tools_registry.licences import LICENCES, licence_of
+from tools_registry.licences import LICENCES, credits_of, licence_of
 from tools_registry.links.models import LinkCheck, current_link_check
 from tools_registry.models import (
     FIRST_LAUNCH_YEAR,
@@ -392,10 +392,32 @@ class PublishedToolLinkSerializer(serializers.ModelSerializer):
 
 
 class CollectivityDetailSerializer(CollectivitySerializer):
+    """A collectivity with its published tools, and what their sources ask: the licence of the answer and
+    their credits (`terms`, set by the view: the licence is also the answer's `Link` header)."""
+
     tools = PublishedToolLinkSerializer(source="published_tools", many=True, read_only=True)
+    licence = serializers.SerializerMethodField(
+        help_text="Licence de cette réponse : ODbL-1.0 si l'un de ses outils vient d'une source sous ODbL, "
+        "sinon etalab-2.0."
+    )
+    licence_url = serializers.SerializerMethodField()
+    attribution = serializers.SerializerMethodField(
+        help_text="Mentions des sources publiques dont viennent ses outils, à reprendre avec les données."
+    )
 
     class Meta(CollectivitySerializer.Meta):
-        fields = [*CollectivitySerializer.Meta.fields, "tools"]
+        fields = [*CollectivitySerializer.Meta.fields, "tools", "licence", "licence_url", "attribution"]
+
+    @extend_schema_field(serializers.ChoiceField(list(LICENCES)))
+    def get_licence(self, collectivity: Collectivity) -> str:
+        return collectivity.terms[0].code
+
+    @extend_schema_field(serializers.URLField())
+    def get_licence_url(self, collectivity: Collectivity) -> str:
+        return collectivity.terms[0].url
+
+    def get_attribution(self, collectivity: Collectivity) -> list[str]:
+        return credits_of(collectivity.terms[1])
 
 
 class TerritorySerializer(serializers.ModelSerializer):
