@@ -128,6 +128,17 @@ def test_collectivities_list_only_those_with_published_tools(api) -> None:
     assert len(detail["tools"]) == 1
 
 
+def test_territories_credit_the_reference_their_coordinates_come_from(api) -> None:
+    territory = SaintMaloFactory()
+    for url in (reverse("api:territory-list"), reverse("api:territory-detail", args=[territory.pk])):
+        response = api.get(url, {"search": "saint malo"})
+        links = response["Link"].split(", <")
+        assert links[0] == '<https://creativecommons.org/licenses/by/4.0/>; rel="license"; title="CC-BY-4.0"'
+        assert 'https://www.geonames.org/>; rel="via"; title="GeoNames"' in links
+        assert any("title*=UTF-8''Etalab%2C%20d%C3%A9coupage%20administratif" in link for link in links)
+    assert api.get(reverse("api:territory-list"), {"search": "saint malo"}).json()[0]["code"] == "35288"
+
+
 def test_territories_are_found_by_name_postcode_and_code(api) -> None:
     SaintMaloFactory(postcodes="35400")
     TerritoryFactory(kind=TerritoryKind.COMMUNE, code="22278", name="Saint-Malo-de-Phily", population=900)

@@ -8,7 +8,7 @@ ODbL 1.0 with the attribution the source asks for.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote
 
 from django.db.models import QuerySet
@@ -42,6 +42,42 @@ ODBL = Licence(
 )
 LICENCES = {licence.code: licence for licence in (LICENCE_OUVERTE, ODBL)}
 SITE_LICENCE = LICENCE_OUVERTE
+# Not a licence of the registry's sources (LICENCES), but of reference data the site shows beside them:
+# the points of GeoNames in the territory reference, the département shapes of the maps.
+CC_BY = Licence(
+    code="CC-BY-4.0",
+    name="Creative Commons Attribution 4.0 International",
+    short="CC-BY 4.0",
+    url="https://creativecommons.org/licenses/by/4.0/",
+    share_alike=False,
+)
+
+
+class Credited(Protocol):
+    """What a `Link` header names of a source: its address and the credit it asks for."""
+
+    url: str
+    credit: str
+
+
+@dataclass(frozen=True)
+class Credit:
+    url: str
+    credit: str
+
+
+# The territory reference (tools_registry/data/ATTRIBUTION.md): codes, names and populations from Etalab,
+# points from GeoNames or the DILA's directory. Licence Ouverte 2.0 allows republishing under CC-BY, so an
+# answer holding the reference is under CC-BY 4.0, crediting all three.
+TERRITORY_LICENCE = CC_BY
+TERRITORY_SOURCES = [
+    Credit("https://github.com/etalab/decoupage-administratif", "Etalab, découpage administratif"),
+    Credit("https://www.geonames.org/", "GeoNames"),
+    Credit(
+        "https://www.data.gouv.fr/fr/datasets/service-public-fr-annuaire-de-l-administration-base-de-donnees-locales/",
+        "DILA, annuaire de l'administration",
+    ),
+]
 
 
 def licence_of(codes: set[str]) -> Licence:
@@ -81,7 +117,7 @@ def terms_of(tools: QuerySet) -> dict:
     }
 
 
-def link_header(licence: Licence, sources: Iterable["DataSource"] = ()) -> str:
+def link_header(licence: Licence, sources: Iterable[Credited] = ()) -> str:
     """An HTTP `Link` header value naming the licence of a response (RFC 8288, relation "license") and,
     for a file holding records of public sources, each source with its credit (relation "via")."""
     links = [f'<{licence.url}>; rel="license"; title="{licence.code}"']

@@ -42,7 +42,14 @@ from tools_registry.filters import ToolFilterSet, list_digest, ranked
 from tools_registry.forms import CorrectionForm, ToolSubmissionForm
 from tools_registry.geojson import cached_feature_collection, collection_licence
 from tools_registry.history import moved_or_404, recorded_as
-from tools_registry.licences import LICENCES, licence_of, link_header, tools_terms
+from tools_registry.licences import (
+    LICENCES,
+    TERRITORY_LICENCE,
+    TERRITORY_SOURCES,
+    licence_of,
+    link_header,
+    tools_terms,
+)
 from tools_registry.models import Collectivity, Territory, Tool, ToolSource, ToolStatus
 from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after
 from tools_registry.text import natural
@@ -240,6 +247,13 @@ class TerritoryViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = TerritorySerializer
     pagination_class = None
     filter_backends = []
+
+    def finalize_response(self, request: Request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 200:
+            # The autocomplete reads a bare list: the reference's licence and credits go in the header.
+            response["Link"] = link_header(TERRITORY_LICENCE, TERRITORY_SOURCES)
+        return response
 
     def get_queryset(self) -> QuerySet:
         queryset = Territory.objects.order_by("-population", "name", "pk")
