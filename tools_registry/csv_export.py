@@ -89,7 +89,7 @@ def stream_tools_csv(queryset: QuerySet, *, site_url: str = "") -> Iterator[str]
     public sources it comes from, with the date of its record in each and each one's credit (joined by `|`,
     in the same order), and the licence of its row."""
     writer = safe_csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([column for column, _field in COLUMNS])
+    yield safe_csv.BOM + writer.writerow([column for column, _field in COLUMNS])
     tools = (
         queryset.with_public_replacement()
         .order_by("pk")

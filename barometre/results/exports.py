@@ -1,7 +1,5 @@
 """Files published with each edition: its indicators as CSV, and the codebook of its questionnaire."""
 
-import io
-
 from django.http import HttpResponse
 
 from survey.models import Edition, Question
@@ -76,11 +74,7 @@ def indicator_rows(edition: Edition, items: list[dict], *, fictitious: bool) -> 
 
 
 def csv_response(columns: list[str], rows: list[list[str]], filename: str) -> HttpResponse:
-    out = io.StringIO()
-    writer = safe_csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(safe_csv.text([columns, *rows]), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -38,7 +38,8 @@ def test_the_anonymised_responses_hold_no_personal_data(client, demo_2016) -> No
         respondent_name="Camille Secret",
         respondent_email="camille.secret@example.org",
     )
-    body = client.get(reverse("opendata:responses_csv", kwargs={"edition": "2016"})).content.decode()
+    url = reverse("opendata:responses_csv", kwargs={"edition": "2016"})
+    body = client.get(url).content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body)))
     assert list(rows[0]) == ["response_id", "subject", "question_code", "value", "rank"]
     for secret in (
@@ -131,3 +132,19 @@ def test_no_published_csv_cell_can_run_as_a_spreadsheet_formula(client, demo_201
     assert "'-Type de collectivité" in files["codebook_csv"]
     for name in ("codebook_csv", "indicators_csv", "indicator"):
         assert '\'=HYPERLINK(""https://piege.example"")' in files[name]
+
+
+def test_every_csv_the_site_serves_has_a_byte_order_mark_and_crlf_line_ends(client, demo_2016) -> None:
+    """Excel shows accents right only with the mark: one rule for the registry's CSVs and the barometer's."""
+    downloads = [reverse(f"opendata:{name}", kwargs={"edition": "2016"}) for name in FILES if "csv" in name]
+    downloads += [
+        reverse("barometre:indicator_csv", kwargs={"edition": "2016", "code": "collectivity_type"}),
+        reverse("tools_registry:software_csv"),
+        f"{reverse('api:tool-list')}?format=csv",
+    ]
+    for url in downloads:
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert body.startswith(b"\xef\xbb\xbf"), url
+        lines = body.split(b"\n")
+        assert len(lines) > 1 and all(line.endswith(b"\r") for line in lines[:-1]), url
