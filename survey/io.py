@@ -216,8 +216,12 @@ class Export:
     notes: list[str]
     responses: int
 
-    def csv_text(self) -> str:
-        return safe_csv.text([COLUMNS, *self.rows])
+    def csv_text(self, constant: dict[str, str] | None = None) -> str:
+        """The file; each of the `constant` columns, after the format's own, holds one value on every row
+        (a published file says there whether its responses are fictitious)."""
+        constant = constant or {}
+        values = list(constant.values())
+        return safe_csv.text([[*COLUMNS, *constant], *([*row, *values] for row in self.rows)])
 
     def notes_text(self) -> str:
         return "\n".join(self.notes) + "\n"

@@ -5,9 +5,11 @@ from django.http import HttpResponse
 from survey.models import Edition, Question
 from tools_registry import safe_csv
 
+# The column of a published file that says whether its data are fictitious (demonstration), on every row.
+FICTITIOUS = "donnees_fictives"
 INDICATOR_COLUMNS = [
     "edition",
-    "donnees_fictives",
+    FICTITIOUS,
     "indicator",
     "label",
     "kind",
@@ -40,6 +42,10 @@ CODEBOOK_COLUMNS = [
 ]
 
 
+def fictitious_cell(fictitious: bool) -> str:
+    return "oui" if fictitious else "non"
+
+
 def _text(value: object) -> str:
     return "" if value is None else str(value)
 
@@ -50,7 +56,7 @@ def indicator_rows(edition: Edition, items: list[dict], *, fictitious: bool) -> 
     for item in items:
         common = [
             edition.code,
-            "oui" if fictitious else "non",
+            fictitious_cell(fictitious),
             item["code"],
             item["label"],
             item["kind"],
@@ -119,11 +125,13 @@ def codebook(edition: Edition) -> dict:
     return {
         "edition": edition.code,
         "title": edition.title,
-        "format": "response_id,subject,question_code,value,rank",
+        "format": f"response_id,subject,question_code,value,rank,{FICTITIOUS}",
         "notes": [
             "subject : vide pour une question posée une fois par réponse ; T1, T2… pour l'outil décrit.",
             "value : code du choix (une ligne par choix retenu) ou texte libre publiable.",
             "rank : 1 à 3 pour un classement, vide sinon.",
+            f"{FICTITIOUS} : oui pour des réponses inventées pour la démonstration, non sinon (fichier "
+            "publié).",
             "Cellules : une apostrophe (') précède toute cellule qui commence par =, +, -, @, une "
             "tabulation, un retour chariot ou une apostrophe, sauf les nombres (-1,5), pour qu'aucun "
             "tableur ne la lise comme une formule ; retirer cette première apostrophe rend la valeur.",

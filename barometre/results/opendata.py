@@ -159,7 +159,8 @@ def responses_csv(request: HttpRequest, edition: str) -> HttpResponse:
     """The anonymised long-format export: opaque ids, publishable free text only, small cells suppressed."""
     found = get_object_or_404(visible_editions(request.user), code=edition)
     export = export_responses(edition=found, full=False)
-    response = HttpResponse(export.csv_text(), content_type="text/csv; charset=utf-8")
+    fictitious = {exports.FICTITIOUS: exports.fictitious_cell(_fictitious(found))}
+    response = HttpResponse(export.csv_text(fictitious), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="barometre-{found.code}-reponses.csv"'
     return response
 
@@ -175,6 +176,10 @@ def responses_notes(request: HttpRequest, edition: str) -> HttpResponse:
             ),
             *notes,
         ]
+    notes.append(
+        _("Colonne %(column)s : « oui » si les réponses sont fictives (démonstration), « non » sinon.")
+        % {"column": exports.FICTITIOUS}
+    )
     notes.append(_("Licence : %(licence)s (%(url)s).") % {"licence": LICENCE_NAME, "url": LICENCE_URL})
     return HttpResponse("\n".join(notes) + "\n", content_type="text/plain; charset=utf-8")
 
@@ -333,7 +338,8 @@ def catalog(request: HttpRequest) -> JsonResponse:
                 "responses",
                 f"{edition.title} — réponses anonymisées",
                 f"Réponses au questionnaire ({edition.n} collectivités), format long "
-                "response_id,subject,question_code,value,rank, avec le dictionnaire des codes." + caveat,
+                f"response_id,subject,question_code,value,rank,{exports.FICTITIOUS}, avec le dictionnaire "
+                "des codes." + caveat,
             ),
             (
                 "indicators",

@@ -6,7 +6,8 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from barometre.results.demo_editions import load_barometer_demo
-from survey.models import Answer, Choice, Edition, Question, Response, ResponseOrigin
+from survey.models import Answer, Choice, Edition, EditionStatus, Question, Response, ResponseOrigin
+from tests.barometre.helpers import bulk_responses
 from tests.factories import CollectivityFactory, EditionFactory, ResponseFactory
 from tests.helpers import formula_cells
 
@@ -41,7 +42,7 @@ def test_the_anonymised_responses_hold_no_personal_data(client, demo_2016) -> No
     url = reverse("opendata:responses_csv", kwargs={"edition": "2016"})
     body = client.get(url).content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body)))
-    assert list(rows[0]) == ["response_id", "subject", "question_code", "value", "rank"]
+    assert list(rows[0]) == ["response_id", "subject", "question_code", "value", "rank", "donnees_fictives"]
     for secret in (
         "Camille Secret",
         "camille.secret",
@@ -54,6 +55,21 @@ def test_the_anonymised_responses_hold_no_personal_data(client, demo_2016) -> No
     assert {row["response_id"][:1] for row in rows} == {"R"}
     assert "Dispositif nécessitant un accès à l'équipement et une médiation." in body
     assert Answer.objects.filter(text__contains="Mme Exemple").exists()
+
+
+def test_the_responses_of_a_fictitious_edition_say_so_on_every_row_and_real_ones_say_they_are_not(
+    client, demo_2016
+) -> None:
+    def rows(code: str) -> list[dict]:
+        url = reverse("opendata:responses_csv", kwargs={"edition": code})
+        return list(csv.DictReader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+
+    assert {row["donnees_fictives"] for row in rows("2016")} == {"oui"}
+    real = EditionFactory(code="2020", status=EditionStatus.PUBLISHED)
+    bulk_responses(real, 3)
+    assert {row["donnees_fictives"] for row in rows("2020")} == {"non"}
+    notes = client.get(reverse("opendata:responses_notes", kwargs={"edition": "2016"})).content.decode()
+    assert "Colonne donnees_fictives : « oui » si les réponses sont fictives" in notes
 
 
 def test_the_codebook_gives_questions_choices_and_conditions(client, demo_2016) -> None:
