@@ -4,6 +4,7 @@ from django.http import HttpResponse
 
 from survey.models import Edition, Question
 from tools_registry import safe_csv
+from tools_registry.licences import SITE_LICENCE, link_header
 
 # The column of a published file that says whether its data are fictitious (demonstration), on every row.
 FICTITIOUS = "donnees_fictives"
@@ -79,10 +80,16 @@ def indicator_rows(edition: Edition, items: list[dict], *, fictitious: bool) -> 
     return rows
 
 
+def barometer_file(response: HttpResponse) -> HttpResponse:
+    """A file of the barometer's results, saying its licence (RFC 8288) as the registry's files do."""
+    response["Link"] = link_header(SITE_LICENCE)
+    return response
+
+
 def csv_response(columns: list[str], rows: list[list[str]], filename: str) -> HttpResponse:
     response = HttpResponse(safe_csv.text([columns, *rows]), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return barometer_file(response)
 
 
 def codebook(edition: Edition) -> dict:

@@ -19,6 +19,7 @@ from barometre.results import exports, figures
 from survey.io import export_responses
 from survey.models import Edition, counted_q
 from tools_registry.api.errors import invalid_parameters
+from tools_registry.api.views import PUBLIC_CACHE
 from tools_registry.filters import ToolFilterSet
 from tools_registry.geojson import stream_tool_features
 from tools_registry.licences import SITE_LICENCE, Licence, link_header, tools_terms
@@ -152,6 +153,7 @@ def tools_geojson(request: HttpRequest) -> StreamingHttpResponse | JsonResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="outils.geojson"'
     response["Link"] = link_header(*terms)
+    response["Cache-Control"] = PUBLIC_CACHE  # the same caching as the API's lists
     return response
 
 
@@ -162,7 +164,7 @@ def responses_csv(request: HttpRequest, edition: str) -> HttpResponse:
     fictitious = {exports.FICTITIOUS: exports.fictitious_cell(_fictitious(found))}
     response = HttpResponse(export.csv_text(fictitious), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="barometre-{found.code}-reponses.csv"'
-    return response
+    return exports.barometer_file(response)
 
 
 def responses_notes(request: HttpRequest, edition: str) -> HttpResponse:
@@ -181,7 +183,8 @@ def responses_notes(request: HttpRequest, edition: str) -> HttpResponse:
         % {"column": exports.FICTITIOUS}
     )
     notes.append(_("Licence : %(licence)s (%(url)s).") % {"licence": LICENCE_NAME, "url": LICENCE_URL})
-    return HttpResponse("\n".join(notes) + "\n", content_type="text/plain; charset=utf-8")
+    response = HttpResponse("\n".join(notes) + "\n", content_type="text/plain; charset=utf-8")
+    return exports.barometer_file(response)
 
 
 def codebook_json(request: HttpRequest, edition: str) -> JsonResponse:
@@ -189,7 +192,7 @@ def codebook_json(request: HttpRequest, edition: str) -> JsonResponse:
     book = {**exports.codebook(found), "fictitious": _fictitious(found), "license": LICENCE_URL}
     response = JsonResponse(book, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="barometre-{found.code}-questionnaire.json"'
-    return response
+    return exports.barometer_file(response)
 
 
 def codebook_csv(request: HttpRequest, edition: str) -> HttpResponse:
@@ -215,7 +218,7 @@ def indicators_json(request: HttpRequest, edition: str) -> HttpResponse:
     }
     response = HttpResponse(json.dumps(body, ensure_ascii=False, indent=2), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="barometre-{found.code}-indicateurs.json"'
-    return response
+    return exports.barometer_file(response)
 
 
 def _licence(licence: Licence) -> dict:

@@ -164,3 +164,27 @@ def test_every_csv_the_site_serves_has_a_byte_order_mark_and_crlf_line_ends(clie
         assert body.startswith(b"\xef\xbb\xbf"), url
         lines = body.split(b"\n")
         assert len(lines) > 1 and all(line.endswith(b"\r") for line in lines[:-1]), url
+
+
+def test_a_web_map_on_another_site_may_load_the_open_data_files_which_are_cached_like_the_api(
+    client, demo_2016
+) -> None:
+    for url in (reverse("opendata:tools_geojson"), reverse("opendata:catalog")):
+        response = client.get(url, HTTP_ORIGIN="https://carte.example.org")
+        assert response["Access-Control-Allow-Origin"] == "*", url
+    assert client.get(reverse("opendata:tools_geojson"))["Cache-Control"] == "public, max-age=60"
+
+
+def test_every_barometer_file_and_api_answer_says_its_licence_in_a_link_header(client, demo_2016) -> None:
+    urls = [reverse(f"opendata:{name}", kwargs={"edition": "2016"}) for name in FILES]
+    urls += [
+        reverse("barometre:indicator_csv", kwargs={"edition": "2016", "code": "collectivity_type"}),
+        reverse("barometre-api:editions"),
+        reverse("barometre-api:indicators", kwargs={"edition": "2016"}),
+    ]
+    for url in urls:
+        link = client.get(url)["Link"]
+        assert (
+            link
+            == '<https://www.etalab.gouv.fr/licence-ouverte-open-licence/>; rel="license"; title="etalab-2.0"'
+        ), url
