@@ -27,7 +27,6 @@ from functools import partial
 from django.conf import settings
 from django.db.models import F, QuerySet
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import translation
 
 from tools_registry.cache import LocalCopies, cached, rebuild
@@ -37,6 +36,7 @@ from tools_registry.filters import ToolFilterSet, query_digest, refreshed_by_job
 from tools_registry.licences import LICENCES, Licence, credits_of, licence_of, tools_terms
 from tools_registry.models import LifeStatus, Tool, ToolSource
 from tools_registry.provenance import DataSource, SourceRecord
+from tools_registry.representation import tool_page_address
 
 CACHE_SECONDS = 300
 FAMILIES = list(ToolFamily.values)
@@ -122,15 +122,13 @@ def _key(data: QueryDict) -> str:
     return f"geojson:{query_digest(data)}"
 
 
-def stream_tool_features(
-    queryset: QuerySet, *, site_url: str, terms: tuple[Licence, list[DataSource]]
-) -> Iterator[str]:
+def stream_tool_features(queryset: QuerySet, *, terms: tuple[Licence, list[DataSource]]) -> Iterator[str]:
     """Every tool of `queryset` as its own Feature, with what a reader needs: the download for people.
 
     RFC 7946: the point is the collectivity's (longitude, latitude), `null` for a tool without a
     location; the feature's `id` is the tool's slug. Labels are in the registry's language (French).
     """
-    detail = reverse("tools_registry:tool_detail", kwargs={"slug": "SLUG"})
+    page_url = tool_page_address()
     rows = (
         queryset.with_public_replacement()
         .order_by("pk")
@@ -176,7 +174,7 @@ def stream_tool_features(
                 "family_label": family_label(row["family"], row["family_other"]),
                 "collectivity": row["collectivity_name"],
                 "collectivity_code": row["collectivity_code"],
-                "page_url": site_url + detail.replace("SLUG", row["slug"]),
+                "page_url": page_url(row["slug"]),
                 "source": row["source"],
                 "life_status": row["life_status"],
                 "launch_year": row["launch_year"],

@@ -7,7 +7,6 @@ a database derived from that source, published under ODbL 1.0 with its credit (t
 
 import json
 
-from django.conf import settings
 from django.db.models import Count, Max, Min
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -148,7 +147,7 @@ def tools_geojson(request: HttpRequest) -> StreamingHttpResponse | JsonResponse:
     tools = filterset.qs
     terms = tools_terms(tools)
     response = StreamingHttpResponse(
-        stream_tool_features(tools, site_url=settings.SITE_URL, terms=terms),
+        stream_tool_features(tools, terms=terms),
         content_type="application/geo+json",
     )
     response["Content-Disposition"] = 'attachment; filename="outils.geojson"'

@@ -1,5 +1,5 @@
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -7,8 +7,6 @@ from typing import Any
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -28,6 +26,7 @@ from tools_registry.models import (
     stored_objectives,
 )
 from tools_registry.provenance import SourceRecord
+from tools_registry.representation import iso_datetime, tool_page_address
 
 
 def _holds_nul(value: Any) -> bool:
@@ -192,21 +191,10 @@ class ToolSerializer(serializers.ModelSerializer):
         return licence_of({record.source.licence for record in tool.source_records.all()}).code
 
     def get_web_url(self, tool: Tool) -> str:
-        request = self.context.get("request")
-        url = tool.get_absolute_url()
-        return request.build_absolute_uri(url) if request else url
+        return tool_page_address()(tool.slug)
 
 
 _DATE = serializers.DateField()
-
-
-def _datetime(value: datetime | None) -> str | None:
-    """What DRF's DateTimeField writes (ISO 8601, in the current time zone) without its lookups of
-    settings on every call: 1.5 µs instead of 10, and a page of fifty tools writes a hundred."""
-    if value is None:
-        return None
-    text = timezone.localtime(value).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 # What a tool's document is read from, beside its objectives and sources: values() paths.
@@ -277,8 +265,7 @@ def tool_documents(ids: list[int], request: HttpRequest | None) -> list[dict]:
     records = defaultdict(list)
     for record in sources.filter(tool_id__in=ids):
         records[record["tool_id"]].append(record)
-    page = reverse("tools_registry:tool_detail", kwargs={"slug": "SLUG"})
-    web_url = request.build_absolute_uri(page) if request else page
+    web_url = tool_page_address()
     return [_document(rows[pk], records[pk], web_url) for pk in ids if pk in rows]
 
 
@@ -291,7 +278,7 @@ def _document_queries() -> tuple[QuerySet, QuerySet]:
     return tools, sources
 
 
-def _document(row: dict, records: list[dict], web_url: str) -> dict:
+def _document(row: dict, records: list[dict], web_url: Callable[[str], str]) -> dict:
     link_check = None
     if row["link_check__url"] is not None:
         link_check = LinkCheck(
@@ -341,9 +328,9 @@ def _document(row: dict, records: list[dict], web_url: str) -> dict:
         "link_checked_at": link_check.checked_at if link_check else None,
         "link_ok": link_check.link_ok if link_check else None,
         "unreachable_since": link_check.unreachable_since if link_check else None,
-        "created_at": _datetime(row["created_at"]),
-        "updated_at": _datetime(row["updated_at"]),
-        "web_url": web_url.replace("SLUG", row["slug"]),
+        "created_at": iso_datetime(row["created_at"]),
+        "updated_at": iso_datetime(row["updated_at"]),
+        "web_url": web_url(row["slug"]),
     }
 
 
@@ -359,7 +346,7 @@ def _provenance(record: dict) -> dict:
         "licence_url": LICENCES[record["source__licence"]].url,
         "record_id": record["record_id"],
         "source_date": _DATE.to_representation(record["source_date"]),
-        "missing_since": _datetime(record["missing_since"]),
+        "missing_since": iso_datetime(record["missing_since"]),
     }
 
 

@@ -159,7 +159,7 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
         if fmt == CSVRenderer.format:
             queryset = self.filter_queryset(Tool.objects.published())
             response = StreamingHttpResponse(
-                stream_tools_csv(queryset, site_url=settings.SITE_URL), content_type="text/csv; charset=utf-8"
+                stream_tools_csv(queryset), content_type="text/csv; charset=utf-8"
             )
             response["Content-Disposition"] = 'attachment; filename="outils.csv"'
             response["Link"] = link_header(*tools_terms(queryset))
