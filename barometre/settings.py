@@ -431,9 +431,10 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# Re-users' pages may read the public API from any origin; only reads are opened.
+# Re-users' pages may read the public API and the open-data files (a web map loading outils.geojson) from
+# any origin; only reads are opened.
 CORS_ALLOW_ALL_ORIGINS = True
-CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_URLS_REGEX = r"^/(api/v1/.*|donnees/.+)$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 LOG_FORMAT = env_str("LOG_FORMAT", "text")  # "json" for one JSON object per line

@@ -4,8 +4,9 @@ Import is all-or-nothing with row-numbered errors. Export is either `full` (ever
 submitted responses, opaque ids) or anonymised for publication (free text only where staff marked it
 publishable; population suppressed where collectivity_type × population is shared by fewer than
 `SMALL_CELL` responses, with companion notes saying so). Cells that a spreadsheet would read as a
-formula are written with a leading `'` (tools_registry/safe_csv.py); import removes it, so a `full`
-export imports back exactly.
+formula are written with a leading `'`, and files in UTF-8 with a byte-order mark and CRLF line ends, as
+every CSV of the site (tools_registry/safe_csv.py); import removes both, so a `full` export imports back
+exactly.
 """
 
 import csv
@@ -52,7 +53,7 @@ def _reader(data: bytes | str) -> csv.DictReader:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValidationError(_("Le fichier doit être encodé en UTF-8.")) from None
-    reader = csv.DictReader(io.StringIO(data))
+    reader = csv.DictReader(io.StringIO(data.removeprefix(safe_csv.BOM)))
     if [name.strip() for name in reader.fieldnames or []] != COLUMNS:
         raise ValidationError(
             _("Ligne 1 : l'en-tête doit être exactement %(columns)s.") % {"columns": ",".join(COLUMNS)}
@@ -215,12 +216,12 @@ class Export:
     notes: list[str]
     responses: int
 
-    def csv_text(self) -> str:
-        out = io.StringIO()
-        writer = safe_csv.writer(out, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        writer.writerows(self.rows)
-        return out.getvalue()
+    def csv_text(self, constant: dict[str, str] | None = None) -> str:
+        """The file; each of the `constant` columns, after the format's own, holds one value on every row
+        (a published file says there whether its responses are fictitious)."""
+        constant = constant or {}
+        values = list(constant.values())
+        return safe_csv.text([[*COLUMNS, *constant], *([*row, *values] for row in self.rows)])
 
     def notes_text(self) -> str:
         return "\n".join(self.notes) + "\n"

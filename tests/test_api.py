@@ -118,6 +118,26 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(api) -> None:
     assert (row["latitude"], row["longitude"]) == ("48.11", "-1.68")
 
 
+def test_a_tool_has_the_same_page_address_and_times_in_the_json_the_csv_and_the_geojson(
+    api, settings
+) -> None:
+    settings.SITE_URL = "https://barometre.example.org"
+    settings.ALLOWED_HOSTS = ["*"]
+    tool = ToolFactory(name="Budget participatif")
+    page = "https://barometre.example.org" + tool.get_absolute_url()
+    # Reached by another name (the app server's own, behind the proxy): the addresses stay the site's.
+    other_host = {"HTTP_HOST": "10.0.0.5:8000"}
+    listed = api.get(TOOLS, **other_host).json()["results"][0]
+    detail = api.get(reverse("api:tool-detail", args=[tool.slug]), **other_host).json()
+    csv_body = b"".join(api.get(TOOLS, {"format": "csv"}, **other_host).streaming_content).decode("utf-8-sig")
+    row = next(csv.DictReader(io.StringIO(csv_body)))
+    geojson = json.loads(b"".join(api.get(reverse("opendata:tools_geojson"), **other_host).streaming_content))
+    assert listed["web_url"] == detail["web_url"] == row["web_url"] == page
+    assert geojson["features"][0]["properties"]["page_url"] == page
+    assert (row["created_at"], row["updated_at"]) == (detail["created_at"], detail["updated_at"])
+    assert detail["created_at"].endswith(("+01:00", "+02:00"))  # the site's time zone, Europe/Paris
+
+
 def test_collectivities_list_only_those_with_published_tools(api) -> None:
     shown = CollectivityFactory(name="Avec outil")
     ToolFactory(collectivity=shown)
@@ -126,6 +146,17 @@ def test_collectivities_list_only_those_with_published_tools(api) -> None:
     assert [c["name"] for c in body["results"]] == ["Avec outil"]
     detail = api.get(reverse("api:collectivity-detail", kwargs={"slug": shown.slug})).json()
     assert len(detail["tools"]) == 1
+
+
+def test_territories_credit_the_reference_their_coordinates_come_from(api) -> None:
+    territory = SaintMaloFactory()
+    for url in (reverse("api:territory-list"), reverse("api:territory-detail", args=[territory.pk])):
+        response = api.get(url, {"search": "saint malo"})
+        links = response["Link"].split(", <")
+        assert links[0] == '<https://creativecommons.org/licenses/by/4.0/>; rel="license"; title="CC-BY-4.0"'
+        assert 'https://www.geonames.org/>; rel="via"; title="GeoNames"' in links
+        assert any("title*=UTF-8''Etalab%2C%20d%C3%A9coupage%20administratif" in link for link in links)
+    assert api.get(reverse("api:territory-list"), {"search": "saint malo"}).json()[0]["code"] == "35288"
 
 
 def test_territories_are_found_by_name_postcode_and_code(api) -> None:

@@ -71,6 +71,7 @@ def test_each_published_tool_is_a_feature_with_its_address_family_collectivity_a
         "archived_url": "",
         "is_demo": False,
         "provenance": [],
+        "source_date": [],
         "licence": "etalab-2.0",
     }
     assert (collection["license"], collection["attribution"]) == ("etalab-2.0", [])

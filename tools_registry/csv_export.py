@@ -1,15 +1,16 @@
 """The CSV representation of a list of tools, streamed row by row in three queries whatever its length."""
 
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from itertools import groupby
 
 from django.db.models import QuerySet
-from django.urls import reverse
 
 from tools_registry import safe_csv
 from tools_registry.licences import licence_of
 from tools_registry.models import STORED_OBJECTIVES, ToolSource, stored_objectives
 from tools_registry.provenance import SourceRecord
+from tools_registry.representation import iso_datetime, tool_page_address
 
 # Each CSV column and the tool field it is read from (None: computed in `stream_tools_csv`).
 COLUMNS: list[tuple[str, str | None]] = [
@@ -39,6 +40,8 @@ COLUMNS: list[tuple[str, str | None]] = [
     ("hybrid_formats", "hybrid_formats"),
     ("source", "source"),
     ("provenance", None),
+    ("source_date", None),
+    ("attribution", None),
     ("licence", None),
     ("is_demo", None),
     ("created_at", "created_at"),
@@ -61,6 +64,8 @@ def _cell(value: object) -> object:
         return "true" if value else "false"
     if isinstance(value, list):
         return "|".join(value)
+    if isinstance(value, datetime):
+        return iso_datetime(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
@@ -82,11 +87,12 @@ class ByTool:
         return [row[1:] for row in self._group] if self._id == tool_id else []
 
 
-def stream_tools_csv(queryset: QuerySet, *, site_url: str = "") -> Iterator[str]:
+def stream_tools_csv(queryset: QuerySet) -> Iterator[str]:
     """Yield the CSV lines of every tool of `queryset`: objectives as codes joined by `|` in rank order, the
-    public sources it comes from (codes joined by `|`) and the licence of its row."""
+    public sources it comes from, with the date of its record in each and each one's credit (joined by `|`,
+    in the same order), and the licence of its row."""
     writer = safe_csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([column for column, _field in COLUMNS])
+    yield safe_csv.BOM + writer.writerow([column for column, _field in COLUMNS])
     tools = (
         queryset.with_public_replacement()
         .order_by("pk")
@@ -96,19 +102,21 @@ def stream_tools_csv(queryset: QuerySet, *, site_url: str = "") -> Iterator[str]
     sources = ByTool(
         SourceRecord.objects.filter(tool__in=ids)
         .order_by("tool_id", "source__code")
-        .values_list("tool_id", "source__code", "source__licence")
+        .values_list("tool_id", "source__code", "source__licence", "source__credit", "source_date")
         .iterator(5000)
     )
-    detail = reverse("tools_registry:tool_detail", kwargs={"slug": "SLUG"})
+    web_url = tool_page_address()
     for values in tools.iterator(5000):
         provenance = sources.take(values["pk"])
         computed = {
             "objectives": stored_objectives(values),
-            "provenance": [code for code, _licence in provenance],
-            "licence": licence_of({licence for _code, licence in provenance}).code,
+            "provenance": [code for code, *_rest in provenance],
+            "source_date": [_cell(date) for *_rest, date in provenance],
+            "attribution": [credit for *_rest, credit, _date in provenance],
+            "licence": licence_of({licence for _code, licence, *_rest in provenance}).code,
             "is_demo": values["source"] == ToolSource.DEMO,
             "replaced_by": values["replacement_slug"],
-            "web_url": site_url + detail.replace("SLUG", values["slug"]),
+            "web_url": web_url(values["slug"]),
         }
         yield writer.writerow(
             [_cell(values[field] if field else computed[column]) for column, field in COLUMNS]

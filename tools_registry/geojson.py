@@ -15,8 +15,9 @@ The collection also says under which licence it is published (`license`, `licens
 its sources ask for (`attribution`).
 
 `stream_tool_features`, the download (`/donnees/outils.geojson`): one Feature per tool with its name,
-address, family label, collectivity, page, sources and licence, streamed; the collection says its licence
-and credits like the map's.
+address, family label, collectivity, page, sources (`provenance`: their codes; `source_date`: the date of
+the tool's record in each, in the same order, as the API's `provenance` gives it) and licence, streamed;
+the collection says its licence and credits like the map's.
 """
 
 import json
@@ -26,16 +27,16 @@ from functools import partial
 from django.conf import settings
 from django.db.models import F, QuerySet
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import translation
 
 from tools_registry.cache import LocalCopies, cached, rebuild
 from tools_registry.choices import ToolFamily, family_label
 from tools_registry.csv_export import ByTool
 from tools_registry.filters import ToolFilterSet, query_digest, refreshed_by_job
-from tools_registry.licences import Licence, licence_of, tools_terms
+from tools_registry.licences import LICENCES, Licence, credits_of, licence_of, tools_terms
 from tools_registry.models import LifeStatus, Tool, ToolSource
-from tools_registry.provenance import SourceRecord
+from tools_registry.provenance import DataSource, SourceRecord
+from tools_registry.representation import tool_page_address
 
 CACHE_SECONDS = 300
 FAMILIES = list(ToolFamily.values)
@@ -84,10 +85,17 @@ def feature_collection(queryset: QuerySet) -> bytes:
     return (header + ',"features":[' + ",".join(features) + "]}").encode()
 
 
-def _terms(licence: Licence, credits: list[str]) -> str:
+def _terms(licence: Licence, sources: list[DataSource]) -> str:
     """The collection's licence and credits, as JSON members to place in its opening."""
-    terms = {"license": licence.code, "license_url": licence.url, "attribution": credits}
+    terms = {"license": licence.code, "license_url": licence.url, "attribution": credits_of(sources)}
     return json.dumps(terms, ensure_ascii=False)[1:-1]
+
+
+def collection_licence(body: bytes) -> Licence:
+    """The licence a `feature_collection` says in its opening: read from there, the collection being
+    cached as bytes, it costs no query (a JSON string cannot hold the unescaped `,"features":[`)."""
+    opening = body[: body.index(b',"features":[')] + b"}"
+    return LICENCES[json.loads(opening)["license"]]
 
 
 def cached_feature_collection(queryset: QuerySet, data: QueryDict) -> bytes:
@@ -114,15 +122,13 @@ def _key(data: QueryDict) -> str:
     return f"geojson:{query_digest(data)}"
 
 
-def stream_tool_features(
-    queryset: QuerySet, *, site_url: str, terms: tuple[Licence, list[str]]
-) -> Iterator[str]:
+def stream_tool_features(queryset: QuerySet, *, terms: tuple[Licence, list[DataSource]]) -> Iterator[str]:
     """Every tool of `queryset` as its own Feature, with what a reader needs: the download for people.
 
     RFC 7946: the point is the collectivity's (longitude, latitude), `null` for a tool without a
     location; the feature's `id` is the tool's slug. Labels are in the registry's language (French).
     """
-    detail = reverse("tools_registry:tool_detail", kwargs={"slug": "SLUG"})
+    page_url = tool_page_address()
     rows = (
         queryset.with_public_replacement()
         .order_by("pk")
@@ -148,7 +154,7 @@ def stream_tool_features(
     sources = ByTool(
         SourceRecord.objects.filter(tool__in=queryset.order_by().values("pk"))
         .order_by("tool_id", "source__code")
-        .values_list("tool_id", "source__code", "source__licence")
+        .values_list("tool_id", "source__code", "source__licence", "source_date")
         .iterator(5000)
     )
     yield '{"type":"FeatureCollection",' + _terms(*terms) + ',"features":['
@@ -168,7 +174,7 @@ def stream_tool_features(
                 "family_label": family_label(row["family"], row["family_other"]),
                 "collectivity": row["collectivity_name"],
                 "collectivity_code": row["collectivity_code"],
-                "page_url": site_url + detail.replace("SLUG", row["slug"]),
+                "page_url": page_url(row["slug"]),
                 "source": row["source"],
                 "life_status": row["life_status"],
                 "launch_year": row["launch_year"],
@@ -176,8 +182,9 @@ def stream_tool_features(
                 "replaced_by": row["replacement_slug"] or None,
                 "archived_url": row["archived_url"],
                 "is_demo": row["source"] == ToolSource.DEMO,
-                "provenance": [code for code, _licence in provenance],
-                "licence": licence_of({licence for _code, licence in provenance}).code,
+                "provenance": [code for code, _licence, _date in provenance],
+                "source_date": [date and date.isoformat() for _code, _licence, date in provenance],
+                "licence": licence_of({licence for _code, licence, _date in provenance}).code,
             }
             feature = {"type": "Feature", "id": row["slug"], "geometry": point, "properties": properties}
             yield ("," if index else "") + json.dumps(feature, ensure_ascii=False, separators=(",", ":"))

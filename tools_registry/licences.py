@@ -6,9 +6,15 @@ API or a dataset that holds at least one of them is a database derived from the 
 ODbL 1.0 with the attribution the source asks for.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import quote
 
 from django.db.models import QuerySet
+
+if TYPE_CHECKING:
+    from tools_registry.provenance import DataSource
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,42 @@ ODBL = Licence(
 )
 LICENCES = {licence.code: licence for licence in (LICENCE_OUVERTE, ODBL)}
 SITE_LICENCE = LICENCE_OUVERTE
+# Not a licence of the registry's sources (LICENCES), but of reference data the site shows beside them:
+# the points of GeoNames in the territory reference, the département shapes of the maps.
+CC_BY = Licence(
+    code="CC-BY-4.0",
+    name="Creative Commons Attribution 4.0 International",
+    short="CC-BY 4.0",
+    url="https://creativecommons.org/licenses/by/4.0/",
+    share_alike=False,
+)
+
+
+class Credited(Protocol):
+    """What a `Link` header names of a source: its address and the credit it asks for."""
+
+    url: str
+    credit: str
+
+
+@dataclass(frozen=True)
+class Credit:
+    url: str
+    credit: str
+
+
+# The territory reference (tools_registry/data/ATTRIBUTION.md): codes, names and populations from Etalab,
+# points from GeoNames or the DILA's directory. Licence Ouverte 2.0 allows republishing under CC-BY, so an
+# answer holding the reference is under CC-BY 4.0, crediting all three.
+TERRITORY_LICENCE = CC_BY
+TERRITORY_SOURCES = [
+    Credit("https://github.com/etalab/decoupage-administratif", "Etalab, découpage administratif"),
+    Credit("https://www.geonames.org/", "GeoNames"),
+    Credit(
+        "https://www.data.gouv.fr/fr/datasets/service-public-fr-annuaire-de-l-administration-base-de-donnees-locales/",
+        "DILA, annuaire de l'administration",
+    ),
+]
 
 
 def licence_of(codes: set[str]) -> Licence:
@@ -44,12 +86,18 @@ def licence_of(codes: set[str]) -> Licence:
     return LICENCES[share_alike[0]] if share_alike else SITE_LICENCE
 
 
-def tools_terms(tools: QuerySet) -> tuple[Licence, list[str]]:
-    """The licence of a file holding every tool of `tools`, and the credits its sources ask (one query)."""
+def tools_terms(tools: QuerySet) -> tuple[Licence, list["DataSource"]]:
+    """The licence of a file holding every tool of `tools`, and the public sources it holds records from,
+    whose credits it must state (one query)."""
     from tools_registry.provenance import sources_of
 
     sources = sources_of(tools)
-    return licence_of({source.licence for source in sources}), sorted(source.credit for source in sources)
+    return licence_of({source.licence for source in sources}), sources
+
+
+def credits_of(sources: Iterable["DataSource"]) -> list[str]:
+    """The credits a file must state for records taken from `sources`, in a stable order."""
+    return sorted(source.credit for source in sources)
 
 
 def terms_of(tools: QuerySet) -> dict:
@@ -59,16 +107,27 @@ def terms_of(tools: QuerySet) -> dict:
     """
     from tools_registry.models import ToolSource
 
-    licence, credits = tools_terms(tools)
+    licence, sources = tools_terms(tools)
     return {
         "licence": licence.code,
         "licence_name": licence.short,
         "licence_url": licence.url,
-        "attribution": credits,
+        "attribution": credits_of(sources),
         "demo_tools": tools.filter(source=ToolSource.DEMO).count(),
     }
 
 
-def link_header(licence: Licence) -> str:
-    """An HTTP `Link` header value naming the licence of a response (RFC 8288, relation "license")."""
-    return f'<{licence.url}>; rel="license"; title="{licence.code}"'
+def link_header(licence: Licence, sources: Iterable[Credited] = ()) -> str:
+    """An HTTP `Link` header value naming the licence of a response (RFC 8288, relation "license") and,
+    for a file holding records of public sources, each source with its credit (relation "via")."""
+    links = [f'<{licence.url}>; rel="license"; title="{licence.code}"']
+    links += [f'<{source.url}>; rel="via"; {_title(source.credit)}' for source in sources]
+    return ", ".join(links)
+
+
+def _title(text: str) -> str:
+    """A link's `title` parameter: quoted when plain ASCII, else `title*` in UTF-8 (RFC 8288, RFC 8187),
+    since a header only carries ASCII safely."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'title="{text}"'
+    return f"title*=UTF-8''{quote(text, safe='')}"

@@ -7,18 +7,24 @@ A cell made only of digits, `.` and `,` with an optional leading `-` (`-1.5`, `-
 formula, and stays as it is. A cell that already starts with `'` gets one more, so the rule can be undone
 exactly: `restore` removes one leading `'`, which gives back every value as it was written.
 
+Every CSV file the site serves is also written one way (`text`, and `BOM` for a streamed file): UTF-8
+with a byte-order mark, without which Excel reads the accents wrong, and lines ending in CRLF (RFC 4180,
+`csv.writer`'s default).
+
 defusedcsv (PyPI) applies a close rule but cannot be used here: it leaves a leading tab or carriage
 return alone, and its output cannot be read back exactly (it also rewrites `|` as `\\|` and leaves a
 leading `'` as it is, so `'=x` and `=x` come out alike).
 """
 
 import csv
+import io
 import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 PREFIX = "'"
+BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", PREFIX)
 _NUMBER = re.compile(r"-?[0-9.,]+")
 
@@ -53,3 +59,10 @@ class _Writer:
 def writer(file: Any, **options: Any) -> _Writer:
     """A `csv.writer` whose every cell goes through `neutralise`."""
     return _Writer(file, **options)
+
+
+def text(rows: Iterable[Iterable[object]]) -> str:
+    """A whole CSV file, its header first among `rows`, as the site serves every CSV (see above)."""
+    out = io.StringIO()
+    writer(out).writerows(rows)
+    return BOM + out.getvalue()

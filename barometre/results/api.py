@@ -15,6 +15,7 @@ from barometre.models import visible_editions
 from barometre.results import figures
 from barometre.results.indicators import Kind, Part
 from survey.models import Edition, EditionStatus, counted_q
+from tools_registry.licences import SITE_LICENCE, link_header
 
 PUBLIC_CACHE = "public, max-age=60"
 
@@ -112,6 +113,8 @@ def edition_data(edition: Edition, responses: int) -> dict:
 
 
 def _cache(request: Request, response: Response) -> Response:
+    """The answer with its licence, the barometer's (RFC 8288), and public caching for anonymous clients."""
+    response["Link"] = link_header(SITE_LICENCE)
     if not request.user.is_authenticated:
         response["Cache-Control"] = PUBLIC_CACHE
     return response

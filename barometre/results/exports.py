@@ -1,15 +1,16 @@
 """Files published with each edition: its indicators as CSV, and the codebook of its questionnaire."""
 
-import io
-
 from django.http import HttpResponse
 
 from survey.models import Edition, Question
 from tools_registry import safe_csv
+from tools_registry.licences import SITE_LICENCE, link_header
 
+# The column of a published file that says whether its data are fictitious (demonstration), on every row.
+FICTITIOUS = "donnees_fictives"
 INDICATOR_COLUMNS = [
     "edition",
-    "donnees_fictives",
+    FICTITIOUS,
     "indicator",
     "label",
     "kind",
@@ -42,6 +43,10 @@ CODEBOOK_COLUMNS = [
 ]
 
 
+def fictitious_cell(fictitious: bool) -> str:
+    return "oui" if fictitious else "non"
+
+
 def _text(value: object) -> str:
     return "" if value is None else str(value)
 
@@ -52,7 +57,7 @@ def indicator_rows(edition: Edition, items: list[dict], *, fictitious: bool) -> 
     for item in items:
         common = [
             edition.code,
-            "oui" if fictitious else "non",
+            fictitious_cell(fictitious),
             item["code"],
             item["label"],
             item["kind"],
@@ -75,14 +80,16 @@ def indicator_rows(edition: Edition, items: list[dict], *, fictitious: bool) -> 
     return rows
 
 
-def csv_response(columns: list[str], rows: list[list[str]], filename: str) -> HttpResponse:
-    out = io.StringIO()
-    writer = safe_csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+def barometer_file(response: HttpResponse) -> HttpResponse:
+    """A file of the barometer's results, saying its licence (RFC 8288) as the registry's files do."""
+    response["Link"] = link_header(SITE_LICENCE)
     return response
+
+
+def csv_response(columns: list[str], rows: list[list[str]], filename: str) -> HttpResponse:
+    response = HttpResponse(safe_csv.text([columns, *rows]), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return barometer_file(response)
 
 
 def codebook(edition: Edition) -> dict:
@@ -125,11 +132,13 @@ def codebook(edition: Edition) -> dict:
     return {
         "edition": edition.code,
         "title": edition.title,
-        "format": "response_id,subject,question_code,value,rank",
+        "format": f"response_id,subject,question_code,value,rank,{FICTITIOUS}",
         "notes": [
             "subject : vide pour une question posée une fois par réponse ; T1, T2… pour l'outil décrit.",
             "value : code du choix (une ligne par choix retenu) ou texte libre publiable.",
             "rank : 1 à 3 pour un classement, vide sinon.",
+            f"{FICTITIOUS} : oui pour des réponses inventées pour la démonstration, non sinon (fichier "
+            "publié).",
             "Cellules : une apostrophe (') précède toute cellule qui commence par =, +, -, @, une "
             "tabulation, un retour chariot ou une apostrophe, sauf les nombres (-1,5), pour qu'aucun "
             "tableur ne la lise comme une formule ; retirer cette première apostrophe rend la valeur.",

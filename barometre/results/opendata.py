@@ -7,7 +7,6 @@ a database derived from that source, published under ODbL 1.0 with its credit (t
 
 import json
 
-from django.conf import settings
 from django.db.models import Count, Max, Min
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -19,11 +18,11 @@ from barometre.results import exports, figures
 from survey.io import export_responses
 from survey.models import Edition, counted_q
 from tools_registry.api.errors import invalid_parameters
+from tools_registry.api.views import PUBLIC_CACHE
 from tools_registry.filters import ToolFilterSet
 from tools_registry.geojson import stream_tool_features
-from tools_registry.licences import SITE_LICENCE, Licence, licence_of, link_header, tools_terms
+from tools_registry.licences import SITE_LICENCE, Licence, link_header, tools_terms
 from tools_registry.models import Tool
-from tools_registry.provenance import sources_of
 
 LICENCE_URL = SITE_LICENCE.url
 LICENCE_NAME = SITE_LICENCE.name
@@ -115,8 +114,7 @@ def registry_files() -> list[dict]:
 
 def registry_terms() -> tuple[Licence, list]:
     """The licence of the published registry, and the public sources it holds records from (one query)."""
-    sources = sources_of(Tool.objects.published())
-    return licence_of({source.licence for source in sources}), sources
+    return tools_terms(Tool.objects.published())
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -149,11 +147,12 @@ def tools_geojson(request: HttpRequest) -> StreamingHttpResponse | JsonResponse:
     tools = filterset.qs
     terms = tools_terms(tools)
     response = StreamingHttpResponse(
-        stream_tool_features(tools, site_url=settings.SITE_URL, terms=terms),
+        stream_tool_features(tools, terms=terms),
         content_type="application/geo+json",
     )
     response["Content-Disposition"] = 'attachment; filename="outils.geojson"'
-    response["Link"] = link_header(terms[0])
+    response["Link"] = link_header(*terms)
+    response["Cache-Control"] = PUBLIC_CACHE  # the same caching as the API's lists
     return response
 
 
@@ -161,9 +160,10 @@ def responses_csv(request: HttpRequest, edition: str) -> HttpResponse:
     """The anonymised long-format export: opaque ids, publishable free text only, small cells suppressed."""
     found = get_object_or_404(visible_editions(request.user), code=edition)
     export = export_responses(edition=found, full=False)
-    response = HttpResponse(export.csv_text(), content_type="text/csv; charset=utf-8")
+    fictitious = {exports.FICTITIOUS: exports.fictitious_cell(_fictitious(found))}
+    response = HttpResponse(export.csv_text(fictitious), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="barometre-{found.code}-reponses.csv"'
-    return response
+    return exports.barometer_file(response)
 
 
 def responses_notes(request: HttpRequest, edition: str) -> HttpResponse:
@@ -177,8 +177,13 @@ def responses_notes(request: HttpRequest, edition: str) -> HttpResponse:
             ),
             *notes,
         ]
+    notes.append(
+        _("Colonne %(column)s : « oui » si les réponses sont fictives (démonstration), « non » sinon.")
+        % {"column": exports.FICTITIOUS}
+    )
     notes.append(_("Licence : %(licence)s (%(url)s).") % {"licence": LICENCE_NAME, "url": LICENCE_URL})
-    return HttpResponse("\n".join(notes) + "\n", content_type="text/plain; charset=utf-8")
+    response = HttpResponse("\n".join(notes) + "\n", content_type="text/plain; charset=utf-8")
+    return exports.barometer_file(response)
 
 
 def codebook_json(request: HttpRequest, edition: str) -> JsonResponse:
@@ -186,7 +191,7 @@ def codebook_json(request: HttpRequest, edition: str) -> JsonResponse:
     book = {**exports.codebook(found), "fictitious": _fictitious(found), "license": LICENCE_URL}
     response = JsonResponse(book, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="barometre-{found.code}-questionnaire.json"'
-    return response
+    return exports.barometer_file(response)
 
 
 def codebook_csv(request: HttpRequest, edition: str) -> HttpResponse:
@@ -212,7 +217,7 @@ def indicators_json(request: HttpRequest, edition: str) -> HttpResponse:
     }
     response = HttpResponse(json.dumps(body, ensure_ascii=False, indent=2), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="barometre-{found.code}-indicateurs.json"'
-    return response
+    return exports.barometer_file(response)
 
 
 def _licence(licence: Licence) -> dict:
@@ -335,7 +340,8 @@ def catalog(request: HttpRequest) -> JsonResponse:
                 "responses",
                 f"{edition.title} — réponses anonymisées",
                 f"Réponses au questionnaire ({edition.n} collectivités), format long "
-                "response_id,subject,question_code,value,rank, avec le dictionnaire des codes." + caveat,
+                f"response_id,subject,question_code,value,rank,{exports.FICTITIOUS}, avec le dictionnaire "
+                "des codes." + caveat,
             ),
             (
                 "indicators",

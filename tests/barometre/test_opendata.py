@@ -6,7 +6,8 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from barometre.results.demo_editions import load_barometer_demo
-from survey.models import Answer, Choice, Edition, Question, Response, ResponseOrigin
+from survey.models import Answer, Choice, Edition, EditionStatus, Question, Response, ResponseOrigin
+from tests.barometre.helpers import bulk_responses
 from tests.factories import CollectivityFactory, EditionFactory, ResponseFactory
 from tests.helpers import formula_cells
 
@@ -38,9 +39,10 @@ def test_the_anonymised_responses_hold_no_personal_data(client, demo_2016) -> No
         respondent_name="Camille Secret",
         respondent_email="camille.secret@example.org",
     )
-    body = client.get(reverse("opendata:responses_csv", kwargs={"edition": "2016"})).content.decode()
+    url = reverse("opendata:responses_csv", kwargs={"edition": "2016"})
+    body = client.get(url).content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body)))
-    assert list(rows[0]) == ["response_id", "subject", "question_code", "value", "rank"]
+    assert list(rows[0]) == ["response_id", "subject", "question_code", "value", "rank", "donnees_fictives"]
     for secret in (
         "Camille Secret",
         "camille.secret",
@@ -53,6 +55,21 @@ def test_the_anonymised_responses_hold_no_personal_data(client, demo_2016) -> No
     assert {row["response_id"][:1] for row in rows} == {"R"}
     assert "Dispositif nécessitant un accès à l'équipement et une médiation." in body
     assert Answer.objects.filter(text__contains="Mme Exemple").exists()
+
+
+def test_the_responses_of_a_fictitious_edition_say_so_on_every_row_and_real_ones_say_they_are_not(
+    client, demo_2016
+) -> None:
+    def rows(code: str) -> list[dict]:
+        url = reverse("opendata:responses_csv", kwargs={"edition": code})
+        return list(csv.DictReader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+
+    assert {row["donnees_fictives"] for row in rows("2016")} == {"oui"}
+    real = EditionFactory(code="2020", status=EditionStatus.PUBLISHED)
+    bulk_responses(real, 3)
+    assert {row["donnees_fictives"] for row in rows("2020")} == {"non"}
+    notes = client.get(reverse("opendata:responses_notes", kwargs={"edition": "2016"})).content.decode()
+    assert "Colonne donnees_fictives : « oui » si les réponses sont fictives" in notes
 
 
 def test_the_codebook_gives_questions_choices_and_conditions(client, demo_2016) -> None:
@@ -131,3 +148,43 @@ def test_no_published_csv_cell_can_run_as_a_spreadsheet_formula(client, demo_201
     assert "'-Type de collectivité" in files["codebook_csv"]
     for name in ("codebook_csv", "indicators_csv", "indicator"):
         assert '\'=HYPERLINK(""https://piege.example"")' in files[name]
+
+
+def test_every_csv_the_site_serves_has_a_byte_order_mark_and_crlf_line_ends(client, demo_2016) -> None:
+    """Excel shows accents right only with the mark: one rule for the registry's CSVs and the barometer's."""
+    downloads = [reverse(f"opendata:{name}", kwargs={"edition": "2016"}) for name in FILES if "csv" in name]
+    downloads += [
+        reverse("barometre:indicator_csv", kwargs={"edition": "2016", "code": "collectivity_type"}),
+        reverse("tools_registry:software_csv"),
+        f"{reverse('api:tool-list')}?format=csv",
+    ]
+    for url in downloads:
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert body.startswith(b"\xef\xbb\xbf"), url
+        lines = body.split(b"\n")
+        assert len(lines) > 1 and all(line.endswith(b"\r") for line in lines[:-1]), url
+
+
+def test_a_web_map_on_another_site_may_load_the_open_data_files_which_are_cached_like_the_api(
+    client, demo_2016
+) -> None:
+    for url in (reverse("opendata:tools_geojson"), reverse("opendata:catalog")):
+        response = client.get(url, HTTP_ORIGIN="https://carte.example.org")
+        assert response["Access-Control-Allow-Origin"] == "*", url
+    assert client.get(reverse("opendata:tools_geojson"))["Cache-Control"] == "public, max-age=60"
+
+
+def test_every_barometer_file_and_api_answer_says_its_licence_in_a_link_header(client, demo_2016) -> None:
+    urls = [reverse(f"opendata:{name}", kwargs={"edition": "2016"}) for name in FILES]
+    urls += [
+        reverse("barometre:indicator_csv", kwargs={"edition": "2016", "code": "collectivity_type"}),
+        reverse("barometre-api:editions"),
+        reverse("barometre-api:indicators", kwargs={"edition": "2016"}),
+    ]
+    for url in urls:
+        link = client.get(url)["Link"]
+        assert (
+            link
+            == '<https://www.etalab.gouv.fr/licence-ouverte-open-licence/>; rel="license"; title="etalab-2.0"'
+        ), url

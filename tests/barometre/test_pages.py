@@ -94,7 +94,7 @@ def test_evolution_is_shown_for_indicators_of_several_editions(client, demo_edit
 
 def test_indicator_csv(client, demo_2016) -> None:
     url = reverse("barometre:indicator_csv", kwargs={"edition": "2016", "code": "tool_hybrid_formats"})
-    lines = client.get(url).content.decode().splitlines()
+    lines = client.get(url).content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("edition,donnees_fictives,indicator")
     assert "reunions_publiques,Réunions publiques,40,60.6" in lines[1]
     assert client.get(url.replace("tool_hybrid_formats", "nope")).status_code == 404

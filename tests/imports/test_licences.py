@@ -73,8 +73,25 @@ def test_a_geojson_download_of_observatoire_records_is_under_odbl_and_says_so(cl
     import_sample()
     response = client.get(reverse("opendata:tools_geojson"))
     collection = json.loads(b"".join(response.streaming_content))
-    assert response["Link"] == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
+    assert response["Link"] == (
+        f'<{ODBL}>; rel="license"; title="ODbL-1.0", <https://github.com/multi-coop/data-odf-observatoire>; '
+        'rel="via"; title="Observatoire open data des territoires, OpenDataFrance"'
+    )
     assert collection["license"] == "ODbL-1.0"
     assert collection["attribution"] == ["Observatoire open data des territoires, OpenDataFrance"]
     assert {tuple(f["properties"]["provenance"]) for f in collection["features"]} == {("odf-observatoire",)}
     assert {f["properties"]["licence"] for f in collection["features"]} == {"ODbL-1.0"}
+
+
+def test_each_feature_of_the_geojson_download_gives_the_date_of_its_record_in_each_source(
+    client, import_sample
+) -> None:
+    import_sample()
+    collection = json.loads(b"".join(client.get(reverse("opendata:tools_geojson")).streaming_content))
+    agen = next(f for f in collection["features"] if f["properties"]["name"] == "Data Agen")
+    assert (agen["properties"]["provenance"], agen["properties"]["source_date"]) == (
+        ["odf-observatoire"],
+        ["2021-11-04"],
+    )
+    api = client.get(reverse("api:tool-detail", kwargs={"slug": agen["id"]})).json()
+    assert [record["source_date"] for record in api["provenance"]] == agen["properties"]["source_date"]

@@ -11,7 +11,10 @@ from django.urls import reverse
 from tests.factories import ToolFactory
 from tests.helpers import page_text
 from tests.imports.conftest import DECIDIM_SAMPLE
+from tools_registry.licences import LICENCE_OUVERTE as LICENCE_OUVERTE_INFO
+from tools_registry.licences import link_header
 from tools_registry.models import Collectivity, Tool
+from tools_registry.provenance import DataSource
 
 pytestmark = pytest.mark.django_db
 ODBL = "https://opendatacommons.org/licenses/odbl/1-0/"
@@ -100,6 +103,40 @@ def test_the_csv_gives_each_row_its_sources_and_its_licence_in_a_constant_number
     assert queries() == queries(software="Decidim")
 
 
+def test_each_csv_row_says_the_date_and_credit_of_its_sources_and_the_file_credits_them_too(
+    client, imported
+) -> None:
+    ToolFactory(name="Outil proposé en ligne")
+    response = client.get(TOOLS, {"format": "csv"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = {row["name"]: row for row in csv.DictReader(io.StringIO(body))}
+    agen = rows["Data Agen"]
+    assert (agen["provenance"], agen["source_date"], agen["attribution"]) == (
+        "odf-observatoire",
+        "2021-11-04",
+        "Observatoire open data des territoires, OpenDataFrance",
+    )
+    assert rows["participez.clairoix.fr"]["attribution"] == "decidim.org, liste des installations"
+    own = rows["Outil proposé en ligne"]
+    assert (own["source_date"], own["attribution"]) == ("", "")
+    links = response["Link"].split(", <")
+    assert links[0] == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
+    assert (
+        'https://github.com/multi-coop/data-odf-observatoire>; rel="via"; '
+        'title="Observatoire open data des territoires, OpenDataFrance"'
+    ) in links
+
+
+def test_a_credit_a_header_cannot_carry_as_it_is_is_encoded_in_the_link_header() -> None:
+    source = DataSource(url="https://example.org/liste", credit='Région Île-de-France, "open data"')
+    header = link_header(LICENCE_OUVERTE_INFO, [source])
+    assert header.isascii()
+    assert header.endswith(
+        '<https://example.org/liste>; rel="via"; '
+        "title*=UTF-8''R%C3%A9gion%20%C3%8Ele-de-France%2C%20%22open%20data%22"
+    )
+
+
 def test_the_map_data_says_its_licence_and_the_credits_of_its_sources(client, imported) -> None:
     data = client.get(TOOLS, {"format": "geojson"}).json()
     assert (data["license"], data["license_url"]) == ("ODbL-1.0", ODBL)
@@ -107,6 +144,35 @@ def test_the_map_data_says_its_licence_and_the_credits_of_its_sources(client, im
         "Observatoire open data des territoires, OpenDataFrance",
         "decidim.org, liste des installations",
     ]
+
+
+def test_the_map_data_says_its_licence_in_its_link_header_too_when_served_from_the_cache(
+    client, imported
+) -> None:
+    for _request in range(2):
+        assert (
+            client.get(TOOLS, {"format": "geojson"})["Link"] == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
+        )
+    decidim_only = client.get(TOOLS, {"format": "geojson", "software": "Decidim"})
+    assert decidim_only.json()["license"] == "etalab-2.0"
+    assert decidim_only["Link"] == f'<{LICENCE_OUVERTE}>; rel="license"; title="etalab-2.0"'
+
+
+def test_a_collectivity_in_the_api_says_the_licence_and_credits_of_the_tools_it_lists(
+    client, imported
+) -> None:
+    agen = Tool.objects.get(name="Data Agen").collectivity
+    response = client.get(reverse("api:collectivity-detail", kwargs={"slug": agen.slug}))
+    body = response.json()
+    assert "Data Agen" in [tool["name"] for tool in body["tools"]]
+    assert (body["licence"], body["licence_url"]) == ("ODbL-1.0", ODBL)
+    assert body["attribution"] == ["Observatoire open data des territoires, OpenDataFrance"]
+    assert response["Link"].startswith(f'<{ODBL}>; rel="license"; title="ODbL-1.0", ')
+    assert 'title="Observatoire open data des territoires, OpenDataFrance"' in response["Link"]
+    own = ToolFactory(name="Outil proposé en ligne").collectivity
+    mine = client.get(reverse("api:collectivity-detail", kwargs={"slug": own.slug}))
+    assert (mine.json()["licence"], mine.json()["attribution"]) == ("etalab-2.0", [])
+    assert mine["Link"] == f'<{LICENCE_OUVERTE}>; rel="license"; title="etalab-2.0"'
 
 
 def test_the_credit_reads_in_english_too(client, imported) -> None:

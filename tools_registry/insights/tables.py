@@ -1,7 +1,5 @@
 """The insights as pictures, tables and CSV rows: what the pages and the downloads show of the figures."""
 
-import io
-
 from django.http import HttpResponse
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString
@@ -119,12 +117,11 @@ def _csv_bool(value: bool | None) -> str:
 
 def csv_response(columns: list[str], rows: list[list], filename: str, terms: dict) -> HttpResponse:
     """The rows as a CSV file, each saying the licence and the credits of the tools it counts."""
-    out = io.StringIO()
-    writer = safe_csv.writer(out, lineterminator="\n")
-    writer.writerow([*columns, "licence", "attribution"])
     credits = "|".join(terms["attribution"])
-    writer.writerows([*row, terms["licence"], credits] for row in rows)
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    body = safe_csv.text(
+        [[*columns, "licence", "attribution"], *([*row, terms["licence"], credits] for row in rows)]
+    )
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Link"] = link_header(LICENCES[terms["licence"]])
     return response

@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, edition: str, file: Path, full: bool, **options) -> None:
         edition_obj = edition_or_error(edition)
         result = export_responses(edition=edition_obj, full=full)
-        file.write_text(result.csv_text(), encoding="utf-8")
+        file.write_text(result.csv_text(), encoding="utf-8", newline="")  # its CRLF line ends as they are
         notes = file.with_name(file.name + ".notes.txt")
         notes.write_text(result.notes_text(), encoding="utf-8")
         self.stdout.write(
