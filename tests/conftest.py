@@ -130,6 +130,8 @@ class Page:
 
 
 def open_page(browser, live_server, settings, **context_options) -> Iterator[Page]:
+    # The site's public address is the test server's: the map and the downloads write their links from it.
+    settings.SITE_URL = live_server.url
     settings.MAP_TILES_URL = f"https://{TILE_HOST}/{{z}}/{{x}}/{{y}}.png"
     policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
     policy["DIRECTIVES"]["img-src"] = ["'self'", "data:", f"https://{TILE_HOST}"]
