@@ -271,7 +271,10 @@ def test_submitting_proposes_each_tool_to_the_registry_and_links_it(client, cont
         ("Évry-Courcouronnes", "d'Évry-Courcouronnes", "fr"),
         ("Hyères", "d'Hyères", "fr"),
         ("Lyon", "de Lyon", "fr"),
+        ("Le Havre", "du Havre", "fr"),
+        ("Métropole de Lyon", "de la Métropole de Lyon", "fr"),
         ("Agen", "from Agen", "en"),
+        ("Le Havre", "from Le Havre", "en"),
     ],
 )
 def test_the_collectivitys_name_reads_right_once_its_answers_are_sent(
