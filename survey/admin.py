@@ -268,6 +268,7 @@ class ResponseAdmin(admin.ModelAdmin):
         "updated_at",
         "submitted_at",
         "open_link_contact",
+        "language",
         "review",
         "reviewed_by",
         "reviewed_at",
@@ -283,6 +284,7 @@ class ResponseAdmin(admin.ModelAdmin):
                     "respondent_name",
                     "respondent_role",
                     "respondent_email",
+                    "language",
                     "submitted_by",
                     "open_link_contact",
                 ]

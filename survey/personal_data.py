@@ -46,6 +46,8 @@ register(
     label=_("Enquête : identité du répondant d'une réponse"),
     fields=["respondent_name", "respondent_role", "respondent_email"],
     email="respondent_email",
+    # Like a contributor's language (tools_registry/personal_data.py): it goes with the address.
+    replacements=lambda: {"language": settings.LANGUAGE_CODE},
     due=_results_published_before("edition__"),
 )
 

@@ -1,5 +1,6 @@
 """The survey's writes on a response: starting it, saving a page, adding or removing a tool, submitting
-it, and staff accepting or rejecting an open-link response."""
+it, and staff accepting or rejecting an open-link response. The respondent's writes record the language
+of the page they answered on (`Response.language`)."""
 
 import logging
 from decimal import Decimal
@@ -11,6 +12,7 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from jobs.mail import current_language
 from survey.flow import AnswerMap, Questionnaire, read_answers
 from survey.models import (
     Answer,
@@ -95,6 +97,7 @@ def start_response(*, contact: Contact) -> Response:
             "respondent_name": contact.name,
             "respondent_role": contact.role,
             "respondent_email": contact.email,
+            "language": current_language(),
         },
     )
     if contact.advance(ContactStatus.IN_PROGRESS):
@@ -139,7 +142,8 @@ def save_page(
         for row in answer_rows(question, values.get(question.code), response=response, subject=subject)
     )
     response.resume_step = resume_step or response.resume_step
-    response.save(update_fields=["resume_step", "updated_at"])
+    response.language = current_language()
+    response.save(update_fields=["resume_step", "language", "updated_at"])
     return response
 
 
@@ -221,6 +225,7 @@ def submit_response(*, response: Response, contact: Contact | None = None) -> Re
     response.status = ResponseStatus.SUBMITTED
     response.submitted_at = timezone.now()
     response.submitted_by = contact
+    response.language = current_language()
     if contact is not None:
         response.respondent_name = contact.name or response.respondent_name
         response.respondent_role = contact.role or response.respondent_role
@@ -333,6 +338,7 @@ def propose_tool(
         hybrid_formats=_codes(answers.get(("tool_hybrid_formats", number)), HybridFormat.values),
         submitter_name=response.respondent_name,
         submitter_email=response.respondent_email,
+        submitter_language=response.language,
     )
     try:
         # A savepoint: a proposal the registry refuses must not undo the submitted response.

@@ -63,6 +63,9 @@ class ToolProposal:
     hybrid_formats: list[str] = field(default_factory=list)
     submitter_name: str = ""
     submitter_email: str = ""
+    # The language the submitter wrote in, if not the current request's (a survey response accepted by
+    # staff: the respondent's, not the staff member's).
+    submitter_language: str = ""
     # The submitter ticked the consent box: the version of the privacy notice they agreed to is kept.
     consented: bool = False
 
@@ -172,7 +175,7 @@ def submit_tool(
         hybrid_formats=list(proposal.hybrid_formats) if proposal.hybrid else [],
         submitter_name=proposal.submitter_name.strip(),
         submitter_email=proposal.submitter_email.strip(),
-        submitter_language=current_language(),
+        submitter_language=proposal.submitter_language or current_language(),
         status=ToolStatus.PENDING,
         source=source,
         possible_duplicate=duplicate,

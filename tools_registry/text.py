@@ -12,11 +12,15 @@ import re
 import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from django.conf import settings
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import F
 from django.db.models.functions import Collate
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from tools_registry.choices import CollectivityKind
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # Unicode keeps these ligatures whole (no decomposition): spelt out, « Rœschwoog » matches « Roeschwoog ».
@@ -95,13 +99,145 @@ def percent_text(value: float | None) -> str:
     return "—" if value is None else _("%(number)s\u00a0%%") % {"number": number_format(value, 1)}
 
 
-def from_place(name: str) -> str:
-    """« de » and a place's name, elided before a vowel or an h as French writes it (« d'Agen »,
-    « d'Hyères », « de Lyon »); "from Agen" in English. An h aspiré cannot be told from the spelling:
-    « Honfleur » is elided like « Hyères »."""
-    if normalize(name)[:1] in set("aeiouyh"):
-        return _("d'%(name)s") % {"name": name}
-    return _("de %(name)s") % {"name": name}
+def from_place(name: str, *, kind: str = "") -> str:
+    """« de » and the name of a place or of a collectivity (`kind`: a `CollectivityKind` value, if known), as
+    French writes it; "from Le Havre" in another language (its translation of « de %(name)s »).
+
+    - an article of the name contracts or stays: « du Havre », « des Mureaux », « de La Rochelle »,
+      « de L'Haÿ-les-Roses »;
+    - a name that begins with the word for a body takes that word's article: « de la Métropole de Lyon »,
+      « de la CC du Pays de Fayence », « du Parc naturel régional du Vercors », « de l'Eurométropole de
+      Strasbourg »; a name of one word is a place (the commune « Ville »: « de Ville »);
+    - a région reads « de la Région Bretagne », a département « du Département du Nord », « du Département
+      de l'Ain » (the collectivity, not the land), an overseas collectivity its own name « de la
+      Nouvelle-Calédonie »;
+    - otherwise « de » is elided before a vowel (« d'Orléans », « d'Yvetot », but « de Yutz »: a y before a
+      vowel is a consonant) and before the h muet of a few names (« d'Hyères »); any other h is taken as
+      aspiré (« de Haguenau »).
+    """
+    if (get_language() or settings.LANGUAGE_CODE).split("-")[0] != "fr":
+        return _("de %(name)s") % {"name": name}
+    name = " ".join(name.split())
+    first, _space, rest = name.partition(" ")
+    first = normalize(first)
+    # « Pays de la Loire » is a région's name, not a body called « Pays ».
+    if rest and first in _BODY_ARTICLES and not (kind == CollectivityKind.REGION and first == "pays"):
+        return _joined(_BODY_ARTICLES[first], name)
+    key = normalize(name)
+    territorial = kind in (CollectivityKind.DEPARTEMENT, CollectivityKind.REGION)
+    if territorial and key in _OVERSEAS_COLLECTIVITY_ARTICLES:
+        return _joined(_OVERSEAS_COLLECTIVITY_ARTICLES[key], name)
+    if kind == CollectivityKind.REGION:
+        return f"de la Région {name}"
+    if kind == CollectivityKind.DEPARTEMENT:
+        return _joined(f"du Département {_DEPARTEMENT_ARTICLES.get(key, 'de')}", name)
+    return _from_bare_place(name)
+
+
+def _from_bare_place(name: str) -> str:
+    lowered = name.lower()
+    # « Le » and « Les » contract with « de »; « La » and « L' » stay, as written (« de La Rochelle »).
+    if lowered.startswith("le "):
+        return f"du {name[3:]}"
+    if lowered.startswith("les "):
+        return f"des {name[4:]}"
+    if lowered.startswith(("la ", "l'", "l\u2019")):
+        return f"de {name}"
+    key = normalize(name)
+    if _ELISION_BEFORE.match(key) or key.split(" ")[0] in _H_MUET:
+        return f"d'{name}"
+    return f"de {name}"
+
+
+def _joined(preposition: str, name: str) -> str:
+    return f"{preposition}{name}" if preposition.endswith("'") else f"{preposition} {name}"
+
+
+# A vowel, or a y before a consonant (« Yvetot », « Yssingeaux »).
+_ELISION_BEFORE = re.compile(r"[aeiou]|y[^aeiou]")
+# The h of a place's name is muet or aspiré by usage, not by spelling; most names in H take « de »
+# (« de Haguenau », « de Houilles », « de Hem »), so « de » is the default and these names, whose own
+# councils write « d' », are the exceptions (first word of the normalised name).
+_H_MUET = {
+    "hagetmau",
+    "hagondange",
+    "halluin",
+    "harfleur",
+    "hasparren",
+    "haubourdin",
+    "hayange",
+    "hazebrouck",
+    "hendaye",
+    "henin",
+    "hennebont",
+    "herblay",
+    "hericourt",
+    "herouville",
+    "hesdin",
+    "hirson",
+    "honfleur",
+    "huningue",
+    "hyeres",
+}
+# The first word of a body's name (normalised) and « de » with that word's article.
+_BODY_ARTICLES = {
+    "agglo": "de l'",
+    "agglomeration": "de l'",
+    "ca": "de la",
+    "cc": "de la",
+    "cu": "de la",
+    "collectivite": "de la",
+    "communaute": "de la",
+    "commune": "de la",
+    "conseil": "du",
+    "departement": "du",
+    "ept": "de l'",
+    "etablissement": "de l'",
+    "eurometropole": "de l'",
+    "intercommunalite": "de l'",
+    "mairie": "de la",
+    "metropole": "de la",
+    "parc": "du",
+    "pays": "du",
+    "petr": "du",
+    "pnr": "du",
+    "pole": "du",
+    "region": "de la",
+    "syndicat": "du",
+    "territoire": "du",
+    "ville": "de la",
+}
+# « Département » and the article of its name; the names without one (Paris, Mayotte) are not listed.
+_DEPARTEMENT_ARTICLES = {
+    normalize(name): article
+    for article, names in {
+        "du": "Calvados Cantal Cher Doubs Finistère Gard Gers Jura Loir-et-Cher Loiret Lot Lot-et-Garonne "
+        "Maine-et-Loire Morbihan Nord Pas-de-Calais Puy-de-Dôme Bas-Rhin Haut-Rhin Rhône Tarn "
+        "Tarn-et-Garonne Var Vaucluse Val-de-Marne Val-d'Oise",
+        "de la": "Charente Charente-Maritime Corrèze Côte-d'Or Creuse Dordogne Drôme Corse-du-Sud "
+        "Haute-Corse Haute-Garonne Gironde Loire Haute-Loire Loire-Atlantique Lozère Manche Marne "
+        "Haute-Marne Mayenne Meurthe-et-Moselle Meuse Moselle Nièvre Haute-Saône Saône-et-Loire Sarthe "
+        "Savoie Haute-Savoie Seine-Maritime Seine-et-Marne Somme Vendée Vienne Haute-Vienne "
+        "Seine-Saint-Denis Guadeloupe Martinique Guyane",
+        "de l'": "Ain Aisne Allier Ardèche Ariège Aube Aude Aveyron Eure Eure-et-Loir Hérault "
+        "Ille-et-Vilaine Indre Indre-et-Loire Isère Oise Orne Yonne Essonne",
+        "des": "Alpes-de-Haute-Provence Hautes-Alpes Alpes-Maritimes Ardennes Bouches-du-Rhône Côtes-d'Armor "
+        "Landes Pyrénées-Atlantiques Hautes-Pyrénées Pyrénées-Orientales Yvelines Deux-Sèvres Vosges "
+        "Hauts-de-Seine",
+    }.items()
+    for name in names.split()
+}
+# The overseas collectivities of the reference, filed among its départements and régions, are neither.
+_OVERSEAS_COLLECTIVITY_ARTICLES = {
+    normalize("Saint-Pierre-et-Miquelon"): "de",
+    normalize("Saint-Barthélemy"): "de",
+    normalize("Saint-Martin"): "de",
+    normalize("Terres australes et antarctiques françaises"): "des",
+    normalize("Wallis et Futuna"): "de",
+    normalize("Polynésie française"): "de la",
+    normalize("Nouvelle-Calédonie"): "de la",
+    normalize("Île de Clipperton"): "de l'",
+}
 
 
 # Under this base a share reads as a count ("3 sur 7"): a percentage of a handful would look like a finding.

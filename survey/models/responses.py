@@ -82,6 +82,18 @@ class Response(models.Model):
     respondent_name = models.CharField(_("nom du répondant"), max_length=200, blank=True)
     respondent_role = models.CharField(_("fonction du répondant"), max_length=200, blank=True)
     respondent_email = models.EmailField(_("courriel du répondant"), blank=True)
+    # The language of the pages the answers were given on: the tools they describe are proposed to the
+    # registry in it, so that the emails to the respondent about them are written in it.
+    language = models.CharField(
+        _("langue des réponses"),
+        max_length=7,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_(
+            "Celle des pages où les réponses ont été données : les courriels au répondant sur les outils "
+            "décrits y sont écrits."
+        ),
+    )
     submitted_by = models.ForeignKey(
         "survey.Contact",
         verbose_name=_("envoyée par"),
@@ -172,6 +184,10 @@ class Response(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=ResponseStatus.SUBMITTED) | Q(submitted_at__isnull=False),
                 name="survey_submitted_response_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                name="survey_response_valid_language",
             ),
         ]
         indexes = [models.Index(fields=["edition", "status"], name="survey_response_status_idx")]

@@ -8,6 +8,7 @@ import time_machine
 from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
+from django.test import Client
 from django.utils import translation
 from django_tasks.base import TaskResultStatus
 
@@ -72,6 +73,21 @@ def test_the_language_of_a_contributors_emails_goes_with_their_address(
         run_retention(run_jobs)
     tool.refresh_from_db()
     assert (tool.submitter_email, tool.submitter_language) == ("", "fr")
+
+
+def test_the_language_of_a_respondents_answers_goes_with_their_identity(saint_malo, run_jobs) -> None:
+    with time_machine.travel(START, tick=False):
+        edition = EditionFactory(status=EditionStatus.OPEN)
+        contact = Contact.objects.create(edition=edition, collectivity=saint_malo, email=PERSON, name=NAME)
+        answer_and_submit(Client(HTTP_ACCEPT_LANGUAGE="en"), contact)
+        publish(edition)
+    response = Response.objects.get(edition=edition)
+    assert response.language == "en"
+    with time_machine.travel(START + timedelta(days=732), tick=False):
+        run_retention(run_jobs)
+    response.refresh_from_db()
+    assert (response.respondent_email, response.language) == ("", "fr")
+    assert response.is_counted
 
 
 def test_the_period_is_a_setting(saint_malo, admin_user, run_jobs, settings) -> None:

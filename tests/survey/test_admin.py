@@ -34,6 +34,16 @@ def test_a_response_is_readable_in_the_admin(staff, submitted) -> None:
     assert "camille@saint-malo.example" in text
 
 
+def test_staff_see_the_language_a_response_was_answered_in(staff, contact) -> None:
+    from django.test import Client
+
+    respondent = Client(HTTP_ACCEPT_LANGUAGE="en")
+    answer_everything(respondent, contact)
+    respondent.post(review_url(contact))
+    text = page_text(staff.get(reverse("admin:survey_response_change", args=[Response.objects.get().pk])))
+    assert "Langue des réponses : Anglais" in text
+
+
 def test_collectivity_pickers_use_autocomplete(staff, submitted, contact) -> None:
     for url in (
         reverse("admin:survey_response_change", args=[submitted.pk]),

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 
 from survey.models import Answer, Contact, EditionStatus, Response, ResponseTool
 from tests.factories import CollectivityFactory, ContactFactory, EditionFactory
@@ -265,13 +266,44 @@ def test_submitting_proposes_each_tool_to_the_registry_and_links_it(client, cont
 
 
 @pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        ("en", "Your submission “Budget participatif malouin” has been received"),
+        ("fr", "Votre proposition « Budget participatif malouin » a bien été reçue"),
+    ],
+)
+def test_the_tools_of_a_response_are_proposed_in_the_language_it_was_answered_in(
+    contact, run_jobs, language, subject
+) -> None:
+    respondent = Client(HTTP_ACCEPT_LANGUAGE=language)
+    answer_everything(respondent, contact)
+    respondent.post(review_url(contact))
+    assert Response.objects.get().language == language
+    tool = Tool.objects.get()
+    assert tool.submitter_language == language
+    run_jobs()
+    [received] = [message for message in mail.outbox if message.to == [contact.email]]
+    assert received.subject == subject
+
+
+def test_the_response_keeps_the_language_of_its_last_answers(contact) -> None:
+    answer_everything(Client(HTTP_ACCEPT_LANGUAGE="fr"), contact)
+    assert Response.objects.get().language == "fr"
+    Client(HTTP_ACCEPT_LANGUAGE="en").post(review_url(contact))
+    assert Response.objects.get().language == "en"
+
+
+@pytest.mark.parametrize(
     ("name", "from_name", "language"),
     [
         ("Agen", "d'Agen", "fr"),
         ("Évry-Courcouronnes", "d'Évry-Courcouronnes", "fr"),
         ("Hyères", "d'Hyères", "fr"),
         ("Lyon", "de Lyon", "fr"),
+        ("Le Havre", "du Havre", "fr"),
+        ("Métropole de Lyon", "de la Métropole de Lyon", "fr"),
         ("Agen", "from Agen", "en"),
+        ("Le Havre", "from Le Havre", "en"),
     ],
 )
 def test_the_collectivitys_name_reads_right_once_its_answers_are_sent(

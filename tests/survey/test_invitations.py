@@ -16,6 +16,7 @@ from tests.factories import (
 )
 from tests.helpers import page_text
 from tests.survey.helpers import answer_everything, review_url, welcome_url
+from tools_registry.choices import CollectivityKind
 from tools_registry.models import TerritoryKind
 
 pytestmark = pytest.mark.django_db
@@ -256,13 +257,22 @@ def test_staff_import_contacts_from_the_admin(client, admin_user, edition, place
 
 
 @pytest.mark.parametrize(
-    ("name", "from_name"), [("Agen", "d'Agen"), ("Hyères", "d'Hyères"), ("Lyon", "de Lyon")]
+    ("name", "kind", "from_name"),
+    [
+        ("Agen", CollectivityKind.COMMUNE, "d'Agen"),
+        ("Hyères", CollectivityKind.COMMUNE, "d'Hyères"),
+        ("Lyon", CollectivityKind.COMMUNE, "de Lyon"),
+        ("Les Mureaux", CollectivityKind.COMMUNE, "des Mureaux"),
+        ("Nord", CollectivityKind.DEPARTEMENT, "du Département du Nord"),
+        ("Bretagne", CollectivityKind.REGION, "de la Région Bretagne"),
+        ("CC du Pays de Fayence", CollectivityKind.INTERCOMMUNALITE, "de la CC du Pays de Fayence"),
+    ],
 )
 def test_the_emails_read_right_whatever_the_title_and_the_collectivitys_name(
-    run_jobs, name, from_name
+    run_jobs, name, kind, from_name
 ) -> None:
     edition = EditionFactory(title="Enquête audit 2026", status=EditionStatus.OPEN)
-    ContactFactory(edition=edition, collectivity=CollectivityFactory(name=name))
+    ContactFactory(edition=edition, collectivity=CollectivityFactory(name=name, kind=kind))
     for round in (0, 1):
         invitations.send_invitations(edition=edition, round=round, per_second=0)
         run_jobs()

@@ -66,8 +66,8 @@ def emailed_contact(address: str) -> Contact:
     return Contact.objects.get(token=token)
 
 
-def submit_through_the_open_link(edition, capture, **changes) -> Response:
-    respondent = Client()
+def submit_through_the_open_link(edition, capture, *, language: str = "fr", **changes) -> Response:
+    respondent = Client(HTTP_ACCEPT_LANGUAGE=language)
     sign_up(respondent, edition, capture, **changes)
     contact = emailed_contact(changes.get("email", "alex@dinard.example"))
     answer_everything(respondent, contact)
@@ -214,6 +214,25 @@ def test_an_open_link_response_counts_only_once_staff_accept_it(
     assert export_responses(edition=edition).responses == 1
     assert Tool.objects.get().name == "Budget participatif malouin"
     assert "alex@dinard.example" not in page_text(staff.get(queue))  # no longer waiting
+
+
+def test_an_accepted_response_proposes_its_tools_in_the_respondents_language_not_the_staffs(
+    edition, dinard, admin_user, run_jobs
+) -> None:
+    response = submit_through_the_open_link(edition, run_jobs, language="en")
+    assert response.language == "en"
+    mail.outbox.clear()
+    staff = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    staff.force_login(admin_user)
+    staff.post(
+        reverse("admin:survey_openlinkresponse_changelist"),
+        {"action": "accept", "_selected_action": [response.pk]},
+    )
+    run_jobs()
+    assert Tool.objects.get().submitter_language == "en"
+    [received] = [message for message in mail.outbox if message.to == ["alex@dinard.example"]]
+    assert received.subject == "Your submission “Budget participatif malouin” has been received"
+    assert "Thank you for submitting" in received.body
 
 
 def test_a_rejected_open_link_response_is_never_counted(edition, dinard, admin_user, run_jobs) -> None:
