@@ -79,6 +79,15 @@ def check_definition(definition: dict) -> None:
         raise ValidationError(errors)
 
 
+def default_titles(code: str) -> tuple[str, str]:
+    """The French and English titles of an edition created without one: the barometer's name and the
+    edition's code (its year, usually), for the invitations and pages until staff reword them."""
+    return (
+        f"Baromètre de la démocratie locale numérique {code}",
+        f"Digital local democracy barometer {code}",
+    )
+
+
 @transaction.atomic
 def create_edition(
     *,
