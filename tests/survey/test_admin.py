@@ -63,7 +63,7 @@ def test_staff_download_the_exports(staff, submitted) -> None:
     assert names == ["barometre-2016-anonymise.csv", "barometre-2016-anonymise.csv.notes.txt"]
     assert "Budget participatif malouin" not in public
     assert "population" not in public  # a single response is a small cell
-    assert "population a été supprimée pour 1 réponses" in notes
+    assert "population a été supprimée pour 1 réponse dont" in notes
     with zipfile.ZipFile(io.BytesIO(staff.get(url + "?full=1").content)) as archive:
         assert "Budget participatif malouin" in archive.read("barometre-2016-complet.csv").decode()
 

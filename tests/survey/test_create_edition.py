@@ -107,7 +107,9 @@ def test_in_a_terminal_enter_takes_the_default_titles_shown(monkeypatch, capsys)
     edition = Edition.objects.get(code="2026")
     assert edition.title == "Baromètre de la démocratie locale numérique 2026"
     assert edition.title_en == "Digital local democracy barometer 2026"
-    assert "Titre de l'édition 2026 (Entrée : « Baromètre de la démocratie locale numérique 2026 »)" in prompts
+    assert (
+        "Titre de l'édition 2026 (Entrée : « Baromètre de la démocratie locale numérique 2026 »)" in prompts
+    )
 
 
 def test_no_input_never_asks_even_in_a_terminal(monkeypatch) -> None:
