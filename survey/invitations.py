@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +17,15 @@ from jobs.mail import current_language
 from jobs.models import QueuedJob
 from privacy.notice import current_notice
 from survey import tasks
-from survey.models import Contact, ContactStatus, Edition, Response, ResponseStatus, counted_q
+from survey.models import (
+    Contact,
+    ContactStatus,
+    Edition,
+    InvitationEmail,
+    Response,
+    ResponseStatus,
+    counted_q,
+)
 from tools_registry.choices import CollectivityKind
 from tools_registry.history import recorded_as
 from tools_registry.models import Collectivity, Territory, TerritoryKind
@@ -157,6 +165,31 @@ def import_contacts(*, edition: Edition, data: bytes | str) -> ContactImportRepo
             % {"row": row_number + 1, "error": error}
         ) from None
     return report
+
+
+def refuse_unless_open(edition: Edition) -> None:
+    """Invitations and reminders go out only while the edition takes answers."""
+    if not edition.is_open:
+        raise ValidationError(
+            _("L'édition %(code)s n'est pas ouverte aux réponses : rien n'a été envoyé.")
+            % {"code": edition.code}
+        )
+
+
+def next_reminder(edition: Edition) -> int:
+    """The number of the reminder after the last one sent (1 when none was)."""
+    last = InvitationEmail.objects.filter(contact__edition=edition).aggregate(last=Max("round"))["last"]
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def request_invitations(*, edition: Edition, round: int) -> int:
+    """Staff's asking, from the admin, for the invitation (round 0) or the n-th reminder of every contact
+    owed it: one job queues them all (`send_invitations`, in the worker, not in the request). Return how
+    many contacts are owed it now."""
+    refuse_unless_open(edition)
+    tasks.queue_invitations.enqueue(edition_id=edition.pk, round=round)
+    return Contact.objects.filter(edition=edition).owed_email(round).count()
 
 
 @dataclass

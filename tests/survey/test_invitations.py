@@ -3,6 +3,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -338,3 +339,13 @@ def test_the_emails_read_right_whatever_the_title_and_the_collectivitys_name(
     invitation, reminder = (" ".join(message.body.split()) for message in mail.outbox)
     assert "L'enquête « Enquête audit 2026 » dresse le panorama" in invitation
     assert f"L'enquête « Enquête audit 2026 » attend encore la réponse {from_name}." in reminder
+
+
+def test_the_command_sends_nothing_for_an_edition_not_open(edition, contact) -> None:
+    edition.status = EditionStatus.DRAFT
+    edition.save()
+    with pytest.raises(
+        CommandError, match="L'édition 2016 n'est pas ouverte aux réponses : rien n'a été envoyé"
+    ):
+        call_command("send_invitations", "2016")
+    assert not DBTaskResult.objects.exists()
