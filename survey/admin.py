@@ -116,6 +116,19 @@ class EditionAdmin(CodeReadOnlyOnChange, admin.ModelAdmin):
         ]
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), "pages": pages})
 
+    def save_model(self, request: HttpRequest, obj: Edition, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "title" in form.changed_data and "title_en" not in form.changed_data and obj.title_en:
+            self.message_user(
+                request,
+                _(
+                    "Le titre français a changé, mais pas le titre anglais : « %(title_en)s » est peut-être "
+                    "à mettre à jour (il figure dans les pages en anglais)."
+                )
+                % {"title_en": obj.title_en},
+                messages.WARNING,
+            )
+
     @admin.action(description=_("Copier l'édition (mêmes codes, libellés à reformuler)"))
     def copy(self, request: HttpRequest, queryset: QuerySet) -> None:
         for edition in queryset:
