@@ -98,6 +98,7 @@ def parse_responses(edition: Edition, data: bytes | str) -> dict[str, ParsedResp
     values: dict[tuple[str, int, str], list[tuple[str, int | None]]] = defaultdict(list)
     errors: list[str] = []
     fictitious_rows: list[int] = []
+    real_edition = not edition.is_fictitious
     url_validator = URLValidator()
 
     def fail(row_number: int, message: str) -> None:
@@ -118,7 +119,7 @@ def parse_responses(edition: Edition, data: bytes | str) -> dict[str, ParsedResp
                 % {"column": FICTITIOUS, "value": fictitious_text},
             )
             continue
-        if FICTITIOUS_CELLS.get(fictitious_text) and not edition.is_fictitious:
+        if FICTITIOUS_CELLS.get(fictitious_text) and real_edition:
             fictitious_rows.append(row_number)
             continue
         question = questions.get(code)
