@@ -4,7 +4,7 @@ import zipfile
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from survey import invitations, services
+from survey.admin_pages import EditionStaffPages
 from survey.flow import Questionnaire, display_value, read_answers
 from survey.forms import UploadForm
 from survey.io import export_responses
@@ -50,7 +51,7 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(CodeReadOnlyOnChange, admin.ModelAdmin):
+class EditionAdmin(CodeReadOnlyOnChange, EditionStaffPages, admin.ModelAdmin):
     list_display = ["code", "title", "status", "starts_on", "ends_on", "links"]
     list_filter = ["status"]
     search_fields = ["code", "title"]
@@ -80,21 +81,7 @@ class EditionAdmin(CodeReadOnlyOnChange, admin.ModelAdmin):
                 name="survey_edition_import_contacts",
             ),
             path("<int:pk>/exporter/", self.admin_site.admin_view(self.export), name="survey_edition_export"),
-            path(
-                "<int:pk>/envoyer-invitations/",
-                self.admin_site.admin_view(self.send_invitations),
-                name="survey_edition_send_invitations",
-            ),
-            path(
-                "<int:pk>/envoyer-relance/",
-                self.admin_site.admin_view(self.send_reminders),
-                name="survey_edition_send_reminders",
-            ),
-            path(
-                "<int:pk>/importer-reponses/",
-                self.admin_site.admin_view(self.import_responses),
-                name="survey_edition_import_responses",
-            ),
+            *self.staff_page_urls(),
         ]
         return own + super().get_urls()
 
@@ -179,103 +166,6 @@ class EditionAdmin(CodeReadOnlyOnChange, admin.ModelAdmin):
             "report": report,
         }
         return TemplateResponse(request, "survey/admin/import_contacts.html", context)
-
-    def send_invitations(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """Confirm, with the number of contacts it reaches, then queue the invitations."""
-        return self._send_emails(request, pk, reminder=False)
-
-    def send_reminders(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """Confirm, with the number of contacts each reaches, then queue a reminder (the next one by
-        default; an earlier one again reaches only those it has not reached yet)."""
-        return self._send_emails(request, pk, reminder=True)
-
-    def _send_emails(self, request: HttpRequest, pk: int, *, reminder: bool) -> HttpResponse:
-        self._require(request, "survey.change_edition", "survey.view_contact")
-        edition = get_object_or_404(Edition, pk=pk)
-        contacts = Contact.objects.filter(edition=edition)
-        rounds = range(1, invitations.next_reminder(edition) + 1) if reminder else range(0, 1)
-        choices = [(number, contacts.owed_email(number).count()) for number in rounds]
-        chosen = max((number for number, count in choices if count), default=rounds[-1])
-        if request.method == "POST":
-            try:
-                chosen = int(request.POST.get("round", chosen))
-            except ValueError:
-                chosen = -1
-            if chosen not in rounds:
-                raise PermissionDenied
-            try:
-                owed = invitations.request_invitations(edition=edition, round=chosen)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    (
-                        ngettext(
-                            "L'invitation de %(count)d contact est en file d'attente : le worker l'envoie.",
-                            "Les invitations de %(count)d contacts sont en file d'attente : le worker les "
-                            "envoie, quelques-unes par seconde.",
-                            owed,
-                        )
-                        if chosen == 0
-                        else ngettext(
-                            "La relance n° %(round)d de %(count)d contact est en file d'attente : le worker "
-                            "l'envoie.",
-                            "La relance n° %(round)d de %(count)d contacts est en file d'attente : le worker "
-                            "l'envoie, quelques courriels par seconde.",
-                            owed,
-                        )
-                    )
-                    % {"count": owed, "round": chosen},
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(reverse("admin:survey_edition_dashboard", args=[edition.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": (
-                _("Envoyer une relance aux contacts de l'édition %(code)s")
-                if reminder
-                else _("Envoyer les invitations de l'édition %(code)s")
-            )
-            % {"code": edition.code},
-            "edition": edition,
-            "opts": self.model._meta,
-            "reminder": reminder,
-            "choices": choices,
-            "chosen": chosen,
-            "anyone": any(count for _number, count in choices),
-        }
-        return TemplateResponse(request, "survey/admin/send_emails.html", context)
-
-    def import_responses(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """Upload a long-format responses file; a job imports it, and this page shows the outcome."""
-        self._require(request, "survey.view_edition", "survey.add_response")
-        edition = get_object_or_404(Edition, pk=pk)
-        form = UploadForm(request.POST or None, request.FILES or None)
-        if form.is_bound and form.is_valid():
-            upload = form.cleaned_data["file"]
-            services.queue_response_import(
-                edition=edition, file_name=upload.name, data=upload.read(), by=request.user
-            )
-            self.message_user(
-                request,
-                _(
-                    "Fichier %(name)s reçu : son import est en file d'attente. Son résultat s'affiche "
-                    "ci-dessous une fois le fichier traité (rechargez la page)."
-                )
-                % {"name": upload.name},
-                messages.SUCCESS,
-            )
-            return HttpResponseRedirect(request.path)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Importer des réponses dans l'édition %(code)s") % {"code": edition.code},
-            "edition": edition,
-            "opts": self.model._meta,
-            "form": form,
-            "uploads": edition.response_imports.select_related("uploaded_by")[:20],
-        }
-        return TemplateResponse(request, "survey/admin/import_responses.html", context)
 
     def export(self, request: HttpRequest, pk: int) -> HttpResponse:
         """A zip of the long-format CSV and its notes (anonymised unless ?full=1)."""
