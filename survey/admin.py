@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from survey import invitations, services
+from survey.admin_pages import EditionStaffPages
 from survey.flow import Questionnaire, display_value, read_answers
 from survey.forms import UploadForm
 from survey.io import export_responses
@@ -50,12 +51,22 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(CodeReadOnlyOnChange, admin.ModelAdmin):
+class EditionAdmin(CodeReadOnlyOnChange, EditionStaffPages, admin.ModelAdmin):
     list_display = ["code", "title", "status", "starts_on", "ends_on", "links"]
     list_filter = ["status"]
     search_fields = ["code", "title"]
     inlines = [SectionInline]
     actions = ["copy"]
+    # The edition's own pages: (URL name, query, link text), in the list and on the edition's page.
+    EDITION_PAGES = [
+        ("dashboard", "", _("tableau de bord")),
+        ("import_contacts", "", _("importer des contacts")),
+        ("send_invitations", "", _("envoyer les invitations")),
+        ("send_reminders", "", _("envoyer une relance")),
+        ("import_responses", "", _("importer des réponses")),
+        ("export", "", _("export anonymisé")),
+        ("export", "?full=1", _("export complet")),
+    ]
 
     def get_urls(self) -> list:
         own = [
@@ -70,22 +81,40 @@ class EditionAdmin(CodeReadOnlyOnChange, admin.ModelAdmin):
                 name="survey_edition_import_contacts",
             ),
             path("<int:pk>/exporter/", self.admin_site.admin_view(self.export), name="survey_edition_export"),
+            *self.staff_page_urls(),
         ]
         return own + super().get_urls()
 
     @admin.display(description=_("suivi"))
     def links(self, edition: Edition) -> str:
-        return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}?full=1">{}</a>',
-            reverse("admin:survey_edition_dashboard", args=[edition.pk]),
-            _("tableau de bord"),
-            reverse("admin:survey_edition_import_contacts", args=[edition.pk]),
-            _("importer des contacts"),
-            reverse("admin:survey_edition_export", args=[edition.pk]),
-            _("export anonymisé"),
-            reverse("admin:survey_edition_export", args=[edition.pk]),
-            _("export complet"),
+        return format_html_join(
+            " · ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse(f"admin:survey_edition_{name}", args=[edition.pk]) + query, label)
+                for name, query, label in self.EDITION_PAGES
+            ),
         )
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
+        pages = [
+            (reverse(f"admin:survey_edition_{name}", args=[object_id]) + query, label)
+            for name, query, label in self.EDITION_PAGES
+        ]
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "pages": pages})
+
+    def save_model(self, request: HttpRequest, obj: Edition, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "title" in form.changed_data and "title_en" not in form.changed_data and obj.title_en:
+            self.message_user(
+                request,
+                _(
+                    "Le titre français a changé, mais pas le titre anglais : « %(title_en)s » est peut-être "
+                    "à mettre à jour (il figure dans les pages en anglais)."
+                )
+                % {"title_en": obj.title_en},
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Copier l'édition (mêmes codes, libellés à reformuler)"))
     def copy(self, request: HttpRequest, queryset: QuerySet) -> None:

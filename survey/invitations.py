@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +17,15 @@ from jobs.mail import current_language
 from jobs.models import QueuedJob
 from privacy.notice import current_notice
 from survey import tasks
-from survey.models import Contact, ContactStatus, Edition, Response, ResponseStatus, counted_q
+from survey.models import (
+    Contact,
+    ContactStatus,
+    Edition,
+    InvitationEmail,
+    Response,
+    ResponseStatus,
+    counted_q,
+)
 from tools_registry.choices import CollectivityKind
 from tools_registry.history import recorded_as
 from tools_registry.models import Collectivity, Territory, TerritoryKind
@@ -43,13 +51,27 @@ class ContactImportReport:
         return lines
 
 
-def _decoded(data: bytes | str) -> str:
-    if isinstance(data, str):
-        return data
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(_("Le fichier doit être encodé en UTF-8.")) from None
+def _contact_reader(data: bytes | str) -> csv.DictReader:
+    """The rows of a contacts file, its columns separated by commas or, as French Excel saves a CSV, by
+    semicolons: whichever its header line holds more of."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError(
+                _(
+                    "Fichier illisible : un fichier CSV encodé en UTF-8 est attendu (dans Excel, "
+                    "« Enregistrer sous » puis « CSV UTF-8 »)."
+                )
+            ) from None
+    if not data.strip():
+        raise ValidationError(
+            _("Le fichier est vide : la première ligne doit donner les colonnes %(expected)s.")
+            % {"expected": ",".join(CONTACT_COLUMNS)}
+        )
+    header = data.lstrip().partition("\n")[0]
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    return csv.DictReader(io.StringIO(data), delimiter=delimiter)
 
 
 def find_collectivity(code: str, kind: str = "") -> tuple[Collectivity | None, str]:
@@ -81,54 +103,93 @@ def import_contacts(*, edition: Edition, data: bytes | str) -> ContactImportRepo
 
     Valid rows are imported even when others are rejected; importing the same file again adds nothing.
     """
-    reader = csv.DictReader(io.StringIO(_decoded(data)))
-    columns = [name.strip() for name in reader.fieldnames or []]
+    reader = _contact_reader(data)
+    try:
+        columns = [name.strip() for name in reader.fieldnames or []]
+    except csv.Error as error:
+        raise ValidationError(_("Fichier illisible, ligne 1 : %(error)s.") % {"error": error}) from None
     missing = [name for name in CONTACT_COLUMNS if name not in columns]
     if missing:
         raise ValidationError(
-            _("Colonnes manquantes : %(missing)s (attendu : %(expected)s).")
+            _(
+                "Colonnes manquantes : %(missing)s (attendu : %(expected)s, séparées par des virgules ou "
+                "des points-virgules)."
+            )
             % {"missing": ", ".join(missing), "expected": ",".join(CONTACT_COLUMNS)}
         )
     report = ContactImportReport()
     known = set(Contact.objects.filter(edition=edition).values_list("email", flat=True))
     seen: dict[str, int] = {}
-    for row_number, raw in enumerate(reader, 2):
-        row = {key.strip(): (value or "").strip() for key, value in raw.items() if key}
-        email = row["email"].lower()
-        kind = row.get("collectivity_kind", "")
-        reason = ""
-        if not email:
-            reason = _("adresse électronique manquante")
-        else:
-            try:
-                validate_email(email)
-            except ValidationError:
-                reason = _("adresse électronique invalide : %(email)s") % {"email": email}
-        if not reason and email in seen:
-            reason = _("adresse déjà présente ligne %(row)d") % {"row": seen[email]}
-        if not reason and email in known:
-            reason = _("contact déjà importé pour cette édition : %(email)s") % {"email": email}
-        if not reason and kind and kind not in TerritoryKind.values:
-            reason = _("type de collectivité inconnu : %(kind)s") % {"kind": kind}
-        collectivity = None
-        if not reason:
-            if not row["collectivity_code"]:
-                reason = _("code de collectivité manquant")
+    row_number = 1
+    try:
+        for row_number, raw in enumerate(reader, 2):
+            row = {key.strip(): (value or "").strip() for key, value in raw.items() if key}
+            email = row["email"].lower()
+            kind = row.get("collectivity_kind", "")
+            reason = ""
+            if not email:
+                reason = _("adresse électronique manquante")
             else:
-                collectivity, reason = find_collectivity(row["collectivity_code"], kind)
-        if reason:
-            report.rejected.append((row_number, reason))
-            continue
-        seen[email] = row_number
-        Contact.objects.create(
-            edition=edition,
-            collectivity=collectivity,
-            email=email,
-            name=row["name"][:200],
-            role=row["role"][:200],
-        )
-        report.created += 1
+                try:
+                    validate_email(email)
+                except ValidationError:
+                    reason = _("adresse électronique invalide : %(email)s") % {"email": email}
+            if not reason and email in seen:
+                reason = _("adresse déjà présente ligne %(row)d") % {"row": seen[email]}
+            if not reason and email in known:
+                reason = _("contact déjà importé pour cette édition : %(email)s") % {"email": email}
+            if not reason and kind and kind not in TerritoryKind.values:
+                reason = _("type de collectivité inconnu : %(kind)s") % {"kind": kind}
+            collectivity = None
+            if not reason:
+                if not row["collectivity_code"]:
+                    reason = _("code de collectivité manquant")
+                else:
+                    collectivity, reason = find_collectivity(row["collectivity_code"], kind)
+            if reason:
+                report.rejected.append((row_number, reason))
+                continue
+            seen[email] = row_number
+            Contact.objects.create(
+                edition=edition,
+                collectivity=collectivity,
+                email=email,
+                name=row["name"][:200],
+                role=row["role"][:200],
+            )
+            report.created += 1
+    except csv.Error as error:
+        # The transaction rolls back: nothing of a file the reader chokes on is kept.
+        raise ValidationError(
+            _("Fichier illisible, ligne %(row)d : %(error)s. Aucun contact n'a été importé.")
+            % {"row": row_number + 1, "error": error}
+        ) from None
     return report
+
+
+def refuse_unless_open(edition: Edition) -> None:
+    """Invitations and reminders go out only while the edition takes answers."""
+    if not edition.is_open:
+        raise ValidationError(
+            _("L'édition %(code)s n'est pas ouverte aux réponses : rien n'a été envoyé.")
+            % {"code": edition.code}
+        )
+
+
+def next_reminder(edition: Edition) -> int:
+    """The number of the reminder after the last one sent (1 when none was)."""
+    last = InvitationEmail.objects.filter(contact__edition=edition).aggregate(last=Max("round"))["last"]
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def request_invitations(*, edition: Edition, round: int) -> int:
+    """Staff's asking, from the admin, for the invitation (round 0) or the n-th reminder of every contact
+    owed it: one job queues them all (`send_invitations`, in the worker, not in the request). Return how
+    many contacts are owed it now."""
+    refuse_unless_open(edition)
+    tasks.queue_invitations.enqueue(edition_id=edition.pk, round=round)
+    return Contact.objects.filter(edition=edition).owed_email(round).count()
 
 
 @dataclass

@@ -1,4 +1,6 @@
-"""The long response format: `response_id,subject,question_code,value,rank`, one answer value per row.
+"""The long response format: `response_id,subject,question_code,value,rank`, one answer value per row,
+followed in every export by `donnees_fictives` (oui/non on every row; an import may have it or not and
+refuses fictitious rows for an edition whose responses are real).
 
 Import is all-or-nothing with row-numbered errors. Export is either `full` (every answer of the
 submitted responses, opaque ids) or anonymised for publication (free text only where staff marked it
@@ -21,6 +23,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from survey.models import (
     RESPONSE_SUBJECT,
@@ -36,6 +39,10 @@ from survey.models import (
 from tools_registry import safe_csv
 
 COLUMNS = ["response_id", "subject", "question_code", "value", "rank"]
+# The column, after the format's own, that says on every row whether the responses are fictitious
+# (demonstration): every export writes it, and an import reads it when it is there.
+FICTITIOUS = "donnees_fictives"
+FICTITIOUS_CELLS = {"oui": True, "non": False, "true": True, "false": False, "1": True, "0": False}
 SMALL_CELL = 5
 TYPE_CODE, POPULATION_CODE = "collectivity_type", "population"
 SUBJECT_PATTERN = re.compile(r"^T([1-9][0-9]?)$")
@@ -47,6 +54,24 @@ class ParsedResponse:
     tools: int = 0
 
 
+def fictitious_cell(fictitious: bool) -> str:
+    return "oui" if fictitious else "non"
+
+
+def row_ranges(rows: list[int]) -> str:
+    """Row numbers as a reader takes them in: 2, 3, 4, 7 → « 2 à 4, 7 »."""
+    spans: list[list[int]] = []
+    for row in sorted(rows):
+        if spans and row == spans[-1][1] + 1:
+            spans[-1][1] = row
+        else:
+            spans.append([row, row])
+    return ", ".join(
+        str(first) if first == last else _("%(first)d à %(last)d") % {"first": first, "last": last}
+        for first, last in spans
+    )
+
+
 def _reader(data: bytes | str) -> csv.DictReader:
     if isinstance(data, bytes):
         try:
@@ -54,9 +79,10 @@ def _reader(data: bytes | str) -> csv.DictReader:
         except UnicodeDecodeError:
             raise ValidationError(_("Le fichier doit être encodé en UTF-8.")) from None
     reader = csv.DictReader(io.StringIO(data.removeprefix(safe_csv.BOM)))
-    if [name.strip() for name in reader.fieldnames or []] != COLUMNS:
+    if [name.strip() for name in reader.fieldnames or []] not in (COLUMNS, [*COLUMNS, FICTITIOUS]):
         raise ValidationError(
-            _("Ligne 1 : l'en-tête doit être exactement %(columns)s.") % {"columns": ",".join(COLUMNS)}
+            _("Ligne 1 : l'en-tête doit être exactement %(columns)s (suivi ou non de %(fictitious)s).")
+            % {"columns": ",".join(COLUMNS), "fictitious": FICTITIOUS}
         )
     return reader
 
@@ -71,6 +97,8 @@ def parse_responses(edition: Edition, data: bytes | str) -> dict[str, ParsedResp
     parsed: dict[str, ParsedResponse] = defaultdict(ParsedResponse)
     values: dict[tuple[str, int, str], list[tuple[str, int | None]]] = defaultdict(list)
     errors: list[str] = []
+    fictitious_rows: list[int] = []
+    real_edition = not edition.is_fictitious
     url_validator = URLValidator()
 
     def fail(row_number: int, message: str) -> None:
@@ -83,6 +111,17 @@ def parse_responses(edition: Edition, data: bytes | str) -> dict[str, ParsedResp
         response_id, subject_key, code, value, rank_text = (
             safe_csv.restore(raw[name].strip()) for name in COLUMNS
         )
+        fictitious_text = raw.get(FICTITIOUS, "").strip().lower()
+        if fictitious_text and fictitious_text not in FICTITIOUS_CELLS:
+            fail(
+                row_number,
+                _("%(column)s doit valoir oui ou non : %(value)s.")
+                % {"column": FICTITIOUS, "value": fictitious_text},
+            )
+            continue
+        if FICTITIOUS_CELLS.get(fictitious_text) and real_edition:
+            fictitious_rows.append(row_number)
+            continue
         question = questions.get(code)
         if not response_id:
             fail(row_number, _("response_id manquant."))
@@ -175,6 +214,18 @@ def parse_responses(edition: Edition, data: bytes | str) -> dict[str, ParsedResp
         entry = parsed[response_id]
         entry.rows.append((row_number, question, subject, value, rank))
         entry.tools = max(entry.tools, subject)
+    if fictitious_rows:
+        errors.insert(
+            0,
+            ngettext(
+                "Ligne %(rows)s : réponse fictive (%(column)s = oui), qui ne peut pas être importée dans "
+                "l'édition %(code)s, dont les réponses sont réelles.",
+                "Lignes %(rows)s : réponses fictives (%(column)s = oui), qui ne peuvent pas être importées "
+                "dans l'édition %(code)s, dont les réponses sont réelles.",
+                len(fictitious_rows),
+            )
+            % {"rows": row_ranges(fictitious_rows), "column": FICTITIOUS, "code": edition.code},
+        )
     if errors:
         raise ValidationError(errors)
     return dict(parsed)
@@ -215,13 +266,12 @@ class Export:
     rows: list[list[str]]
     notes: list[str]
     responses: int
+    fictitious: bool = False
 
-    def csv_text(self, constant: dict[str, str] | None = None) -> str:
-        """The file; each of the `constant` columns, after the format's own, holds one value on every row
-        (a published file says there whether its responses are fictitious)."""
-        constant = constant or {}
-        values = list(constant.values())
-        return safe_csv.text([[*COLUMNS, *constant], *([*row, *values] for row in self.rows)])
+    def csv_text(self) -> str:
+        """The file, whose last column says on every row whether the responses are fictitious."""
+        cell = fictitious_cell(self.fictitious)
+        return safe_csv.text([[*COLUMNS, FICTITIOUS], *([*row, cell] for row in self.rows)])
 
     def notes_text(self) -> str:
         return "\n".join(self.notes) + "\n"
@@ -242,9 +292,12 @@ def export_responses(*, edition: Edition, full: bool = False) -> Export:
         answers = answers.publishable()
     answers = list(answers)
     notes = [
-        _(
+        ngettext(
+            "Édition %(code)s — %(title)s : %(count)d réponse envoyée, "
+            "format response_id,subject,question_code,value,rank,donnees_fictives.",
             "Édition %(code)s — %(title)s : %(count)d réponses envoyées, "
-            "format response_id,subject,question_code,value,rank."
+            "format response_id,subject,question_code,value,rank,donnees_fictives.",
+            len(responses),
         )
         % {"code": edition.code, "title": edition.title, "count": len(responses)},
         _(
@@ -257,7 +310,17 @@ def export_responses(*, edition: Edition, full: bool = False) -> Export:
             "nombres (-1,5) restent tels quels. Retirer cette première apostrophe rend la valeur "
             "(import_responses le fait)."
         ),
+        _("Colonne %(column)s : « oui » si les réponses sont fictives (démonstration), « non » sinon.")
+        % {"column": FICTITIOUS},
     ]
+    if edition.is_fictitious:
+        notes.insert(
+            0,
+            _(
+                "DONNÉES FICTIVES : réponses inventées pour la démonstration, "
+                "pas celles d'une enquête réelle."
+            ),
+        )
     suppressed: set[int] = set()
     if not full:
         suppressed, suppression_notes = _small_cells(answers)
@@ -274,7 +337,7 @@ def export_responses(*, edition: Edition, full: bool = False) -> Export:
         for a in answers
         if not (a.question.code == POPULATION_CODE and a.response_id in suppressed)
     ]
-    return Export(rows=rows, notes=notes, responses=len(responses))
+    return Export(rows=rows, notes=notes, responses=len(responses), fictitious=edition.is_fictitious)
 
 
 def _small_cells(answers: list[Answer]) -> tuple[set[int], list[str]]:
@@ -302,14 +365,21 @@ def _small_cells(answers: list[Answer]) -> tuple[set[int], list[str]]:
         ]
     by_type = Counter(types.get(pk, "") or _("(non renseigné)") for pk in suppressed)
     notes = [
-        _(
+        ngettext(
+            "Secret statistique : la valeur de population a été supprimée pour %(count)d réponse dont la "
+            "combinaison collectivity_type × population réunit moins de %(n)d réponses.",
             "Secret statistique : la valeur de population a été supprimée pour %(count)d réponses dont la "
-            "combinaison collectivity_type × population réunit moins de %(n)d réponses."
+            "combinaison collectivity_type × population réunit moins de %(n)d réponses.",
+            len(suppressed),
         )
         % {"count": len(suppressed), "n": SMALL_CELL}
     ]
     notes += [
-        _("  collectivity_type = %(type)s : population supprimée pour %(count)d réponse(s).")
+        ngettext(
+            "  collectivity_type = %(type)s : population supprimée pour %(count)d réponse.",
+            "  collectivity_type = %(type)s : population supprimée pour %(count)d réponses.",
+            count,
+        )
         % {"type": kind, "count": count}
         for kind, count in sorted(by_type.items())
     ]

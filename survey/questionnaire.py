@@ -79,6 +79,15 @@ def check_definition(definition: dict) -> None:
         raise ValidationError(errors)
 
 
+def default_titles(code: str) -> tuple[str, str]:
+    """The French and English titles of an edition created without one: the barometer's name and the
+    edition's code (its year, usually), for the invitations and pages until staff reword them."""
+    return (
+        f"Baromètre de la démocratie locale numérique {code}",
+        f"Digital local democracy barometer {code}",
+    )
+
+
 @transaction.atomic
 def create_edition(
     *,
@@ -206,9 +215,19 @@ def edition_definition(edition: Edition) -> dict:
 
 @transaction.atomic
 def copy_edition(*, edition: Edition, code: str) -> Edition:
-    """A new draft edition with the same questionnaire and codes; staff may then reword its labels."""
+    """A new draft edition with the same questionnaire and codes; staff may then reword its labels.
+
+    Its titles say it is a copy, so that the two editions are never mistaken for one another in lists
+    and pages until staff give the new one its own title.
+    """
     definition = edition_definition(edition)
-    return create_edition(code=code, definition=definition, title=edition.title, title_en=edition.title_en)
+    title_length = Edition._meta.get_field("title").max_length
+    return create_edition(
+        code=code,
+        definition=definition,
+        title=f"Copie de {edition.title}"[:title_length],
+        title_en=f"Copy of {edition.title_en}"[:title_length] if edition.title_en else "",
+    )
 
 
 def _condition(item: Section | Question) -> dict:

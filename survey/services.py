@@ -1,6 +1,6 @@
 """The survey's writes on a response: starting it, saving a page, adding or removing a tool, submitting
-it, and staff accepting or rejecting an open-link response. The respondent's writes record the language
-of the page they answered on (`Response.language`)."""
+it, staff accepting or rejecting an open-link response, and staff uploading a responses file. The
+respondent's writes record the language of the page they answered on (`Response.language`)."""
 
 import logging
 from decimal import Decimal
@@ -13,14 +13,17 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from jobs.mail import current_language
+from survey import tasks
 from survey.flow import AnswerMap, Questionnaire, read_answers
 from survey.models import (
     Answer,
     Contact,
     ContactStatus,
+    Edition,
     Question,
     QuestionType,
     Response,
+    ResponseImport,
     ResponseOrigin,
     ResponseStatus,
     ResponseTool,
@@ -347,3 +350,16 @@ def propose_tool(
     except ValidationError:
         logger.exception("Survey tool not proposed to the registry: %r (response %s)", name, response.pk)
         return None
+
+
+@transaction.atomic
+def queue_response_import(
+    *, edition: Edition, file_name: str, data: bytes, by: AbstractBaseUser
+) -> ResponseImport:
+    """Keep a responses file staff uploaded and queue its import (`tasks.import_response_file`): a file
+    of thousands of rows is checked and imported in the worker, never in the request."""
+    upload = ResponseImport(edition=edition, file_name=file_name[:255], data=data, uploaded_by=by)
+    upload.full_clean()
+    upload.save()
+    tasks.import_response_file.enqueue(import_id=upload.pk)
+    return upload

@@ -1,15 +1,26 @@
-"""The survey's emails, sent by jobs (see jobs/queue.py): invitations and reminders (in French: a contact's
-language is not known), and personal links (in the language of the page they were asked on)."""
+"""The survey's jobs (see jobs/queue.py): its emails, invitations and reminders (in French: a contact's
+language is not known) and personal links (in the language of the page they were asked on); queueing an
+edition's invitations or reminders, as staff ask from the admin; importing a responses file staff
+uploaded there."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jobs.mail import send_email
 from jobs.queue import job
-from survey.models import Contact, ContactStatus, InvitationEmail
+from survey.io import import_responses
+from survey.models import (
+    Contact,
+    ContactStatus,
+    Edition,
+    InvitationEmail,
+    ResponseImport,
+    ResponseImportStatus,
+)
 
 
 def _context(contact: Contact) -> dict:
@@ -72,3 +83,38 @@ def send_personal_link(contact_id: int, language: str | None = None) -> None:
             context=_context(contact),
             recipients=[contact.email],
         )
+
+
+@job(label=gettext_lazy("Mise en file d'attente des invitations ou d'une relance d'une édition"))
+def queue_invitations(*, edition_id: int, round: int) -> None:
+    """What `manage.py send_invitations` does, asked for from the admin: one job per contact owed the
+    email, spaced at the default rate; run again, it queues nothing twice."""
+    from survey.invitations import send_invitations  # which enqueues this module's jobs
+
+    edition = Edition.objects.filter(pk=edition_id).first()
+    if edition is not None and edition.is_open:
+        send_invitations(edition=edition, round=round)
+
+
+@job(label=gettext_lazy("Import d'un fichier de réponses déposé dans l'administration"))
+def import_response_file(*, import_id: int) -> None:
+    """Import the file (all or nothing) and record the outcome in the same transaction, then forget the
+    file's content: a second run of the job finds the upload done and does nothing."""
+    with transaction.atomic():
+        upload = (
+            ResponseImport.objects.select_for_update()
+            .select_related("edition")
+            .filter(pk=import_id, status=ResponseImportStatus.QUEUED)
+            .first()
+        )
+        if upload is None:
+            return
+        try:
+            upload.imported = import_responses(edition=upload.edition, data=bytes(upload.data))
+            upload.status = ResponseImportStatus.DONE
+        except ValidationError as error:
+            upload.status = ResponseImportStatus.REFUSED
+            upload.report = "\n".join(error.messages)
+        upload.data = b""
+        upload.finished_at = timezone.now()
+        upload.save(update_fields=["imported", "status", "report", "data", "finished_at"])

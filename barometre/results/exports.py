@@ -2,12 +2,11 @@
 
 from django.http import HttpResponse
 
+from survey.io import FICTITIOUS, fictitious_cell
 from survey.models import Edition, Question
 from tools_registry import safe_csv
 from tools_registry.licences import SITE_LICENCE, link_header
 
-# The column of a published file that says whether its data are fictitious (demonstration), on every row.
-FICTITIOUS = "donnees_fictives"
 INDICATOR_COLUMNS = [
     "edition",
     FICTITIOUS,
@@ -41,10 +40,6 @@ CODEBOOK_COLUMNS = [
     "choice_label",
     "choice_label_en",
 ]
-
-
-def fictitious_cell(fictitious: bool) -> str:
-    return "oui" if fictitious else "non"
 
 
 def _text(value: object) -> str:

@@ -37,11 +37,6 @@ FORMATS = {
 }
 
 
-def _fictitious(edition: Edition) -> bool:
-    report = getattr(edition, "report", None)
-    return bool(report and report.fictitious)
-
-
 def _editions(request: HttpRequest) -> list[Edition]:
     counted = counted_q("responses__")
     return list(
@@ -122,7 +117,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "edition": edition,
             "responses": edition.n,
-            "fictitious": _fictitious(edition),
+            "fictitious": edition.is_fictitious,
             "files": edition_files(edition),
         }
         for edition in _editions(request)
@@ -160,8 +155,7 @@ def responses_csv(request: HttpRequest, edition: str) -> HttpResponse:
     """The anonymised long-format export: opaque ids, publishable free text only, small cells suppressed."""
     found = get_object_or_404(visible_editions(request.user), code=edition)
     export = export_responses(edition=found, full=False)
-    fictitious = {exports.FICTITIOUS: exports.fictitious_cell(_fictitious(found))}
-    response = HttpResponse(export.csv_text(fictitious), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(export.csv_text(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="barometre-{found.code}-reponses.csv"'
     return exports.barometer_file(response)
 
@@ -169,18 +163,6 @@ def responses_csv(request: HttpRequest, edition: str) -> HttpResponse:
 def responses_notes(request: HttpRequest, edition: str) -> HttpResponse:
     found = get_object_or_404(visible_editions(request.user), code=edition)
     notes = export_responses(edition=found, full=False).notes
-    if _fictitious(found):
-        notes = [
-            _(
-                "DONNÉES FICTIVES : réponses inventées pour la démonstration, "
-                "pas celles d'une enquête réelle."
-            ),
-            *notes,
-        ]
-    notes.append(
-        _("Colonne %(column)s : « oui » si les réponses sont fictives (démonstration), « non » sinon.")
-        % {"column": exports.FICTITIOUS}
-    )
     notes.append(_("Licence : %(licence)s (%(url)s).") % {"licence": LICENCE_NAME, "url": LICENCE_URL})
     response = HttpResponse("\n".join(notes) + "\n", content_type="text/plain; charset=utf-8")
     return exports.barometer_file(response)
@@ -188,7 +170,7 @@ def responses_notes(request: HttpRequest, edition: str) -> HttpResponse:
 
 def codebook_json(request: HttpRequest, edition: str) -> JsonResponse:
     found = get_object_or_404(visible_editions(request.user), code=edition)
-    book = {**exports.codebook(found), "fictitious": _fictitious(found), "license": LICENCE_URL}
+    book = {**exports.codebook(found), "fictitious": found.is_fictitious, "license": LICENCE_URL}
     response = JsonResponse(book, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="barometre-{found.code}-questionnaire.json"'
     return exports.barometer_file(response)
@@ -202,7 +184,7 @@ def codebook_csv(request: HttpRequest, edition: str) -> HttpResponse:
 
 def indicators_csv(request: HttpRequest, edition: str) -> HttpResponse:
     found = get_object_or_404(visible_editions(request.user), code=edition)
-    rows = exports.indicator_rows(found, figures.indicators(found), fictitious=_fictitious(found))
+    rows = exports.indicator_rows(found, figures.indicators(found), fictitious=found.is_fictitious)
     return exports.csv_response(exports.INDICATOR_COLUMNS, rows, f"barometre-{found.code}-indicateurs.csv")
 
 
@@ -211,7 +193,7 @@ def indicators_json(request: HttpRequest, edition: str) -> HttpResponse:
     body = {
         "edition": found.code,
         "title": found.title,
-        "fictitious": _fictitious(found),
+        "fictitious": found.is_fictitious,
         "license": LICENCE_URL,
         "results": figures.indicators(found),
     }
@@ -324,7 +306,7 @@ def catalog(request: HttpRequest) -> JsonResponse:
     for edition in _editions(request):
         files = edition_files(edition)
         report = getattr(edition, "report", None)
-        caveat = " Données fictives de démonstration." if _fictitious(edition) else ""
+        caveat = " Données fictives de démonstration." if edition.is_fictitious else ""
         dates = {
             "dct:issued": _date((report.published_on if report else None) or edition.ends_on),
             "dct:modified": _date(edition.last or edition.ends_on),

@@ -1,4 +1,5 @@
 from survey.models.contacts import Contact, ContactOrigin, ContactStatus, InvitationEmail
+from survey.models.imports import ResponseImport, ResponseImportStatus
 from survey.models.questionnaire import (
     CHOICE_TYPES,
     FREE_TEXT_TYPES,
@@ -40,6 +41,8 @@ __all__ = [
     "Question",
     "QuestionType",
     "Response",
+    "ResponseImport",
+    "ResponseImportStatus",
     "ResponseOrigin",
     "ResponseStatus",
     "ResponseTool",

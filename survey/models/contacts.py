@@ -30,7 +30,7 @@ STATUS_ORDER = list(ContactStatus.values)
 
 class ContactOrigin(models.TextChoices):
     IMPORT = "import", _("Liste importée")
-    OPEN_LINK = "open_link", _("Lien ouvert")
+    OPEN_LINK = "open_link", _("Lien public")
 
 
 class ContactQuerySet(models.QuerySet):

@@ -131,6 +131,13 @@ class Edition(models.Model):
     def display_title(self) -> str:
         return translated(self, "title")
 
+    @property
+    def is_fictitious(self) -> bool:
+        """Responses invented for the demonstration: staff say so on the edition's report (the
+        barometre app's EditionReport, built on this app, hence read through its reverse accessor)."""
+        report = getattr(self, "report", None)
+        return bool(report and report.fictitious)
+
 
 class Section(models.Model):
     """A page of the questionnaire; a tool-scoped section is repeated for each tool described."""
@@ -172,6 +179,13 @@ class Section(models.Model):
 
     def display_title(self) -> str:
         return translated(self, "title")
+
+    @property
+    def is_fictitious(self) -> bool:
+        """Responses invented for the demonstration: staff say so on the edition's report (the
+        barometre app's EditionReport, built on this app, hence read through its reverse accessor)."""
+        report = getattr(self, "report", None)
+        return bool(report and report.fictitious)
 
     def display_intro(self) -> str:
         return translated(self, "intro")

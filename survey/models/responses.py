@@ -23,7 +23,7 @@ class ResponseStatus(models.TextChoices):
 
 class ResponseOrigin(models.TextChoices):
     INVITATION = "invitation", _("Lien personnel d'invitation")
-    OPEN_LINK = "open_link", _("Lien ouvert")
+    OPEN_LINK = "open_link", _("Lien public")
     IMPORT = "import", _("Import de fichier")
 
 

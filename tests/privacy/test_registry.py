@@ -56,6 +56,10 @@ NOT_PERSONAL = {
     ("tools_registry.HistoricalTool", "name"): "name of a tool",
     ("tools_registry.DataSource", "name"): "name of a public source",
     ("tools_registry.ImportRun", "file_name"): "name of an imported file",
+    ("survey.ResponseImport", "file_name"): "name of an imported file",
+    ("survey.ResponseImport", "data"): (
+        "a long-format responses file (opaque ids, no name, email or token), emptied once the job read it"
+    ),
 }
 
 

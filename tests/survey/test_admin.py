@@ -3,6 +3,7 @@ import zipfile
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from survey.models import Answer, Contact, EditionStatus, OpenAnswer, Response
 from tests.helpers import page_text
@@ -73,7 +74,7 @@ def test_staff_download_the_exports(staff, submitted) -> None:
     assert names == ["barometre-2016-anonymise.csv", "barometre-2016-anonymise.csv.notes.txt"]
     assert "Budget participatif malouin" not in public
     assert "population" not in public  # a single response is a small cell
-    assert "population a été supprimée pour 1 réponses" in notes
+    assert "population a été supprimée pour 1 réponse dont" in notes
     with zipfile.ZipFile(io.BytesIO(staff.get(url + "?full=1").content)) as archive:
         assert "Budget participatif malouin" in archive.read("barometre-2016-complet.csv").decode()
 
@@ -111,3 +112,20 @@ def test_an_edition_s_responses_and_contacts_need_the_survey_permissions(
     response = client.get(url, {"full": "1"}) if method == "get" else client.post(url, upload)
     assert response.status_code == 403
     assert not Contact.objects.filter(email="intrus@example.org").exists()
+
+
+def test_contacts_who_came_through_the_open_link_are_labelled_public_link(
+    staff, edition, collectivity
+) -> None:
+    Contact.objects.create(
+        edition=edition,
+        collectivity=collectivity,
+        email="volontaire@example.org",
+        origin=Contact.Origin.OPEN_LINK,
+    )
+    text = page_text(staff.get(reverse("admin:survey_contact_changelist")))
+    assert "volontaire@example.org" in text and "Lien public" in text
+    with translation.override("en"):
+        assert str(Contact.Origin.OPEN_LINK.label) == "Public link"
+        assert str(Response.Origin.OPEN_LINK.label) == "Public link"
+        assert str(Contact.Status.OPENED.label) == "Link opened"  # a status, not an origin

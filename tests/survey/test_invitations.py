@@ -1,6 +1,9 @@
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -95,6 +98,75 @@ def test_the_import_command_prints_the_report(edition, places, tmp_path, capsys)
 def test_a_file_without_the_expected_columns_is_refused(edition) -> None:
     with pytest.raises(Exception, match="Colonnes manquantes : collectivity_code"):
         invitations.import_contacts(edition=edition, data=b"email,name,role\na@b.fr,A,B\n")
+
+
+def test_a_comma_separated_file_is_read_even_with_semicolons_in_its_values(edition, places) -> None:
+    rows = (
+        "email,name,role,collectivity_code\ncamille@saint-malo.example,Camille Agent,Élue; adjointe,35288\n"
+    )
+    report = invitations.import_contacts(edition=edition, data=rows.encode())
+    assert (report.created, report.rejected) == (1, [])
+    assert Contact.objects.get().role == "Élue; adjointe"
+
+
+def test_a_semicolon_separated_file_as_french_excel_saves_it_is_read(edition, places) -> None:
+    # Excel's « CSV UTF-8 » in French: a byte-order mark, semicolons, CRLF, a comma inside a value.
+    rows = (
+        "\ufeffemail;name;role;collectivity_code;collectivity_kind\r\n"
+        "camille@saint-malo.example;Camille Agent;Chargée de mission, communication;35288;\r\n"
+        "bretagne@example.org;Région;DGS;53;region\r\n"
+        "pas-une-adresse;X;Y;35288;\r\n"
+    )
+    report = invitations.import_contacts(edition=edition, data=rows.encode())
+    assert report.created == 2
+    assert report.rejected == [(4, "adresse électronique invalide : pas-une-adresse")]
+    camille = Contact.objects.get(email="camille@saint-malo.example")
+    assert (camille.name, camille.role) == ("Camille Agent", "Chargée de mission, communication")
+    assert Contact.objects.get(email="bretagne@example.org").collectivity.kind == "region"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            "email;nom;role;collectivity_code\nà@b.fr;É;R;35288\n".encode("cp1252"),
+            "Fichier illisible : un fichier CSV encodé en UTF-8 est attendu (dans Excel, "
+            "« Enregistrer sous » puis « CSV UTF-8 »).",
+        ),
+        (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb5\xe3", "Fichier illisible : un fichier CSV"),
+        (b"\xef\xbb\xbf\r\n", "Le fichier est vide : la première ligne doit donner les colonnes"),
+        (
+            b"email\tname\trole\tcollectivity_code\n",
+            "Colonnes manquantes : email, name, role, collectivity_code (attendu : "
+            "email,name,role,collectivity_code, séparées par des virgules ou des points-virgules).",
+        ),
+        (
+            (
+                'email,name,role,collectivity_code\na@example.org,A,B,35288\nb@example.org,"'
+                + "x" * 200_000
+                + '"'
+            ).encode(),
+            "Fichier illisible, ligne 3 : field larger than field limit (131072). "
+            "Aucun contact n'a été importé.",
+        ),
+    ],
+    ids=["windows-1252", "excel-workbook", "empty", "tab-separated", "broken-row"],
+)
+def test_an_unreadable_file_is_refused_in_words_and_nothing_is_imported(
+    edition, places, data, message
+) -> None:
+    with pytest.raises(ValidationError) as error:
+        invitations.import_contacts(edition=edition, data=data)
+    assert error.value.messages[0].startswith(message)
+    assert not Contact.objects.exists()
+
+
+def test_the_admin_says_why_a_file_is_unreadable(client, admin_user, edition) -> None:
+    client.force_login(admin_user)
+    url = reverse("admin:survey_edition_import_contacts", args=[edition.pk])
+    upload = SimpleUploadedFile("contacts.csv", "email;name\né@x.fr;É\n".encode("cp1252"), "text/csv")
+    text = page_text(client.post(url, {"file": upload}))
+    assert "Fichier illisible : un fichier CSV encodé en UTF-8 est attendu" in text
 
 
 def test_sending_invitations_is_idempotent(edition, contact, colleague, run_jobs, capsys) -> None:
@@ -248,8 +320,6 @@ def test_staff_see_response_rates_by_collectivity_kind(
 def test_staff_import_contacts_from_the_admin(client, admin_user, edition, places) -> None:
     client.force_login(admin_user)
     url = reverse("admin:survey_edition_import_contacts", args=[edition.pk])
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     page = client.post(url, {"file": SimpleUploadedFile("contacts.csv", CONTACTS.encode(), "text/csv")})
     text = page_text(page)
     assert "4 contact(s) importé(s)." in text
@@ -279,3 +349,13 @@ def test_the_emails_read_right_whatever_the_title_and_the_collectivitys_name(
     invitation, reminder = (" ".join(message.body.split()) for message in mail.outbox)
     assert "L'enquête « Enquête audit 2026 » dresse le panorama" in invitation
     assert f"L'enquête « Enquête audit 2026 » attend encore la réponse {from_name}." in reminder
+
+
+def test_the_command_sends_nothing_for_an_edition_not_open(edition, contact) -> None:
+    edition.status = EditionStatus.DRAFT
+    edition.save()
+    with pytest.raises(
+        CommandError, match="L'édition 2016 n'est pas ouverte aux réponses : rien n'a été envoyé"
+    ):
+        call_command("send_invitations", "2016")
+    assert not DBTaskResult.objects.exists()

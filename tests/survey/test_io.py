@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from survey.io import export_responses, import_responses
 from survey.models import Answer, OpenAnswer, Response
@@ -127,9 +128,10 @@ def test_more_than_three_ranks_are_rejected(edition) -> None:
 def test_a_wrong_header_is_rejected(edition) -> None:
     with pytest.raises(ValidationError) as error:
         import_responses(edition=edition, data="id,question,value\nA,has_tool,oui\n")
-    assert "Ligne 1 : l'en-tête doit être exactement response_id,subject,question_code,value,rank." in (
-        error.value.messages
-    )
+    assert (
+        "Ligne 1 : l'en-tête doit être exactement response_id,subject,question_code,value,rank "
+        "(suivi ou non de donnees_fictives)."
+    ) in error.value.messages
 
 
 def test_the_command_reports_every_error_and_imports_nothing(edition, tmp_path) -> None:
@@ -200,7 +202,7 @@ def test_the_anonymised_export_suppresses_population_in_small_cells_and_says_so(
     assert all(count >= 5 for count in combos.values())
     notes = (tmp_path / "public.csv.notes.txt").read_text(encoding="utf-8")
     assert "la valeur de population a été supprimée pour 2 réponses" in notes
-    assert "collectivity_type = region : population supprimée pour 2 réponse(s)." in notes
+    assert "collectivity_type = region : population supprimée pour 2 réponses." in notes
 
 
 def test_the_anonymised_export_has_no_identity_and_only_publishable_free_text(
@@ -267,3 +269,30 @@ def test_exports_neutralise_formulas_and_a_full_export_imports_back_every_value_
     again = tmp_path / "encore.csv"
     call_command("export_responses", "2016-copie", str(again), "--full")
     assert again.read_text(encoding="utf-8") == text
+
+
+def test_the_notes_count_in_the_singular_and_the_plural_in_both_languages(edition) -> None:
+    submitted(edition, [("region", "pop_gt_200000")])
+    notes = export_responses(edition=edition).notes_text()
+    assert "2016 — Baromètre de la démocratie locale numérique 2016 : 1 réponse envoyée, format" in notes
+    assert "la valeur de population a été supprimée pour 1 réponse dont" in notes
+    assert "collectivity_type = region : population supprimée pour 1 réponse." in notes
+    with translation.override("en"):
+        notes = export_responses(edition=edition).notes_text()
+    assert ": 1 response submitted, format" in notes
+    assert "suppressed for 1 response whose" in notes
+    assert "collectivity_type = region: population suppressed for 1 response." in notes
+    import_responses(
+        edition=edition,
+        data=long_file(
+            *(
+                f"S{n},,{code},{value},"
+                for n in (1, 2)
+                for code, value in [("collectivity_type", "region"), ("population", "pop_gt_200000")]
+            )
+        ),
+    )
+    with translation.override("en"):
+        notes = export_responses(edition=edition).notes_text()
+    assert ": 3 responses submitted, format" in notes
+    assert "collectivity_type = region: population suppressed for 3 responses." in notes

@@ -8,8 +8,9 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from survey.models import Edition, EditionStatus, Question
-from survey.questionnaire import create_edition, load_definition
+from survey.questionnaire import copy_edition, create_edition, load_definition
 from tests.factories import EditionFactory
+from tests.helpers import page_text
 from tools_registry.choices import CollectivityKind, HybridFormat, Objective, PopulationBand, ToolFamily
 
 pytestmark = pytest.mark.django_db
@@ -176,6 +177,7 @@ def test_staff_copy_an_edition_and_reword_labels_while_codes_stay(client, admin_
     )
     copy = Edition.objects.get(code="2016-copie")
     assert copy.status == EditionStatus.DRAFT
+    assert (copy.title, copy.title_en) == ("Copie de Baromètre 2016", "")
     question = Question.objects.get(edition=copy, code="has_tool")
     page = client.get(reverse("admin:survey_question_change", args=[question.pk]))
     assert page.status_code == 200
@@ -204,3 +206,52 @@ def test_the_public_sees_published_editions_and_staff_every_edition(
         "staff": django_user_model.objects.create_user("equipe", is_staff=True),
     }[who]
     assert sorted(Edition.objects.visible_to(user).values_list("code", flat=True)) == seen
+
+
+def test_a_copy_s_titles_say_it_is_a_copy_in_both_languages() -> None:
+    original = EditionFactory(code="2018", title="Baromètre 2018", title_en="Barometer 2018")
+    copy = copy_edition(edition=original, code="2020")
+    assert (copy.title, copy.title_en) == ("Copie de Baromètre 2018", "Copy of Barometer 2018")
+    long = EditionFactory(code="2022", title="B" * 200, title_en="E" * 200)
+    copy = copy_edition(edition=long, code="2024")
+    assert copy.title == ("Copie de " + "B" * 200)[:200] and len(copy.title_en) == 200
+
+
+def change_form_data(page) -> dict:
+    """What the admin's change form posts back as it is, inline forms included."""
+    forms = [page.context["adminform"].form]
+    data = {}
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({management.add_prefix(name): management[name].value() for name in management.fields})
+        forms += inline.formset.forms
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is not None:
+                data[form.add_prefix(name)] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("changes", "warned"),
+    [
+        ({"title": "Baromètre 2018 (seconde vague)"}, True),
+        ({"title": "Baromètre 2018 (seconde vague)", "title_en": "Barometer 2018 (second wave)"}, False),
+        ({"title_en": "Barometer 2018, revised"}, False),
+    ],
+    ids=["french-only", "both", "english-only"],
+)
+def test_staff_are_warned_when_the_french_title_changes_but_not_the_english_one(
+    client, admin_user, changes, warned
+) -> None:
+    edition = EditionFactory(code="2018", title="Baromètre 2018", title_en="Barometer 2018")
+    client.force_login(admin_user)
+    url = reverse("admin:survey_edition_change", args=[edition.pk])
+    page = client.post(url, {**change_form_data(client.get(url)), **changes}, follow=True)
+    edition.refresh_from_db()
+    assert edition.title == changes.get("title", "Baromètre 2018")  # a warning, never a refusal
+    warning = "Le titre français a changé, mais pas le titre anglais : « Barometer 2018 » est peut-être"
+    assert (warning in page_text(page)) is warned
+    if warned:
+        assert 'class="warning"' in page.content.decode()

@@ -5,7 +5,7 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from survey.questionnaire import create_edition, load_definition
+from survey.questionnaire import create_edition, default_titles, load_definition
 
 
 def iso_date(value: str) -> datetime.date:
@@ -25,7 +25,8 @@ def read(prompt: str) -> str:
 class Command(BaseCommand):
     help = (
         "Crée une édition vide de l'enquête, avec son titre et ses dates de terrain, sur un questionnaire "
-        "livré (2016) ou donné par un fichier. Dans un terminal, demande ce que les options ne donnent pas."
+        "livré (2016) ou donné par un fichier. Dans un terminal, demande ce que les options ne donnent pas ; "
+        "sans --title, le titre est « Baromètre de la démocratie locale numérique <code> »."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,7 +34,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--questionnaire", required=True, help="Nom d'un questionnaire livré ou fichier JSON."
         )
-        parser.add_argument("--title", help="Titre de l'édition (invitations et pages), en français.")
+        parser.add_argument(
+            "--title",
+            help="Titre de l'édition (invitations et pages), en français ; par défaut, le nom du baromètre "
+            "suivi du code.",
+        )
         parser.add_argument("--title-en", default="", help="Titre de l'édition en anglais.")
         parser.add_argument("--starts-on", type=iso_date, help="Début du terrain (AAAA-MM-JJ).")
         parser.add_argument("--ends-on", type=iso_date, help="Fin du terrain (AAAA-MM-JJ).")
@@ -62,18 +67,21 @@ class Command(BaseCommand):
             definition = load_definition(questionnaire)
         except ValidationError as error:
             raise CommandError("\n".join(error.messages)) from None
+        default_title, default_title_en = default_titles(code)
         if interactive and sys.stdin.isatty():
-            title = title or self.ask_text(
-                f"Titre de l'édition {code} (invitations et pages) : ", required=True
-            )
-            title_en = title_en or self.ask_text("Titre en anglais (facultatif) : ")
+            title = title or read(f"Titre de l'édition {code} (Entrée : « {default_title} ») : ")
+            if not title_en:
+                title_en = read(
+                    f"Titre en anglais (Entrée : « {default_title_en} ») : "
+                    if not title
+                    else "Titre en anglais (facultatif) : "
+                )
             starts_on = starts_on or self.ask_date("Début du terrain (AAAA-MM-JJ, facultatif) : ")
             ends_on = ends_on or self.ask_date("Fin du terrain (AAAA-MM-JJ, facultatif) : ")
-        if not (title or "").strip():
-            raise CommandError(
-                "Titre manquant : donnez-le avec --title (il figure dans les invitations et les pages de "
-                "l'édition)."
-            )
+        # Without a title, the edition is named after the barometer and its code, in both languages.
+        defaulted = not (title or "").strip()
+        if defaulted:
+            title, title_en = default_title, title_en or default_title_en
         try:
             edition = create_edition(
                 code=code,
@@ -89,14 +97,13 @@ class Command(BaseCommand):
         sections, questions = edition.sections.count(), edition.questions.count()
         status = edition.get_status_display()
         self.stdout.write(f"{edition} : {sections} parties, {questions} questions ({status}).")
+        if defaulted:
+            self.stdout.write(
+                f"Titre par défaut : « {edition.title} » / « {edition.title_en} » ; à reformuler dans "
+                "l'administration si besoin (il figure dans les invitations et les pages de l'édition)."
+            )
         if edition.starts_on is None or edition.ends_on is None:
             self.stdout.write("Dates de terrain à compléter dans l'administration avant d'ouvrir l'édition.")
-
-    def ask_text(self, prompt: str, *, required: bool = False) -> str:
-        answer = read(prompt)
-        while required and not answer:
-            answer = read(prompt)
-        return answer
 
     def ask_date(self, prompt: str) -> datetime.date | None:
         while True:

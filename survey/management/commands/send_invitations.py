@@ -1,6 +1,7 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from survey.invitations import send_invitations
+from survey.invitations import refuse_unless_open, send_invitations
 from survey.management.edition import edition_or_error
 
 
@@ -27,8 +28,10 @@ class Command(BaseCommand):
         edition_obj = edition_or_error(edition)
         if reminder < 0 or per_second < 0 or (limit is not None and limit < 1):
             raise CommandError("--reminder et --per-second doivent être positifs, --limit au moins 1.")
-        if not edition_obj.is_open:
-            raise CommandError(f"L'édition {edition} n'est pas ouverte aux réponses : rien n'a été envoyé.")
+        try:
+            refuse_unless_open(edition_obj)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         report = send_invitations(edition=edition_obj, round=reminder, per_second=per_second, limit=limit)
         self.stdout.write(f"{report.queued} courriels mis en file d'attente.")
         if report.already_queued:
