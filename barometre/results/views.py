@@ -1,5 +1,6 @@
 """The published barometer: one page per edition following the report's parts, and each indicator's CSV."""
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -248,7 +249,8 @@ def indicator_csv(request: HttpRequest, edition: str, code: str) -> HttpResponse
 SVG_STYLE = (
     "<style>.chart-label,.chart-value{font:12px Arial,sans-serif;fill:#1e1e1e}.chart-value{font-weight:700}"
     ".chart-bar{fill:#0b4f8a}.chart-interval{stroke:#1e1e1e;stroke-width:1.5;fill:none}"
-    ".chart-axis{stroke:#666;stroke-width:1}</style>"
+    ".chart-axis{stroke:#666;stroke-width:1}.chart-note{font:11px Arial,sans-serif;fill:#1e1e1e}"
+    ".chart-banner{font:bold 14px Arial,sans-serif;fill:#a4000f}</style>"
 )
 
 
@@ -259,8 +261,15 @@ def indicator_svg(request: HttpRequest, edition: str, code: str) -> HttpResponse
     item = items.get(code)
     chart = None
     if item is not None:
-        compared = [items[other] for other in BY_CODE[code].compared_with if other in items]
-        chart = charts.indicator_chart(item, chart_id=f"graphique-{code}", compared=compared)
+        report = getattr(found, "report", None)
+        chart = charts.indicator_file(
+            item,
+            compared=[items[other] for other in BY_CODE[code].compared_with if other in items],
+            edition=found,
+            respondents=items.get("respondents", {}).get("count", 0),
+            fictitious=bool(report and report.fictitious),
+            source_url=settings.SITE_URL + reverse("barometre:edition", kwargs={"edition": found.code}),
+        )
     if chart is None:
         raise Http404(_("Indicateur introuvable."))
     body = '<?xml version="1.0" encoding="UTF-8"?>\n' + chart.replace("</desc>", "</desc>" + SVG_STYLE, 1)
