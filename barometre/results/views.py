@@ -204,21 +204,33 @@ def _evolution(item: dict, points: list[tuple[str, dict]], chart_id: str) -> dic
             for code, p in points
         ]
         return {"title": title, "chart": chart, "headers": headers, "rows": rows}
-    value = "score" if item["kind"] == "ranking" else "percent"
-    headers = [_("Réponse"), *(code for code, _p in points)]
-    labels = {c["code"]: c["label"] for c in item["categories"]}
-    by_edition = [{c["code"]: c[value] for c in p["categories"]} for _code, p in points]
-    rows = [
-        [
-            label,
-            *(
-                values.get(code) if value == "score" else percent_text(values.get(code))
-                for values in by_edition
-            ),
+    # Editions differ in size: a count or a score grows with the number of respondents, a share does not.
+    # A ranking's comparable figure is the share of the answering tools that cite the objective.
+    if item["kind"] == "ranking":
+        note = _("Part des outils ayant répondu qui citent cet objectif ; n : outils ayant répondu.")
+        by_edition = [
+            {c["code"]: figures.percent(c["count"], p["base"]) for c in p["categories"]}
+            for _code, p in points
         ]
-        for code, label in labels.items()
+    else:
+        note = (
+            _("Part des mentions ; n : mentions des %(population)s ayant répondu.")
+            if "mentions" in item
+            else _("Part ; n : %(population)s ayant répondu.")
+        ) % {"population": item["population_label"]}
+        by_edition = [{c["code"]: c["percent"] for c in p["categories"]} for _code, p in points]
+    headers = [
+        _("Réponse"),
+        *(
+            _("%(edition)s (n = %(base)s)") % {"edition": code, "base": p.get("mentions", p["base"])}
+            for code, p in points
+        ),
     ]
-    return {"title": title, "headers": headers, "rows": rows}
+    labels = {c["code"]: c["label"] for c in item["categories"]}
+    rows = [
+        [label, *(percent_text(values.get(code)) for values in by_edition)] for code, label in labels.items()
+    ]
+    return {"title": title, "headers": headers, "rows": rows, "note": note}
 
 
 def _verbatims(edition: Edition, part: str) -> list[dict]:
