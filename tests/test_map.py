@@ -136,3 +136,18 @@ def test_the_embedding_code_keeps_the_filters_and_nothing_else(client) -> None:
     assert code.startswith(
         '<iframe src="http://testserver/carte/embed/?family=forum&amp;family=sondage&amp;region=53"'
     )
+
+
+@pytest.mark.parametrize("page", ["tools_registry:tool_map", "tools_registry:tool_map_embed"])
+def test_without_javascript_the_map_pages_say_so_and_lead_to_the_list_and_the_downloads(client, page) -> None:
+    text = client.get(reverse(page), {"family": "forum"}).content.decode()
+    fallback = re.search(r"<noscript>(.*?)</noscript>", text, re.S).group(1)
+    assert "La carte a besoin de JavaScript" in fallback
+    links = [html.unescape(href) for href in re.findall(r'href="([^"]+)"', fallback)]
+    assert links == [
+        reverse("tools_registry:tool_list") + "?family=forum",
+        reverse("api:tool-list") + "?format=csv&family=forum",
+        reverse("opendata:tools_geojson") + "?family=forum",
+    ]
+    for link in links:
+        assert client.get(link).status_code == 200
