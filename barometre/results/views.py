@@ -107,6 +107,8 @@ def _respondents_map(edition: Edition) -> dict:
             text = _("%(n)s réponses") % {"n": n}
         areas[code] = Area(row["collectivity__departement__name"], fill, text)
         table.append((code, row["collectivity__departement__name"], text))
+    if not table:  # a map of France with nothing on it would read as "no response anywhere"
+        return {"chart": None, "unknown": unknown, "table": table}
     legend = [
         (SUPPRESSED_FILL, _("de 1 à 4 réponses (nombre non publié)")),
         ("#bdd7e7", _("de 5 à 9 réponses")),

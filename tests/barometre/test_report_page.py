@@ -133,3 +133,20 @@ def test_a_hostile_edition_title_stays_text_in_a_downloaded_chart(client, demo_2
     assert svg.find(f".//{SVG}script") is None
     assert svg.find(f"{SVG}title").text.endswith(f" — {hostile}")
     assert any(hostile in line for line in shown_text(svg))
+
+
+def test_when_no_response_can_be_placed_the_page_says_so_instead_of_a_blank_map(client) -> None:
+    EditionFactory(code="2031", status=EditionStatus.PUBLISHED)
+    assert "aucune réponse comptée" in page_text(client.get(edition_url("2031")))
+
+    edition = EditionFactory(code="2032", status=EditionStatus.PUBLISHED)
+    for _number in range(3):  # imported from an anonymous file: no collectivity
+        Response.objects.create(
+            edition=edition,
+            origin=Response.Origin.IMPORT,
+            status=Response.Status.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
+    response = client.get(edition_url("2032"))
+    assert 'class="france-map"' not in response.content.decode()
+    assert "aucune des 3 réponses ne peut y être placée" in page_text(response)
