@@ -63,12 +63,32 @@ def script_json(value: object) -> str:
 class LocalMap(folium.Map):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("tiles", None)
+        # Leaflet's own zoom buttons are titled in English: `ZoomControl` adds them in the page's language.
+        kwargs["zoom_control"] = False
         super().__init__(*args, **kwargs)
         self.default_js = [("leaflet", static("vendor/leaflet/leaflet.js"))]
         self.default_css = [("leaflet_css", static("vendor/leaflet/leaflet.css"))]
+        ZoomControl().add_to(self)
         folium.TileLayer(
             tiles=settings.MAP_TILES_URL, attr=settings.MAP_TILES_ATTRIBUTION, name="tiles", max_zoom=18
         ).add_to(self)
+
+
+class ZoomControl(MacroElement):
+    """Leaflet's zoom buttons, titled in the page's language (their title is what a screen reader says)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.zoom({{ this.options }}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ZoomControl"
+        self.options = script_json({"zoomInTitle": _("Zoom avant"), "zoomOutTitle": _("Zoom arrière")})
 
 
 class ToolLayer(MacroElement):

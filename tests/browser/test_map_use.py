@@ -183,3 +183,15 @@ def test_the_map_says_how_many_tools_it_cannot_place_and_lists_them(web) -> None
     web.goto("/carte/?family=forum&q=Rennes")
     page.wait_for_selector("body[data-map-ready='1']")
     assert page.locator(".map-status").inner_text() == "1 outil sur la carte."
+
+
+def test_the_zoom_buttons_speak_the_pages_language(web) -> None:
+    tool = ToolFactory(collectivity=CollectivityFactory(latitude=48.11, longitude=-1.68))
+    page = web.page
+    for path in ("/carte/", tool.get_absolute_url()):
+        web.goto(path)
+        zoom = page.locator(".leaflet-control-zoom")
+        assert zoom.count() == 1
+        assert page.get_by_role("button", name="Zoom avant").get_attribute("title") == "Zoom avant"
+        assert page.get_by_role("button", name="Zoom arrière").get_attribute("title") == "Zoom arrière"
+        assert page.get_by_role("button", name="Zoom in").count() == 0
