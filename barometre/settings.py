@@ -170,6 +170,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         "-c jit=off -c max_parallel_workers_per_gather=0 -c random_page_cost=1.1"
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `scripts/run.sh` runs the development server and the job worker on one SQLite file. By default a
+    # transaction starts as a reader and asks for the write lock at its first write: if the other
+    # process holds it, SQLite fails at once with "database is locked" (waiting would not help, the
+    # reader's snapshot is stale). IMMEDIATE takes the write lock at BEGIN, where SQLite may wait
+    # (`timeout`, seconds) for the other process to commit; WAL lets readers go on during a write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 _cache_url = env_str("CACHE_URL")
 if _cache_url:

@@ -100,6 +100,21 @@ def test_the_map_in_english(client, a_tool) -> None:
     assert "Carte des outils" not in text
 
 
+def test_the_brand_the_menu_and_the_zoom_buttons_in_english(client, a_tool) -> None:
+    response = client.get(MAP, HTTP_ACCEPT_LANGUAGE="en")
+    content = response.content.decode()
+    brand = re.search(r'<a class="brand"[^>]*>(.*?)</a>', content).group(1)
+    assert brand == '<span class="brand-sub">Digital Local Democracy</span> Barometer'
+    menu = re.search(r'<nav aria-label="Main navigation">(.*?)</nav>', content, re.S).group(1)
+    assert ">Barometer</a>" in menu and "Baromètre" not in menu
+    assert '{"zoomInTitle": "Zoom in", "zoomOutTitle": "Zoom out"}' in content
+    french = client.get(MAP).content.decode()
+    assert re.search(r'<a class="brand"[^>]*>(.*?)</a>', french).group(1) == (
+        'Baromètre <span class="brand-sub">de la démocratie locale numérique</span>'
+    )
+    assert '{"zoomInTitle": "Zoom avant", "zoomOutTitle": "Zoom arrière"}' in french
+
+
 def test_the_map_labels_follow_the_language(client, a_tool) -> None:
     french = client.get(reverse("tools_registry:tool_map")).content.decode()
     english = client.get(reverse("tools_registry:tool_map"), HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -1,4 +1,5 @@
 import html
+import json
 import re
 
 import pytest
@@ -6,8 +7,10 @@ from django.urls import reverse
 
 from tests.factories import CollectivityFactory, ToolFactory
 from tests.helpers import external_resources, page_text
+from tools_registry.areas import point_in_an_area
 from tools_registry.choices import ToolFamily
 from tools_registry.models import Tool, ToolSource, ToolStatus
+from tools_registry.territories import DATA_FILE, read_rows
 
 pytestmark = pytest.mark.django_db
 MAP = reverse("tools_registry:tool_map")
@@ -125,7 +128,7 @@ def test_the_map_counts_its_tools_and_those_it_cannot_place_in_words_of_the_lang
     response = client.get(MAP, {"family": "forum"}, HTTP_ACCEPT_LANGUAGE="en")
     html = response.content.decode()
     assert 'data-loaded="1 tool on the map."' in html
-    assert "2 tools without a location are not placed on it:" in page_text(response)
+    assert "2 tools without a position are not on the map:" in page_text(response)
     assert '<a href="/outils/?family=forum&amp;located=false">see them in the catalogue</a>' in html
 
 
@@ -136,3 +139,54 @@ def test_the_embedding_code_keeps_the_filters_and_nothing_else(client) -> None:
     assert code.startswith(
         '<iframe src="http://testserver/carte/embed/?family=forum&amp;family=sondage&amp;region=53"'
     )
+
+
+@pytest.mark.parametrize("page", ["tools_registry:tool_map", "tools_registry:tool_map_embed"])
+def test_without_javascript_the_map_pages_say_so_and_lead_to_the_list_and_the_downloads(client, page) -> None:
+    text = client.get(reverse(page), {"family": "forum"}).content.decode()
+    fallback = re.search(r"<noscript>(.*?)</noscript>", text, re.S).group(1)
+    assert "La carte a besoin de JavaScript" in fallback
+    links = [html.unescape(href) for href in re.findall(r'href="([^"]+)"', fallback)]
+    assert links == [
+        reverse("tools_registry:tool_list") + "?family=forum",
+        reverse("api:tool-list") + "?format=csv&family=forum",
+        reverse("opendata:tools_geojson") + "?family=forum",
+    ]
+    for link in links:
+        assert client.get(link).status_code == 200
+
+
+def test_a_point_outside_france_counts_as_no_position_on_the_map_in_the_catalogue_and_the_downloads(
+    client,
+) -> None:
+    # A source gives the SMTC du Grand Nouméa a longitude of -166.44 for 166.44: a point in the Pacific
+    # that the map drew and counted, but that no area of the map frames (its area buttons said one less).
+    ToolFactory(name="Forum de Rennes", collectivity=CollectivityFactory(latitude=48.11, longitude=-1.68))
+    ToolFactory(name="Données de Nouméa", collectivity=CollectivityFactory(latitude=-22.27, longitude=166.44))
+    ToolFactory(
+        name="Transports du Grand Nouméa",
+        collectivity=CollectivityFactory(latitude=-22.27, longitude=-166.44),
+    )
+    page = client.get(MAP)
+    assert 'data-loaded="2 outils sur la carte."' in page.content.decode()
+    assert "1 outil sans position n’est pas sur la carte : le voir dans le catalogue" in page_text(page)
+    on_the_map = tools_on_the_map(client.get(GEOJSON, {"format": "geojson"}))
+    assert set(on_the_map) == {"Forum de Rennes", "Données de Nouméa"}
+    listed = page_text(client.get(reverse("tools_registry:tool_list"), {"located": "false"}))
+    assert "Transports du Grand Nouméa" in listed and "Données de Nouméa" not in listed
+    download = client.get(reverse("opendata:tools_geojson"))
+    points = {
+        feature["properties"]["name"]: feature["geometry"]
+        for feature in json.loads(b"".join(download.streaming_content))["features"]
+    }
+    assert points["Transports du Grand Nouméa"] is None
+    assert points["Données de Nouméa"]["coordinates"] == [166.44, -22.27]
+
+
+def test_every_territory_of_the_reference_lies_in_an_area_of_the_map() -> None:
+    outside = [
+        (row["code"], row["name"])
+        for row in read_rows(DATA_FILE)
+        if row["latitude"] and not point_in_an_area(float(row["latitude"]), float(row["longitude"]))
+    ]
+    assert outside == []

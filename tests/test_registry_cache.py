@@ -321,12 +321,12 @@ def test_after_a_change_the_maps_slow_count_of_unplaced_tools_is_rebuilt_by_a_jo
     monkeypatch.setattr("tools_registry.cache.SLOW_BUILD_SECONDS", 0)
     map_page = reverse("tools_registry:tool_map")
     ToolFactory(collectivity=None)
-    assert "1 outil sans localisation" in client.get(map_page).content.decode()
+    assert "1 outil sans position" in client.get(map_page).content.decode()
     ToolFactory(collectivity=None)
-    assert "1 outil sans localisation" in client.get(map_page).content.decode()
+    assert "1 outil sans position" in client.get(map_page).content.decode()
     assert ["located", ""] in refresh_jobs()
     run_jobs()
-    assert "2 outils sans localisation" in client.get(map_page).content.decode()
+    assert "2 outils sans position" in client.get(map_page).content.decode()
 
 
 def refresh_jobs() -> list[list[str]]:

@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -79,3 +80,84 @@ def test_the_wsgi_module_loads_every_view_before_a_worker_is_forked() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "False"]
+
+
+def run_with_django(code: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup()\n{code}"],
+        cwd=ROOT,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "barometre.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_sqlite_waits_for_the_write_lock_and_lets_readers_read_during_a_write(tmp_path: Path) -> None:
+    code = (
+        "import json; from django.conf import settings; from django.db import connection\n"
+        "options = settings.DATABASES['default']['OPTIONS']\n"
+        "cursor = connection.cursor(); cursor.execute('PRAGMA journal_mode')\n"
+        "print(json.dumps([options, cursor.fetchone()[0]]))"
+    )
+    result = run_with_django(code, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert result.returncode == 0, result.stderr
+    options, journal_mode = json.loads(result.stdout)
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] >= 5
+    assert journal_mode == "wal"
+
+
+def test_postgresql_gets_none_of_the_sqlite_options() -> None:
+    code = (
+        "import json; from django.conf import settings\n"
+        "print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
+    )
+    result = run_with_django(code, DATABASE_URL="postgres://postgres@127.0.0.1:5432/barometre")
+    assert result.returncode == 0, result.stderr
+    options = json.loads(result.stdout)
+    assert not {"transaction_mode", "timeout", "init_command"} & options.keys()
+
+
+# Two transactions that each read then write, as the development server and the job worker do. Each
+# waits (at most a few seconds) for the other to have read before it writes: with SQLite's default
+# deferred transactions both then hold a read lock and the second writer fails at once with "database is
+# locked"; with the settings' immediate transactions the second waits for the first to commit.
+CONCURRENT_WRITES = """
+import threading
+from django.db import connection, transaction
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE visit (who TEXT)")
+read = {"a": threading.Event(), "b": threading.Event()}
+errors = []
+
+def write(me, other):
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM visit")
+            read[me].set()
+            read[other].wait(timeout=3)
+            cursor.execute("INSERT INTO visit VALUES (%s)", [me])
+    except Exception as error:
+        errors.append(str(error))
+    finally:
+        read[me].set()
+        connection.close()
+
+threads = [threading.Thread(target=write, args=pair) for pair in (("a", "b"), ("b", "a"))]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+with connection.cursor() as cursor:
+    cursor.execute("SELECT who FROM visit ORDER BY who")
+    print(errors, [row[0] for row in cursor.fetchall()])
+"""
+
+
+def test_two_connections_writing_to_sqlite_at_once_both_succeed(tmp_path: Path) -> None:
+    result = run_with_django(CONCURRENT_WRITES, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[] ['a', 'b']"

@@ -5,6 +5,7 @@ words; the page shows the same numbers in a table beside it. The barometer's ind
 registry's insights draw theirs here.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
@@ -20,6 +21,7 @@ ROW = 30
 BAR = 18
 TOP = 8
 MAX_LABEL = 34
+NOTE = 18
 
 
 @dataclass(frozen=True)
@@ -48,10 +50,25 @@ def _short(label: str) -> str:
     return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1].rstrip() + "…"
 
 
-def bar_chart(*, chart_id: str, title: str, bars: list[Bar], scale: float = 100.0) -> SafeString:
-    """Horizontal bars with their 95 % interval drawn as a thin line with end ticks."""
+def bar_chart(
+    *,
+    chart_id: str,
+    title: str,
+    bars: list[Bar],
+    scale: float = 100.0,
+    summary: str = "",
+    banner: str = "",
+    notes: Sequence[str] = (),
+) -> SafeString:
+    """Horizontal bars with their 95 % interval drawn as a thin line with end ticks.
+
+    A chart that leaves the page (a downloaded file) says in its description what the page says around
+    it (`summary`), and shows in the image a warning above the bars (`banner`) and lines below (`notes`).
+    """
     plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH
-    height = TOP * 2 + ROW * max(1, len(bars))
+    top = TOP + (ROW if banner else 0)
+    bottom = top + ROW * max(1, len(bars))
+    height = bottom + TOP + NOTE * len(notes)
     scale = scale or 1.0
 
     def x(value: float) -> float:
@@ -59,7 +76,7 @@ def bar_chart(*, chart_id: str, title: str, bars: list[Bar], scale: float = 100.
 
     rows = []
     for index, bar in enumerate(bars):
-        y = TOP + ROW * index
+        y = top + ROW * index
         middle = y + ROW / 2
         parts = [
             format_html(
@@ -109,6 +126,21 @@ def bar_chart(*, chart_id: str, title: str, bars: list[Bar], scale: float = 100.
         % {"label": bar.label, "value": bar.detail or bar.text or percent_text(bar.value)}
         for bar in bars
     )
+    if summary:
+        description = f"{summary} {description}"
+    if banner:
+        rows.insert(
+            0,
+            format_html(
+                '<text x="{}" y="{}" class="chart-banner">{}</text>', LABEL_WIDTH, TOP + ROW / 2 + 4, banner
+            ),
+        )
+    for index, note in enumerate(notes):
+        rows.append(
+            format_html(
+                '<text x="{}" y="{}" class="chart-note">{}</text>', 0, bottom + TOP + NOTE * index + 12, note
+            )
+        )
     return format_html(
         '<svg class="chart" role="img" viewBox="0 0 {w} {h}" width="100%" '
         'preserveAspectRatio="xMinYMin meet" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">'
@@ -120,7 +152,7 @@ def bar_chart(*, chart_id: str, title: str, bars: list[Bar], scale: float = 100.
         title=title,
         desc=description,
         lx=LABEL_WIDTH,
-        top=TOP,
-        bottom=height - TOP,
+        top=top,
+        bottom=bottom,
         rows=format_html_join("", "{}", ((row,) for row in rows)),
     )

@@ -29,6 +29,7 @@ from django.db.models import F, QuerySet
 from django.http import QueryDict
 from django.utils import translation
 
+from tools_registry.areas import point_in_an_area
 from tools_registry.cache import LocalCopies, cached, rebuild
 from tools_registry.choices import ToolFamily, family_label
 from tools_registry.csv_export import ByTool
@@ -125,8 +126,9 @@ def _key(data: QueryDict) -> str:
 def stream_tool_features(queryset: QuerySet, *, terms: tuple[Licence, list[DataSource]]) -> Iterator[str]:
     """Every tool of `queryset` as its own Feature, with what a reader needs: the download for people.
 
-    RFC 7946: the point is the collectivity's (longitude, latitude), `null` for a tool without a
-    location; the feature's `id` is the tool's slug. Labels are in the registry's language (French).
+    RFC 7946: the point is the collectivity's (longitude, latitude), `null` for a tool that the map does
+    not place either (`tools_registry.areas`); the feature's `id` is the tool's slug. Labels are in the
+    registry's language (French).
     """
     page_url = tool_page_address()
     rows = (
@@ -162,7 +164,7 @@ def stream_tool_features(queryset: QuerySet, *, terms: tuple[Licence, list[DataS
         for index, row in enumerate(rows.iterator(5000)):
             provenance = sources.take(row["pk"])
             point = None
-            if row["longitude"] is not None and row["latitude"] is not None:
+            if point_in_an_area(row["latitude"], row["longitude"]):
                 point = {
                     "type": "Point",
                     "coordinates": [round(row["longitude"], 5), round(row["latitude"], 5)],

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from jinja2 import Template
 
+from tools_registry.areas import AREAS
 from tools_registry.choices import ToolFamily
 
 # Colour of each family's markers (contrasted on light tiles, distinguishable in the legend).
@@ -32,23 +32,6 @@ FAMILY_COLOURS = {
 }
 FRANCE_CENTRE = (46.6, 2.4)
 
-# Where tools can be, as (south-west, north-east) corners: metropolitan France, where the map opens,
-# then each overseas département and collectivity, which a map of France cannot show at the same time.
-# The map offers a button for each area that has tools.
-AREAS = [
-    (gettext_lazy("France métropolitaine"), ((41.2, -5.5), (51.3, 9.8))),
-    (gettext_lazy("Guadeloupe"), ((15.8, -61.85), (16.55, -60.95))),
-    (gettext_lazy("Martinique"), ((14.35, -61.25), (14.9, -60.8))),
-    (gettext_lazy("Guyane"), ((2.1, -54.6), (5.8, -51.6))),
-    (gettext_lazy("La Réunion"), ((-21.4, 55.2), (-20.85, 55.85))),
-    (gettext_lazy("Mayotte"), ((-13.05, 44.95), (-12.6, 45.35))),
-    (gettext_lazy("Saint-Pierre-et-Miquelon"), ((46.7, -56.45), (47.15, -56.1))),
-    (gettext_lazy("Saint-Barthélemy"), ((17.86, -62.96), (17.98, -62.78))),
-    (gettext_lazy("Saint-Martin"), ((18.03, -63.16), (18.13, -62.96))),
-    (gettext_lazy("Wallis-et-Futuna"), ((-14.4, -178.25), (-13.15, -176.1))),
-    (gettext_lazy("Polynésie française"), ((-28.0, -154.8), (-7.8, -134.4))),
-    (gettext_lazy("Nouvelle-Calédonie"), ((-22.9, 163.5), (-19.5, 168.2))),
-]
 
 # Django's `json_script` escapes: inside an inline script, `</script>` or `<!--` in a string would end
 # or change the script element whatever JSON says.
@@ -63,12 +46,32 @@ def script_json(value: object) -> str:
 class LocalMap(folium.Map):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("tiles", None)
+        # Leaflet's own zoom buttons are titled in English: `ZoomControl` adds them in the page's language.
+        kwargs["zoom_control"] = False
         super().__init__(*args, **kwargs)
         self.default_js = [("leaflet", static("vendor/leaflet/leaflet.js"))]
         self.default_css = [("leaflet_css", static("vendor/leaflet/leaflet.css"))]
+        ZoomControl().add_to(self)
         folium.TileLayer(
             tiles=settings.MAP_TILES_URL, attr=settings.MAP_TILES_ATTRIBUTION, name="tiles", max_zoom=18
         ).add_to(self)
+
+
+class ZoomControl(MacroElement):
+    """Leaflet's zoom buttons, titled in the page's language (their title is what a screen reader says)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.zoom({{ this.options }}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ZoomControl"
+        self.options = script_json({"zoomInTitle": _("Zoom avant"), "zoomOutTitle": _("Zoom arrière")})
 
 
 class ToolLayer(MacroElement):

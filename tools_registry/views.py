@@ -186,6 +186,7 @@ def _map_context(request: HttpRequest, *, embedded: bool = False) -> dict:
     # tools the map cannot place.
     filters = QueryDict(normalized_query(filterset.data), mutable=True)
     embed_url = reverse("tools_registry:tool_map_embed") + (f"?{filters.urlencode()}" if filters else "")
+    filtered = f"?{query}" if query else ""
     filters["located"] = "false"
     return {
         "filterset": filterset,
@@ -195,6 +196,10 @@ def _map_context(request: HttpRequest, *, embedded: bool = False) -> dict:
         "located": located,
         "unlocated": unlocated,
         "unlocated_url": f"{reverse('tools_registry:tool_list')}?{filters.urlencode()}",
+        # Where the same tools are without JavaScript.
+        "list_url": reverse("tools_registry:tool_list") + filtered,
+        "csv_url": reverse("api:tool-list") + "?" + "&".join(filter(None, ["format=csv", query])),
+        "geojson_url": reverse("opendata:tools_geojson") + filtered,
         "embed_url": request.build_absolute_uri(embed_url),
         "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
     }

@@ -1,5 +1,6 @@
 """The published barometer: one page per edition following the report's parts, and each indicator's CSV."""
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -106,6 +107,8 @@ def _respondents_map(edition: Edition) -> dict:
             text = _("%(n)s réponses") % {"n": n}
         areas[code] = Area(row["collectivity__departement__name"], fill, text)
         table.append((code, row["collectivity__departement__name"], text))
+    if not table:  # a map of France with nothing on it would read as "no response anywhere"
+        return {"chart": None, "unknown": unknown, "table": table}
     legend = [
         (SUPPRESSED_FILL, _("de 1 à 4 réponses (nombre non publié)")),
         ("#bdd7e7", _("de 5 à 9 réponses")),
@@ -203,21 +206,33 @@ def _evolution(item: dict, points: list[tuple[str, dict]], chart_id: str) -> dic
             for code, p in points
         ]
         return {"title": title, "chart": chart, "headers": headers, "rows": rows}
-    value = "score" if item["kind"] == "ranking" else "percent"
-    headers = [_("Réponse"), *(code for code, _p in points)]
-    labels = {c["code"]: c["label"] for c in item["categories"]}
-    by_edition = [{c["code"]: c[value] for c in p["categories"]} for _code, p in points]
-    rows = [
-        [
-            label,
-            *(
-                values.get(code) if value == "score" else percent_text(values.get(code))
-                for values in by_edition
-            ),
+    # Editions differ in size: a count or a score grows with the number of respondents, a share does not.
+    # A ranking's comparable figure is the share of the answering tools that cite the objective.
+    if item["kind"] == "ranking":
+        note = _("Part des outils ayant répondu qui citent cet objectif ; n : outils ayant répondu.")
+        by_edition = [
+            {c["code"]: figures.percent(c["count"], p["base"]) for c in p["categories"]}
+            for _code, p in points
         ]
-        for code, label in labels.items()
+    else:
+        note = (
+            _("Part des mentions ; n : mentions des %(population)s ayant répondu.")
+            if "mentions" in item
+            else _("Part ; n : %(population)s ayant répondu.")
+        ) % {"population": item["population_label"]}
+        by_edition = [{c["code"]: c["percent"] for c in p["categories"]} for _code, p in points]
+    headers = [
+        _("Réponse"),
+        *(
+            _("%(edition)s (n = %(base)s)") % {"edition": code, "base": p.get("mentions", p["base"])}
+            for code, p in points
+        ),
     ]
-    return {"title": title, "headers": headers, "rows": rows}
+    labels = {c["code"]: c["label"] for c in item["categories"]}
+    rows = [
+        [label, *(percent_text(values.get(code)) for values in by_edition)] for code, label in labels.items()
+    ]
+    return {"title": title, "headers": headers, "rows": rows, "note": note}
 
 
 def _verbatims(edition: Edition, part: str) -> list[dict]:
@@ -248,7 +263,8 @@ def indicator_csv(request: HttpRequest, edition: str, code: str) -> HttpResponse
 SVG_STYLE = (
     "<style>.chart-label,.chart-value{font:12px Arial,sans-serif;fill:#1e1e1e}.chart-value{font-weight:700}"
     ".chart-bar{fill:#0b4f8a}.chart-interval{stroke:#1e1e1e;stroke-width:1.5;fill:none}"
-    ".chart-axis{stroke:#666;stroke-width:1}</style>"
+    ".chart-axis{stroke:#666;stroke-width:1}.chart-note{font:11px Arial,sans-serif;fill:#1e1e1e}"
+    ".chart-banner{font:bold 14px Arial,sans-serif;fill:#a4000f}</style>"
 )
 
 
@@ -259,8 +275,15 @@ def indicator_svg(request: HttpRequest, edition: str, code: str) -> HttpResponse
     item = items.get(code)
     chart = None
     if item is not None:
-        compared = [items[other] for other in BY_CODE[code].compared_with if other in items]
-        chart = charts.indicator_chart(item, chart_id=f"graphique-{code}", compared=compared)
+        report = getattr(found, "report", None)
+        chart = charts.indicator_file(
+            item,
+            compared=[items[other] for other in BY_CODE[code].compared_with if other in items],
+            edition=found,
+            respondents=items.get("respondents", {}).get("count", 0),
+            fictitious=bool(report and report.fictitious),
+            source_url=settings.SITE_URL + reverse("barometre:edition", kwargs={"edition": found.code}),
+        )
     if chart is None:
         raise Http404(_("Indicateur introuvable."))
     body = '<?xml version="1.0" encoding="UTF-8"?>\n' + chart.replace("</desc>", "</desc>" + SVG_STYLE, 1)

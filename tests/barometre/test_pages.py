@@ -92,6 +92,37 @@ def test_evolution_is_shown_for_indicators_of_several_editions(client, demo_edit
     assert "2016 : 79,9\u00a0%" in svg and "2018-demo" in svg
 
 
+def evolution_table(html: str, code: str) -> list[list[str]]:
+    section = re.search(rf'<section class="indicator" id="{code}".*?</section>', html, re.S).group(0)
+    table = re.search(r'<details class="evolution">.*?</details>', section, re.S).group(0)
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    ]
+
+
+def test_the_objectives_of_editions_of_different_sizes_compare_as_shares_of_their_base(
+    client, demo_editions
+) -> None:
+    # 2016: 55 tools answered, 32 cite "inform" (score 87); 2018-demo: 42 tools, 23 cite it (score 54).
+    html = client.get(edition_url("2016")).content.decode()
+    rows = evolution_table(html, "tool_objectives")
+    assert rows[0] == ["Réponse", "2016 (n = 55)", "2018-demo (n = 42)"]
+    by_label = {row[0]: row[1:] for row in rows[1:]}
+    assert by_label["Informer, mettre à disposition des informations"] == ["58,2\u00a0%", "54,8\u00a0%"]
+    assert "Part des outils ayant répondu qui citent cet objectif ; n : outils ayant répondu." in html
+
+
+def test_a_multiple_choice_across_editions_gives_each_edition_its_number_of_mentions(
+    client, demo_editions
+) -> None:
+    html = client.get(edition_url("2016")).content.decode()
+    rows = evolution_table(html, "tool_hybrid_formats")
+    assert rows[0] == ["Réponse", "2016 (n = 66)", "2018-demo (n = 52)"]
+    assert all(cell.endswith("%") or cell == "—" for row in rows[1:] for cell in row[1:])
+    assert "Part des mentions ; n : mentions des outils décrits ayant répondu." in html
+
+
 def test_indicator_csv(client, demo_2016) -> None:
     url = reverse("barometre:indicator_csv", kwargs={"edition": "2016", "code": "tool_hybrid_formats"})
     lines = client.get(url).content.decode("utf-8-sig").splitlines()

@@ -2,12 +2,14 @@
 folded, the respondents on a map without small counts, each chart as an SVG file."""
 
 import re
+from xml.etree import ElementTree
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from survey.models import EditionStatus, Response
+from barometre.models import EditionReport
+from survey.models import Edition, EditionStatus, Response
 from tests.factories import CollectivityFactory, EditionFactory, TerritoryFactory
 from tests.helpers import page_text
 from tools_registry.models import TerritoryKind
@@ -81,3 +83,70 @@ def test_the_respondents_map_hides_counts_under_five(client) -> None:
     text = page_text(client.get(edition_url("2030")))
     assert "Finistère moins de 5 réponses" in text and "Finistère 2" not in text
     assert "1 réponse sans département connu" in text
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def downloaded_chart(client, code: str = "participation_positive") -> ElementTree.Element:
+    url = reverse("barometre:indicator_svg", kwargs={"edition": "2016", "code": code})
+    return ElementTree.fromstring(client.get(url).content)  # noqa: S314 (our own file)
+
+
+def shown_text(svg: ElementTree.Element) -> list[str]:
+    return [text.text for text in svg.iter(f"{SVG}text")]
+
+
+def test_a_downloaded_chart_says_what_it_shows_of_which_edition_on_how_many_answers_and_where_from(
+    client, demo_2016, settings
+) -> None:
+    settings.SITE_URL = "https://barometre.example.org"
+    svg = downloaded_chart(client)
+    edition_title = demo_2016.title
+    title = svg.find(f"{SVG}title").text
+    assert title.startswith("Le numérique renforce") and title.endswith(f" — {edition_title}")
+    description = svg.find(f"{SVG}desc").text
+    assert f"{edition_title} (édition 2016) : 194 collectivités répondantes." in description
+    assert "Base : n = " in description and "(ensemble des répondants ayant répondu)" in description
+    assert (
+        f"Source : Association Décider ensemble, {edition_title}, https://barometre.example.org/barometre/2016/"
+        in description
+    )
+    # In the image itself, for whoever sees it in a slide.
+    text = shown_text(svg)
+    assert "Données fictives (démonstration)" in text
+    assert "https://barometre.example.org/barometre/2016/" in text
+    assert any(line.startswith("Base : ") for line in text)
+
+
+def test_a_downloaded_chart_of_real_data_says_nothing_of_fictitious_data(client, demo_2016) -> None:
+    EditionReport.objects.filter(edition=demo_2016).update(fictitious=False)
+    svg = downloaded_chart(client, "tool_objectives")
+    assert "Données fictives" not in svg.find(f"{SVG}desc").text
+    assert not [line for line in shown_text(svg) if "fictives" in line]
+
+
+def test_a_hostile_edition_title_stays_text_in_a_downloaded_chart(client, demo_2016) -> None:
+    hostile = '</title><script>alert("x")</script><text>&amp; Faux'
+    Edition.objects.filter(pk=demo_2016.pk).update(title=hostile)
+    svg = downloaded_chart(client)
+    assert svg.find(f".//{SVG}script") is None
+    assert svg.find(f"{SVG}title").text.endswith(f" — {hostile}")
+    assert any(hostile in line for line in shown_text(svg))
+
+
+def test_when_no_response_can_be_placed_the_page_says_so_instead_of_a_blank_map(client) -> None:
+    EditionFactory(code="2031", status=EditionStatus.PUBLISHED)
+    assert "aucune réponse comptée" in page_text(client.get(edition_url("2031")))
+
+    edition = EditionFactory(code="2032", status=EditionStatus.PUBLISHED)
+    for _number in range(3):  # imported from an anonymous file: no collectivity
+        Response.objects.create(
+            edition=edition,
+            origin=Response.Origin.IMPORT,
+            status=Response.Status.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
+    response = client.get(edition_url("2032"))
+    assert 'class="france-map"' not in response.content.decode()
+    assert "aucune des 3 réponses ne peut y être placée" in page_text(response)

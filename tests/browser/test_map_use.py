@@ -174,7 +174,7 @@ def test_the_map_says_how_many_tools_it_cannot_place_and_lists_them(web) -> None
     web.goto("/carte/?family=forum")
     page.wait_for_selector("body[data-map-ready='2']")
     assert page.locator(".map-status").inner_text() == (
-        "2 outils sur la carte. 1 outil sans localisation n’y est pas placé : le voir dans le catalogue."
+        "2 outils sur la carte. 1 outil sans position n’est pas sur la carte : le voir dans le catalogue."
     )
     page.get_by_role("link", name="le voir dans le catalogue").click()
     page.wait_for_url("**/outils/?family=forum&located=false")
@@ -183,3 +183,32 @@ def test_the_map_says_how_many_tools_it_cannot_place_and_lists_them(web) -> None
     web.goto("/carte/?family=forum&q=Rennes")
     page.wait_for_selector("body[data-map-ready='1']")
     assert page.locator(".map-status").inner_text() == "1 outil sur la carte."
+
+
+def test_the_zoom_buttons_speak_the_pages_language(web) -> None:
+    tool = ToolFactory(collectivity=CollectivityFactory(latitude=48.11, longitude=-1.68))
+    page = web.page
+    for path in ("/carte/", tool.get_absolute_url()):
+        web.goto(path)
+        zoom = page.locator(".leaflet-control-zoom")
+        assert zoom.count() == 1
+        assert page.get_by_role("button", name="Zoom avant").get_attribute("title") == "Zoom avant"
+        assert page.get_by_role("button", name="Zoom arrière").get_attribute("title") == "Zoom arrière"
+        assert page.get_by_role("button", name="Zoom in").count() == 0
+
+
+def test_the_map_s_count_and_its_area_buttons_agree_when_a_source_misplaces_a_tool(web) -> None:
+    ToolFactory(collectivity=CollectivityFactory(name="Rennes", latitude=48.11, longitude=-1.68))
+    ToolFactory(collectivity=CollectivityFactory(name="Nouméa", latitude=-22.27, longitude=166.44))
+    # A longitude of the wrong sign, as one source gives it: in the Pacific, east of the date line.
+    ToolFactory(
+        collectivity=CollectivityFactory(name="SMTC du Grand Nouméa", latitude=-22.27, longitude=-166.44)
+    )
+    page = web.page
+    web.goto("/carte/")
+    page.wait_for_selector("body[data-map-ready='2']")
+    assert page.locator(".map-status").inner_text() == (
+        "2 outils sur la carte. 1 outil sans position n’est pas sur la carte : le voir dans le catalogue."
+    )
+    buttons = page.get_by_role("group", name="Aller à").get_by_role("button").all_inner_texts()
+    assert buttons == ["France métropolitaine (1)", "Nouvelle-Calédonie (1)"]

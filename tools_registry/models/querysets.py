@@ -8,6 +8,7 @@ from django.db import connections, models
 from django.db.models import Case, F, Func, Q, TextField, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from tools_registry.areas import in_an_area
 from tools_registry.text import NORMALIZE_FUNCTION, normalize, url_key
 
 if TYPE_CHECKING:
@@ -49,8 +50,9 @@ class CollectivityQuerySet(models.QuerySet):
 
 
 class ToolQuerySet(models.QuerySet):
-    # Maps place a tool at its collectivity's point: without one, the tool is listed but not placed.
-    LOCATED = Q(collectivity__latitude__isnull=False, collectivity__longitude__isnull=False)
+    # Maps place a tool at its collectivity's point, when it lies in France (`tools_registry.areas`):
+    # without one, or with one elsewhere, the tool is listed but not placed.
+    LOCATED = in_an_area("collectivity__")
     # Tools in service first, then those of unknown state, ended ones last.
     LIFE_ORDER = Case(
         When(life_status=LifeStatus.ACTIVE, then=Value(0)),
@@ -75,6 +77,8 @@ class ToolQuerySet(models.QuerySet):
         return self.exclude(life_status=LifeStatus.ENDED)
 
     def located(self, located: bool = True) -> "ToolQuerySet":
+        """The tools a map places (or, `located=False`, those it cannot): the one rule of the map's
+        caption, its GeoJSON, the open-data GeoJSON's points and the catalogue's filter."""
         return self.filter(self.LOCATED) if located else self.exclude(self.LOCATED)
 
     def duplicates_of(self, *, url: str, name: str, collectivity_id: int | None) -> "ToolQuerySet":

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from privacy.models import consent_fields
+from tools_registry.areas import point_in_an_area
 from tools_registry.choices import (
     CollectivityKind,
     HybridFormat,
@@ -164,7 +165,8 @@ class Collectivity(models.Model):
 
     @property
     def is_located(self) -> bool:
-        return self.latitude is not None and self.longitude is not None
+        """Whether maps place it: the single-object side of `ToolQuerySet.located`."""
+        return point_in_an_area(self.latitude, self.longitude)
 
 
 # The fields a tool stores of its collectivity and of its objectives (see Tool.collectivity_kind), and
