@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from tests.factories import CollectivityFactory, TerritoryFactory, ToolFactory, ToolObjectiveFactory
@@ -101,6 +102,19 @@ def test_staff_set_location_wins_over_the_territory() -> None:
         name="Mairie annexe", kind="autre", territory=territory, latitude=45.5, longitude=5.5
     )
     assert (collectivity.latitude, collectivity.longitude) == (45.5, 5.5)
+
+
+def test_a_point_outside_france_is_refused_with_what_to_check() -> None:
+    collectivity = CollectivityFactory(latitude=None, longitude=None)
+    collectivity.latitude, collectivity.longitude = -22.27, -166.44
+    with pytest.raises(ValidationError) as refused:
+        collectivity.full_clean()
+    assert refused.value.message_dict["longitude"] == [
+        "Ce point (-22.27, -166.44) n'est dans aucune zone de la France que les cartes montrent : "
+        "vérifiez les signes et l'ordre de la latitude et de la longitude."
+    ]
+    collectivity.longitude = 166.44
+    collectivity.full_clean()
 
 
 def test_only_published_tools_are_public() -> None:

@@ -114,6 +114,18 @@ def test_a_point_out_of_range_is_left_out_and_said(import_sample) -> None:
     )
 
 
+def test_a_point_outside_france_is_left_out_and_said(import_sample) -> None:
+    # As the Observatoire's file gives the SMTC du Grand Nouméa: a longitude of the wrong sign.
+    content = ODF_SAMPLE.read_bytes().replace(b",49.493304,0.107396,", b",49.493304,-100.107396,")
+    _run, report = import_sample(content=content)
+    gip = Collectivity.objects.get(siren="187609110")
+    assert (gip.latitude, gip.longitude) == (None, None)
+    assert messages(report, 10) == (
+        "position hors de France (« 49.493304 », « -100.107396 ») : ignorée ; "
+        "sans position : n'apparaîtra pas sur la carte"
+    )
+
+
 def test_importing_the_same_file_again_changes_nothing(import_sample) -> None:
     import_sample()
     tools = list(Tool.objects.order_by("pk").values_list("pk", "name", "url", "updated_at"))

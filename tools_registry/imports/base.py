@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from django.utils.translation import gettext_noop
 
+from tools_registry.areas import point_in_an_area
 from tools_registry.imports.report import ImportReport, Message, RowReport
 from tools_registry.text import normalize
 
@@ -97,7 +98,8 @@ def _beginning(line: str, length: int = 70) -> str:
 
 def read_point(latitude: str, longitude: str, outcome: RowReport) -> tuple[float | None, float | None]:
     """A point from two cells (a decimal comma accepted); none when a cell is empty, and none, with a note
-    on the row, when a cell is unreadable or out of range."""
+    on the row, when a cell is unreadable or the point lies in none of the areas of France
+    (`tools_registry.areas`)."""
     if not latitude or not longitude:
         return None, None
     try:
@@ -107,6 +109,15 @@ def read_point(latitude: str, longitude: str, outcome: RowReport) -> tuple[float
     if point is None or not (-90 <= point[0] <= 90 and -180 <= point[1] <= 180):
         outcome.note(
             gettext_noop("position illisible (« %(lat)s », « %(long)s ») : ignorée"),
+            lat=latitude,
+            long=longitude,
+        )
+        return None, None
+    if not point_in_an_area(*point):
+        # A source's slip (a longitude of the wrong sign puts Nouméa in the eastern Pacific): kept, the
+        # point would travel to the API and the downloads while no map of France could show it.
+        outcome.note(
+            gettext_noop("position hors de France (« %(lat)s », « %(long)s ») : ignorée"),
             lat=latitude,
             long=longitude,
         )

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
@@ -145,6 +146,19 @@ class Collectivity(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tools_registry:collectivity_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        point = self.latitude, self.longitude
+        if None not in point and not point_in_an_area(*point):
+            raise ValidationError(
+                {
+                    "longitude": _(
+                        "Ce point (%(latitude)s, %(longitude)s) n'est dans aucune zone de la France que les "
+                        "cartes montrent : vérifiez les signes et l'ordre de la latitude et de la longitude."
+                    )
+                    % {"latitude": self.latitude, "longitude": self.longitude}
+                }
+            )
 
     def fill_from_territory(self) -> None:
         """Take population, location, département and région from the territory unless staff set them."""
