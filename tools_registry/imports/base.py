@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
 
+from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from tools_registry.areas import point_in_an_area
 from tools_registry.imports.report import ImportReport, Message, RowReport
-from tools_registry.text import normalize
+from tools_registry.text import from_place
 
 
 class FileProblem(Exception):
@@ -126,13 +127,10 @@ def read_point(latitude: str, longitude: str, outcome: RowReport) -> tuple[float
 
 
 def of(name: str) -> str:
-    """« de » before a name as French writes it: « d'Arcueil », « du Bouscat », « de Lyon »."""
-    for article, contracted in (("Le ", "du "), ("Les ", "des ")):
-        if name.startswith(article):
-            return contracted + name.removeprefix(article)
-    if normalize(name[:1]) in {"a", "e", "i", "o", "u", "y"}:
-        return f"d'{name}"
-    return f"de {name}"
+    """« de » before a body's name as French writes it (« d'Arcueil », « du Bouscat », « de la Métropole de
+    Lyon »), whatever the language of whoever runs the import: descriptions are stored in French."""
+    with translation.override("fr"):
+        return from_place(name)
 
 
 def valid_siren(siren: str) -> bool:
