@@ -63,7 +63,13 @@ FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"
 
 # Forms that refuse a NUL character beside its field and keep what was typed: their POST data is left
 # to them (their query string is still checked here).
-EXPLAINED_BY_THEIR_FORM = {"tools_registry:tool_submit", "tools_registry:tool_correct"}
+EXPLAINED_BY_THEIR_FORM = {
+    "tools_registry:tool_submit",
+    "tools_registry:tool_correct",
+    "survey:open_link",
+    "survey:step",
+    "survey:tool_step",
+}
 
 
 class NulCharacterMiddleware:
