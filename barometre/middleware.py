@@ -61,8 +61,8 @@ NUL = "\x00"
 FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
-# Forms that refuse a NUL character beside its field and keep what was typed: their POST data is left
-# to them (their query string is still checked here).
+# Public forms that refuse a NUL character beside the field, keeping what was typed (a pasted answer),
+# which is clearer than an error page: their POST data is left to them (their query string is not).
 EXPLAINED_BY_THEIR_FORM = {
     "tools_registry:tool_submit",
     "tools_registry:tool_correct",
@@ -75,7 +75,7 @@ EXPLAINED_BY_THEIR_FORM = {
 class NulCharacterMiddleware:
     """PostgreSQL can neither store nor compare text holding a NUL character: a parameter that holds
     one (an admin filter, a catalogue search, a form field) would be a server error wherever it reaches
-    a query. Refused here once, for every view, rather than field by field."""
+    a query. Refused here, for every view, rather than field by field (EXPLAINED_BY_THEIR_FORM aside)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
