@@ -17,13 +17,14 @@ a worker that was killed is failed and tried again the same way (`jobs.lifeline`
 """
 
 import functools
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -34,6 +35,9 @@ from django_tasks_db.models import DBTaskResult
 from jobs.models import RELAUNCHED_AS, QueuedJob
 
 logger = logging.getLogger(__name__)
+
+# The first key of the lock taken by `enqueue_once` (pg_locks.classid): "once" in ASCII.
+ONCE_LOCK_SPACE = 0x6F6E6365
 
 # What each job does, for the admin: {task path: label}.
 LABELS: dict[str, str] = {}
@@ -124,6 +128,23 @@ def relaunch(*, jobs: QuerySet[QueuedJob]) -> tuple[list[QueuedJob], list[Queued
         row.save(update_fields=["args_kwargs"])
         relaunched.append(row)
     return relaunched, gone
+
+
+def enqueue_once(declared: Job, *args, run_after: datetime | None = None, **kwargs) -> TaskResult | None:
+    """Queue `declared` with these arguments, unless a row of it with the same arguments is waiting
+    (queued, a retry included, or running): a job that queues its successor and is retried, or was
+    queued twice, queues that successor once. Return the new row, or None."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Two copies of a job may run at once on two workers: each looks, then queues, in turn.
+            key = int.from_bytes(hashlib.sha256(declared.module_path.encode()).digest()[:4]) >> 1
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", (ONCE_LOCK_SPACE, key))
+        same_arguments = {f"args_kwargs__kwargs__{name}": value for name, value in kwargs.items()}
+        waiting = QueuedJob.objects.waiting(declared).filter(args_kwargs__args=list(args), **same_arguments)
+        if waiting.exists():
+            return None
+        return declared.using(run_after=run_after).enqueue(*args, **kwargs)
 
 
 def _retry_later(declared: Job, args: tuple, kwargs: dict, attempt: int) -> None:

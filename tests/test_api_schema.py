@@ -76,12 +76,26 @@ def _parameters(document: dict, path: str) -> dict[str, dict]:
     }
 
 
-def test_yes_no_filters_are_documented_as_the_values_they_accept(client, document) -> None:
-    parameters = _parameters(document, "/api/v1/tools/")
-    for name in ("open_source", "hybrid", "located"):
-        assert parameters[name] == {"type": "string", "enum": ["false", "true"]}
-        for value in parameters[name]["enum"]:
-            assert client.get(reverse("api:tool-list"), {name: value}).status_code == 200
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [("/api/v1/tools/", "api:tool-list"), ("/api/v1/insights/software/", "api:insights-software")],
+)
+def test_yes_no_filters_are_documented_as_the_values_they_accept_and_refuse_others(
+    client, document, path, name
+) -> None:
+    parameters = _parameters(document, path)
+    for filter_name in ("open_source", "hybrid", "located"):
+        assert parameters[filter_name] == {"type": "string", "enum": ["false", "true"]}
+        for value in parameters[filter_name]["enum"]:
+            assert client.get(reverse(name), {filter_name: value}).status_code == 200
+        for refused in ("oui", "1", "True"):
+            response = client.get(reverse(name), {filter_name: refused})
+            assert response.status_code == 400
+            assert response.json()["errors"] == {
+                filter_name: [
+                    f"Valeur inconnue : « {refused} ». Valeurs acceptées : « true » (oui) ou « false » (non)."
+                ]
+            }
 
 
 def test_the_tool_list_example_is_one_page_holding_one_tool_as_the_api_gives_it(document) -> None:

@@ -6,9 +6,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.factories import TerritoryFactory, ToolFactory
+from tests.factories import CollectivityFactory, TerritoryFactory, ToolFactory
+from tests.helpers import page_text
 from tools_registry.forms import ToolSubmissionForm
-from tools_registry.models import Collectivity, Tool, ToolObjective
+from tools_registry.models import Collectivity, Tool, ToolObjective, ToolStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +213,84 @@ def test_the_catalogue_says_which_filters_it_did_not_apply(client) -> None:
         reverse("tools_registry:tool_list"), {"family": "zzz"}, HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert "These filters were not applied:" in english
+
+
+NUL_REFUSED = "Le caractère nul n’est pas autorisé."
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/tools_registry/tool/?status__exact=%00",
+        "/admin/tools_registry/tool/?family__exact=forum%00",
+        "/admin/tools_registry/tool/?q=budget&%00=1",
+        "/outils/?q=bud%00get",
+    ],
+)
+def test_a_nul_character_in_a_page_s_query_string_gets_the_error_page(admin_client, url) -> None:
+    ToolFactory(name="Budget participatif de Rennes")
+    admin_client.raise_request_exception = False
+    response = admin_client.get(url)
+    assert response.status_code == 400
+    assert "Requête invalide" in page_text(response)
+    assert NUL_REFUSED in page_text(response)
+    assert "Budget participatif de Rennes" not in page_text(response)
+
+
+@pytest.mark.parametrize(
+    ("params", "refused"),
+    [
+        ({"q": "a\x00b"}, ["q"]),
+        ({"collectivity": "\x00", "family": "forum"}, ["collectivity"]),
+        ({"page": "1", "\x00": "x"}, ["\x00"]),
+    ],
+)
+def test_a_nul_character_in_an_api_parameter_gets_the_api_s_400_naming_it(client, params, refused) -> None:
+    ToolFactory()
+    for name in ("api:tool-list", "api:collectivity-list"):
+        response = client.get(reverse(name), params)
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/json"
+        body = response.json()
+        assert (body["status"], body["code"]) == (400, "invalid")
+        assert body["errors"] == {name: [NUL_REFUSED] for name in refused}
+
+
+def test_an_admin_form_holding_a_nul_character_is_refused_and_changes_nothing(admin_client) -> None:
+    tool = ToolFactory(name="Portail ouvert", status=ToolStatus.PENDING)
+    admin_client.raise_request_exception = False
+    change = reverse("admin:tools_registry_tool_change", args=[tool.pk])
+    response = admin_client.post(change, {"name": "Portail modifié", "collectivity": "rennes\x00"})
+    assert response.status_code == 400
+    assert NUL_REFUSED in page_text(response)
+    action = admin_client.post(
+        reverse("admin:tools_registry_tool_changelist"),
+        {"action": "delete_selected", "_selected_action": [str(tool.pk), "\x00"], "post": "yes"},
+    )
+    assert action.status_code == 400
+    tool.refresh_from_db()
+    assert tool.name == "Portail ouvert"
+    assert Tool.objects.count() == 1
+
+
+def test_a_public_form_explains_a_nul_character_beside_its_field_and_keeps_what_was_typed(client) -> None:
+    # Left to the form by the NUL rule: its message beside the field is clearer than an error page.
+    collectivity = CollectivityFactory()
+    data = {
+        "name": "Forum\x00",
+        "url": "https://exemple.org/\x00",
+        "family": "forum\x00",
+        "objectives": ["idees\x00"],
+        "territory": "\x00",
+        "territory_query": "Rennes\x00",
+        "collectivity": collectivity.slug + "\x00",
+        "description": "Les habitants débattent.\x00",
+        "submitter_name": "Camille Agent",
+        "submitter_email": "a@exemple.org",
+        "consent": "on",
+    }
+    response = client.post(reverse("tools_registry:tool_submit"), data)
+    assert response.status_code == 400
+    assert NUL_REFUSED in page_text(response)
+    assert 'value="Camille Agent"' in response.content.decode()
+    assert Tool.objects.count() == 0

@@ -28,6 +28,7 @@ from tools_registry.search import search_tools
 from tools_registry.text import natural, natural_key
 
 YES_NO = [("true", _("Oui")), ("false", _("Non"))]
+YES_NO_VALUES = [value for value, _label in YES_NO]
 
 
 class Sort(models.TextChoices):
@@ -53,12 +54,19 @@ class IdInFilter(django_filters.BaseInFilter, django_filters.Filter):
 
 
 # Documented as the text it reads: a boolean schema would refuse the very values the filter accepts.
-@extend_schema_field({"type": "string", "enum": [value for value, _label in YES_NO]})
+@extend_schema_field({"type": "string", "enum": YES_NO_VALUES})
 class YesNoFilter(django_filters.TypedChoiceFilter):
-    """`true` or `false`."""
+    """`true` or `false`; any other value is refused with the values accepted."""
 
     def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, choices=YES_NO, coerce=lambda value: value == "true", **kwargs)
+        refused = _("Valeur inconnue : « %(value)s ». Valeurs acceptées : « true » (oui) ou « false » (non).")
+        super().__init__(
+            *args,
+            choices=YES_NO,
+            coerce=lambda value: value == "true",
+            error_messages={"invalid_choice": refused},
+            **kwargs,
+        )
 
 
 def yes_no(path: str) -> Case:

@@ -180,3 +180,44 @@ def test_the_credit_reads_in_english_too(client, imported) -> None:
     text = page_text(client.get(Tool.objects.get(name="Data Agen").get_absolute_url()))
     assert "Source Observatoire open data des territoires, OpenDataFrance — ODbL 1.0" in text
     assert "data of Nov. 4, 2021" in text
+
+
+def via_links(header: str) -> set[str]:
+    return {link.lstrip("<") for link in header.split(", <") if 'rel="via"' in link}
+
+
+def test_a_page_of_tools_credits_in_its_link_header_the_sources_its_tools_credit(client, imported) -> None:
+    ToolFactory(name="Outil proposé en ligne")
+    response = client.get(TOOLS)
+    assert response["Link"].startswith(f'<{ODBL}>; rel="license"; title="ODbL-1.0", ')
+    credited = {
+        (record["url"], record["credit"])
+        for tool in response.json()["results"]
+        for record in tool["provenance"]
+    }
+    assert via_links(response["Link"]) == {f'{url}>; rel="via"; title="{credit}"' for url, credit in credited}
+    assert via_links(response["Link"]) == {
+        'https://github.com/multi-coop/data-odf-observatoire>; rel="via"; '
+        'title="Observatoire open data des territoires, OpenDataFrance"',
+        f'{DataSource.objects.get(code="decidim-installations").url}>; rel="via"; '
+        'title="decidim.org, liste des installations"',
+    }
+    mine = client.get(TOOLS, {"q": "Outil proposé en ligne"})
+    assert [tool["name"] for tool in mine.json()["results"]] == ["Outil proposé en ligne"]
+    assert mine["Link"] == f'<{LICENCE_OUVERTE}>; rel="license"; title="etalab-2.0"'
+
+
+def test_a_page_of_collectivities_names_the_licence_and_credits_of_the_tools_it_counts(
+    client, imported
+) -> None:
+    collectivities = reverse("api:collectivity-list")
+    response = client.get(collectivities, {"page_size": 100})
+    assert response.status_code == 200
+    assert response["Link"].startswith(f'<{ODBL}>; rel="license"; title="ODbL-1.0", ')
+    assert 'title="Observatoire open data des territoires, OpenDataFrance"' in response["Link"]
+    assert 'title="decidim.org, liste des installations"' in response["Link"]
+    Tool.objects.exclude(name="Outil proposé en ligne").delete()
+    ToolFactory(name="Outil proposé en ligne")
+    mine = client.get(collectivities)
+    assert mine.json()["count"] == 1
+    assert mine["Link"] == f'<{LICENCE_OUVERTE}>; rel="license"; title="etalab-2.0"'

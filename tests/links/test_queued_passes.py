@@ -19,7 +19,7 @@ from tests.helpers import form_submission
 from tests.links.conftest import PUBLIC_IP
 from tools_registry.links.models import LinkCheck, LinkOutcome
 from tools_registry.links.services import plan_pass
-from tools_registry.links.tasks import check_links
+from tools_registry.links.tasks import check_link_batch, check_links
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +130,47 @@ def test_a_pass_is_cut_into_batches_of_the_addresses_checked_at_once_each_host_i
     hosts = [{urlsplit(urls[tool_id]).hostname for batch in chain for tool_id in batch} for chain in chains]
     assert all(not (one & other) for one, other in combinations(hosts, 2))
     assert [2, 1] in [[len(batch) for batch in chain] for chain in chains]  # c's three addresses
+
+
+def waiting_batches() -> list[list]:
+    """The batches queued and not run yet: their tool ids and the rest of their chain."""
+    rows = QueuedJob.objects.filter(status=TaskResultStatus.READY, task_path=check_link_batch.module_path)
+    return [[row.args_kwargs["args"][0], row.args_kwargs["kwargs"]["then"]] for row in rows]
+
+
+def test_a_batch_run_twice_queues_the_rest_of_its_chain_once(site, one_at_a_time, settings, run_jobs) -> None:
+    settings.LINK_CHECK_HOST_DELAY = 30
+    first, second, third = (ToolFactory(url=site.url(f"/ok?page={number}")) for number in range(3))
+    for _copy in range(2):  # the same batch queued twice, as a duplicated job would be
+        check_link_batch.enqueue([first.pk], then=[[second.pk], [third.pk]])
+    assert len(run_jobs()) == 2
+    assert waiting_batches() == [[[second.pk], [[third.pk]]]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="workers' locks live in PostgreSQL")
+def test_a_batch_tried_again_after_queuing_its_successor_does_not_queue_it_again(
+    site, one_at_a_time, settings, run_jobs
+) -> None:
+    settings.LINK_CHECK_HOST_DELAY = 30
+    settings.JOB_RETRY_DELAY = 0
+    first, second = (ToolFactory(url=site.url(f"/ok?page={number}")) for number in range(2))
+    check_link_batch.enqueue([first.pk], then=[[second.pk]])
+    run_jobs()
+    # Its worker was killed after the batch queued its successor, before the batch was marked done.
+    batch = QueuedJob.objects.get(args_kwargs__args=[[first.pk]])
+    QueuedJob.objects.filter(pk=batch.pk).update(status=TaskResultStatus.READY, finished_at=None)
+    QueuedJob.objects.get(pk=batch.pk).claim("killed")
+    lifeline.rescue_abandoned()
+    run_jobs()  # the retry of the batch; its successor waits for the host delay
+    assert len(site.seen) == 2  # the batch's address, checked twice
+    assert waiting_batches() == [[[second.pk], []]]
+
+
+def test_the_same_chain_in_a_later_pass_is_queued_again(site, one_at_a_time, run_jobs) -> None:
+    first, second = (ToolFactory(url=site.url(f"/ok?page={number}")) for number in range(2))
+    for _pass in range(2):
+        check_link_batch.enqueue([first.pk], then=[[second.pk]])
+        run_jobs()
+        run_jobs()
+    assert len(site.seen) == 4
+    assert LinkCheck.objects.count() == 2

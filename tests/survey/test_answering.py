@@ -429,3 +429,16 @@ def test_the_review_leads_back_to_the_list_of_tools_when_they_come_last(client, 
     answer_everything(client, contact, profile={"has_open_data": "non"})
     page = client.get(review_url(contact))
     assert f'<a class="button secondary" href="{step_url(contact, "outil")}">' in page.content.decode()
+
+
+def test_a_nul_character_in_an_answer_is_explained_beside_it_and_the_page_keeps_what_was_typed(
+    client, contact
+) -> None:
+    client.post(welcome_url(contact))
+    page = post_page(
+        client, step_url(contact, "profil"), {**PROFILE, "respondent_service": "Solutions\x00 numériques"}
+    )
+    assert page.status_code == 400
+    assert "Le caractère nul n’est pas autorisé." in page_text(page)
+    assert is_checked(page, "collectivity_type", "commune")
+    assert not Answer.objects.filter(question__code="respondent_service").exists()

@@ -48,6 +48,8 @@ from tools_registry.licences import (
     LICENCES,
     TERRITORY_LICENCE,
     TERRITORY_SOURCES,
+    Credit,
+    Licence,
     licence_of,
     link_header,
     tools_terms,
@@ -223,9 +225,7 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
         documents = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         response = self.get_paginated_response(documents)
         if response.status_code == 200:
-            # The page's licence: ODbL as soon as one of its tools comes from a share-alike source.
-            results = response.data["results"]
-            response["Link"] = link_header(licence_of({tool["licence"] for tool in results}))
+            response["Link"] = link_header(*_documents_terms(response.data["results"]))
         return response
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response | HttpResponsePermanentRedirect:
@@ -240,6 +240,16 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
             return HttpResponsePermanentRedirect(reverse("api:tool-detail", args=[kept.slug]))
         response["Link"] = link_header(LICENCES[response.data["licence"]])
         return response
+
+
+def _documents_terms(documents: list[dict]) -> tuple[Licence, list[Credit]]:
+    """The licence of a page of tools, ODbL as soon as one of them comes from a share-alike source, and the
+    sources its tools credit (`provenance`), in the order of `credits_of`."""
+    licence = licence_of({document["licence"] for document in documents})
+    sources = {
+        (record["credit"], record["url"]) for document in documents for record in document["provenance"]
+    }
+    return licence, [Credit(url=url, credit=credit) for credit, url in sorted(sources)]
 
 
 def _address(route: str) -> Callable[[str], str]:
@@ -258,6 +268,15 @@ class CollectivityViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return CollectivityDetailSerializer if self.action == "retrieve" else CollectivitySerializer
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        response = super().list(request, *args, **kwargs)
+        if response.status_code == 200:
+            # Its counts of tools are derived from the tools' records: the page takes their licence.
+            slugs = [collectivity["slug"] for collectivity in response.data["results"]]
+            tools = Tool.objects.published().filter(collectivity__slug__in=slugs)
+            response["Link"] = link_header(*tools_terms(tools))
+        return response
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response | HttpResponsePermanentRedirect:
         try:

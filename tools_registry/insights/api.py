@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tools_registry.choices import ToolFamily
-from tools_registry.filters import ToolFilterSet
+from tools_registry.filters import YES_NO_VALUES, ToolFilterSet, YesNoFilter
 from tools_registry.insights.coverage import coverage as coverage_of
 from tools_registry.insights.peers import SAME_REGION, peers_of
 from tools_registry.insights.software import filtered, software_breakdown
@@ -20,9 +20,15 @@ from tools_registry.licences import LICENCES, link_header
 from tools_registry.models import Collectivity
 
 PUBLIC_CACHE = "public, max-age=60"
-# The catalogue's parameters, read from its one FilterSet (sorting means nothing for counts).
+# The catalogue's parameters, read from its one FilterSet (sorting means nothing for counts); a yes/no
+# filter with the values it accepts, as the tool list documents it.
 FILTER_PARAMETERS = [
-    OpenApiParameter(name, OpenApiTypes.STR, description=str(declared.label))
+    OpenApiParameter(
+        name,
+        OpenApiTypes.STR,
+        enum=YES_NO_VALUES if isinstance(declared, YesNoFilter) else None,
+        description=str(declared.label),
+    )
     for name, declared in ToolFilterSet.base_filters.items()
     if name != "sort"
 ]

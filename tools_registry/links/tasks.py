@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from jobs.queue import job
+from jobs.queue import enqueue_once, job
 from tools_registry.links import services
 
 logger = logging.getLogger(__name__)
@@ -35,9 +35,10 @@ def check_links(tool_ids: list[int] | None = None) -> None:
 @job(label=gettext_lazy("Vérification d'un lot d'adresses d'outils"), priority=PRIORITY, kept_days=1)
 def check_link_batch(tool_ids: list[int], then: list[list[int]] | None = None) -> None:
     """Check the addresses of `tool_ids`, then queue the first batch of `then`: the next addresses of the
-    same host, LINK_CHECK_HOST_DELAY seconds later, as within a batch."""
+    same host, LINK_CHECK_HOST_DELAY seconds later, as within a batch. Once: a batch tried again, or
+    queued twice, does not double the rest of its chain."""
     summary = services.run_pass(tool_ids=tool_ids)
     logger.info("Link check batch: %s", summary.as_dict())
     if then:
         following = timezone.now() + timedelta(seconds=settings.LINK_CHECK_HOST_DELAY)
-        check_link_batch.using(run_after=following).enqueue(then[0], then=then[1:])
+        enqueue_once(check_link_batch, then[0], then=then[1:], run_after=following)
