@@ -1,5 +1,7 @@
 """Answering the questionnaire through the test client, page by page, as a respondent would."""
 
+import re
+
 from django.urls import reverse
 
 from survey.models import Contact
@@ -51,7 +53,17 @@ def review_url(contact: Contact) -> str:
     return reverse("survey:review", kwargs={"token": contact.token})
 
 
+def shown_tool(client, url: str) -> str:
+    """The tool a tool's page is shown for, as its form sends it back (hidden field `tool`)."""
+    found = re.search(r'<input type="hidden" name="tool" value="(\d+)">', client.get(url).content.decode())
+    assert found, f"no tool named on {url}"
+    return found[1]
+
+
 def post_page(client, url: str, data: dict, action: str = "next"):
+    """Send a page as a browser would: a tool's page with the tool it was shown for."""
+    if re.search(r"/partie/[^/]+/\d+/$", url) and "tool" not in data:
+        data = {**data, "tool": shown_tool(client, url)}
     return client.post(url, {**data, "action": action})
 
 
