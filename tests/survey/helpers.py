@@ -5,6 +5,7 @@ import re
 from django.urls import reverse
 
 from survey.models import Contact
+from tests.helpers import page_text
 
 PROFILE = {
     "collectivity_type": "commune",
@@ -83,3 +84,28 @@ def answer_everything(
         client.post(step_url(contact, "outil"), {"action": "next"})
     if profile["has_open_data"] == "oui":
         post_page(client, step_url(contact, "donnees-ouvertes"), OPEN_DATA)
+
+
+def open_url(edition) -> str:
+    return reverse("survey:open_link", kwargs={"edition": edition.code})
+
+
+def identity(**changes) -> dict:
+    data = {
+        "territory_query": "Dinard",
+        "territory": "",
+        "name": "Alex Martin",
+        "role": "Chargé de mission",
+        "email": "alex@dinard.example",
+        "consent": "on",
+    }
+    data.update(changes)
+    return data
+
+
+def sign_up(client, edition, run_jobs, **changes):
+    """Sign up through the open link, its email sent; the page the respondent lands on, after the redirect."""
+    posted = client.post(open_url(edition), identity(**changes))
+    run_jobs()
+    assert posted.status_code == 302, page_text(posted)
+    return posted, client.get(posted.url)

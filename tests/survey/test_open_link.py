@@ -21,42 +21,22 @@ from survey.models import (
     ResponseStatus,
     ReviewStatus,
 )
-from tests.factories import EditionFactory, ResponseFactory, TerritoryFactory
+from tests.factories import EditionFactory, ResponseFactory
 from tests.helpers import description, error_summary, page_text, page_title
-from tests.survey.helpers import PROFILE, answer_everything, post_page, review_url, step_url, welcome_url
+from tests.survey.helpers import (
+    PROFILE,
+    answer_everything,
+    identity,
+    open_url,
+    post_page,
+    review_url,
+    sign_up,
+    step_url,
+    welcome_url,
+)
 from tools_registry.models import Tool
 
 pytestmark = pytest.mark.django_db
-
-
-def open_url(edition) -> str:
-    return reverse("survey:open_link", kwargs={"edition": edition.code})
-
-
-def identity(**changes) -> dict:
-    data = {
-        "territory_query": "Dinard",
-        "territory": "",
-        "name": "Alex Martin",
-        "role": "Chargé de mission",
-        "email": "alex@dinard.example",
-        "consent": "on",
-    }
-    data.update(changes)
-    return data
-
-
-@pytest.fixture
-def dinard(db):
-    return TerritoryFactory(code="35093", name="Dinard", population=10000)
-
-
-def sign_up(client, edition, run_jobs, **changes):
-    """Sign up through the open link, its email sent; the page the respondent lands on, after the redirect."""
-    posted = client.post(open_url(edition), identity(**changes))
-    run_jobs()
-    assert posted.status_code == 302, page_text(posted)
-    return posted, client.get(posted.url)
 
 
 def emailed_contact(address: str) -> Contact:
