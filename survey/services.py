@@ -74,6 +74,11 @@ def response_for(*, contact: Contact) -> Response | None:
     return Response.objects.filter(**_owned_by(contact)).first()
 
 
+class ToolListChanged(Exception):
+    """The tool a request names is no longer where the page showed it (removed or moved since, in
+    another tab or by a colleague): nothing is written."""
+
+
 class EmailNotProven(Exception):
     """An open-link contact whose personal link was never opened: its address is not proven."""
 
@@ -125,10 +130,22 @@ def _locked(response: Response) -> Response:
 
 @transaction.atomic
 def save_page(
-    *, response: Response, section: Section, subject: int, values: dict, resume_step: str = ""
+    *,
+    response: Response,
+    section: Section,
+    subject: int,
+    values: dict,
+    resume_step: str = "",
+    tool_id: int | None = None,
 ) -> Response:
-    """Replace the answers of one page; answers to questions its conditions now hide are dropped."""
+    """Replace the answers of one page; answers to questions its conditions now hide are dropped.
+
+    A tool's page (subject n) names the tool it was shown for (`tool_id`): if the n-th tool is another
+    one now, `ToolListChanged` and nothing is written.
+    """
     response = _locked(response)
+    if subject and not ResponseTool.objects.filter(response=response, position=subject, pk=tool_id).exists():
+        raise ToolListChanged
     questionnaire = Questionnaire(response.edition)
     answers = read_answers(response)
     questions = questionnaire.questions_of(section)
@@ -174,11 +191,17 @@ def add_tool(*, response: Response) -> int:
 
 
 @transaction.atomic
-def remove_tool(*, response: Response, number: int) -> None:
-    """Forget the n-th tool; the following ones move up one place."""
+def remove_tool(*, response: Response, tool_id: int) -> None:
+    """Forget a described tool; the following ones move up one place.
+
+    The tool is named by its row, not its number, so that a repeated or stale request (a double click, an
+    older tab) cannot remove the tool that took its number: `ToolListChanged` then, and nothing removed.
+    """
     response = _locked(response)
-    if not 1 <= number <= response.tool_count:
-        return
+    described = ResponseTool.objects.filter(response=response, pk=tool_id).first()
+    if described is None:
+        raise ToolListChanged
+    number = described.position
     Answer.objects.filter(response=response, subject=number).delete()
     ResponseTool.objects.filter(response=response, position=number).delete()
     # One position at a time, in order, so that no uniqueness constraint is crossed on the way.

@@ -26,4 +26,5 @@ urlpatterns = [
     path("<token:token>/relecture/", views.review, name="review"),
     path("<token:token>/partie/<slug:section>/", views.step, name="step"),
     path("<token:token>/partie/<slug:section>/<int:number>/", views.step, name="tool_step"),
+    path("<token:token>/partie/<slug:section>/retirer/<int:tool>/", views.remove_tool, name="remove_tool"),
 ]

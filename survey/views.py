@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from survey import invitations, services
 from survey.flow import REVIEW, AnswerMap, Questionnaire, Route, Step, read_answers
 from survey.forms import OpenLinkForm, SectionForm
-from survey.models import Contact, Edition, Response
+from survey.models import Contact, Edition, Response, ResponseTool
 from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after, retry_message
 
 
@@ -112,6 +112,19 @@ def step(request: HttpRequest, token: str, section: str, number: int = 0) -> Htt
     route = questionnaire.route(response, answers)
     current = route.find(section, number)
     if current is None:
+        gone = questionnaire.section(section)
+        if request.method == "POST" and number and gone is not None and gone.is_per_tool:
+            # A tool's page sent after the list got shorter (a removal in another tab): keep what was typed.
+            form = SectionForm(
+                request.POST,
+                questionnaire=questionnaire,
+                section=gone,
+                subject=number,
+                answers=answers,
+                partial=True,
+            )
+            tool_id = _tool_id(request.POST.get("tool"))
+            return _stale_tool_page(request, visit, questionnaire, Step(gone, number), form, tool_id)
         return redirect(_url(token, route.resume(response.resume_step)))
     try:
         if current.is_tool_list:
@@ -143,19 +156,26 @@ def _section_page(
         partial=action != "next",
     )
     token = visit.contact.token
+    # A tool's page carries the tool it was shown for: its number may have changed since (a removal in
+    # another tab), and the answers must never land on the tool that took that number.
+    tool_id = _tool_id(request.POST.get("tool")) if current.is_tool else None
     if form.is_bound and form.is_valid():
         if action == "next":
             target = route.next(current)
             resume = target.key if target else REVIEW
         else:
             resume = current.key
-        response = services.save_page(
-            response=visit.response,
-            section=current.section,
-            subject=current.subject,
-            values=form.values(),
-            resume_step=resume,
-        )
+        try:
+            response = services.save_page(
+                response=visit.response,
+                section=current.section,
+                subject=current.subject,
+                values=form.values(),
+                resume_step=resume,
+                tool_id=tool_id,
+            )
+        except services.ToolListChanged:
+            return _stale_tool_page(request, visit, questionnaire, current, form, tool_id)
         if action == "save_exit":
             messages.success(
                 request, _("Vos réponses sont enregistrées. Revenez quand vous voulez avec votre lien.")
@@ -166,6 +186,24 @@ def _section_page(
         if action == "previous":
             return _back(token, route.previous(current))
         return redirect(_url(token, route.next(current)))
+    if current.is_tool and not form.is_bound:
+        tool_id = _described(visit.response, position=current.subject).pk
+    return _render_step(request, visit, questionnaire, route, current, form, answers, tool_id=tool_id)
+
+
+def _render_step(
+    request: HttpRequest,
+    visit: Visit,
+    questionnaire: Questionnaire,
+    route: Route,
+    current: Step,
+    form: SectionForm,
+    answers: AnswerMap,
+    *,
+    tool_id: int | None,
+    status: int | None = None,
+    stale_from: int | None = None,
+) -> HttpResponse:
     context = {
         "edition": visit.edition,
         "contact": visit.contact,
@@ -175,16 +213,78 @@ def _section_page(
         "progress": questionnaire.progress(answers, current),
         "tool_name": answers.get(("tool_name", current.subject), "") if current.subject else "",
         "tool_count": visit.response.tool_count,
+        "tool_id": tool_id,
+        "action_url": current.url(visit.contact.token),
+        "stale_from": stale_from,
     }
-    return render(request, "survey/step.html", context, status=400 if form.is_bound else 200)
+    if status is None:
+        status = 400 if form.is_bound else 200
+    return render(request, "survey/step.html", context, status=status)
+
+
+def _tool_id(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+def _described(response: Response, *, position: int) -> ResponseTool:
+    return ResponseTool.objects.get(response=response, position=position)
+
+
+def _stale_tool_page(
+    request: HttpRequest,
+    visit: Visit,
+    questionnaire: Questionnaire,
+    current: Step,
+    form: SectionForm,
+    tool_id: int | None,
+) -> HttpResponse:
+    """A tool's answers sent from a page older than the list of tools: nothing was written.
+
+    If the tool is still described (under another number), its page comes back with what was typed, to
+    be sent again; if it was removed, the list of tools says so.
+    """
+    response = Response.objects.get(pk=visit.response.pk)
+    visit.response = response
+    described = ResponseTool.objects.filter(response=response, pk=tool_id).first() if tool_id else None
+    answers = read_answers(response)
+    route = questionnaire.route(response, answers)
+    moved = route.find(current.section.code, described.position) if described else None
+    if moved is None:
+        tool_list = route.find(current.section.code)
+        message = _(
+            "La liste de vos outils a changé depuis l'affichage de cette page (dans un autre onglet, par "
+            "exemple) : l'outil que vous décriviez n'en fait plus partie. Rien n'a été enregistré."
+        )
+        if tool_list is None:
+            messages.warning(request, message)
+            return redirect(_url(visit.contact.token, route.resume(response.resume_step)))
+        return _tool_list(request, visit, questionnaire, route, tool_list, error=message, status=409)
+    return _render_step(
+        request,
+        visit,
+        questionnaire,
+        route,
+        moved,
+        form,
+        answers,
+        tool_id=described.pk,
+        status=409,
+        stale_from=current.subject,
+    )
 
 
 def _tool_list(
-    request: HttpRequest, visit: Visit, questionnaire: Questionnaire, route: Route, current: Step
+    request: HttpRequest,
+    visit: Visit,
+    questionnaire: Questionnaire,
+    route: Route,
+    current: Step,
+    *,
+    error: str = "",
+    status: int | None = None,
 ) -> HttpResponse:
     response, token = visit.response, visit.contact.token
-    error = ""
-    if request.method == "POST":
+    if request.method == "POST" and not error:
         action = request.POST.get("action", "next")
         if action == "add":
             try:
@@ -193,10 +293,6 @@ def _tool_list(
                 error = exc.messages[0]
             else:
                 return redirect("survey:tool_step", token=token, section=current.section.code, number=number)
-        elif action.startswith("remove-") and action.removeprefix("remove-").isdigit():
-            services.remove_tool(response=response, number=int(action.removeprefix("remove-")))
-            messages.success(request, _("L'outil a été retiré de votre réponse."))
-            return redirect(current.url(token))
         elif action == "previous":
             return _back(token, route.previous(current))
         elif response.tool_count == 0:
@@ -210,8 +306,16 @@ def _tool_list(
             return redirect(_url(token, target))
     answers = read_answers(response)
     tools = [
-        {"number": n, "name": answers.get(("tool_name", n), ""), "url": Step(current.section, n).url(token)}
-        for n in range(1, response.tool_count + 1)
+        {
+            "number": described.position,
+            "name": answers.get(("tool_name", described.position), ""),
+            "url": Step(current.section, described.position).url(token),
+            "remove_url": reverse(
+                "survey:remove_tool",
+                kwargs={"token": token, "section": current.section.code, "tool": described.pk},
+            ),
+        }
+        for described in response.tools.order_by("position")
     ]
     context = {
         "edition": visit.edition,
@@ -223,7 +327,62 @@ def _tool_list(
         "error": error,
         "progress": questionnaire.progress(answers, current),
     }
-    return render(request, "survey/tools.html", context, status=400 if error else 200)
+    if status is None:
+        status = 400 if error else 200
+    return render(request, "survey/tools.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def remove_tool(request: HttpRequest, token: str, section: str, tool: int) -> HttpResponse:
+    """Removing a described tool, once confirmed: the page names the tool, its form names its row."""
+    visit = _visit(request, token)
+    if isinstance(visit, HttpResponse):
+        return visit
+    if visit.response is None:
+        return redirect("survey:welcome", token=token)
+    response = visit.response
+    route = Questionnaire(visit.edition).route(response, read_answers(response))
+    tool_list = route.find(section)
+    if tool_list is None or not tool_list.is_tool_list:
+        return redirect(_url(token, route.resume(response.resume_step)))
+    described = ResponseTool.objects.filter(response=response, pk=tool).first()
+    name = ""
+    if described is not None:
+        name = str(read_answers(response).get(("tool_name", described.position), ""))
+    if request.method == "POST" and described is not None:
+        try:
+            services.remove_tool(response=response, tool_id=described.pk)
+        except services.AlreadySubmitted:
+            return redirect("survey:welcome", token=token)
+        except services.ToolListChanged:
+            described = None
+        else:
+            if name:
+                messages.success(
+                    request, _("L'outil « %(name)s » a été retiré de votre réponse.") % {"name": name}
+                )
+            else:
+                messages.success(request, _("L'outil a été retiré de votre réponse."))
+            return redirect(tool_list.url(token))
+    if described is None:
+        messages.warning(
+            request,
+            _(
+                "Cet outil ne fait plus partie de votre réponse : il a déjà été retiré (par un double clic, "
+                "dans un autre onglet ou par un collègue). Aucun autre outil n'a été retiré ; voici la liste "
+                "à jour."
+            ),
+        )
+        return redirect(tool_list.url(token))
+    context = {
+        "edition": visit.edition,
+        "contact": visit.contact,
+        "step": tool_list,
+        "number": described.position,
+        "name": name,
+        "cancel_url": tool_list.url(token),
+    }
+    return render(request, "survey/remove_tool.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,6 +16,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -37,6 +38,15 @@ def empty_cache() -> None:
     """Each test starts from an empty cache: no rate-limit count, cached page, map data or result of an
     earlier test leaks into it."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def site_language_after_each_test() -> Iterator[None]:
+    """A request in English leaves English active in the test's thread (the locale middleware activates a
+    language and nothing deactivates it): the next test starts in the site's language, whatever ran
+    before, even one that calls a command or a service without a request."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

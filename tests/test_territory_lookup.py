@@ -88,3 +88,15 @@ def test_nothing_is_found_for_an_unknown_or_partial_text(saint_malo: Territory, 
 def test_the_kind_excludes_the_other_kinds(saint_malo: Territory) -> None:
     with pytest.raises(Territory.DoesNotExist):
         Territory.objects.lookup("35288", kind=TerritoryKind.EPCI)
+
+
+def test_the_territories_a_shared_name_names_come_with_their_departement() -> None:
+    seine = TerritoryFactory(kind=TerritoryKind.DEPARTEMENT, code="93", name="Seine-Saint-Denis")
+    reunion = TerritoryFactory(kind=TerritoryKind.DEPARTEMENT, code="974", name="La Réunion")
+    paris_side = TerritoryFactory(code="93066", name="Saint-Denis", departement=seine)
+    island = TerritoryFactory(code="97411", name="Saint-Denis", departement=reunion)
+    TerritoryFactory(code="93001", name="Aubervilliers", departement=seine)
+    found = Territory.objects.named("saint denis")
+    assert set(found) == {paris_side, island}
+    assert {territory.departement.name for territory in found} == {"Seine-Saint-Denis", "La Réunion"}
+    assert Territory.objects.named("  ") == []

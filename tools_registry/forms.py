@@ -105,30 +105,57 @@ class CollectivityChoiceForm(forms.Form):
     )
     other_name = forms.CharField(label=_("Nom de l'organisme"), max_length=200, required=False)
     other_kind = forms.ChoiceField(label=_("Type d'organisme"), choices=UNLISTED_KINDS, required=False)
+    # Without JavaScript, a name several territories share: the one picked among those the page listed.
+    territory_choice = forms.ModelChoiceField(queryset=Territory.objects.all(), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The territories the typed text may name, when it names several: the page lists them to pick from.
+        self.candidates: list[Territory] = []
 
     def clean(self) -> dict:
         data = super().clean()
         if "territory" in self.errors:
             self._forget_unknown_territory()
+        self.errors.pop("territory_choice", None)
         if data.get("not_listed"):
             if not data.get("other_name", "").strip():
                 self.add_error("other_name", _("Indiquez le nom de l'organisme."))
             if not data.get("other_kind"):
                 self.add_error("other_kind", _("Indiquez le type d'organisme."))
         elif data.get("territory") is None and "territory_query" not in self.errors:
-            try:
-                territory = Territory.objects.lookup(data.get("territory_query", ""))
-            except (Territory.DoesNotExist, Territory.MultipleObjectsReturned):
-                territory = None
-                self.add_error(
-                    "territory_query",
-                    _(
-                        "Choisissez votre collectivité dans la liste proposée, ou cochez « Ma collectivité "
-                        "n'est pas dans la liste »."
-                    ),
-                )
-            data["territory"] = territory
+            data["territory"] = self._typed_territory(
+                data.get("territory_query", ""), data.get("territory_choice")
+            )
         return data
+
+    def _typed_territory(self, text: str, picked: Territory | None) -> Territory | None:
+        """The territory the text names; when it names several, the one picked among them, else none and
+        the list of them to pick from."""
+        try:
+            return Territory.objects.lookup(text)
+        except Territory.DoesNotExist:
+            self.add_error(
+                "territory_query",
+                _(
+                    "Choisissez votre collectivité dans la liste proposée, ou cochez « Ma collectivité "
+                    "n'est pas dans la liste »."
+                ),
+            )
+            return None
+        except Territory.MultipleObjectsReturned:
+            self.candidates = Territory.objects.named(text)
+        if picked is not None and picked in self.candidates:
+            return picked
+        self.add_error(
+            "territory_query",
+            _(
+                "Plusieurs territoires répondent à « %(text)s » : choisissez le vôtre dans la liste "
+                "ci-dessous, d'après son département."
+            )
+            % {"text": text.strip()},
+        )
+        return None
 
     def _forget_unknown_territory(self) -> None:
         """The hidden id of the territory picked in the list names none (a page left open while the

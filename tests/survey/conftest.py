@@ -1,7 +1,8 @@
 import pytest
 
 from survey.models import Contact, Edition, EditionStatus
-from tests.factories import CollectivityFactory, ContactFactory, EditionFactory
+from tests.factories import CollectivityFactory, ContactFactory, EditionFactory, TerritoryFactory
+from tools_registry.models import Territory
 from tools_registry.services import collectivity_for_territory
 
 
@@ -35,3 +36,8 @@ def colleague(edition, collectivity) -> Contact:
 @pytest.fixture
 def other_collectivity(db):
     return CollectivityFactory(name="Parc naturel régional fictif", kind="pnr")
+
+
+@pytest.fixture
+def dinard(db) -> Territory:
+    return TerritoryFactory(code="35093", name="Dinard", population=10000)

@@ -1,8 +1,11 @@
 """Answering the questionnaire through the test client, page by page, as a respondent would."""
 
+import re
+
 from django.urls import reverse
 
 from survey.models import Contact
+from tests.helpers import page_text
 
 PROFILE = {
     "collectivity_type": "commune",
@@ -51,7 +54,17 @@ def review_url(contact: Contact) -> str:
     return reverse("survey:review", kwargs={"token": contact.token})
 
 
+def shown_tool(client, url: str) -> str:
+    """The tool a tool's page is shown for, as its form sends it back (hidden field `tool`)."""
+    found = re.search(r'<input type="hidden" name="tool" value="(\d+)">', client.get(url).content.decode())
+    assert found, f"no tool named on {url}"
+    return found[1]
+
+
 def post_page(client, url: str, data: dict, action: str = "next"):
+    """Send a page as a browser would: a tool's page with the tool it was shown for."""
+    if re.search(r"/partie/[^/]+/\d+/$", url) and "tool" not in data:
+        data = {**data, "tool": shown_tool(client, url)}
     return client.post(url, {**data, "action": action})
 
 
@@ -71,3 +84,28 @@ def answer_everything(
         client.post(step_url(contact, "outil"), {"action": "next"})
     if profile["has_open_data"] == "oui":
         post_page(client, step_url(contact, "donnees-ouvertes"), OPEN_DATA)
+
+
+def open_url(edition) -> str:
+    return reverse("survey:open_link", kwargs={"edition": edition.code})
+
+
+def identity(**changes) -> dict:
+    data = {
+        "territory_query": "Dinard",
+        "territory": "",
+        "name": "Alex Martin",
+        "role": "Chargé de mission",
+        "email": "alex@dinard.example",
+        "consent": "on",
+    }
+    data.update(changes)
+    return data
+
+
+def sign_up(client, edition, run_jobs, **changes):
+    """Sign up through the open link, its email sent; the page the respondent lands on, after the redirect."""
+    posted = client.post(open_url(edition), identity(**changes))
+    run_jobs()
+    assert posted.status_code == 302, page_text(posted)
+    return posted, client.get(posted.url)

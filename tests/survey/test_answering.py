@@ -3,6 +3,7 @@ import re
 import pytest
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 
 from survey.models import Answer, Contact, EditionStatus, Response, ResponseTool
 from tests.factories import CollectivityFactory, ContactFactory, EditionFactory
@@ -193,7 +194,12 @@ def test_part_three_repeats_for_each_tool_and_a_tool_can_be_removed(client, cont
     listing = page_text(client.get(step_url(contact, "outil")))
     assert "3 outils décrits" in listing
     assert "Carte des chantiers" in listing
-    client.post(step_url(contact, "outil"), {"action": "remove-1"})
+    first = ResponseTool.objects.get(position=1)
+    confirm = reverse(
+        "survey:remove_tool", kwargs={"token": contact.token, "section": "outil", "tool": first.pk}
+    )
+    assert f'href="{confirm}"' in client.get(step_url(contact, "outil")).content.decode()
+    client.post(confirm)
     response = Response.objects.get()
     assert response.tool_count == 2
     assert stored(response, "tool_name", 1) == [("Carte des chantiers", None)]

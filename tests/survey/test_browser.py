@@ -1,11 +1,13 @@
 """A respondent completes the whole 2016 questionnaire in a real browser, leaving and resuming midway."""
 
 import pytest
+from django.test import Client
 from playwright.sync_api import expect
 
 from survey.models import Answer, Contact, EditionStatus, Response
 from tests.conftest import Page
 from tests.factories import ContactFactory, EditionFactory, SaintMaloFactory
+from tests.survey.helpers import TOOL, answer_everything, step_url
 from tools_registry.models import Tool, ToolStatus
 from tools_registry.services import collectivity_for_territory
 
@@ -224,3 +226,33 @@ def test_previous_goes_back_one_part_and_keeps_what_was_typed(web, started) -> N
     page.get_by_role("button", name="Précédent").click()
     assert "Étape 2 sur 5" in page.inner_text(".survey-progress")
     assert page.locator("#question-digital_cost").get_by_label("Un investissement").is_checked()
+
+
+def test_removing_a_tool_asks_first_and_a_second_click_removes_nothing_else(web) -> None:
+    edition = EditionFactory(status=EditionStatus.OPEN)
+    collectivity = collectivity_for_territory(SaintMaloFactory())
+    contact = ContactFactory(edition=edition, collectivity=collectivity, email="camille@saint-malo.example")
+    hostile = "<img src=x onerror=alert(1)>"
+    answer_everything(Client(), contact, tools=[TOOL, {**TOOL, "tool_name": hostile}])
+    page = web.page
+    dialogs: list[str] = []
+    page.context.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    web.goto(step_url(contact, "outil"))
+    page.get_by_role("link", name="Retirer l'outil 2").click()
+    assert page.inner_text("h1") == "Retirer l'outil 2 ?"
+    expect(page.locator(".survey-tool-name")).to_have_text(hostile)
+    page.get_by_role("link", name="Annuler, garder cet outil").click()
+    assert "2 outils décrits" in page.inner_text("main")
+
+    page.get_by_role("link", name="Retirer l'outil 2").click()
+    # The same confirmation in a second tab, sent after the first.
+    other_tab = page.context.new_page()
+    other_tab.goto(page.url)
+    page.get_by_role("button", name="Retirer cet outil").click()
+    assert f"L'outil « {hostile} » a été retiré de votre réponse." in page.inner_text(".messages")
+    page = other_tab
+    page.get_by_role("button", name="Retirer cet outil").click()
+    assert "Cet outil ne fait plus partie de votre réponse" in page.inner_text(".messages")
+    assert "Budget participatif malouin" in page.inner_text(".survey-tools")
+    assert Response.objects.get().tool_count == 1
+    assert dialogs == []

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from survey.models import Answer, Contact, EditionStatus
 from tests.factories import ContactFactory, EditionFactory, SaintMaloFactory
-from tests.survey.helpers import PROFILE, TOOL, step_url, welcome_url
+from tests.survey.helpers import PROFILE, TOOL, shown_tool, step_url, welcome_url
 from tools_registry.services import collectivity_for_territory
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_any_tool_page_input_is_answered_without_error(respondent, data) -> None
     page = client.post(step_url(contact, "outil"), {"action": "add"})
     if page.status_code != 302:
         return
-    response = client.post(page.url, data)
+    response = client.post(page.url, {**data, "tool": shown_tool(client, page.url)})
     assert response.status_code in {200, 302, 400}
     ranks = list(Answer.objects.filter(question__code="tool_objectives").values_list("subject", "rank"))
     assert len(ranks) == len(set(ranks)) and all(1 <= rank <= 3 for _subject, rank in ranks)

@@ -1,5 +1,6 @@
 """The open link: a collectivity that was not invited signs up, proves its address, answers on its own."""
 
+import html
 import re
 
 import pytest
@@ -23,40 +24,20 @@ from survey.models import (
 )
 from tests.factories import EditionFactory, ResponseFactory, TerritoryFactory
 from tests.helpers import description, error_summary, page_text, page_title
-from tests.survey.helpers import PROFILE, answer_everything, post_page, review_url, step_url, welcome_url
-from tools_registry.models import Tool
+from tests.survey.helpers import (
+    PROFILE,
+    answer_everything,
+    identity,
+    open_url,
+    post_page,
+    review_url,
+    sign_up,
+    step_url,
+    welcome_url,
+)
+from tools_registry.models import Territory, TerritoryKind, Tool
 
 pytestmark = pytest.mark.django_db
-
-
-def open_url(edition) -> str:
-    return reverse("survey:open_link", kwargs={"edition": edition.code})
-
-
-def identity(**changes) -> dict:
-    data = {
-        "territory_query": "Dinard",
-        "territory": "",
-        "name": "Alex Martin",
-        "role": "Chargé de mission",
-        "email": "alex@dinard.example",
-        "consent": "on",
-    }
-    data.update(changes)
-    return data
-
-
-@pytest.fixture
-def dinard(db):
-    return TerritoryFactory(code="35093", name="Dinard", population=10000)
-
-
-def sign_up(client, edition, run_jobs, **changes):
-    """Sign up through the open link, its email sent; the page the respondent lands on, after the redirect."""
-    posted = client.post(open_url(edition), identity(**changes))
-    run_jobs()
-    assert posted.status_code == 302, page_text(posted)
-    return posted, client.get(posted.url)
 
 
 def emailed_contact(address: str) -> Contact:
@@ -348,3 +329,90 @@ def test_the_personal_link_email_reads_right_whatever_the_title(client, dinard, 
     sign_up(client, edition, run_jobs)
     body = " ".join(mail.outbox[-1].body.split())
     assert "Voici votre lien personnel pour répondre à l'enquête « Enquête audit 2026 » pour Dinard :" in body
+
+
+@pytest.fixture
+def two_saint_denis(db) -> tuple[Territory, Territory]:
+    seine = TerritoryFactory(kind=TerritoryKind.DEPARTEMENT, code="93", name="Seine-Saint-Denis")
+    reunion = TerritoryFactory(kind=TerritoryKind.DEPARTEMENT, code="974", name="La Réunion")
+    return (
+        TerritoryFactory(code="93066", name="Saint-Denis", departement=seine),
+        TerritoryFactory(code="97411", name="Saint-Denis", departement=reunion),
+    )
+
+
+def candidates(page) -> list[tuple[str, str]]:
+    """The territories offered to pick from: (value, label)."""
+    found = re.findall(
+        r'<input type="radio" name="territory_choice" value="(\d+)" id="([^"]+)"[^>]*> '
+        r'<label for="\2">([^<]*)</label>',
+        page.content.decode(),
+    )
+    return [(value, html.unescape(label)) for value, _id, label in found]
+
+
+def test_a_name_several_territories_share_lists_them_to_pick_from_keeping_what_was_typed(
+    client, edition, two_saint_denis
+) -> None:
+    page = client.post(open_url(edition), identity(territory_query="Saint-Denis"))
+    assert page.status_code == 400
+    text = page_text(page)
+    assert "Plusieurs territoires répondent à « Saint-Denis » : choisissez le vôtre dans la liste" in text
+    assert "Laquelle de ces collectivités est la vôtre ? (obligatoire)" in text
+    assert [label for _value, label in candidates(page)] == [
+        "Saint-Denis (Commune 93066) — Seine-Saint-Denis (93)",
+        "Saint-Denis (Commune 97411) — La Réunion (974)",
+    ]
+    body = page.content.decode()
+    for kept in (
+        'value="Saint-Denis"',
+        'value="Alex Martin"',
+        'value="Chargé de mission"',
+        'value="alex@dinard.example"',
+    ):
+        assert kept in body
+    assert re.search(r'<input type="checkbox" name="consent"[^>]*checked', body)
+    assert not Contact.objects.exists()
+
+
+def test_picking_one_of_the_territories_signs_up_for_it(client, edition, two_saint_denis, run_jobs) -> None:
+    _paris_side, island = two_saint_denis
+    posted = client.post(
+        open_url(edition), identity(territory_query="Saint-Denis", territory_choice=str(island.pk))
+    )
+    assert posted.status_code == 302
+    run_jobs()
+    assert Contact.objects.get().collectivity.territory == island
+
+
+def test_a_pick_that_is_not_among_the_listed_territories_is_refused(
+    client, edition, two_saint_denis, dinard
+) -> None:
+    page = client.post(
+        open_url(edition), identity(territory_query="Saint-Denis", territory_choice=str(dinard.pk))
+    )
+    assert page.status_code == 400
+    assert len(candidates(page)) == 2
+    page = client.post(open_url(edition), identity(territory_query="Saint-Denis", territory_choice="abc"))
+    assert page.status_code == 400
+    assert "choisissez le vôtre dans la liste" in page_text(page)
+    assert not Contact.objects.exists()
+
+
+def test_the_open_link_marks_what_must_be_filled_in(client, edition) -> None:
+    text = page_text(client.get(open_url(edition)))
+    for label in ("Votre collectivité", "Votre nom", "Votre fonction", "Votre adresse électronique"):
+        assert f"{label} (obligatoire)" in text
+    assert "ils ne sont jamais publiés. (obligatoire)" in text
+    assert (
+        "Ma collectivité n'est pas dans la liste (parc naturel régional, autre organisme) (obligatoire)"
+        not in text
+    )
+
+
+def test_the_list_to_pick_from_and_the_marks_in_english(client, edition, two_saint_denis) -> None:
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    text = page_text(client.post(open_url(edition), identity(territory_query="Saint-Denis")))
+    assert "Several territories match “Saint-Denis”: choose yours from the list below" in text
+    assert "Which of these local authorities is yours? (required)" in text
+    assert "(obligatoire)" not in text

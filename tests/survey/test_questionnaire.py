@@ -1,6 +1,8 @@
+import importlib
 import json
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -255,3 +257,31 @@ def test_staff_are_warned_when_the_french_title_changes_but_not_the_english_one(
     assert (warning in page_text(page)) is warned
     if warned:
         assert 'class="warning"' in page.content.decode()
+
+
+def test_every_question_of_the_2016_edition_has_its_own_wording_in_both_languages() -> None:
+    edition = EditionFactory()
+    questions = list(Question.objects.filter(edition=edition))
+    for field in ("label", "label_en"):
+        labels = [getattr(question, field) for question in questions]
+        assert len(set(labels)) == len(labels), field
+    time = Question.objects.get(edition=edition, code="digital_time")
+    cost = Question.objects.get(edition=edition, code="digital_cost")
+    assert "temps" in time.label and "time" in time.label_en
+    assert "budget" in cost.label and "budget" in cost.label_en
+
+
+def test_editions_created_with_the_shared_wording_get_each_question_s_own() -> None:
+    reworded = importlib.import_module("survey.migrations.0007_distinct_time_and_cost_wording")
+    old, copy = EditionFactory(), EditionFactory(code="2018")
+    Question.objects.filter(edition=old, code__in=["digital_time", "digital_cost"]).update(
+        label=reworded.SHARED[0], label_en=reworded.SHARED[1]
+    )
+    Question.objects.filter(edition=copy, code="digital_cost").update(label="Libellé choisi par l'équipe")
+    reworded.reword(django_apps, None)
+    time = Question.objects.get(edition=old, code="digital_time")
+    cost = Question.objects.get(edition=old, code="digital_cost")
+    assert time.label.startswith("Du point de vue du temps")
+    assert time.label_en.startswith("In terms of the time")
+    assert cost.label.startswith("Du point de vue du budget") and cost.label_en.startswith("In terms of your")
+    assert Question.objects.get(edition=copy, code="digital_cost").label == "Libellé choisi par l'équipe"

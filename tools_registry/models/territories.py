@@ -47,6 +47,16 @@ class TerritoryQuerySet(models.QuerySet):
                 return self._only(found, text)
         return self._only(queryset._matching(_official_code(text) | Q(search_name=normalize(text))), text)
 
+    def named(self, text: str, *, limit: int = 30) -> list["Territory"]:
+        """The territories an official code or an exact name `text` names, with their département: those a
+        person chooses from when `lookup` finds several (« Saint-Denis », « 53 »)."""
+        text = text.strip()
+        if not normalize(text):
+            return []
+        condition = _official_code(text) | Q(search_name=normalize(text))
+        matching = self.filter(pk__in=self.model.objects.filter(condition).values("pk"))
+        return list(matching.select_related("departement").order_by("name", "kind", "code")[:limit])
+
     def _matching(self, condition: Q) -> list["Territory"]:
         # A subquery rather than DISTINCT: several former codes may lead to the same territory. A code
         # is shared by two kinds at most (a département's and a région's « 53 »).

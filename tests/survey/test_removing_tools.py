@@ -1,0 +1,139 @@
+"""A described tool is named by its row, not its number: a repeated or stale request never removes or
+overwrites the tool that took its number."""
+
+import pytest
+from django.urls import reverse
+
+from survey.models import Answer, Response, ResponseTool
+from tests.factories import ContactFactory
+from tests.helpers import page_text
+from tests.survey.helpers import TOOL, answer_everything, post_page, shown_tool, step_url
+
+pytestmark = pytest.mark.django_db
+
+SECOND = {**TOOL, "tool_name": "Carte des chantiers", "tool_family": "cartographie_participative"}
+THIRD = {**TOOL, "tool_name": "Portail open data", "tool_family": "open_data"}
+
+
+def remove_url(contact, tool: ResponseTool) -> str:
+    return reverse("survey:remove_tool", kwargs={"token": contact.token, "section": "outil", "tool": tool.pk})
+
+
+def names() -> list[str]:
+    rows = Answer.objects.filter(question__code="tool_name").order_by("subject")
+    return [row.text for row in rows]
+
+
+@pytest.fixture
+def three_tools(client, contact) -> list[ResponseTool]:
+    answer_everything(client, contact, tools=[TOOL, SECOND, THIRD])
+    return list(ResponseTool.objects.order_by("position"))
+
+
+def test_removing_a_tool_asks_first_and_names_it(client, contact, three_tools) -> None:
+    listing = client.get(step_url(contact, "outil")).content.decode()
+    assert f'href="{remove_url(contact, three_tools[1])}"' in listing
+    page = client.get(remove_url(contact, three_tools[1]))
+    assert "Retirer l'outil 2 ?" in page_text(page)
+    assert "Vous allez retirer de votre réponse l'outil « Carte des chantiers »" in page_text(page)
+    assert f'href="{step_url(contact, "outil")}">Annuler, garder cet outil</a>' in page.content.decode()
+    assert Response.objects.get().tool_count == 3
+
+
+def test_a_confirmed_removal_removes_that_tool_and_says_which(client, contact, three_tools) -> None:
+    done = client.post(remove_url(contact, three_tools[1]), follow=True)
+    assert "L'outil « Carte des chantiers » a été retiré de votre réponse." in page_text(done)
+    assert names() == ["Budget participatif malouin", "Portail open data"]
+    assert Response.objects.get().tool_count == 2
+
+
+def test_a_double_click_on_remove_removes_one_tool_and_says_the_list_changed(
+    client, contact, three_tools
+) -> None:
+    client.post(remove_url(contact, three_tools[1]))
+    again = client.post(remove_url(contact, three_tools[1]), follow=True)
+    assert "Cet outil ne fait plus partie de votre réponse : il a déjà été retiré" in page_text(again)
+    assert "Aucun autre outil n'a été retiré" in page_text(again)
+    assert names() == ["Budget participatif malouin", "Portail open data"]
+    assert Response.objects.get().tool_count == 2
+
+
+def test_a_removal_from_a_stale_tab_removes_nothing_else(client, contact, three_tools) -> None:
+    old_list = client.get(step_url(contact, "outil")).content.decode()
+    old_confirmation = client.get(remove_url(contact, three_tools[0]))
+    assert "Budget participatif malouin" in page_text(old_confirmation)
+    # Another tab removes tool 1: the second tool now has its number.
+    client.post(remove_url(contact, three_tools[0]))
+    again = client.post(remove_url(contact, three_tools[0]), follow=True)
+    assert "Cet outil ne fait plus partie de votre réponse" in page_text(again)
+    assert names() == ["Carte des chantiers", "Portail open data"]
+    # The old list's button for "tool 2" still names the tool it showed, under its new number.
+    assert f'href="{remove_url(contact, three_tools[1])}"' in old_list
+    page = client.get(remove_url(contact, three_tools[1]))
+    assert "Retirer l'outil 1 ?" in page_text(page)
+    assert "« Carte des chantiers »" in page_text(page)
+
+
+def test_the_confirmation_of_a_removed_tool_leads_back_to_the_list(client, contact, three_tools) -> None:
+    client.post(remove_url(contact, three_tools[2]))
+    page = client.get(remove_url(contact, three_tools[2]))
+    assert page.url == step_url(contact, "outil")
+    assert "Cet outil ne fait plus partie de votre réponse" in page_text(client.get(page.url))
+
+
+def test_another_responses_tool_cannot_be_removed(client, contact, three_tools, other_collectivity) -> None:
+    stranger = ContactFactory(edition=contact.edition, collectivity=other_collectivity, email="x@example.org")
+    answer_everything(client, stranger, tools=[THIRD])
+    client.post(remove_url(stranger, three_tools[0]))
+    assert Response.objects.get(collectivity=contact.collectivity).tool_count == 3
+
+
+def test_a_hostile_tool_name_is_shown_as_text_on_the_confirmation(client, contact) -> None:
+    hostile = "<img src=x onerror=alert(1)>"
+    answer_everything(client, contact, tools=[{**TOOL, "tool_name": hostile}])
+    tool = ResponseTool.objects.get()
+    page = client.get(remove_url(contact, tool))
+    assert hostile in page_text(page)
+    assert "<img" not in page.content.decode()
+    done = client.post(remove_url(contact, tool), follow=True)
+    assert f"L'outil « {hostile} » a été retiré de votre réponse." in page_text(done)
+    assert "<img" not in done.content.decode()
+
+
+def test_a_tool_page_sent_after_its_tool_moved_writes_nothing_and_shows_it_again(
+    client, contact, three_tools
+) -> None:
+    old_page = step_url(contact, "outil", 3)
+    shown = shown_tool(client, old_page)
+    client.post(remove_url(contact, three_tools[0]))
+    typed = {**THIRD, "tool_name": "Portail open data métropolitain", "tool": shown}
+    page = post_page(client, old_page, typed)
+    assert page.status_code == 409
+    text = page_text(page)
+    assert "La liste de vos outils a changé" in text
+    assert "l'outil que vous décriviez comme outil 3 est maintenant l'outil 2" in text
+    assert "Rien n'a été enregistré" in text
+    assert 'value="Portail open data métropolitain"' in page.content.decode()
+    assert f'action="{step_url(contact, "outil", 2)}"' in page.content.decode()
+    assert names() == ["Carte des chantiers", "Portail open data"]
+    # Sent again from the page it now shows, it lands on the right tool.
+    post_page(client, step_url(contact, "outil", 2), typed)
+    assert names() == ["Carte des chantiers", "Portail open data métropolitain"]
+
+
+def test_a_tool_page_sent_after_its_tool_was_removed_writes_on_no_other_tool(
+    client, contact, three_tools
+) -> None:
+    old_page = step_url(contact, "outil", 2)
+    shown = shown_tool(client, old_page)
+    client.post(remove_url(contact, three_tools[1]))
+    page = post_page(client, old_page, {**SECOND, "tool_name": "Carte modifiée", "tool": shown})
+    assert page.status_code == 409
+    assert "l'outil que vous décriviez n'en fait plus partie. Rien n'a été enregistré." in page_text(page)
+    assert names() == ["Budget participatif malouin", "Portail open data"]
+
+
+def test_a_tool_page_sent_without_naming_its_tool_writes_nothing(client, contact, three_tools) -> None:
+    page = client.post(step_url(contact, "outil", 1), {**TOOL, "tool_name": "Autre", "action": "next"})
+    assert page.status_code == 409
+    assert names() == ["Budget participatif malouin", "Carte des chantiers", "Portail open data"]
