@@ -85,10 +85,10 @@ def test_the_map_in_english(client, a_tool) -> None:
     assert "<h1>Map of tools</h1>" in content
     assert "<legend>Family</legend>" in content
     assert 'data-loaded="1 tool on the map."' in content
+    assert 'data-loading="Loading tools…"' in content
     assert '"linkLabel": "View the tool page"' in content
     text = page_text(response)
     for words in (
-        "Loading tools…",
         "Tool families",
         "Participatory mapping platform",
         "See these tools as a list",

@@ -154,6 +154,8 @@ def test_without_javascript_the_map_pages_say_so_and_lead_to_the_list_and_the_do
     ]
     for link in links:
         assert client.get(link).status_code == 200
+    # Nor does the page promise, without a script to load them, that the tools are coming.
+    assert re.search(r'<span id="map-status"[^>]*></span>', text)
 
 
 def test_a_point_outside_france_counts_as_no_position_on_the_map_in_the_catalogue_and_the_downloads(

@@ -46,32 +46,37 @@ def script_json(value: object) -> str:
 class LocalMap(folium.Map):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("tiles", None)
-        # Leaflet's own zoom buttons are titled in English: `ZoomControl` adds them in the page's language.
+        # Leaflet's own zoom buttons are titled in English, its scale speaks miles: `Control` adds both.
         kwargs["zoom_control"] = False
+        control_scale = kwargs.pop("control_scale", False)
         super().__init__(*args, **kwargs)
         self.default_js = [("leaflet", static("vendor/leaflet/leaflet.js"))]
         self.default_css = [("leaflet_css", static("vendor/leaflet/leaflet.css"))]
-        ZoomControl().add_to(self)
+        Control("zoom", {"zoomInTitle": _("Zoom avant"), "zoomOutTitle": _("Zoom arrière")}).add_to(self)
+        if control_scale:
+            Control("scale", {"imperial": False}).add_to(self)
         folium.TileLayer(
             tiles=settings.MAP_TILES_URL, attr=settings.MAP_TILES_ATTRIBUTION, name="tiles", max_zoom=18
         ).add_to(self)
 
 
-class ZoomControl(MacroElement):
-    """Leaflet's zoom buttons, titled in the page's language (their title is what a screen reader says)."""
+class Control(MacroElement):
+    """One of Leaflet's controls with options of ours: the zoom buttons titled in the page's language
+    (their title is what a screen reader says), the scale in metres only (Leaflet adds miles and feet)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        L.control.zoom({{ this.options }}).addTo({{ this._parent.get_name() }});
+        L.control.{{ this.kind }}({{ this.options }}).addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self) -> None:
+    def __init__(self, kind: str, options: dict) -> None:
         super().__init__()
-        self._name = "ZoomControl"
-        self.options = script_json({"zoomInTitle": _("Zoom avant"), "zoomOutTitle": _("Zoom arrière")})
+        self._name = f"Control_{kind}"
+        self.kind = kind
+        self.options = script_json(options)
 
 
 class ToolLayer(MacroElement):

@@ -102,7 +102,9 @@
   };
 
   window.barometreToolLayer = function (map, options) {
+    // The status says "loading" only once a script runs: without JavaScript nothing would ever load.
     var status = document.getElementById("map-status");
+    if (status) status.textContent = status.dataset.loading;
     var restored = readView(map);
     keepView(map);
     // Unanimated clusters: while an animation runs the group ignores the map's moves, so a move made

@@ -197,6 +197,14 @@ def test_the_zoom_buttons_speak_the_pages_language(web) -> None:
         assert page.get_by_role("button", name="Zoom in").count() == 0
 
 
+def test_the_map_s_scale_is_in_metres_only(web) -> None:
+    ToolFactory(collectivity=CollectivityFactory(latitude=48.11, longitude=-1.68))
+    web.goto("/carte/")
+    lines = web.page.locator(".leaflet-control-scale-line")
+    assert lines.count() == 1
+    assert lines.inner_text().endswith("km")
+
+
 def test_the_map_s_count_and_its_area_buttons_agree_when_a_source_misplaces_a_tool(web) -> None:
     ToolFactory(collectivity=CollectivityFactory(name="Rennes", latitude=48.11, longitude=-1.68))
     ToolFactory(collectivity=CollectivityFactory(name="Nouméa", latitude=-22.27, longitude=166.44))
