@@ -80,7 +80,10 @@ class PersonalData:
 
 
 def _empty(model: type[models.Model], name: str) -> object:
-    return None if model._meta.get_field(name).null else ""
+    field = model._meta.get_field(name)
+    if field.null:
+        return None
+    return b"" if isinstance(field, models.BinaryField) else ""
 
 
 REGISTRY: list[PersonalData] = []

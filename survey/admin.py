@@ -15,7 +15,6 @@ from django.utils.translation import ngettext
 from survey import invitations, services
 from survey.admin_pages import EditionStaffPages
 from survey.flow import Questionnaire, display_value, read_answers
-from survey.forms import UploadForm
 from survey.io import export_responses
 from survey.models import (
     Choice,
@@ -74,11 +73,6 @@ class EditionAdmin(CodeReadOnlyOnChange, EditionStaffPages, admin.ModelAdmin):
                 "<int:pk>/tableau-de-bord/",
                 self.admin_site.admin_view(self.dashboard),
                 name="survey_edition_dashboard",
-            ),
-            path(
-                "<int:pk>/importer-contacts/",
-                self.admin_site.admin_view(self.import_contacts),
-                name="survey_edition_import_contacts",
             ),
             path("<int:pk>/exporter/", self.admin_site.admin_view(self.export), name="survey_edition_export"),
             *self.staff_page_urls(),
@@ -146,26 +140,6 @@ class EditionAdmin(CodeReadOnlyOnChange, EditionStaffPages, admin.ModelAdmin):
             "to_review": Response.objects.awaiting_review().filter(edition=edition).count(),
         }
         return TemplateResponse(request, "survey/admin/dashboard.html", context)
-
-    def import_contacts(self, request: HttpRequest, pk: int) -> HttpResponse:
-        self._require(request, "survey.view_edition", "survey.add_contact")
-        edition = get_object_or_404(Edition, pk=pk)
-        form = UploadForm(request.POST or None, request.FILES or None)
-        report = None
-        if form.is_bound and form.is_valid():
-            try:
-                report = invitations.import_contacts(edition=edition, data=form.cleaned_data["file"].read())
-            except ValidationError as error:
-                form.add_error("file", error)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Importer des contacts dans l'édition %(code)s") % {"code": edition.code},
-            "edition": edition,
-            "opts": self.model._meta,
-            "form": form,
-            "report": report,
-        }
-        return TemplateResponse(request, "survey/admin/import_contacts.html", context)
 
     def export(self, request: HttpRequest, pk: int) -> HttpResponse:
         """A zip of the long-format CSV and its notes (anonymised unless ?full=1)."""

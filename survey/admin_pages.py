@@ -1,8 +1,11 @@
-"""The edition's pages from which staff send its invitations and reminders and import a responses file;
-the work itself is done by jobs (survey/tasks.py), never in the request."""
+"""The edition's pages from which staff send its invitations and reminders and import a contacts or a
+responses file; the work itself is done by jobs (survey/tasks.py), never in the request."""
+
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Manager
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -11,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from survey import invitations, services
-from survey.forms import UploadForm
-from survey.models import Contact, Edition
+from survey.forms import ContactFileForm, UploadForm
+from survey.models import Contact, Edition, UploadedFile
 
 
 class EditionStaffPages:
@@ -29,6 +32,11 @@ class EditionStaffPages:
                 "<int:pk>/envoyer-relance/",
                 self.admin_site.admin_view(self.send_reminders),
                 name="survey_edition_send_reminders",
+            ),
+            path(
+                "<int:pk>/importer-contacts/",
+                self.admin_site.admin_view(self.import_contacts),
+                name="survey_edition_import_contacts",
             ),
             path(
                 "<int:pk>/importer-reponses/",
@@ -108,12 +116,45 @@ class EditionStaffPages:
         """Upload a long-format responses file; a job imports it, and this page shows the outcome."""
         self._require(request, "survey.view_edition", "survey.add_response")
         edition = get_object_or_404(Edition, pk=pk)
-        form = UploadForm(request.POST or None, request.FILES or None)
+        return self._import_file(
+            request,
+            edition,
+            form=UploadForm(request.POST or None, request.FILES or None),
+            queue=services.queue_response_import,
+            uploads=edition.response_imports,
+            title=_("Importer des réponses dans l'édition %(code)s"),
+            template="survey/admin/import_responses.html",
+        )
+
+    def import_contacts(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Upload a contacts file; a job imports it, and this page shows the outcome. A file that cannot
+        be read at all is refused at once."""
+        self._require(request, "survey.view_edition", "survey.add_contact")
+        edition = get_object_or_404(Edition, pk=pk)
+        return self._import_file(
+            request,
+            edition,
+            form=ContactFileForm(request.POST or None, request.FILES or None),
+            queue=services.queue_contact_import,
+            uploads=edition.contact_imports,
+            title=_("Importer des contacts dans l'édition %(code)s"),
+            template="survey/admin/import_contacts.html",
+        )
+
+    def _import_file(
+        self,
+        request: HttpRequest,
+        edition: Edition,
+        *,
+        form: UploadForm,
+        queue: Callable[..., UploadedFile],
+        uploads: Manager,
+        title: str,
+        template: str,
+    ) -> HttpResponse:
         if form.is_bound and form.is_valid():
             upload = form.cleaned_data["file"]
-            services.queue_response_import(
-                edition=edition, file_name=upload.name, data=upload.read(), by=request.user
-            )
+            queue(edition=edition, file_name=upload.name, data=upload.read(), by=request.user)
             self.message_user(
                 request,
                 _(
@@ -126,10 +167,10 @@ class EditionStaffPages:
             return HttpResponseRedirect(request.path)
         context = {
             **self.admin_site.each_context(request),
-            "title": _("Importer des réponses dans l'édition %(code)s") % {"code": edition.code},
+            "title": title % {"code": edition.code},
             "edition": edition,
             "opts": self.model._meta,
             "form": form,
-            "uploads": edition.response_imports.select_related("uploaded_by")[:20],
+            "uploads": uploads.select_related("uploaded_by")[:20],
         }
-        return TemplateResponse(request, "survey/admin/import_responses.html", context)
+        return TemplateResponse(request, template, context, status=400 if form.is_bound else 200)

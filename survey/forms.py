@@ -2,9 +2,11 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from survey.flow import AnswerMap, Questionnaire
+from survey.invitations import open_contact_file
 from survey.models import Question, QuestionType, Section
 from tools_registry.forms import CollectivityChoiceForm, RankedChoicesField
 
@@ -144,3 +146,22 @@ class OpenLinkForm(CollectivityChoiceForm):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Fichier CSV (UTF-8)"))
+
+
+class ContactFileForm(UploadForm):
+    """A contacts file: what can be checked at once (encoding, emptiness, columns) is answered in the
+    request, naming the file, since a browser does not keep the chosen file; its rows are the job's."""
+
+    def clean_file(self) -> UploadedFile:
+        upload = self.cleaned_data["file"]
+        try:
+            open_contact_file(upload.read())
+        except ValidationError as error:
+            raise ValidationError(
+                [
+                    _("%(name)s : %(error)s") % {"name": upload.name, "error": message}
+                    for message in error.messages
+                ]
+            ) from None
+        upload.seek(0)
+        return upload

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jobs.mail import current_language
 from jobs.models import QueuedJob
@@ -38,22 +39,48 @@ OPTIONAL_CONTACT_COLUMNS = ["collectivity_kind"]
 @dataclass
 class ContactImportReport:
     created: int = 0
+    already_known: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
 
+    def remarks(self) -> list[str]:
+        """What staff should know of an imported file besides the number of contacts it added."""
+        if not self.already_known:
+            return []
+        return [
+            ngettext(
+                "%(count)d contact était déjà dans l'édition : il est laissé tel quel.",
+                "%(count)d contacts étaient déjà dans l'édition : ils sont laissés tels quels.",
+                self.already_known,
+            )
+            % {"count": self.already_known}
+        ]
+
     def lines(self) -> list[str]:
-        lines = [_("%(count)d contact(s) importé(s).") % {"count": self.created}]
-        if self.rejected:
-            lines.append(_("%(count)d ligne(s) rejetée(s) :") % {"count": len(self.rejected)})
-            lines += [
+        created = ngettext("%(count)d contact importé.", "%(count)d contacts importés.", self.created) % {
+            "count": self.created
+        }
+        return [created, *self.remarks()]
+
+    def refusal(self) -> list[str]:
+        count = len(self.rejected)
+        return [
+            ngettext(
+                "Aucun contact n'a été importé : %(count)d ligne est rejetée.",
+                "Aucun contact n'a été importé : %(count)d lignes sont rejetées.",
+                count,
+            )
+            % {"count": count},
+            *(
                 _("ligne %(row)d : %(reason)s") % {"row": row, "reason": reason}
                 for row, reason in self.rejected
-            ]
-        return lines
+            ),
+        ]
 
 
-def _contact_reader(data: bytes | str) -> csv.DictReader:
-    """The rows of a contacts file, its columns separated by commas or, as French Excel saves a CSV, by
-    semicolons: whichever its header line holds more of."""
+def open_contact_file(data: bytes | str) -> csv.DictReader:
+    """The rows of a contacts file, once what can be checked at once is: UTF-8, not empty, the expected
+    columns (ValidationError otherwise). Its columns are separated by commas or, as French Excel saves a
+    CSV, by semicolons: whichever its header line holds more of."""
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
@@ -71,7 +98,21 @@ def _contact_reader(data: bytes | str) -> csv.DictReader:
         )
     header = data.lstrip().partition("\n")[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","
-    return csv.DictReader(io.StringIO(data), delimiter=delimiter)
+    reader = csv.DictReader(io.StringIO(data), delimiter=delimiter)
+    try:
+        columns = [name.strip() for name in reader.fieldnames or []]
+    except csv.Error as error:
+        raise ValidationError(_("Fichier illisible, ligne 1 : %(error)s.") % {"error": error}) from None
+    missing = [name for name in CONTACT_COLUMNS if name not in columns]
+    if missing:
+        raise ValidationError(
+            _(
+                "Colonnes manquantes : %(missing)s (attendu : %(expected)s, séparées par des virgules ou "
+                "des points-virgules)."
+            )
+            % {"missing": ", ".join(missing), "expected": ",".join(CONTACT_COLUMNS)}
+        )
+    return reader
 
 
 def find_collectivity(code: str, kind: str = "") -> tuple[Collectivity | None, str]:
@@ -99,24 +140,11 @@ def find_collectivity(code: str, kind: str = "") -> tuple[Collectivity | None, s
 
 @transaction.atomic
 def import_contacts(*, edition: Edition, data: bytes | str) -> ContactImportReport:
-    """Add the contacts of a CSV file (email,name,role,collectivity_code), reporting each rejected row.
-
-    Valid rows are imported even when others are rejected; importing the same file again adds nothing.
+    """Add the contacts of a CSV file (email,name,role,collectivity_code), all or nothing: a file with a
+    rejected row is refused whole, by a ValidationError naming each such row and why. A contact already
+    in the edition is left as it is: importing the same file again adds nothing.
     """
-    reader = _contact_reader(data)
-    try:
-        columns = [name.strip() for name in reader.fieldnames or []]
-    except csv.Error as error:
-        raise ValidationError(_("Fichier illisible, ligne 1 : %(error)s.") % {"error": error}) from None
-    missing = [name for name in CONTACT_COLUMNS if name not in columns]
-    if missing:
-        raise ValidationError(
-            _(
-                "Colonnes manquantes : %(missing)s (attendu : %(expected)s, séparées par des virgules ou "
-                "des points-virgules)."
-            )
-            % {"missing": ", ".join(missing), "expected": ",".join(CONTACT_COLUMNS)}
-        )
+    reader = open_contact_file(data)
     report = ContactImportReport()
     known = set(Contact.objects.filter(edition=edition).values_list("email", flat=True))
     seen: dict[str, int] = {}
@@ -137,7 +165,9 @@ def import_contacts(*, edition: Edition, data: bytes | str) -> ContactImportRepo
             if not reason and email in seen:
                 reason = _("adresse déjà présente ligne %(row)d") % {"row": seen[email]}
             if not reason and email in known:
-                reason = _("contact déjà importé pour cette édition : %(email)s") % {"email": email}
+                seen[email] = row_number
+                report.already_known += 1
+                continue
             if not reason and kind and kind not in TerritoryKind.values:
                 reason = _("type de collectivité inconnu : %(kind)s") % {"kind": kind}
             collectivity = None
@@ -159,11 +189,14 @@ def import_contacts(*, edition: Edition, data: bytes | str) -> ContactImportRepo
             )
             report.created += 1
     except csv.Error as error:
-        # The transaction rolls back: nothing of a file the reader chokes on is kept.
         raise ValidationError(
             _("Fichier illisible, ligne %(row)d : %(error)s. Aucun contact n'a été importé.")
             % {"row": row_number + 1, "error": error}
         ) from None
+    if report.rejected:
+        # Raising rolls the transaction back: the contacts of the valid rows (and any collectivity added
+        # to the registry on the way) are not kept either.
+        raise ValidationError(report.refusal())
     return report
 
 

@@ -1,8 +1,11 @@
-"""The survey's personal data: its contacts and the emails sent to them (privacy/registry.py).
+"""The survey's personal data: its contacts, the files of contacts staff upload, and the emails sent to
+them (privacy/registry.py).
 
 The answers are not personal data once the contact's details are gone: they stay, and the barometer's
 figures with them.
 """
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import CharField, Q, Value
@@ -60,6 +63,16 @@ register(
     erased=Q(erased_at__isnull=False),
     due=_results_published_before("edition__"),
     jobs={send_invitation.module_path: "contact_id", send_personal_link.module_path: "contact_id"},
+)
+
+# The file is emptied by the job that imports it; what is left of it, or of a file whose job never ran,
+# goes like a finished job's arguments and errors. Not found by address: the file is bytes no query reads,
+# and its report quotes an address only when it was refused as invalid.
+register(
+    "survey.ContactImport",
+    label=_("Enquête : fichiers de contacts déposés (contenu, lignes rejetées)"),
+    fields=["data", "report"],
+    due=lambda now: Q(uploaded_at__lt=now - timedelta(days=settings.JOB_RESULT_RETENTION_DAYS)),
 )
 
 # A contact's name in the admin's record of changes is its address (Contact.__str__).

@@ -1,6 +1,6 @@
 """The survey's writes on a response: starting it, saving a page, adding or removing a tool, submitting
-it, staff accepting or rejecting an open-link response, and staff uploading a responses file. The
-respondent's writes record the language of the page they answered on (`Response.language`)."""
+it, staff accepting or rejecting an open-link response, and staff uploading a responses or a contacts
+file. The respondent's writes record the language of the page they answered on (`Response.language`)."""
 
 import logging
 from decimal import Decimal
@@ -13,11 +13,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from jobs.mail import current_language
+from jobs.queue import Job
 from survey import tasks
 from survey.flow import AnswerMap, Questionnaire, read_answers
 from survey.models import (
     Answer,
     Contact,
+    ContactImport,
     ContactStatus,
     Edition,
     Question,
@@ -29,6 +31,7 @@ from survey.models import (
     ResponseTool,
     ReviewStatus,
     Section,
+    UploadedFile,
 )
 from tools_registry.choices import HybridFormat, Objective, ToolFamily
 from tools_registry.models import Collectivity, Tool, ToolSource
@@ -375,6 +378,13 @@ def propose_tool(
         return None
 
 
+def _queue_import(upload: UploadedFile, job: Job) -> UploadedFile:
+    upload.full_clean()
+    upload.save()
+    job.enqueue(import_id=upload.pk)
+    return upload
+
+
 @transaction.atomic
 def queue_response_import(
     *, edition: Edition, file_name: str, data: bytes, by: AbstractBaseUser
@@ -382,7 +392,14 @@ def queue_response_import(
     """Keep a responses file staff uploaded and queue its import (`tasks.import_response_file`): a file
     of thousands of rows is checked and imported in the worker, never in the request."""
     upload = ResponseImport(edition=edition, file_name=file_name[:255], data=data, uploaded_by=by)
-    upload.full_clean()
-    upload.save()
-    tasks.import_response_file.enqueue(import_id=upload.pk)
-    return upload
+    return _queue_import(upload, tasks.import_response_file)
+
+
+@transaction.atomic
+def queue_contact_import(
+    *, edition: Edition, file_name: str, data: bytes, by: AbstractBaseUser
+) -> ContactImport:
+    """Keep a contacts file staff uploaded and queue its import (`tasks.import_contact_file`): finding each
+    row's collectivity is done in the worker, never in the request."""
+    upload = ContactImport(edition=edition, file_name=file_name[:255], data=data, uploaded_by=by)
+    return _queue_import(upload, tasks.import_contact_file)

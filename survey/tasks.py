@@ -1,7 +1,9 @@
 """The survey's jobs (see jobs/queue.py): its emails, invitations and reminders (in French: a contact's
 language is not known) and personal links (in the language of the page they were asked on); queueing an
-edition's invitations or reminders, as staff ask from the admin; importing a responses file staff
-uploaded there."""
+edition's invitations or reminders, as staff ask from the admin; importing a responses file or a
+contacts file staff uploaded there."""
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,11 +17,13 @@ from jobs.queue import job
 from survey.io import import_responses
 from survey.models import (
     Contact,
+    ContactImport,
     ContactStatus,
     Edition,
     InvitationEmail,
     ResponseImport,
-    ResponseImportStatus,
+    UploadedFile,
+    UploadStatus,
 )
 
 
@@ -96,25 +100,46 @@ def queue_invitations(*, edition_id: int, round: int) -> None:
         send_invitations(edition=edition, round=round)
 
 
-@job(label=gettext_lazy("Import d'un fichier de réponses déposé dans l'administration"))
-def import_response_file(*, import_id: int) -> None:
-    """Import the file (all or nothing) and record the outcome in the same transaction, then forget the
-    file's content: a second run of the job finds the upload done and does nothing."""
+def _import_upload(
+    model: type[UploadedFile], import_id: int, read: Callable[[Edition, bytes], tuple[int, list[str]]]
+) -> None:
+    """Import an uploaded file with `read` (all or nothing: it returns the count imported and any remarks,
+    or raises ValidationError) and record the outcome in the same transaction, then forget the file's
+    content: a second run of the job finds the upload done and does nothing."""
     with transaction.atomic():
         upload = (
-            ResponseImport.objects.select_for_update()
+            model.objects.select_for_update()
             .select_related("edition")
-            .filter(pk=import_id, status=ResponseImportStatus.QUEUED)
+            .filter(pk=import_id, status=UploadStatus.QUEUED)
             .first()
         )
         if upload is None:
             return
         try:
-            upload.imported = import_responses(edition=upload.edition, data=bytes(upload.data))
-            upload.status = ResponseImportStatus.DONE
+            upload.imported, remarks = read(upload.edition, bytes(upload.data))
+            upload.status = UploadStatus.DONE
+            upload.report = "\n".join(remarks)
         except ValidationError as error:
-            upload.status = ResponseImportStatus.REFUSED
+            upload.status = UploadStatus.REFUSED
             upload.report = "\n".join(error.messages)
         upload.data = b""
         upload.finished_at = timezone.now()
         upload.save(update_fields=["imported", "status", "report", "data", "finished_at"])
+
+
+@job(label=gettext_lazy("Import d'un fichier de réponses déposé dans l'administration"))
+def import_response_file(*, import_id: int) -> None:
+    _import_upload(
+        ResponseImport, import_id, lambda edition, data: (import_responses(edition=edition, data=data), [])
+    )
+
+
+@job(label=gettext_lazy("Import d'un fichier de contacts déposé dans l'administration"))
+def import_contact_file(*, import_id: int) -> None:
+    from survey.invitations import import_contacts  # which enqueues this module's jobs
+
+    def read(edition: Edition, data: bytes) -> tuple[int, list[str]]:
+        report = import_contacts(edition=edition, data=data)
+        return report.created, report.remarks()
+
+    _import_upload(ContactImport, import_id, read)

@@ -1,5 +1,5 @@
 from survey.models.contacts import Contact, ContactOrigin, ContactStatus, InvitationEmail
-from survey.models.imports import ResponseImport, ResponseImportStatus
+from survey.models.imports import ContactImport, ResponseImport, UploadedFile, UploadStatus
 from survey.models.questionnaire import (
     CHOICE_TYPES,
     FREE_TEXT_TYPES,
@@ -31,6 +31,7 @@ __all__ = [
     "Answer",
     "Choice",
     "Contact",
+    "ContactImport",
     "ContactOrigin",
     "ContactStatus",
     "Edition",
@@ -42,12 +43,13 @@ __all__ = [
     "QuestionType",
     "Response",
     "ResponseImport",
-    "ResponseImportStatus",
     "ResponseOrigin",
     "ResponseStatus",
     "ResponseTool",
     "ReviewStatus",
     "Scope",
     "Section",
+    "UploadStatus",
+    "UploadedFile",
     "counted_q",
 ]

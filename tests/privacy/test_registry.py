@@ -57,6 +57,7 @@ NOT_PERSONAL = {
     ("tools_registry.DataSource", "name"): "name of a public source",
     ("tools_registry.ImportRun", "file_name"): "name of an imported file",
     ("survey.ResponseImport", "file_name"): "name of an imported file",
+    ("survey.ContactImport", "file_name"): "name of an imported file",
     ("survey.ResponseImport", "data"): (
         "a long-format responses file (opaque ids, no name, email or token), emptied once the job read it"
     ),
@@ -98,6 +99,7 @@ def test_the_known_personal_fields_are_declared() -> None:
         ("survey.Contact", "email"),
         ("survey.Contact", "name"),
         ("survey.Contact", "role"),
+        ("survey.ContactImport", "data"),
         ("survey.Response", "respondent_email"),
         ("axes.AccessAttempt", "ip_address"),
         ("django_tasks_database.DBTaskResult", "args_kwargs"),

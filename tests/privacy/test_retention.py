@@ -11,11 +11,13 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from jobs.models import QueuedJob
 from privacy.registry import months_before
+from survey import services as survey_services
 from survey import tasks
-from survey.models import Answer, Contact, EditionStatus, InvitationEmail, Response
+from survey.models import Answer, Contact, ContactImport, EditionStatus, InvitationEmail, Response
 from tests.factories import EditionFactory
 from tests.privacy.conftest import NAME, PERSON, answer_and_submit, propose, publish
 from tools_registry import services
@@ -205,6 +207,39 @@ def test_finished_jobs_go_after_the_set_number_of_days_and_waiting_ones_stay(
     left = set(QueuedJob.objects.values_list("pk", flat=True))
     assert not (finished & left)
     assert QueuedJob.objects.filter(args_kwargs__args__0=waiting.pk, status=TaskResultStatus.READY).exists()
+
+
+def test_a_contacts_file_left_unread_and_a_refused_one_s_report_go_after_the_jobs_days(
+    admin_user, run_jobs, settings
+) -> None:
+    settings.JOB_RESULT_RETENTION_DAYS = 30
+    edition = EditionFactory()
+    with time_machine.travel(START, tick=False):
+        survey_services.queue_contact_import(
+            edition=edition,
+            file_name="contacts.csv",
+            data=f"email;name;role;collectivity_code\n{PERSON};{NAME};;\n".encode(),
+            by=admin_user,
+        )
+        run_jobs()
+        # A second file whose job never ran (the worker was down, or the job gave up).
+        unread = survey_services.queue_contact_import(
+            edition=edition, file_name="contacts-2.csv", data=PERSON.encode(), by=admin_user
+        )
+        DBTaskResult.objects.filter(status="READY").delete()
+    refused = ContactImport.objects.get(file_name="contacts.csv")
+    assert refused.status == ContactImport.Status.REFUSED and bytes(refused.data) == b""
+    with time_machine.travel(START + timedelta(days=29), tick=False):
+        run_retention(run_jobs)
+    unread.refresh_from_db()
+    assert bytes(unread.data) == PERSON.encode()
+    with time_machine.travel(START + timedelta(days=31), tick=False):
+        run_retention(run_jobs)
+    assert [(bytes(upload.data), upload.report) for upload in ContactImport.objects.all()] == [
+        (b"", ""),
+        (b"", ""),
+    ]
+    assert ContactImport.objects.count() == 2  # what was uploaded, when and by whom stays
 
 
 def test_the_map_s_rebuilds_leave_the_queue_after_a_day_and_the_emails_stay(

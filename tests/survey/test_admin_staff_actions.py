@@ -1,5 +1,6 @@
 """From an edition's admin, staff send the invitations and the reminders (after a confirmation saying how
-many contacts get an email; the jobs send them) and import a responses file (a job imports it)."""
+many contacts get an email; the jobs send them) and import a contacts or a responses file (a job imports
+it)."""
 
 import pytest
 from django.core import mail
@@ -9,8 +10,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from survey import invitations
-from survey.models import EditionStatus, Response, ResponseImport
-from tests.factories import ContactFactory
+from survey.models import Contact, ContactImport, EditionStatus, Response, ResponseImport
+from tests.factories import ContactFactory, SaintMaloFactory
 from tests.helpers import page_text
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +146,82 @@ def test_a_job_run_twice_imports_the_file_once(staff, edition, run_jobs) -> None
     run_jobs()
     assert Response.objects.count() == 2
     assert ResponseImport.objects.get().status == "done"
+
+
+CONTACTS = (
+    "email;name;role;collectivity_code\n"
+    "camille@saint-malo.example;Camille Agent;Chargée de mission;35288\n"
+    "dominique@saint-malo.example;Dominique Élue;Adjointe;213502883\n"
+)
+
+
+def upload_contacts(staff, edition, content: bytes, name: str = "contacts.csv"):
+    file = SimpleUploadedFile(name, content, "text/csv")
+    return staff.post(url("import_contacts", edition), {"file": file}, follow=True)
+
+
+def test_staff_upload_a_contacts_file_that_a_job_imports(staff, edition, run_jobs) -> None:
+    SaintMaloFactory()
+    text = page_text(upload_contacts(staff, edition, CONTACTS.encode()))
+    assert "Fichier contacts.csv reçu : son import est en file d'attente." in text
+    assert "contacts.csv" in text and "En attente du worker" in text
+    assert not Contact.objects.exists()  # not in the request
+    run_jobs()
+    assert sorted(Contact.objects.filter(edition=edition).values_list("email", flat=True)) == [
+        "camille@saint-malo.example",
+        "dominique@saint-malo.example",
+    ]
+    text = page_text(staff.get(url("import_contacts", edition)))
+    assert "Importé" in text and "2 contacts importés." in text
+    # Names and addresses are not kept in the upload once the job has read them.
+    assert bytes(ContactImport.objects.get().data) == b""
+
+
+def test_a_contacts_file_already_imported_adds_only_its_new_rows(staff, edition, run_jobs) -> None:
+    SaintMaloFactory()
+    upload_contacts(staff, edition, CONTACTS.encode())
+    run_jobs()
+    upload_contacts(staff, edition, (CONTACTS + "claude@saint-malo.example;Claude;DGS;35288\n").encode())
+    run_jobs()
+    text = page_text(staff.get(url("import_contacts", edition)))
+    assert "1 contact importé." in text
+    assert "2 contacts étaient déjà dans l'édition : ils sont laissés tels quels." in text
+    assert Contact.objects.count() == 3
+
+
+def test_a_contacts_file_with_a_bad_row_is_refused_whole_and_staff_see_why(staff, edition, run_jobs) -> None:
+    SaintMaloFactory()
+    bad = CONTACTS + "pas-une-adresse;X;Y;35288\ninconnu@example.org;I;R;99999\n"
+    upload_contacts(staff, edition, bad.encode(), name="<b>liste.csv")
+    run_jobs()
+    html = staff.get(url("import_contacts", edition)).content.decode()
+    text = page_text(staff.get(url("import_contacts", edition)))
+    assert "Refusé : rien n'a été importé" in text
+    assert "Aucun contact n'a été importé : 2 lignes sont rejetées." in text
+    assert "ligne 4 : adresse électronique invalide : pas-une-adresse" in text
+    assert "ligne 5 : collectivité inconnue : 99999" in text
+    assert "<b>liste" not in html and "&lt;b&gt;liste.csv" in html
+    assert not Contact.objects.exists()
+    assert bytes(ContactImport.objects.get().data) == b""
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "email;name\né@x.fr;É\n".encode("cp1252"),
+            "liste.csv : Fichier illisible : un fichier CSV encodé en UTF-8 est attendu",
+        ),
+        (b"\xef\xbb\xbf\r\n", "liste.csv : Le fichier est vide : la première ligne doit donner les colonnes"),
+        (b"email\tname\trole\tcollectivity_code\n", "liste.csv : Colonnes manquantes : email, name, role"),
+    ],
+    ids=["windows-1252", "empty", "tab-separated"],
+)
+def test_a_contacts_file_that_cannot_be_read_is_refused_at_once_naming_it(
+    staff, edition, content, message
+) -> None:
+    page = upload_contacts(staff, edition, content, name="liste.csv")
+    assert page.status_code == 400
+    assert message in page_text(page)
+    assert not ContactImport.objects.exists()
+    assert not DBTaskResult.objects.exists()

@@ -1,7 +1,6 @@
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -20,7 +19,7 @@ from tests.factories import (
 from tests.helpers import page_text
 from tests.survey.helpers import answer_everything, review_url, welcome_url
 from tools_registry.choices import CollectivityKind
-from tools_registry.models import TerritoryKind
+from tools_registry.models import Collectivity, TerritoryKind
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +32,13 @@ def places(db) -> None:
     TerritoryFactory(kind=TerritoryKind.REGION, code="53", name="Bretagne")
     TerritoryFactory(kind=TerritoryKind.DEPARTEMENT, code="53", name="Mayenne")
 
+
+VALID_CONTACTS = """email,name,role,collectivity_code,collectivity_kind
+camille@saint-malo.example,Camille Agent,Chargée de mission,35288,
+dominique@saint-malo.example,Dominique Élue,Adjointe,35288,
+agglo@saint-malo.example,,DGS,200070761,
+bretagne@example.org,Région,DGS,53,region
+"""
 
 CONTACTS = """email,name,role,collectivity_code,collectivity_kind
 camille@saint-malo.example,Camille Agent,Chargée de mission,35288,
@@ -48,30 +54,42 @@ sans-code@example.org,Sans code,Agent,,
 """
 
 
-def test_importing_contacts_reports_each_rejected_row_and_why(edition, places) -> None:
-    report = invitations.import_contacts(edition=edition, data=CONTACTS.encode())
-    assert report.created == 4
-    assert report.rejected == [
-        (5, "adresse électronique invalide : pas-une-adresse"),
-        (6, "adresse déjà présente ligne 2"),
-        (7, "adresse électronique manquante"),
-        (8, "collectivité inconnue : 99999"),
-        (
-            9,
-            "le code 53 désigne plusieurs territoires : précisez le type dans la colonne collectivity_kind "
-            "(commune, epci, departement, region)",
-        ),
-        (11, "code de collectivité manquant"),
+def test_a_file_with_rejected_rows_is_refused_whole_each_row_said_with_why(edition, places) -> None:
+    with pytest.raises(ValidationError) as error:
+        invitations.import_contacts(edition=edition, data=CONTACTS.encode())
+    assert error.value.messages == [
+        "Aucun contact n'a été importé : 6 lignes sont rejetées.",
+        "ligne 5 : adresse électronique invalide : pas-une-adresse",
+        "ligne 6 : adresse déjà présente ligne 2",
+        "ligne 7 : adresse électronique manquante",
+        "ligne 8 : collectivité inconnue : 99999",
+        "ligne 9 : le code 53 désigne plusieurs territoires : précisez le type dans la colonne "
+        "collectivity_kind (commune, epci, departement, region)",
+        "ligne 11 : code de collectivité manquant",
     ]
+    assert not Contact.objects.exists()
+    # Nor the collectivities the valid rows would have added to the registry.
+    assert not Collectivity.objects.exists()
+
+
+def test_a_valid_file_imports_every_contact_and_again_adds_nothing(edition, places) -> None:
+    report = invitations.import_contacts(edition=edition, data=VALID_CONTACTS.encode())
+    assert (report.created, report.already_known) == (4, 0)
+    assert report.lines() == ["4 contacts importés."]
     camille, dominique = Contact.objects.filter(email__endswith="@saint-malo.example").exclude(
         email__startswith="agglo"
     )
     assert camille.collectivity == dominique.collectivity
     assert camille.token != dominique.token and len(camille.token) >= 40
     assert Contact.objects.get(email="bretagne@example.org").collectivity.kind == "region"
-    again = invitations.import_contacts(edition=edition, data=CONTACTS.encode())
-    assert again.created == 0
-    assert (2, "contact déjà importé pour cette édition : camille@saint-malo.example") in again.rejected
+    again = invitations.import_contacts(
+        edition=edition, data=(VALID_CONTACTS + "nouveau@example.org,Nouveau,DGS,35,\n").encode()
+    )
+    assert again.lines() == [
+        "1 contact importé.",
+        "4 contacts étaient déjà dans l'édition : ils sont laissés tels quels.",
+    ]
+    assert Contact.objects.count() == 5
 
 
 def test_a_contact_s_collectivity_may_be_named_by_siren_or_by_name(edition, places) -> None:
@@ -88,11 +106,19 @@ def test_a_contact_s_collectivity_may_be_named_by_siren_or_by_name(edition, plac
 
 def test_the_import_command_prints_the_report(edition, places, tmp_path, capsys) -> None:
     path = tmp_path / "contacts.csv"
-    path.write_text(CONTACTS, encoding="utf-8")
+    path.write_text(VALID_CONTACTS, encoding="utf-8")
     call_command("import_contacts", "2016", str(path))
-    out = capsys.readouterr().out
-    assert "4 contact(s) importé(s)." in out
-    assert "ligne 8 : collectivité inconnue : 99999" in out
+    assert "4 contacts importés." in capsys.readouterr().out
+
+
+def test_the_import_command_names_the_rejected_rows_and_imports_nothing(edition, places, tmp_path) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text(CONTACTS, encoding="utf-8")
+    with pytest.raises(CommandError) as error:
+        call_command("import_contacts", "2016", str(path))
+    assert "Aucun contact n'a été importé : 6 lignes sont rejetées." in str(error.value)
+    assert "ligne 8 : collectivité inconnue : 99999" in str(error.value)
+    assert not Contact.objects.exists()
 
 
 def test_a_file_without_the_expected_columns_is_refused(edition) -> None:
@@ -115,11 +141,9 @@ def test_a_semicolon_separated_file_as_french_excel_saves_it_is_read(edition, pl
         "\ufeffemail;name;role;collectivity_code;collectivity_kind\r\n"
         "camille@saint-malo.example;Camille Agent;Chargée de mission, communication;35288;\r\n"
         "bretagne@example.org;Région;DGS;53;region\r\n"
-        "pas-une-adresse;X;Y;35288;\r\n"
     )
     report = invitations.import_contacts(edition=edition, data=rows.encode())
     assert report.created == 2
-    assert report.rejected == [(4, "adresse électronique invalide : pas-une-adresse")]
     camille = Contact.objects.get(email="camille@saint-malo.example")
     assert (camille.name, camille.role) == ("Camille Agent", "Chargée de mission, communication")
     assert Contact.objects.get(email="bretagne@example.org").collectivity.kind == "region"
@@ -159,14 +183,6 @@ def test_an_unreadable_file_is_refused_in_words_and_nothing_is_imported(
         invitations.import_contacts(edition=edition, data=data)
     assert error.value.messages[0].startswith(message)
     assert not Contact.objects.exists()
-
-
-def test_the_admin_says_why_a_file_is_unreadable(client, admin_user, edition) -> None:
-    client.force_login(admin_user)
-    url = reverse("admin:survey_edition_import_contacts", args=[edition.pk])
-    upload = SimpleUploadedFile("contacts.csv", "email;name\né@x.fr;É\n".encode("cp1252"), "text/csv")
-    text = page_text(client.post(url, {"file": upload}))
-    assert "Fichier illisible : un fichier CSV encodé en UTF-8 est attendu" in text
 
 
 def test_sending_invitations_is_idempotent(edition, contact, colleague, run_jobs, capsys) -> None:
@@ -315,15 +331,6 @@ def test_staff_see_response_rates_by_collectivity_kind(
     assert (
         "Parc naturel régional 1 1 1 0 0 0 0.0 %" in text or "Parc naturel régional 1 1 1 0 0 0 0,0 %" in text
     )
-
-
-def test_staff_import_contacts_from_the_admin(client, admin_user, edition, places) -> None:
-    client.force_login(admin_user)
-    url = reverse("admin:survey_edition_import_contacts", args=[edition.pk])
-    page = client.post(url, {"file": SimpleUploadedFile("contacts.csv", CONTACTS.encode(), "text/csv")})
-    text = page_text(page)
-    assert "4 contact(s) importé(s)." in text
-    assert "ligne 5 : adresse électronique invalide : pas-une-adresse" in text
 
 
 @pytest.mark.parametrize(

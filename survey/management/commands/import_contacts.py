@@ -9,8 +9,8 @@ from survey.management.edition import edition_or_error
 
 class Command(BaseCommand):
     help = (
-        "Importe des contacts (email,name,role,collectivity_code) et dit quelles lignes sont rejetées "
-        "et pourquoi."
+        "Importe des contacts (email,name,role,collectivity_code) : tout ou rien, les lignes rejetées "
+        "dites avec leur numéro et pourquoi."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -22,6 +22,7 @@ class Command(BaseCommand):
         try:
             report = import_contacts(edition=edition_obj, data=file.read_bytes())
         except (OSError, ValidationError) as error:
-            raise CommandError("; ".join(getattr(error, "messages", [str(error)]))) from None
+            messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+            raise CommandError("\n".join(messages)) from None
         for line in report.lines():
             self.stdout.write(line)
