@@ -180,9 +180,15 @@ def set_resume_step(*, response: Response, resume_step: str) -> Response:
 
 
 @transaction.atomic
-def add_tool(*, response: Response) -> int:
-    """Number of the new tool, or a ValidationError once the edition's maximum is reached."""
+def add_tool(*, response: Response, seen_count: int | None = None) -> int:
+    """Number of the new tool, or a ValidationError once the edition's maximum is reached.
+
+    `seen_count`: how many tools the page that asked showed. More than that now means the request repeats
+    one already served (a double click): the newest tool's number, and no second empty tool.
+    """
     response = _locked(response)
+    if seen_count is not None and response.tool_count > seen_count:
+        return response.tool_count
     if response.tool_count >= response.edition.max_tools:
         raise ValidationError(
             _("Vous pouvez décrire %(max)d outils au plus.") % {"max": response.edition.max_tools}

@@ -123,7 +123,7 @@ def step(request: HttpRequest, token: str, section: str, number: int = 0) -> Htt
                 answers=answers,
                 partial=True,
             )
-            tool_id = _tool_id(request.POST.get("tool"))
+            tool_id = _number(request.POST.get("tool"))
             return _stale_tool_page(request, visit, questionnaire, Step(gone, number), form, tool_id)
         return redirect(_url(token, route.resume(response.resume_step)))
     try:
@@ -158,7 +158,7 @@ def _section_page(
     token = visit.contact.token
     # A tool's page carries the tool it was shown for: its number may have changed since (a removal in
     # another tab), and the answers must never land on the tool that took that number.
-    tool_id = _tool_id(request.POST.get("tool")) if current.is_tool else None
+    tool_id = _number(request.POST.get("tool")) if current.is_tool else None
     if form.is_bound and form.is_valid():
         if action == "next":
             target = route.next(current)
@@ -222,7 +222,8 @@ def _render_step(
     return render(request, "survey/step.html", context, status=status)
 
 
-def _tool_id(value: str | None) -> int | None:
+def _number(value: str | None) -> int | None:
+    """A row id or a count sent back by a page; none when absent or not a plain number."""
     return int(value) if value and value.isdigit() and len(value) < 10 else None
 
 
@@ -288,7 +289,8 @@ def _tool_list(
         action = request.POST.get("action", "next")
         if action == "add":
             try:
-                number = services.add_tool(response=response)
+                seen = _number(request.POST.get("tool_count"))
+                number = services.add_tool(response=response, seen_count=seen)
             except ValidationError as exc:
                 error = exc.messages[0]
             else:

@@ -137,3 +137,14 @@ def test_a_tool_page_sent_without_naming_its_tool_writes_nothing(client, contact
     page = client.post(step_url(contact, "outil", 1), {**TOOL, "tool_name": "Autre", "action": "next"})
     assert page.status_code == 409
     assert names() == ["Budget participatif malouin", "Carte des chantiers", "Portail open data"]
+
+
+def test_a_double_click_on_add_opens_one_new_tool(client, contact, three_tools) -> None:
+    listing = step_url(contact, "outil")
+    sent = {"action": "add", "tool_count": "3"}
+    first = client.post(listing, sent)
+    again = client.post(listing, sent)
+    assert first["Location"] == again["Location"] == step_url(contact, "outil", 4)
+    assert Response.objects.get().tool_count == 4
+    page = client.get(listing)
+    assert "4 outils décrits" in page_text(page)
