@@ -42,7 +42,7 @@ from tools_registry.corrections import CorrectionStatus
 from tools_registry.csv_export import stream_tools_csv
 from tools_registry.filters import ToolFilterSet, list_digest, ranked
 from tools_registry.forms import CorrectionForm, ToolSubmissionForm
-from tools_registry.geojson import cached_feature_collection, collection_licence
+from tools_registry.geojson import cached_feature_collection
 from tools_registry.history import moved_or_404, recorded_as
 from tools_registry.licences import (
     LICENCES,
@@ -210,9 +210,9 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
         fmt = request.accepted_renderer.format
         if fmt == GeoJSONRenderer.format:
             queryset = self.filter_queryset(Tool.objects.published())
-            body = cached_feature_collection(queryset, request.query_params)
-            response = HttpResponse(body, content_type=GeoJSONRenderer.media_type)
-            response["Link"] = link_header(collection_licence(body))
+            source = cached_feature_collection(queryset, request.query_params)
+            response = HttpResponse(source.body, content_type=GeoJSONRenderer.media_type)
+            response["Link"] = link_header(source.licence, source.sources)
             return response
         if fmt == CSVRenderer.format:
             queryset = self.filter_queryset(Tool.objects.published())
