@@ -101,7 +101,8 @@ def credits_of(sources: Iterable["DataSource"]) -> list[str]:
 
 
 def terms_of(tools: QuerySet) -> dict:
-    """What a page, file or answer built from `tools` says of its data: licence, credits, fictitious tools.
+    """What a page, file or answer built from `tools` says of its data: licence, credits (and the sources
+    credited, in the same order, for its `Link` header: `terms_link`), fictitious tools.
 
     Two queries; for figures computed from these tools (an aggregate is derived from every record it counts).
     """
@@ -113,8 +114,17 @@ def terms_of(tools: QuerySet) -> dict:
         "licence_name": licence.short,
         "licence_url": licence.url,
         "attribution": credits_of(sources),
+        "sources": [
+            Credit(url=source.url, credit=source.credit)
+            for source in sorted(sources, key=lambda source: source.credit)
+        ],
         "demo_tools": tools.filter(source=ToolSource.DEMO).count(),
     }
+
+
+def terms_link(terms: dict) -> str:
+    """The `Link` header of an answer or file whose data has these `terms_of`: its licence and sources."""
+    return link_header(LICENCES[terms["licence"]], terms["sources"])
 
 
 def link_header(licence: Licence, sources: Iterable[Credited] = ()) -> str:

@@ -1,6 +1,9 @@
 """The `Link` header of the map data, the insights and the collectivities: the licence of what each answer
 holds and every public source it holds records from, with its credit, as its body says them."""
 
+import csv
+import io
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -8,6 +11,8 @@ from django.urls import reverse
 
 from tests.factories import ToolFactory
 from tests.imports.conftest import DECIDIM_SAMPLE
+from tools_registry.licences import LICENCES
+from tools_registry.models import Collectivity
 from tools_registry.provenance import DataSource
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +77,71 @@ def test_the_map_data_of_tools_from_no_public_source_names_only_its_licence(clie
     response = client.get(TOOLS, {"format": "geojson"})
     assert response.json()["attribution"] == []
     assert response["Link"] == f'<{LICENCE_OUVERTE}>; rel="license"; title="etalab-2.0"'
+
+
+def csv_rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize(
+    "url", [reverse("api:insights-software"), reverse("api:insights-coverage")], ids=["software", "coverage"]
+)
+def test_an_insights_answer_names_the_licence_and_each_source_of_the_tools_it_counts(
+    client, imported, url
+) -> None:
+    response = client.get(url)
+    body = response.json()
+    assert (body["licence"], body["attribution"]) == ("ODbL-1.0", [OBSERVATOIRE, DECIDIM])
+    assert licence_link(response["Link"]) == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
+    assert credited(response["Link"]) == sources("odf-observatoire", "decidim-installations")
+    assert list(credited(response["Link"])) == body["attribution"]
+
+
+def test_insights_of_tools_from_one_source_name_that_source_and_its_licence(client, imported) -> None:
+    response = client.get(reverse("api:insights-software"), {"software": "Decidim"})
+    assert (response.json()["licence"], response.json()["attribution"]) == ("etalab-2.0", [DECIDIM])
+    assert licence_link(response["Link"]) == f'<{LICENCE_OUVERTE}>; rel="license"; title="etalab-2.0"'
+    assert credited(response["Link"]) == sources("decidim-installations")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [reverse("tools_registry:software_csv"), reverse("tools_registry:coverage_csv")],
+    ids=["software", "coverage"],
+)
+def test_an_insights_csv_names_in_its_link_header_the_sources_its_rows_credit(client, imported, url) -> None:
+    response = client.get(url)
+    rows = csv_rows(response)
+    assert rows
+    assert {(row["licence"], row["attribution"]) for row in rows} == {
+        ("ODbL-1.0", f"{OBSERVATOIRE}|{DECIDIM}")
+    }
+    assert licence_link(response["Link"]) == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
+    assert credited(response["Link"]) == sources("odf-observatoire", "decidim-installations")
+
+
+def test_insights_of_tools_from_no_public_source_name_only_their_licence(client, db) -> None:
+    ToolFactory(name="Outil proposé en ligne")
+    answer = client.get(reverse("api:insights-software"))
+    assert answer.json()["attribution"] == []
+    assert answer["Link"] == f'<{LICENCE_OUVERTE}>; rel="license"; title="etalab-2.0"'
+    assert client.get(reverse("tools_registry:software_csv"))["Link"] == answer["Link"]
+
+
+def test_a_collectivity_s_peers_name_in_their_link_header_the_sources_their_body_credits(
+    client, imported
+) -> None:
+    answers = [
+        client.get(reverse("api:insights-peers", kwargs={"slug": collectivity.slug}))
+        for collectivity in Collectivity.objects.with_published_tools()
+    ]
+    compared = [answer for answer in answers if answer.status_code == 200]
+    assert compared
+    for answer in compared:
+        body = answer.json()
+        assert body["attribution"]
+        assert (
+            licence_link(answer["Link"])
+            == f'<{LICENCES[body["licence"]].url}>; rel="license"; title="{body["licence"]}"'
+        )
+        assert list(credited(answer["Link"])) == body["attribution"]
