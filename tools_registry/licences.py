@@ -95,6 +95,17 @@ def tools_terms(tools: QuerySet) -> tuple[Licence, list["DataSource"]]:
     return licence_of({source.licence for source in sources}), sources
 
 
+def collectivities_terms(collectivities: QuerySet) -> tuple[Licence, list["DataSource"]]:
+    """The licence of an answer holding `collectivities` and their published tools, and the public sources
+    it holds records from: their tools' and the collectivities' own, which their pages credit (one query)."""
+    from tools_registry.models import Tool
+    from tools_registry.provenance import sources_of
+
+    tools = Tool.objects.published().filter(collectivity__in=collectivities.order_by().values("pk"))
+    sources = sources_of(tools, collectivities)
+    return licence_of({source.licence for source in sources}), sources
+
+
 def credits_of(sources: Iterable["DataSource"]) -> list[str]:
     """The credits a file must state for records taken from `sources`, in a stable order."""
     return sorted(source.credit for source in sources)

@@ -10,10 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import ToolFactory
+from tests.helpers import page_text
 from tests.imports.conftest import DECIDIM_SAMPLE
 from tools_registry.licences import LICENCES
-from tools_registry.models import Collectivity
-from tools_registry.provenance import DataSource
+from tools_registry.models import Collectivity, Tool
+from tools_registry.provenance import DataSource, SourceRecord
 
 pytestmark = pytest.mark.django_db
 ODBL = "https://opendatacommons.org/licenses/odbl/1-0/"
@@ -145,3 +146,56 @@ def test_a_collectivity_s_peers_name_in_their_link_header_the_sources_their_body
             == f'<{LICENCES[body["licence"]].url}>; rel="license"; title="{body["licence"]}"'
         )
         assert list(credited(answer["Link"])) == body["attribution"]
+
+
+def collectivity_answer(client, collectivity: Collectivity):
+    return client.get(reverse("api:collectivity-detail", kwargs={"slug": collectivity.slug}))
+
+
+def only_own_tool(collectivity: Collectivity) -> None:
+    """Leave `collectivity` one tool, proposed on the site: no source said anything of it."""
+    Tool.objects.filter(collectivity=collectivity).delete()
+    ToolFactory(name="Outil proposé en ligne", collectivity=collectivity)
+
+
+def test_a_collectivity_in_the_api_credits_the_source_that_described_it_as_its_page_does(
+    client, imported
+) -> None:
+    gip = Collectivity.objects.get(siren="187609110")  # a body outside the reference, from the Observatoire
+    only_own_tool(gip)
+    assert f"Source {OBSERVATOIRE} — ODbL 1.0" in page_text(client.get(gip.get_absolute_url()))
+    response = collectivity_answer(client, gip)
+    body = response.json()
+    assert [tool["name"] for tool in body["tools"]] == ["Outil proposé en ligne"]
+    assert (body["licence"], body["licence_url"], body["attribution"]) == ("ODbL-1.0", ODBL, [OBSERVATOIRE])
+    assert licence_link(response["Link"]) == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
+    assert credited(response["Link"]) == sources("odf-observatoire")
+
+
+def test_a_page_of_collectivities_credits_the_sources_that_described_them(client, imported) -> None:
+    gip = Collectivity.objects.get(siren="187609110")
+    only_own_tool(gip)
+    Tool.objects.exclude(collectivity=gip).delete()
+    response = client.get(reverse("api:collectivity-list"))
+    assert [collectivity["slug"] for collectivity in response.json()["results"]] == [gip.slug]
+    assert licence_link(response["Link"]) == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
+    assert credited(response["Link"]) == sources("odf-observatoire")
+
+
+def test_a_source_that_only_named_a_collectivity_is_credited_by_neither_its_page_nor_the_api(
+    client, imported
+) -> None:
+    clairoix = Tool.objects.get(name="participez.clairoix.fr").collectivity  # found by its name alone
+    only_own_tool(clairoix)
+    assert clairoix.source_records.filter(source__code="decidim-installations").exists()
+    assert f"Source {DECIDIM} —" not in page_text(client.get(clairoix.get_absolute_url()))
+    response = collectivity_answer(client, clairoix)
+    assert (response.json()["licence"], response.json()["attribution"]) == ("etalab-2.0", [])
+    assert response["Link"] == f'<{LICENCE_OUVERTE}>; rel="license"; title="etalab-2.0"'
+
+
+def test_the_records_describing_a_collectivity_are_those_that_say_something_of_it(imported) -> None:
+    SourceRecord.objects.filter(pk=SourceRecord.objects.order_by("pk")[0].pk).update(values={})
+    said = {record.pk for record in SourceRecord.objects.all() if record.values.get("collectivity")}
+    assert said and said != set(SourceRecord.objects.values_list("pk", flat=True))
+    assert set(SourceRecord.objects.describing_collectivities().values_list("pk", flat=True)) == said

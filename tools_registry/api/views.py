@@ -50,6 +50,7 @@ from tools_registry.licences import (
     TERRITORY_SOURCES,
     Credit,
     Licence,
+    collectivities_terms,
     licence_of,
     link_header,
     tools_terms,
@@ -272,10 +273,10 @@ class CollectivityViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
     def list(self, request: Request, *args, **kwargs) -> Response:
         response = super().list(request, *args, **kwargs)
         if response.status_code == 200:
-            # Its counts of tools are derived from the tools' records: the page takes their licence.
+            # Its collectivities and their counts of tools are derived from the records of the collectivities
+            # and of their tools: the page takes their licence.
             slugs = [collectivity["slug"] for collectivity in response.data["results"]]
-            tools = Tool.objects.published().filter(collectivity__slug__in=slugs)
-            response["Link"] = link_header(*tools_terms(tools))
+            response["Link"] = link_header(*collectivities_terms(Collectivity.objects.filter(slug__in=slugs)))
         return response
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response | HttpResponsePermanentRedirect:
@@ -284,8 +285,9 @@ class CollectivityViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
         except Http404:
             visible = Collectivity.objects.with_published_tools()
             return moved_or_404(request, visible, kwargs["slug"], _address("api:collectivity-detail"))
-        # Its tools' names and addresses are records of their sources: the answer takes their licence.
-        collectivity.terms = tools_terms(Tool.objects.published().filter(collectivity=collectivity))
+        # Its tools' names and addresses, and what a source said of the collectivity itself, are records of
+        # their sources: the answer takes their licence.
+        collectivity.terms = collectivities_terms(Collectivity.objects.filter(pk=collectivity.pk))
         data = self.get_serializer(collectivity).data
         return Response(data, headers={"Link": link_header(*collectivity.terms)})
 
