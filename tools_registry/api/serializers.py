@@ -380,8 +380,8 @@ class PublishedToolLinkSerializer(serializers.ModelSerializer):
 
 
 class CollectivityDetailSerializer(CollectivitySerializer):
-    """A collectivity with its published tools, and what their sources ask: the licence of the answer and
-    their credits (`terms`, set by the view: the licence is also the answer's `Link` header)."""
+    """A collectivity with its published tools, and what their sources and the collectivity's own ask: the
+    licence of the answer and their credits (`terms`, set by the view: also the answer's `Link` header)."""
 
     tools = PublishedToolLinkSerializer(source="published_tools", many=True, read_only=True)
     licence = serializers.SerializerMethodField(
