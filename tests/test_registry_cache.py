@@ -132,7 +132,7 @@ def test_a_worker_sends_the_map_source_from_its_own_copy_until_the_registry_chan
     get_many = cache.get_many
 
     def recording_get_many(keys, *args, **kwargs):
-        read_from_the_shared_cache.extend(key for key in keys if key.startswith("geojson:"))
+        read_from_the_shared_cache.extend(key for key in keys if key.startswith("map-source:"))
         return get_many(keys, *args, **kwargs)
 
     monkeypatch.setattr(cache, "get_many", recording_get_many)

@@ -12,7 +12,8 @@ Each feature's properties:
   ended (the map draws it apart). A tool's details come from `/api/v1/tools/?id=<id>[,<id>…]`.
 
 The collection also says under which licence it is published (`license`, `license_url`) and the credits
-its sources ask for (`attribution`).
+its sources ask for (`attribution`). It is cached with its licence and sources beside it (`MapSource`), for
+the answer's `Link` header.
 
 `stream_tool_features`, the download (`/donnees/outils.geojson`): one Feature per tool with its name,
 address, family label, collectivity, page, sources (`provenance`: their codes; `source_date`: the date of
@@ -22,6 +23,7 @@ the collection says its licence and credits like the map's.
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
@@ -34,19 +36,31 @@ from tools_registry.cache import LocalCopies, cached, rebuild
 from tools_registry.choices import ToolFamily, family_label
 from tools_registry.csv_export import ByTool
 from tools_registry.filters import ToolFilterSet, query_digest, refreshed_by_job
-from tools_registry.licences import LICENCES, Licence, credits_of, licence_of, tools_terms
+from tools_registry.licences import Credit, Licence, credits_of, licence_of, tools_terms
 from tools_registry.models import LifeStatus, Tool, ToolSource
 from tools_registry.provenance import DataSource, SourceRecord
 from tools_registry.representation import tool_page_address
 
 CACHE_SECONDS = 300
 FAMILIES = list(ToolFamily.values)
+
+
+@dataclass(frozen=True)
+class MapSource:
+    """A map source as it is cached: the collection, and the licence and public sources it holds records
+    from, which the answer's `Link` header names (read from here, they cost no query)."""
+
+    body: bytes
+    licence: Licence
+    sources: tuple[Credit, ...]
+
+
 # Each worker keeps the map sources it served last (cache.LocalCopies): the whole registry's is 4 MB at
 # 100,000 tools, 14 MB at a million.
-MAP_SOURCES = LocalCopies(max_bytes=32 * 1024 * 1024)
+MAP_SOURCES = LocalCopies[MapSource](max_bytes=32 * 1024 * 1024, size=lambda source: len(source.body))
 
 
-def feature_collection(queryset: QuerySet) -> bytes:
+def feature_collection(queryset: QuerySet) -> MapSource:
     """Every located tool of `queryset`, grouped by place, as a GeoJSON FeatureCollection."""
     family_index = {code: index for index, code in enumerate(FAMILIES)}
     rows = (
@@ -77,13 +91,13 @@ def feature_collection(queryset: QuerySet) -> bytes:
         tools.append(f"[{pk},{family_index.get(family, -1)}{ended}]")
     if tools:
         features.append(f"{head}{','.join(tools)}]}}}}")
-    header = (
-        '{"type":"FeatureCollection","families":'
-        + json.dumps(FAMILIES)
-        + ","
-        + _terms(*tools_terms(queryset))
+    licence, sources = tools_terms(queryset)
+    header = '{"type":"FeatureCollection","families":' + json.dumps(FAMILIES) + "," + _terms(licence, sources)
+    return MapSource(
+        body=(header + ',"features":[' + ",".join(features) + "]}").encode(),
+        licence=licence,
+        sources=tuple(Credit(url=source.url, credit=source.credit) for source in sources),
     )
-    return (header + ',"features":[' + ",".join(features) + "]}").encode()
 
 
 def _terms(licence: Licence, sources: list[DataSource]) -> str:
@@ -92,14 +106,7 @@ def _terms(licence: Licence, sources: list[DataSource]) -> str:
     return json.dumps(terms, ensure_ascii=False)[1:-1]
 
 
-def collection_licence(body: bytes) -> Licence:
-    """The licence a `feature_collection` says in its opening: read from there, the collection being
-    cached as bytes, it costs no query (a JSON string cannot hold the unescaped `,"features":[`)."""
-    opening = body[: body.index(b',"features":[')] + b"}"
-    return LICENCES[json.loads(opening)["license"]]
-
-
-def cached_feature_collection(queryset: QuerySet, data: QueryDict) -> bytes:
+def cached_feature_collection(queryset: QuerySet, data: QueryDict) -> MapSource:
     """`feature_collection` of `queryset`, the published tools filtered by `data`, cached.
 
     Once built, a map source that was slow to build (the whole registry's takes seconds at a million
@@ -120,7 +127,9 @@ def refresh_feature_collection(query: str) -> None:
 
 
 def _key(data: QueryDict) -> str:
-    return f"geojson:{query_digest(data)}"
+    # Named after what it holds: an entry of another shape, cached by an earlier release (the bytes alone,
+    # under `geojson:`), is never read as a MapSource.
+    return f"map-source:{query_digest(data)}"
 
 
 def stream_tool_features(queryset: QuerySet, *, terms: tuple[Licence, list[DataSource]]) -> Iterator[str]:

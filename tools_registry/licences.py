@@ -95,13 +95,25 @@ def tools_terms(tools: QuerySet) -> tuple[Licence, list["DataSource"]]:
     return licence_of({source.licence for source in sources}), sources
 
 
+def collectivities_terms(collectivities: QuerySet) -> tuple[Licence, list["DataSource"]]:
+    """The licence of an answer holding `collectivities` and their published tools, and the public sources
+    it holds records from: their tools' and the collectivities' own, which their pages credit (one query)."""
+    from tools_registry.models import Tool
+    from tools_registry.provenance import sources_of
+
+    tools = Tool.objects.published().filter(collectivity__in=collectivities.order_by().values("pk"))
+    sources = sources_of(tools, collectivities)
+    return licence_of({source.licence for source in sources}), sources
+
+
 def credits_of(sources: Iterable["DataSource"]) -> list[str]:
     """The credits a file must state for records taken from `sources`, in a stable order."""
     return sorted(source.credit for source in sources)
 
 
 def terms_of(tools: QuerySet) -> dict:
-    """What a page, file or answer built from `tools` says of its data: licence, credits, fictitious tools.
+    """What a page, file or answer built from `tools` says of its data: licence, credits (and the sources
+    credited, in the same order, for its `Link` header: `terms_link`), fictitious tools.
 
     Two queries; for figures computed from these tools (an aggregate is derived from every record it counts).
     """
@@ -113,8 +125,17 @@ def terms_of(tools: QuerySet) -> dict:
         "licence_name": licence.short,
         "licence_url": licence.url,
         "attribution": credits_of(sources),
+        "sources": [
+            Credit(url=source.url, credit=source.credit)
+            for source in sorted(sources, key=lambda source: source.credit)
+        ],
         "demo_tools": tools.filter(source=ToolSource.DEMO).count(),
     }
+
+
+def terms_link(terms: dict) -> str:
+    """The `Link` header of an answer or file whose data has these `terms_of`: its licence and sources."""
+    return link_header(LICENCES[terms["licence"]], terms["sources"])
 
 
 def link_header(licence: Licence, sources: Iterable[Credited] = ()) -> str:

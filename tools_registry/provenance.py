@@ -119,6 +119,13 @@ class ImportRun(models.Model):
         return f"import:{self.format}#{self.pk}"
 
 
+class SourceRecordQuerySet(models.QuerySet):
+    def describing_collectivities(self) -> "SourceRecordQuerySet":
+        """The records that say something of their collectivity itself, not only of its tool: a body outside
+        the territory reference, or its SIREN (a collectivity's page and API answer credit their sources)."""
+        return self.filter(values__collectivity__isnull=False).exclude(values__collectivity={})
+
+
 class SourceRecord(models.Model):
     """One record of a source, the tool and collectivity derived from it, and what the source said of them."""
 
@@ -162,6 +169,8 @@ class SourceRecord(models.Model):
         related_name="+",
     )
 
+    objects = SourceRecordQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("enregistrement source")
         verbose_name_plural = _("enregistrements sources")
@@ -181,6 +190,13 @@ def with_provenance(lookup: str = "source_records") -> Prefetch:
     return Prefetch(lookup, queryset=records)
 
 
-def sources_of(tools: models.QuerySet) -> list[DataSource]:
-    """The public sources that some tool of `tools` comes from (one query)."""
-    return list(DataSource.objects.filter(records__tool__in=tools.order_by().values("pk")).distinct())
+def sources_of(tools: models.QuerySet, collectivities: models.QuerySet | None = None) -> list[DataSource]:
+    """The public sources that some tool of `tools` comes from, or that say something of some collectivity
+    of `collectivities` itself (one query)."""
+    condition = Q(records__tool__in=tools.order_by().values("pk"))
+    if collectivities is not None:
+        described = SourceRecord.objects.describing_collectivities().filter(
+            collectivity__in=collectivities.order_by().values("pk")
+        )
+        condition |= Q(records__in=described)
+    return list(DataSource.objects.filter(condition).distinct())

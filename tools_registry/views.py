@@ -151,10 +151,7 @@ def collectivity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tools = list(
         Tool.objects.published().filter(collectivity=collectivity).active_first(natural("name"), "pk")
     )
-    # The sources that said something of the collectivity itself (not only of its tools).
-    records = [
-        r for r in collectivity.source_records.select_related("source") if r.values.get("collectivity")
-    ]
+    records = list(collectivity.source_records.describing_collectivities().select_related("source"))
     found = _peers(request, collectivity)
     context = {
         "collectivity": collectivity,

@@ -146,18 +146,6 @@ def test_the_map_data_says_its_licence_and_the_credits_of_its_sources(client, im
     ]
 
 
-def test_the_map_data_says_its_licence_in_its_link_header_too_when_served_from_the_cache(
-    client, imported
-) -> None:
-    for _request in range(2):
-        assert (
-            client.get(TOOLS, {"format": "geojson"})["Link"] == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
-        )
-    decidim_only = client.get(TOOLS, {"format": "geojson", "software": "Decidim"})
-    assert decidim_only.json()["license"] == "etalab-2.0"
-    assert decidim_only["Link"] == f'<{LICENCE_OUVERTE}>; rel="license"; title="etalab-2.0"'
-
-
 def test_a_collectivity_in_the_api_says_the_licence_and_credits_of_the_tools_it_lists(
     client, imported
 ) -> None:

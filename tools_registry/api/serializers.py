@@ -380,17 +380,18 @@ class PublishedToolLinkSerializer(serializers.ModelSerializer):
 
 
 class CollectivityDetailSerializer(CollectivitySerializer):
-    """A collectivity with its published tools, and what their sources ask: the licence of the answer and
-    their credits (`terms`, set by the view: the licence is also the answer's `Link` header)."""
+    """A collectivity with its published tools, and what their sources and the collectivity's own ask: the
+    licence of the answer and their credits (`terms`, set by the view: also the answer's `Link` header)."""
 
     tools = PublishedToolLinkSerializer(source="published_tools", many=True, read_only=True)
     licence = serializers.SerializerMethodField(
-        help_text="Licence de cette réponse : ODbL-1.0 si l'un de ses outils vient d'une source sous ODbL, "
-        "sinon etalab-2.0."
+        help_text="Licence de cette réponse : ODbL-1.0 si la collectivité ou l'un de ses outils vient d'une "
+        "source sous ODbL, sinon etalab-2.0."
     )
     licence_url = serializers.SerializerMethodField()
     attribution = serializers.SerializerMethodField(
-        help_text="Mentions des sources publiques dont viennent ses outils, à reprendre avec les données."
+        help_text="Mentions des sources publiques dont viennent la collectivité et ses outils, à reprendre "
+        "avec les données."
     )
 
     class Meta(CollectivitySerializer.Meta):

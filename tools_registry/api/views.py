@@ -42,7 +42,7 @@ from tools_registry.corrections import CorrectionStatus
 from tools_registry.csv_export import stream_tools_csv
 from tools_registry.filters import ToolFilterSet, list_digest, ranked
 from tools_registry.forms import CorrectionForm, ToolSubmissionForm
-from tools_registry.geojson import cached_feature_collection, collection_licence
+from tools_registry.geojson import cached_feature_collection
 from tools_registry.history import moved_or_404, recorded_as
 from tools_registry.licences import (
     LICENCES,
@@ -50,6 +50,7 @@ from tools_registry.licences import (
     TERRITORY_SOURCES,
     Credit,
     Licence,
+    collectivities_terms,
     licence_of,
     link_header,
     tools_terms,
@@ -210,9 +211,9 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
         fmt = request.accepted_renderer.format
         if fmt == GeoJSONRenderer.format:
             queryset = self.filter_queryset(Tool.objects.published())
-            body = cached_feature_collection(queryset, request.query_params)
-            response = HttpResponse(body, content_type=GeoJSONRenderer.media_type)
-            response["Link"] = link_header(collection_licence(body))
+            source = cached_feature_collection(queryset, request.query_params)
+            response = HttpResponse(source.body, content_type=GeoJSONRenderer.media_type)
+            response["Link"] = link_header(source.licence, source.sources)
             return response
         if fmt == CSVRenderer.format:
             queryset = self.filter_queryset(Tool.objects.published())
@@ -272,10 +273,10 @@ class CollectivityViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
     def list(self, request: Request, *args, **kwargs) -> Response:
         response = super().list(request, *args, **kwargs)
         if response.status_code == 200:
-            # Its counts of tools are derived from the tools' records: the page takes their licence.
+            # Its collectivities and their counts of tools are derived from the records of the collectivities
+            # and of their tools: the page takes their licence.
             slugs = [collectivity["slug"] for collectivity in response.data["results"]]
-            tools = Tool.objects.published().filter(collectivity__slug__in=slugs)
-            response["Link"] = link_header(*tools_terms(tools))
+            response["Link"] = link_header(*collectivities_terms(Collectivity.objects.filter(slug__in=slugs)))
         return response
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response | HttpResponsePermanentRedirect:
@@ -284,8 +285,9 @@ class CollectivityViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
         except Http404:
             visible = Collectivity.objects.with_published_tools()
             return moved_or_404(request, visible, kwargs["slug"], _address("api:collectivity-detail"))
-        # Its tools' names and addresses are records of their sources: the answer takes their licence.
-        collectivity.terms = tools_terms(Tool.objects.published().filter(collectivity=collectivity))
+        # Its tools' names and addresses, and what a source said of the collectivity itself, are records of
+        # their sources: the answer takes their licence.
+        collectivity.terms = collectivities_terms(Collectivity.objects.filter(pk=collectivity.pk))
         data = self.get_serializer(collectivity).data
         return Response(data, headers={"Link": link_header(*collectivity.terms)})
 

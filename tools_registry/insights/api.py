@@ -16,7 +16,7 @@ from tools_registry.filters import YES_NO_VALUES, ToolFilterSet, YesNoFilter
 from tools_registry.insights.coverage import coverage as coverage_of
 from tools_registry.insights.peers import SAME_REGION, peers_of
 from tools_registry.insights.software import filtered, software_breakdown
-from tools_registry.licences import LICENCES, link_header
+from tools_registry.licences import terms_link
 from tools_registry.models import Collectivity
 
 PUBLIC_CACHE = "public, max-age=60"
@@ -42,7 +42,7 @@ def _answer(data: dict, terms: dict) -> Response:
         "attribution": terms["attribution"],
         "demo_tools": terms["demo_tools"],
     }
-    headers = {"Link": link_header(LICENCES[terms["licence"]]), "Cache-Control": PUBLIC_CACHE}
+    headers = {"Link": terms_link(terms), "Cache-Control": PUBLIC_CACHE}
     return Response(body, headers=headers)
 
 

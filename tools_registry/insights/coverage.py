@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.utils.translation import gettext as _
 
-from tools_registry.cache import registry_version
+from tools_registry.insights import cache_key
 from tools_registry.insights.france_map import OVERSEAS
 from tools_registry.licences import terms_of
 from tools_registry.models import Territory, TerritoryKind, Tool
@@ -25,7 +25,7 @@ FILLS = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
 
 def coverage(family: str | None) -> dict:
     """One row per département in code order, and the terms of the data (cached)."""
-    key = f"insights:coverage:{registry_version()}:{family or ''}"
+    key = cache_key("coverage", family or "")
     rows = cache.get(key)
     if rows is None:
         rows = _coverage(family)

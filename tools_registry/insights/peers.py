@@ -16,7 +16,6 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tools_registry.cache import registry_version
 from tools_registry.charts import Bar, bar_chart
 from tools_registry.choices import (
     CollectivityKind,
@@ -25,6 +24,7 @@ from tools_registry.choices import (
     in_population_band,
     population_band,
 )
+from tools_registry.insights import cache_key
 from tools_registry.licences import terms_of
 from tools_registry.models import Collectivity, Territory, TerritoryKind, Tool
 from tools_registry.text import PERCENT_MIN_BASE, natural, percent_of, share_text, short_share
@@ -58,7 +58,7 @@ class PeerGroup:
 
     @property
     def cache_key(self) -> str:
-        return f"insights:peers:{registry_version()}:{self.level}:{self.band}:{self.region_id or ''}"
+        return cache_key("peers", self.level, self.band, self.region_id or "")
 
 
 def peer_group(collectivity: Collectivity, *, same_region: bool) -> PeerGroup | None:

@@ -13,7 +13,6 @@ from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from tools_registry.cache import registry_version
 from tools_registry.choices import (
     POPULATION_BAND_BOUNDS,
     CollectivityKind,
@@ -22,6 +21,7 @@ from tools_registry.choices import (
     in_population_band,
 )
 from tools_registry.filters import ToolFilterSet, query_digest
+from tools_registry.insights import cache_key
 from tools_registry.licences import terms_of
 from tools_registry.models import Territory, TerritoryKind, Tool
 from tools_registry.text import natural_key, percent_of
@@ -45,7 +45,7 @@ def software_breakdown(filterset: ToolFilterSet) -> dict:
     """The families of the filtered tools with their software (cached until the registry changes)."""
     # Labels are in the reader's language: one entry per language.
     digest = query_digest(filterset.data or QueryDict())
-    key = f"insights:software:{registry_version()}:{get_language()}:{digest}"
+    key = cache_key("software", get_language(), digest)
     breakdown = cache.get(key)
     if breakdown is None:
         breakdown = _breakdown(filterset.qs)

@@ -10,7 +10,7 @@ from tools_registry.charts import Bar, bar_chart
 from tools_registry.insights import coverage as coverage_rules
 from tools_registry.insights.france_map import Area, department_map
 from tools_registry.insights.software import TOP_SOFTWARE
-from tools_registry.licences import LICENCES, link_header
+from tools_registry.licences import terms_link
 from tools_registry.text import share_text, short_share
 
 SPLIT_COLUMNS = 5  # software named in a split table; the others are summed up
@@ -123,7 +123,7 @@ def csv_response(columns: list[str], rows: list[list], filename: str, terms: dic
     )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Link"] = link_header(LICENCES[terms["licence"]])
+    response["Link"] = terms_link(terms)
     return response
 
 

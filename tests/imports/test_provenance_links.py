@@ -1,0 +1,201 @@
+"""The `Link` header of the map data, the insights and the collectivities: the licence of what each answer
+holds and every public source it holds records from, with its credit, as its body says them."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import ToolFactory
+from tests.helpers import page_text
+from tests.imports.conftest import DECIDIM_SAMPLE
+from tools_registry.licences import LICENCES
+from tools_registry.models import Collectivity, Tool
+from tools_registry.provenance import DataSource, SourceRecord
+
+pytestmark = pytest.mark.django_db
+ODBL = "https://opendatacommons.org/licenses/odbl/1-0/"
+LICENCE_OUVERTE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+TOOLS = reverse("api:tool-list")
+OBSERVATOIRE = "Observatoire open data des territoires, OpenDataFrance"
+DECIDIM = "decidim.org, liste des installations"
+
+
+@pytest.fixture
+def imported(import_sample) -> None:
+    import_sample()
+    import_sample("decidim-installations", DECIDIM_SAMPLE)
+
+
+def licence_link(header: str) -> str:
+    return header.split(", <")[0]
+
+
+def credited(header: str) -> dict[str, str]:
+    """The sources a `Link` header names (rel="via"): their credit and address."""
+    links = {}
+    for link in header.split(", <")[1:]:
+        url, rel, title = link.split("; ")
+        assert rel == 'rel="via"'
+        links[title.removeprefix('title="').removesuffix('"')] = url.removesuffix(">")
+    return links
+
+
+def sources(*codes: str) -> dict[str, str]:
+    return {source.credit: source.url for source in DataSource.objects.filter(code__in=codes)}
+
+
+def test_the_map_data_names_its_licence_and_each_source_it_holds_records_from(client, imported) -> None:
+    response = client.get(TOOLS, {"format": "geojson"})
+    body = response.json()
+    assert body["license"] == "ODbL-1.0"
+    assert licence_link(response["Link"]) == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
+    assert credited(response["Link"]) == sources("odf-observatoire", "decidim-installations")
+    assert sorted(credited(response["Link"])) == body["attribution"] == [OBSERVATOIRE, DECIDIM]
+    decidim_only = client.get(TOOLS, {"format": "geojson", "software": "Decidim"})
+    assert decidim_only.json()["attribution"] == [DECIDIM]
+    assert licence_link(decidim_only["Link"]) == f'<{LICENCE_OUVERTE}>; rel="license"; title="etalab-2.0"'
+    assert credited(decidim_only["Link"]) == sources("decidim-installations")
+
+
+def test_the_map_data_served_from_the_cache_names_the_same_sources_without_asking_the_database(
+    client, imported
+) -> None:
+    first = client.get(TOOLS, {"format": "geojson"})
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(TOOLS, {"format": "geojson"})
+    assert again.content == first.content
+    assert again["Link"] == first["Link"]
+    assert credited(again["Link"]) == sources("odf-observatoire", "decidim-installations")
+    assert not [query for query in queries.captured_queries if "tools_registry_tool" in query["sql"]]
+
+
+def test_the_map_data_of_tools_from_no_public_source_names_only_its_licence(client, db) -> None:
+    ToolFactory(name="Outil proposé en ligne")
+    response = client.get(TOOLS, {"format": "geojson"})
+    assert response.json()["attribution"] == []
+    assert response["Link"] == f'<{LICENCE_OUVERTE}>; rel="license"; title="etalab-2.0"'
+
+
+def csv_rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize(
+    "url", [reverse("api:insights-software"), reverse("api:insights-coverage")], ids=["software", "coverage"]
+)
+def test_an_insights_answer_names_the_licence_and_each_source_of_the_tools_it_counts(
+    client, imported, url
+) -> None:
+    response = client.get(url)
+    body = response.json()
+    assert (body["licence"], body["attribution"]) == ("ODbL-1.0", [OBSERVATOIRE, DECIDIM])
+    assert licence_link(response["Link"]) == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
+    assert credited(response["Link"]) == sources("odf-observatoire", "decidim-installations")
+    assert list(credited(response["Link"])) == body["attribution"]
+
+
+def test_insights_of_tools_from_one_source_name_that_source_and_its_licence(client, imported) -> None:
+    response = client.get(reverse("api:insights-software"), {"software": "Decidim"})
+    assert (response.json()["licence"], response.json()["attribution"]) == ("etalab-2.0", [DECIDIM])
+    assert licence_link(response["Link"]) == f'<{LICENCE_OUVERTE}>; rel="license"; title="etalab-2.0"'
+    assert credited(response["Link"]) == sources("decidim-installations")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [reverse("tools_registry:software_csv"), reverse("tools_registry:coverage_csv")],
+    ids=["software", "coverage"],
+)
+def test_an_insights_csv_names_in_its_link_header_the_sources_its_rows_credit(client, imported, url) -> None:
+    response = client.get(url)
+    rows = csv_rows(response)
+    assert rows
+    assert {(row["licence"], row["attribution"]) for row in rows} == {
+        ("ODbL-1.0", f"{OBSERVATOIRE}|{DECIDIM}")
+    }
+    assert licence_link(response["Link"]) == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
+    assert credited(response["Link"]) == sources("odf-observatoire", "decidim-installations")
+
+
+def test_insights_of_tools_from_no_public_source_name_only_their_licence(client, db) -> None:
+    ToolFactory(name="Outil proposé en ligne")
+    answer = client.get(reverse("api:insights-software"))
+    assert answer.json()["attribution"] == []
+    assert answer["Link"] == f'<{LICENCE_OUVERTE}>; rel="license"; title="etalab-2.0"'
+    assert client.get(reverse("tools_registry:software_csv"))["Link"] == answer["Link"]
+
+
+def test_a_collectivity_s_peers_name_in_their_link_header_the_sources_their_body_credits(
+    client, imported
+) -> None:
+    answers = [
+        client.get(reverse("api:insights-peers", kwargs={"slug": collectivity.slug}))
+        for collectivity in Collectivity.objects.with_published_tools()
+    ]
+    compared = [answer for answer in answers if answer.status_code == 200]
+    assert compared
+    for answer in compared:
+        body = answer.json()
+        assert body["attribution"]
+        assert (
+            licence_link(answer["Link"])
+            == f'<{LICENCES[body["licence"]].url}>; rel="license"; title="{body["licence"]}"'
+        )
+        assert list(credited(answer["Link"])) == body["attribution"]
+
+
+def collectivity_answer(client, collectivity: Collectivity):
+    return client.get(reverse("api:collectivity-detail", kwargs={"slug": collectivity.slug}))
+
+
+def only_own_tool(collectivity: Collectivity) -> None:
+    """Leave `collectivity` one tool, proposed on the site: no source said anything of it."""
+    Tool.objects.filter(collectivity=collectivity).delete()
+    ToolFactory(name="Outil proposé en ligne", collectivity=collectivity)
+
+
+def test_a_collectivity_in_the_api_credits_the_source_that_described_it_as_its_page_does(
+    client, imported
+) -> None:
+    gip = Collectivity.objects.get(siren="187609110")  # a body outside the reference, from the Observatoire
+    only_own_tool(gip)
+    assert f"Source {OBSERVATOIRE} — ODbL 1.0" in page_text(client.get(gip.get_absolute_url()))
+    response = collectivity_answer(client, gip)
+    body = response.json()
+    assert [tool["name"] for tool in body["tools"]] == ["Outil proposé en ligne"]
+    assert (body["licence"], body["licence_url"], body["attribution"]) == ("ODbL-1.0", ODBL, [OBSERVATOIRE])
+    assert licence_link(response["Link"]) == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
+    assert credited(response["Link"]) == sources("odf-observatoire")
+
+
+def test_a_page_of_collectivities_credits_the_sources_that_described_them(client, imported) -> None:
+    gip = Collectivity.objects.get(siren="187609110")
+    only_own_tool(gip)
+    Tool.objects.exclude(collectivity=gip).delete()
+    response = client.get(reverse("api:collectivity-list"))
+    assert [collectivity["slug"] for collectivity in response.json()["results"]] == [gip.slug]
+    assert licence_link(response["Link"]) == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
+    assert credited(response["Link"]) == sources("odf-observatoire")
+
+
+def test_a_source_that_only_named_a_collectivity_is_credited_by_neither_its_page_nor_the_api(
+    client, imported
+) -> None:
+    clairoix = Tool.objects.get(name="participez.clairoix.fr").collectivity  # found by its name alone
+    only_own_tool(clairoix)
+    assert clairoix.source_records.filter(source__code="decidim-installations").exists()
+    assert f"Source {DECIDIM} —" not in page_text(client.get(clairoix.get_absolute_url()))
+    response = collectivity_answer(client, clairoix)
+    assert (response.json()["licence"], response.json()["attribution"]) == ("etalab-2.0", [])
+    assert response["Link"] == f'<{LICENCE_OUVERTE}>; rel="license"; title="etalab-2.0"'
+
+
+def test_the_records_describing_a_collectivity_are_those_that_say_something_of_it(imported) -> None:
+    SourceRecord.objects.filter(pk=SourceRecord.objects.order_by("pk")[0].pk).update(values={})
+    said = {record.pk for record in SourceRecord.objects.all() if record.values.get("collectivity")}
+    assert said and said != set(SourceRecord.objects.values_list("pk", flat=True))
+    assert set(SourceRecord.objects.describing_collectivities().values_list("pk", flat=True)) == said
