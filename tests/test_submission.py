@@ -407,3 +407,9 @@ def test_a_new_body_is_not_kept_when_its_proposal_fails(client, saint_malo, monk
     with pytest.raises(RuntimeError):
         client.post(SUBMIT, data)
     assert not Collectivity.objects.exists()
+
+
+def test_the_organisation_fields_say_when_they_are_required(client) -> None:
+    text = page_text(client.get(SUBMIT))
+    for label in ("Nom de l'organisme", "Type d'organisme"):
+        assert f"{label} (obligatoire si votre organisme n’est pas dans la liste)" in text
