@@ -335,9 +335,10 @@ def test_the_personal_link_email_reads_right_whatever_the_title(client, dinard, 
 def two_saint_denis(db) -> tuple[Territory, Territory]:
     seine = TerritoryFactory(kind=TerritoryKind.DEPARTEMENT, code="93", name="Seine-Saint-Denis")
     reunion = TerritoryFactory(kind=TerritoryKind.DEPARTEMENT, code="974", name="La Réunion")
+    # Ids past 999, as in the real reference: French pages write such numbers "93 066".
     return (
-        TerritoryFactory(code="93066", name="Saint-Denis", departement=seine),
-        TerritoryFactory(code="97411", name="Saint-Denis", departement=reunion),
+        TerritoryFactory(id=93066, code="93066", name="Saint-Denis", departement=seine),
+        TerritoryFactory(id=97411, code="97411", name="Saint-Denis", departement=reunion),
     )
 
 
@@ -359,9 +360,9 @@ def test_a_name_several_territories_share_lists_them_to_pick_from_keeping_what_w
     text = page_text(page)
     assert "Plusieurs territoires répondent à « Saint-Denis » : choisissez le vôtre dans la liste" in text
     assert "Laquelle de ces collectivités est la vôtre ? (obligatoire)" in text
-    assert [label for _value, label in candidates(page)] == [
-        "Saint-Denis (Commune 93066) — Seine-Saint-Denis (93)",
-        "Saint-Denis (Commune 97411) — La Réunion (974)",
+    assert candidates(page) == [
+        ("93066", "Saint-Denis (Commune 93066) — Seine-Saint-Denis (93)"),
+        ("97411", "Saint-Denis (Commune 97411) — La Réunion (974)"),
     ]
     body = page.content.decode()
     for kept in (

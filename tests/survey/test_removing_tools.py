@@ -148,3 +148,12 @@ def test_a_double_click_on_add_opens_one_new_tool(client, contact, three_tools) 
     assert Response.objects.get().tool_count == 4
     page = client.get(listing)
     assert "4 outils décrits" in page_text(page)
+
+
+def test_a_tool_page_works_whatever_the_size_of_its_tool_s_number(client, contact, three_tools) -> None:
+    # Numbers are written "1 234 567" on French pages: the form must send the tool's id as digits.
+    ResponseTool.objects.filter(pk=three_tools[0].pk).update(id=1234567)
+    url = step_url(contact, "outil", 1)
+    assert shown_tool(client, url) == "1234567"
+    post_page(client, url, {**TOOL, "tool_name": "Budget participatif renommé"})
+    assert names()[0] == "Budget participatif renommé"
