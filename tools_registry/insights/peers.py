@@ -9,7 +9,7 @@ outside the reference (a park, a syndicate) has no peers.
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString
@@ -82,7 +82,7 @@ def _territories(group: PeerGroup):
     return territories
 
 
-def _group_tools(group: PeerGroup):
+def _group_tools(group: PeerGroup) -> QuerySet:
     territories = _territories(group)
     return Tool.objects.published().in_service().filter(collectivity__territory__in=territories.values("pk"))
 
