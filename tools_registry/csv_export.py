@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from tools_registry import safe_csv
 from tools_registry.licences import licence_of
 from tools_registry.models import STORED_OBJECTIVES, ToolSource, stored_objectives
-from tools_registry.provenance import SourceRecord
+from tools_registry.provenance import SourceRecord, records_by_credit
 from tools_registry.representation import iso_datetime, tool_page_address
 
 # Each CSV column and the tool field it is read from (None: computed in `stream_tools_csv`).
@@ -101,7 +101,7 @@ def stream_tools_csv(queryset: QuerySet) -> Iterator[str]:
     ids = queryset.order_by().values("pk")
     sources = ByTool(
         SourceRecord.objects.filter(tool__in=ids)
-        .order_by("tool_id", "source__code")
+        .order_by(*records_by_credit("tool_id"))
         .values_list("tool_id", "source__code", "source__licence", "source__credit", "source_date")
         .iterator(5000)
     )

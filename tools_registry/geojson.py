@@ -36,9 +36,9 @@ from tools_registry.cache import LocalCopies, cached, rebuild
 from tools_registry.choices import ToolFamily, family_label
 from tools_registry.csv_export import ByTool
 from tools_registry.filters import ToolFilterSet, query_digest, refreshed_by_job
-from tools_registry.licences import Credit, Licence, credits_of, licence_of, tools_terms
+from tools_registry.licences import Credit, Licence, credits_of, licence_of, listed_tools_terms
 from tools_registry.models import LifeStatus, Tool, ToolSource
-from tools_registry.provenance import DataSource, SourceRecord
+from tools_registry.provenance import DataSource, SourceRecord, records_by_credit
 from tools_registry.representation import tool_page_address
 
 CACHE_SECONDS = 300
@@ -91,7 +91,7 @@ def feature_collection(queryset: QuerySet) -> MapSource:
         tools.append(f"[{pk},{family_index.get(family, -1)}{ended}]")
     if tools:
         features.append(f"{head}{','.join(tools)}]}}}}")
-    licence, sources = tools_terms(queryset)
+    licence, sources = listed_tools_terms(queryset)
     header = '{"type":"FeatureCollection","families":' + json.dumps(FAMILIES) + "," + _terms(licence, sources)
     return MapSource(
         body=(header + ',"features":[' + ",".join(features) + "]}").encode(),
@@ -164,7 +164,7 @@ def stream_tool_features(queryset: QuerySet, *, terms: tuple[Licence, list[DataS
     )
     sources = ByTool(
         SourceRecord.objects.filter(tool__in=queryset.order_by().values("pk"))
-        .order_by("tool_id", "source__code")
+        .order_by(*records_by_credit("tool_id"))
         .values_list("tool_id", "source__code", "source__licence", "source_date")
         .iterator(5000)
     )

@@ -86,49 +86,58 @@ def licence_of(codes: set[str]) -> Licence:
     return LICENCES[share_alike[0]] if share_alike else SITE_LICENCE
 
 
-def tools_terms(tools: QuerySet) -> tuple[Licence, list["DataSource"]]:
-    """The licence of a file holding every tool of `tools`, and the public sources it holds records from,
-    whose credits it must state (one query)."""
+def tools_terms(
+    tools: QuerySet, collectivities: QuerySet | None = None
+) -> tuple[Licence, list["DataSource"]]:
+    """The licence of a file holding every tool of `tools` (and what a source said of each collectivity of
+    `collectivities`, when it shows them too), and the public sources it holds records from, whose credits
+    it must state, in the order of `credits_of` (one query)."""
     from tools_registry.provenance import sources_of
 
-    sources = sources_of(tools)
+    sources = sources_of(tools, collectivities)
     return licence_of({source.licence for source in sources}), sources
+
+
+def listed_tools_terms(tools: QuerySet) -> tuple[Licence, list["DataSource"]]:
+    """`tools_terms` of a file listing `tools` with their collectivities' columns (name, kind, point…),
+    which may come from a source that described the collectivity, even once that source's tool is gone."""
+    from tools_registry.models import Collectivity
+
+    shown = Collectivity.objects.filter(pk__in=tools.order_by().values("collectivity_id"))
+    return tools_terms(tools, shown)
 
 
 def collectivities_terms(collectivities: QuerySet) -> tuple[Licence, list["DataSource"]]:
     """The licence of an answer holding `collectivities` and their published tools, and the public sources
     it holds records from: their tools' and the collectivities' own, which their pages credit (one query)."""
     from tools_registry.models import Tool
-    from tools_registry.provenance import sources_of
 
     tools = Tool.objects.published().filter(collectivity__in=collectivities.order_by().values("pk"))
-    sources = sources_of(tools, collectivities)
-    return licence_of({source.licence for source in sources}), sources
+    return tools_terms(tools, collectivities)
 
 
 def credits_of(sources: Iterable["DataSource"]) -> list[str]:
-    """The credits a file must state for records taken from `sources`, in a stable order."""
-    return sorted(source.credit for source in sources)
+    """The credits a file must state for records taken from `sources`, in the one order of sources (by
+    credit, as `sources_of` gives them and the `Link` header names them)."""
+    return [source.credit for source in sorted(sources, key=lambda source: (source.credit, source.code))]
 
 
-def terms_of(tools: QuerySet) -> dict:
-    """What a page, file or answer built from `tools` says of its data: licence, credits (and the sources
-    credited, in the same order, for its `Link` header: `terms_link`), fictitious tools.
+def terms_of(tools: QuerySet, collectivities: QuerySet | None = None) -> dict:
+    """What a page, file or answer built from `tools` (and showing `collectivities`, when it names some)
+    says of its data: licence, credits (and the sources credited, in the same order, for its `Link` header:
+    `terms_link`), fictitious tools.
 
     Two queries; for figures computed from these tools (an aggregate is derived from every record it counts).
     """
     from tools_registry.models import ToolSource
 
-    licence, sources = tools_terms(tools)
+    licence, sources = tools_terms(tools, collectivities)
     return {
         "licence": licence.code,
         "licence_name": licence.short,
         "licence_url": licence.url,
         "attribution": credits_of(sources),
-        "sources": [
-            Credit(url=source.url, credit=source.credit)
-            for source in sorted(sources, key=lambda source: source.credit)
-        ],
+        "sources": [Credit(url=source.url, credit=source.credit) for source in sources],
         "demo_tools": tools.filter(source=ToolSource.DEMO).count(),
     }
 

@@ -7,7 +7,8 @@ these values to know which fields staff changed since (see tools_registry.import
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 
 from tools_registry.licences import LICENCES, Licence
@@ -184,19 +185,29 @@ class SourceRecord(models.Model):
         return f"{self.source.code}:{self.record_id}"
 
 
+def records_by_credit(*first: str) -> list:
+    """The order of a tool's source records wherever they are listed (after `first`): by their source's
+    credit, the order of `sources_of` and `licences.credits_of`. Compared byte by byte (collation "C"), as
+    Python compares the credits: the database's collation may order letters otherwise."""
+    return [*first, Collate(F("source__credit"), "C"), Collate(F("source__code"), "C"), "record_id"]
+
+
 def with_provenance(lookup: str = "source_records") -> Prefetch:
     """Prefetch the source records of a list of tools or collectivities, with their source (one query)."""
-    records = SourceRecord.objects.select_related("source").order_by("source__name", "record_id")
+    records = SourceRecord.objects.select_related("source").order_by(*records_by_credit())
     return Prefetch(lookup, queryset=records)
 
 
 def sources_of(tools: models.QuerySet, collectivities: models.QuerySet | None = None) -> list[DataSource]:
     """The public sources that some tool of `tools` comes from, or that say something of some collectivity
-    of `collectivities` itself (one query)."""
+    of `collectivities` itself, by credit: the order in which a file's credits and its `Link` header name
+    them (`licences.credits_of`) (one query)."""
     condition = Q(records__tool__in=tools.order_by().values("pk"))
     if collectivities is not None:
         described = SourceRecord.objects.describing_collectivities().filter(
             collectivity__in=collectivities.order_by().values("pk")
         )
         condition |= Q(records__in=described)
-    return list(DataSource.objects.filter(condition).distinct())
+    sources = DataSource.objects.filter(condition).distinct()
+    # Sorted here rather than by the database, whose collation may order letters otherwise than Python.
+    return sorted(sources, key=lambda source: (source.credit, source.code))

@@ -21,7 +21,7 @@ from tools_registry.api.errors import invalid_parameters
 from tools_registry.api.views import PUBLIC_CACHE
 from tools_registry.filters import ToolFilterSet
 from tools_registry.geojson import stream_tool_features
-from tools_registry.licences import SITE_LICENCE, Licence, link_header, tools_terms
+from tools_registry.licences import SITE_LICENCE, Licence, link_header, listed_tools_terms
 from tools_registry.models import Tool
 
 LICENCE_URL = SITE_LICENCE.url
@@ -108,8 +108,9 @@ def registry_files() -> list[dict]:
 
 
 def registry_terms() -> tuple[Licence, list]:
-    """The licence of the published registry, and the public sources it holds records from (one query)."""
-    return tools_terms(Tool.objects.published())
+    """The licence of the published registry, and the public sources it holds records from: its tools' and
+    those that described their collectivities (one query)."""
+    return listed_tools_terms(Tool.objects.published())
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -140,7 +141,7 @@ def tools_geojson(request: HttpRequest) -> StreamingHttpResponse | JsonResponse:
     if filterset.is_bound and not filterset.is_valid():
         return invalid_parameters(filterset.errors)
     tools = filterset.qs
-    terms = tools_terms(tools)
+    terms = listed_tools_terms(tools)
     response = StreamingHttpResponse(
         stream_tool_features(tools, terms=terms),
         content_type="application/geo+json",

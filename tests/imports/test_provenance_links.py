@@ -3,15 +3,18 @@ holds and every public source it holds records from, with its credit, as its bod
 
 import csv
 import io
+import json
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import ToolFactory
 from tests.helpers import page_text
 from tests.imports.conftest import DECIDIM_SAMPLE
+from tools_registry.insights.peers import peer_group
 from tools_registry.licences import LICENCES
 from tools_registry.models import Collectivity, Tool
 from tools_registry.provenance import DataSource, SourceRecord
@@ -199,3 +202,99 @@ def test_the_records_describing_a_collectivity_are_those_that_say_something_of_i
     said = {record.pk for record in SourceRecord.objects.all() if record.values.get("collectivity")}
     assert said and said != set(SourceRecord.objects.values_list("pk", flat=True))
     assert set(SourceRecord.objects.describing_collectivities().values_list("pk", flat=True)) == said
+
+
+def streamed(response) -> str:
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_the_downloads_credit_the_source_that_described_a_collectivity_they_show(client, imported) -> None:
+    gip = Collectivity.objects.get(siren="187609110")  # described by the Observatoire (ODbL) alone
+    only_own_tool(gip)  # its Observatoire tool is gone: the source still gave its name and point
+    Tool.objects.exclude(collectivity=gip).delete()
+    observatoire = sources("odf-observatoire")
+
+    download = client.get(TOOLS, {"format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(streamed(download))))
+    assert [(row["name"], row["collectivity"]) for row in rows] == [("Outil proposé en ligne", gip.name)]
+    # A row's provenance is its tool's records, as the tool's API answer gives them.
+    assert (row := rows[0])["provenance"] == row["attribution"] == "" and row["licence"] == "etalab-2.0"
+    assert licence_link(download["Link"]) == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
+    assert credited(download["Link"]) == observatoire
+
+    for response in (client.get(TOOLS, {"format": "geojson"}), client.get(reverse("opendata:tools_geojson"))):
+        body = response.json() if not response.streaming else json.loads(streamed(response))
+        terms = (body["license"], body["license_url"], body["attribution"])
+        assert terms == ("ODbL-1.0", ODBL, [OBSERVATOIRE])
+        assert licence_link(response["Link"]) == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
+        assert credited(response["Link"]) == observatoire
+    assert [feature["properties"]["collectivity"] for feature in body["features"]] == [gip.name]
+    assert f"{OBSERVATOIRE}" in page_text(client.get(reverse("opendata:index")))
+
+
+def test_a_filtered_download_credits_only_the_collectivities_it_shows(client, imported) -> None:
+    gip = Collectivity.objects.get(siren="187609110")
+    only_own_tool(gip)
+    Tool.objects.exclude(collectivity=gip).delete()
+    ToolFactory(name="Forum d'ailleurs", software="Logiciel d'ailleurs")
+    for response in (
+        client.get(TOOLS, {"format": "csv", "software": "Logiciel d'ailleurs"}),
+        client.get(TOOLS, {"format": "geojson", "software": "Logiciel d'ailleurs"}),
+        client.get(reverse("opendata:tools_geojson"), {"software": "Logiciel d'ailleurs"}),
+    ):
+        assert response["Link"] == f'<{LICENCE_OUVERTE}>; rel="license"; title="etalab-2.0"'
+
+
+def test_the_map_data_from_the_cache_still_credits_the_collectivities_sources(client, imported) -> None:
+    gip = Collectivity.objects.get(siren="187609110")
+    only_own_tool(gip)
+    Tool.objects.exclude(collectivity=gip).delete()
+    first = client.get(TOOLS, {"format": "geojson"})
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(TOOLS, {"format": "geojson"})
+    assert again.content == first.content and again["Link"] == first["Link"]
+    assert credited(again["Link"]) == sources("odf-observatoire")
+    assert not [query for query in queries.captured_queries if "tools_registry_datasource" in query["sql"]]
+
+
+def test_a_collectivity_s_peers_credit_the_source_that_described_it(client, imported) -> None:
+    described = SourceRecord.objects.describing_collectivities().filter(source__code="odf-observatoire")
+    candidates = Collectivity.objects.filter(source_records__in=described).distinct().order_by("pk")
+    commune = next(c for c in candidates if peer_group(c, same_region=False) is not None)
+    # No tool counted comes from the Observatoire any more: only what it said of the collectivity remains.
+    Tool.objects.filter(source_records__source__code="odf-observatoire").delete()
+    ToolFactory(name="Outil proposé en ligne", collectivity=commune)
+    answer = client.get(reverse("api:insights-peers", kwargs={"slug": commune.slug}))
+    body = answer.json()
+    assert answer.status_code == 200 and any(family["has"] for family in body["families"])
+    assert (body["licence"], OBSERVATOIRE in body["attribution"]) == ("ODbL-1.0", True)
+    assert licence_link(answer["Link"]) == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
+    assert list(credited(answer["Link"])) == body["attribution"]
+    table = client.get(reverse("tools_registry:collectivity_peers_csv", kwargs={"slug": commune.slug}))
+    assert table["Link"] == answer["Link"]
+    page = page_text(client.get(commune.get_absolute_url()))
+    assert "ODbL 1.0" in page and OBSERVATOIRE in page
+
+
+def test_a_download_names_its_sources_in_one_order_in_its_header_and_its_rows(client, imported) -> None:
+    observatoire = DataSource.objects.get(code="odf-observatoire")
+    tool = Tool.objects.filter(source_records__source__code="decidim-installations").order_by("pk")[0]
+    now = timezone.now()
+    SourceRecord.objects.create(
+        source=observatoire, record_id="both", tool=tool, first_seen=now, last_seen=now
+    )
+    # By credit: "Observatoire…" before "decidim.org…" (by name or code it would be the other way round).
+    order = [OBSERVATOIRE, DECIDIM]
+    download = client.get(TOOLS, {"format": "csv"})
+    assert list(credited(download["Link"])) == order
+    row = next(row for row in csv.DictReader(io.StringIO(streamed(download))) if row["slug"] == tool.slug)
+    assert row["attribution"].split("|") == order
+    assert row["provenance"].split("|") == ["odf-observatoire", "decidim-installations"]
+    collection = json.loads(streamed(client.get(reverse("opendata:tools_geojson"))))
+    assert collection["attribution"] == order
+    feature = next(feature for feature in collection["features"] if feature["id"] == tool.slug)
+    assert feature["properties"]["provenance"] == ["odf-observatoire", "decidim-installations"]
+    document = client.get(reverse("api:tool-detail", kwargs={"slug": tool.slug})).json()
+    assert [record["credit"] for record in document["provenance"]] == order
+    listed = client.get(TOOLS, {"id": tool.pk}).json()["results"][0]
+    assert [record["credit"] for record in listed["provenance"]] == order

@@ -26,7 +26,7 @@ from tools_registry.models import (
     ToolStatus,
     stored_objectives,
 )
-from tools_registry.provenance import SourceRecord
+from tools_registry.provenance import SourceRecord, records_by_credit
 from tools_registry.representation import iso_datetime, tool_page_address
 
 
@@ -275,7 +275,7 @@ def _document_queries() -> tuple[QuerySet, QuerySet]:
     """The rows of published tools and their sources, to be filtered by id: each filter clones a query
     whose fields are already resolved."""
     tools = Tool.objects.published().with_public_replacement().order_by().values(*_TOOL_ROW)
-    sources = SourceRecord.objects.order_by("source__name", "record_id").values(*_SOURCE_ROW)
+    sources = SourceRecord.objects.order_by(*records_by_credit()).values(*_SOURCE_ROW)
     return tools, sources
 
 

@@ -53,7 +53,7 @@ from tools_registry.licences import (
     collectivities_terms,
     licence_of,
     link_header,
-    tools_terms,
+    listed_tools_terms,
 )
 from tools_registry.models import Collectivity, Territory, Tool, ToolSource, ToolStatus
 from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after
@@ -221,7 +221,7 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
                 stream_tools_csv(queryset), content_type="text/csv; charset=utf-8"
             )
             response["Content-Disposition"] = 'attachment; filename="outils.csv"'
-            response["Link"] = link_header(*tools_terms(queryset))
+            response["Link"] = link_header(*listed_tools_terms(queryset))
             return response
         documents = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         response = self.get_paginated_response(documents)

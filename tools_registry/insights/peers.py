@@ -9,7 +9,7 @@ outside the reference (a park, a syndicate) has no peers.
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString
@@ -82,9 +82,14 @@ def _territories(group: PeerGroup):
     return territories
 
 
+def _group_tools(group: PeerGroup) -> QuerySet:
+    territories = _territories(group)
+    return Tool.objects.published().in_service().filter(collectivity__territory__in=territories.values("pk"))
+
+
 def _group_counts(group: PeerGroup) -> dict:
     territories = _territories(group)
-    tools = Tool.objects.published().in_service().filter(collectivity__territory__in=territories.values("pk"))
+    tools = _group_tools(group)
     equipped = {
         row["family"]: row["n"]
         for row in tools.order_by()
@@ -102,7 +107,13 @@ def _group_counts(group: PeerGroup) -> dict:
         "family", "name", "slug", "collectivity__name", "collectivity__slug", "collectivity__territory_id"
     ):
         examples.setdefault(tool["family"], []).append(tool)
-    return {"base": territories.count(), "equipped": equipped, "examples": examples, "terms": terms_of(tools)}
+    return {"base": territories.count(), "equipped": equipped, "examples": examples}
+
+
+def _terms(group: PeerGroup, collectivity: Collectivity) -> dict:
+    """The terms of the peers' answer: the group's tools are counted, and the collectivity itself is shown
+    (its name, its families), so what a source said of it counts too."""
+    return terms_of(_group_tools(group), Collectivity.objects.filter(pk=collectivity.pk))
 
 
 def peers_of(collectivity: Collectivity, *, same_region: bool) -> dict | None:
@@ -121,10 +132,16 @@ def peers(collectivity: Collectivity, own_families: set[str], *, same_region: bo
     group = peer_group(collectivity, same_region=same_region)
     if group is None:
         return None
-    counts = cache.get(group.cache_key)
+    # The group's counts are shared by its members; the terms are the collectivity's own (one cache read).
+    terms_key = cache_key("peers-terms", group.level, group.band, group.region_id or "", collectivity.pk)
+    found = cache.get_many([group.cache_key, terms_key])
+    counts, terms = found.get(group.cache_key), found.get(terms_key)
     if counts is None:
         counts = _group_counts(group)
         cache.set(group.cache_key, counts, CACHE_SECONDS)
+    if terms is None:
+        terms = _terms(group, collectivity)
+        cache.set(terms_key, terms, CACHE_SECONDS)
     own = collectivity.territory_id
     base = counts["base"] - 1
     families = []
@@ -158,7 +175,7 @@ def peers(collectivity: Collectivity, own_families: set[str], *, same_region: bo
         "name": collectivity.name,
         "base": base,
         "families": families,
-        "terms": counts["terms"],
+        "terms": terms,
     }
 
 
