@@ -21,8 +21,8 @@ from django.utils.translation import gettext_noop
 from tools_registry.choices import HybridFormat, Objective
 from tools_registry.csv_export import COLUMNS
 from tools_registry.imports.base import read_csv
-from tools_registry.imports.pipeline import Skip, last_change, validate
 from tools_registry.imports.report import Conflict, ImportReport, Message, Outcome, RowReport
+from tools_registry.imports.updating import Skip, last_change, validate
 from tools_registry.models import MAX_OBJECTIVES, Tool
 from tools_registry.safe_csv import restore
 from tools_registry.services import set_objectives

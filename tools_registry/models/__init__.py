@@ -1,6 +1,8 @@
-"""The registry's models, by area: territories, the registry (collectivities, tools, objectives), its
-read rules, and, beside them, the provenance of imported data and the public's corrections."""
+"""The registry's models, by area: territories, collectivities, tools (with their objectives), what a
+tool stores of other rows for the lists, the read rules, and, beside them, the provenance of imported
+data and the public's corrections."""
 
+from tools_registry.models.collectivities import Collectivity
 from tools_registry.models.querysets import (
     SIMILAR_NAME,
     CollectivityQuerySet,
@@ -9,24 +11,25 @@ from tools_registry.models.querysets import (
     ToolStatus,
     published_q,
 )
-from tools_registry.models.registry import (
+from tools_registry.models.slugs import save_claiming_slug, unique_slug
+from tools_registry.models.stored import (
+    collectivity_values,
+    objective_values,
+    refresh_stored_fields,
+    stored_objectives,
+)
+from tools_registry.models.territories import FormerCode, Territory, TerritoryKind
+from tools_registry.models.tools import (
     FIRST_LAUNCH_YEAR,
     LAST_LAUNCH_YEAR,
     MAX_OBJECTIVES,
     STORED_FROM,
     STORED_FROM_COLLECTIVITY,
     STORED_OBJECTIVES,
-    Collectivity,
     Tool,
     ToolObjective,
     ToolSource,
-    collectivity_values,
-    objective_values,
-    refresh_stored_fields,
-    stored_objectives,
 )
-from tools_registry.models.slugs import save_claiming_slug, unique_slug
-from tools_registry.models.territories import FormerCode, Territory, TerritoryKind
 
 # isort: split
 # The provenance models (tools_registry/provenance.py) and the public's corrections

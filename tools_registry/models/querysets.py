@@ -12,7 +12,7 @@ from tools_registry.areas import in_an_area
 from tools_registry.text import NORMALIZE_FUNCTION, normalize, url_key
 
 if TYPE_CHECKING:
-    from tools_registry.models.registry import Tool
+    from tools_registry.models.tools import Tool
 
 # How alike two names of tools of one collectivity must be (pg_trgm similarity, 0 to 1) to be shown to
 # moderators as the same tool: « Budget participatif » and « Le budget participatif 2024 » are; two

@@ -1,40 +1,27 @@
-"""The registry: collectivities, their tools and the tools' objectives, with what a tool stores of
-them for the lists."""
+"""Tools: a collectivity's digital local-democracy tools, where they come from (`ToolSource`) and their
+ranked objectives (`ToolObjective`)."""
 
 import functools
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Upper
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from privacy.models import consent_fields
-from tools_registry.areas import point_in_an_area
-from tools_registry.choices import (
-    CollectivityKind,
-    HybridFormat,
-    Objective,
-    PopulationBand,
-    ToolFamily,
-    family_label,
-    in_population_band,
-)
+from tools_registry.choices import HybridFormat, Objective, ToolFamily, family_label
 from tools_registry.history import HistoryActor
 from tools_registry.models.checks import choices_check
-from tools_registry.models.querysets import CollectivityQuerySet, LifeStatus, ToolQuerySet, ToolStatus
+from tools_registry.models.collectivities import Collectivity
+from tools_registry.models.querysets import LifeStatus, ToolQuerySet, ToolStatus
 from tools_registry.models.slugs import save_claiming_slug
-from tools_registry.models.territories import Territory
-from tools_registry.search import refresh_search_vectors
 from tools_registry.text import natural, url_key
 
 MAX_OBJECTIVES = 3
@@ -49,138 +36,6 @@ class ToolSource(models.TextChoices):
     REPORT_2016 = "report_2016", _("Rapport du baromètre 2016")
     DEMO = "demo", _("Exemple fictif de démonstration")
     IMPORT = "import", _("Import d'une source publique")
-
-
-class Collectivity(models.Model):
-    """A local authority as an actor of the registry."""
-
-    name = models.CharField(_("nom"), max_length=200)
-    slug = models.SlugField(_("identifiant d'URL"), max_length=220, unique=True)
-    kind = models.CharField(_("type de collectivité"), max_length=20, choices=CollectivityKind.choices)
-    territory = models.OneToOneField(
-        Territory,
-        verbose_name=_("territoire"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="collectivity",
-        help_text=_("Vide pour un PNR ou un autre organisme sans territoire officiel."),
-    )
-    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    departement = models.ForeignKey(
-        Territory,
-        verbose_name=_("département"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        limit_choices_to={"kind": Territory.Kind.DEPARTEMENT},
-    )
-    region = models.ForeignKey(
-        Territory,
-        verbose_name=_("région"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        limit_choices_to={"kind": Territory.Kind.REGION},
-    )
-    latitude = models.FloatField(_("latitude"), null=True, blank=True)
-    longitude = models.FloatField(_("longitude"), null=True, blank=True)
-    website = models.URLField(_("site web"), max_length=500, blank=True)
-    siren = models.CharField(
-        _("SIREN"),
-        max_length=9,
-        blank=True,
-        help_text=_("Numéro SIREN de l'organisme (celui du conseil pour un département ou une région)."),
-    )
-    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
-
-    history = HistoricalRecords(bases=[HistoryActor], excluded_fields=["updated_at"])
-
-    objects = CollectivityQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("collectivité")
-        verbose_name_plural = _("collectivités")
-        ordering = [natural("name"), "pk"]
-        constraints = [
-            choices_check("kind", CollectivityKind, "collectivity_valid_kind"),
-            # One body outside the territory reference per name (case ignored) and kind.
-            models.UniqueConstraint(
-                Upper("name"),
-                "kind",
-                condition=Q(territory__isnull=True),
-                name="collectivity_unlisted_unique_name",
-                violation_error_message=_("Un organisme de ce type et de ce nom existe déjà."),
-            ),
-            models.CheckConstraint(
-                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
-                name="collectivity_valid_latitude",
-            ),
-            models.CheckConstraint(
-                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
-                name="collectivity_valid_longitude",
-            ),
-            models.UniqueConstraint(
-                fields=["siren"], condition=~Q(siren=""), name="collectivity_unique_siren"
-            ),
-            models.CheckConstraint(
-                condition=Q(siren="") | Q(siren__regex=r"^[0-9]{9}$"), name="collectivity_siren_nine_digits"
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["kind"], name="collectivity_kind_idx"),
-            models.Index(fields=["population"], name="collectivity_population_idx"),
-            models.Index(fields=["latitude", "longitude"], name="collectivity_location_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        self.fill_from_territory()
-        save_claiming_slug(self, self.name, functools.partial(super().save, *args, **kwargs))
-        refresh_stored_fields(collectivity_id=self.pk)
-
-    def get_absolute_url(self) -> str:
-        return reverse("tools_registry:collectivity_detail", kwargs={"slug": self.slug})
-
-    def clean(self) -> None:
-        point = self.latitude, self.longitude
-        if None not in point and not point_in_an_area(*point):
-            raise ValidationError(
-                {
-                    "longitude": _(
-                        "Ce point (%(latitude)s, %(longitude)s) n'est dans aucune zone de la France que les "
-                        "cartes montrent : vérifiez les signes et l'ordre de la latitude et de la longitude."
-                    )
-                    % {"latitude": self.latitude, "longitude": self.longitude}
-                }
-            )
-
-    def fill_from_territory(self) -> None:
-        """Take population, location, département and région from the territory unless staff set them."""
-        territory = self.territory
-        if territory is None:
-            return
-        if self.population is None:
-            self.population = territory.population
-        if self.latitude is None and self.longitude is None:
-            self.latitude, self.longitude = territory.latitude, territory.longitude
-        if self.departement_id is None:
-            if territory.kind == Territory.Kind.DEPARTEMENT:
-                self.departement_id = territory.pk
-            else:
-                self.departement_id = territory.departement_id
-        if self.region_id is None:
-            self.region_id = territory.pk if territory.kind == Territory.Kind.REGION else territory.region_id
-
-    @property
-    def is_located(self) -> bool:
-        """Whether maps place it: the single-object side of `ToolQuerySet.located`."""
-        return point_in_an_area(self.latitude, self.longitude)
 
 
 # The fields a tool stores of its collectivity and of its objectives (see Tool.collectivity_kind), and
@@ -424,6 +279,8 @@ class Tool(models.Model):
             self, self.name, functools.partial(super().save, *args, update_fields=update_fields, **kwargs)
         )
         if update_fields is None or {*STORED_FROM, "collectivity_id"} & set(update_fields):
+            from tools_registry.models.stored import refresh_stored_fields  # that module reads this one
+
             refresh_stored_fields(tool_ids=[self.pk])
 
     def get_absolute_url(self) -> str:
@@ -489,59 +346,6 @@ class Tool(models.Model):
         )
 
 
-def collectivity_values(collectivity_model: type[models.Model]) -> dict[str, models.Expression]:
-    """What a tool stores of its collectivity (STORED_FROM_COLLECTIVITY), as expressions of an update of
-    tools. `collectivity_model`: Collectivity, or its historical model in a migration."""
-    collectivity = collectivity_model.objects.filter(pk=OuterRef("collectivity_id"))
-    bands = (When(in_population_band(band), then=Value(band)) for band in PopulationBand.values)
-    band = Case(*bands, default=Value(""))
-
-    def of(value: models.Expression) -> models.Expression:
-        return Coalesce(Subquery(collectivity.values(value=Coalesce(value, Value("")))[:1]), Value(""))
-
-    return {
-        "collectivity_kind": of(F("kind")),
-        "population_band": of(band),
-        "region_code": of(F("region__code")),
-        "departement_code": of(F("departement__code")),
-    }
-
-
-def objective_values(objective_model: type[models.Model]) -> dict[str, models.Expression]:
-    """What a tool stores of its objectives (STORED_OBJECTIVES), as expressions of an update of tools.
-    `objective_model`: ToolObjective, or its historical model in a migration."""
-    ranked = objective_model.objects.filter(tool_id=OuterRef("pk")).order_by("rank").values("objective")
-    return {
-        field: Coalesce(Subquery(ranked[number : number + 1]), Value(""))
-        for number, field in enumerate(STORED_OBJECTIVES)
-    }
-
-
-def stored_objectives(row: dict) -> list[str]:
-    """A tool's objective codes in their order, from a row holding its STORED_OBJECTIVES."""
-    return [row[field] for field in STORED_OBJECTIVES if row[field]]
-
-
-def refresh_stored_fields(
-    *, tool_ids: Iterable[int] | None = None, collectivity_id: int | None = None
-) -> None:
-    """Recompute what tools store of other rows: their search vector, their collectivity's values and
-    their objectives.
-
-    For the tools of `tool_ids`, or of the collectivity `collectivity_id`; all of them without argument.
-    Called wherever these rows change: the saves of a tool, of a collectivity and of an objective
-    (`_objective_changed`), and after every write in bulk (imports, `services.set_objectives`).
-    """
-    tools = Tool.objects.all()
-    if tool_ids is not None:
-        tool_ids = list(tool_ids)
-        tools = tools.filter(pk__in=tool_ids)
-    if collectivity_id is not None:
-        tools = tools.filter(collectivity_id=collectivity_id)
-    tools.update(**collectivity_values(Collectivity), **objective_values(ToolObjective))
-    refresh_search_vectors(tool_ids=tool_ids, collectivity_id=collectivity_id)
-
-
 class ToolObjective(models.Model):
     """One of a tool's objectives, ranked 1 (first) to 3."""
 
@@ -571,10 +375,3 @@ class ToolObjective(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rank}. {self.get_objective_display()}"
-
-
-@receiver([post_save, post_delete], sender=ToolObjective)
-def _objective_changed(instance: ToolObjective, **kwargs) -> None:
-    # One objective saved or deleted (the admin, a queryset's delete): its tool's stored objectives follow.
-    # Writes in bulk send no signal: their writers refresh (services.set_objectives).
-    refresh_stored_fields(tool_ids=[instance.tool_id])
