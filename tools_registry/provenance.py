@@ -12,6 +12,7 @@ from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 
 from tools_registry.licences import LICENCES, Licence
+from tools_registry.text import CODE_POINT_COLLATION
 
 
 class DataSource(models.Model):
@@ -189,7 +190,12 @@ def records_by_credit(*first: str) -> list:
     """The order of a tool's source records wherever they are listed (after `first`): by their source's
     credit, the order of `sources_of` and `licences.credits_of`. Compared byte by byte (collation "C"), as
     Python compares the credits: the database's collation may order letters otherwise."""
-    return [*first, Collate(F("source__credit"), "C"), Collate(F("source__code"), "C"), "record_id"]
+    return [
+        *first,
+        Collate(F("source__credit"), CODE_POINT_COLLATION),
+        Collate(F("source__code"), CODE_POINT_COLLATION),
+        "record_id",
+    ]
 
 
 def with_provenance(lookup: str = "source_records") -> Prefetch:

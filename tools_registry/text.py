@@ -49,6 +49,8 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 NORMALIZE_FUNCTION = "barometre_normalize"
 NATURAL_COLLATION = "natural_fr"
+# Byte order, as Python compares strings: PostgreSQL's own "C"; SQLite gets one of that name.
+CODE_POINT_COLLATION = "C"
 
 
 def normalize(text: str) -> str:
@@ -276,15 +278,20 @@ def natural(field: str) -> Collate:
 
 
 def register_sqlite_functions(sender: type, connection: BaseDatabaseWrapper, **kwargs) -> None:
-    """On each new SQLite connection: the SQL function and the collation PostgreSQL has its own way."""
+    """On each new SQLite connection: the SQL function and the collations PostgreSQL has its own way."""
     if connection.vendor != "sqlite":
         return
     connection.connection.create_function(NORMALIZE_FUNCTION, 1, _normalize_or_null, deterministic=True)
     connection.connection.create_collation(NATURAL_COLLATION, _compare_naturally)
+    connection.connection.create_collation(CODE_POINT_COLLATION, _compare_code_points)
 
 
 def _normalize_or_null(value: str | None) -> str | None:
     return None if value is None else normalize(value)
+
+
+def _compare_code_points(first: str, second: str) -> int:
+    return (first > second) - (first < second)
 
 
 def _compare_naturally(first: str, second: str) -> int:
