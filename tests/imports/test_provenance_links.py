@@ -232,6 +232,22 @@ def test_the_downloads_credit_the_source_that_described_a_collectivity_they_show
     assert f"{OBSERVATOIRE}" in page_text(client.get(reverse("opendata:index")))
 
 
+def test_a_page_of_the_tools_list_credits_the_source_that_described_a_collectivity_it_shows(
+    client, imported
+) -> None:
+    gip = Collectivity.objects.get(siren="187609110")
+    only_own_tool(gip)
+    Tool.objects.exclude(collectivity=gip).delete()
+    response = client.get(TOOLS)
+    (tool,) = response.json()["results"]
+    assert (tool["collectivity"]["name"], tool["licence"], tool["provenance"]) == (gip.name, "etalab-2.0", [])
+    assert licence_link(response["Link"]) == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
+    assert credited(response["Link"]) == sources("odf-observatoire")
+    ToolFactory(name="Forum d'ailleurs", software="Logiciel d'ailleurs")
+    elsewhere = client.get(TOOLS, {"software": "Logiciel d'ailleurs"})
+    assert elsewhere["Link"] == f'<{LICENCE_OUVERTE}>; rel="license"; title="etalab-2.0"'
+
+
 def test_a_filtered_download_credits_only_the_collectivities_it_shows(client, imported) -> None:
     gip = Collectivity.objects.get(siren="187609110")
     only_own_tool(gip)

@@ -19,7 +19,8 @@ from tools_registry.filters import ToolFilterSet, list_digest, ranked
 from tools_registry.geojson import cached_feature_collection
 from tools_registry.history import moved_or_404
 from tools_registry.licences import LICENCES, Credit, Licence, licence_of, link_header, listed_tools_terms
-from tools_registry.models import Tool
+from tools_registry.models import Collectivity, Tool
+from tools_registry.provenance import sources_of
 
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
@@ -175,9 +176,15 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
 
 def _documents_terms(documents: list[dict]) -> tuple[Licence, list[Credit]]:
     """The licence of a page of tools, ODbL as soon as one of them comes from a share-alike source, and the
-    sources its tools credit (`provenance`), in the order of `credits_of`."""
-    licence = licence_of({document["licence"] for document in documents})
+    sources its tools credit (`provenance`), with those that describe the collectivities it shows (their
+    names and points may come from them: one query), in the order of `credits_of`."""
+    licences = {document["licence"] for document in documents}
     sources = {
         (record["credit"], record["url"]) for document in documents for record in document["provenance"]
     }
-    return licence, [Credit(url=url, credit=credit) for credit, url in sorted(sources)]
+    shown = {document["collectivity"]["slug"] for document in documents if document["collectivity"]}
+    if shown:
+        described = sources_of(Tool.objects.none(), Collectivity.objects.filter(slug__in=shown))
+        licences |= {source.licence for source in described}
+        sources |= {(source.credit, source.url) for source in described}
+    return licence_of(licences), [Credit(url=url, credit=credit) for credit, url in sorted(sources)]
