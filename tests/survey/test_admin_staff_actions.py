@@ -181,7 +181,7 @@ def test_a_contacts_file_already_imported_adds_only_its_new_rows(staff, edition,
     SaintMaloFactory()
     upload_contacts(staff, edition, CONTACTS.encode())
     run_jobs()
-    upload_contacts(staff, edition, (CONTACTS + "claude@saint-malo.example;Claude;DGS;35288\n").encode())
+    upload_contacts(staff, edition, (CONTACTS + "sacha@saint-malo.example;Sacha;DGS;35288\n").encode())
     run_jobs()
     text = page_text(staff.get(url("import_contacts", edition)))
     assert "1 contact importé." in text
