@@ -309,7 +309,11 @@ def test_after_a_change_slow_facet_counts_are_rebuilt_by_a_job_not_by_a_visitor(
     assert results_count("") == "1 outil"
     assert results_count("family=forum") == "1 outil"
     assert results_count("q=quartiers") == "2 outils"
-    assert sorted(refresh_jobs()) == [["facets", ""], ["facets", "family=forum"]]
+    # (and the facet index, which the catalogue's requests never build: tests/test_facet_index.py)
+    assert sorted(job for job in refresh_jobs() if job[0] == "facets") == [
+        ["facets", ""],
+        ["facets", "family=forum"],
+    ]
     run_jobs()
     assert results_count("") == "2 outils"
     assert results_count("family=forum") == "2 outils"

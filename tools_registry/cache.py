@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -220,3 +221,6 @@ def _wait_for(key: str, version: int, building: str) -> tuple | None:
 @receiver([post_save, post_delete], sender="tools_registry.Collectivity")
 def _registry_changed(**kwargs) -> None:
     bump_registry_version()
+    # Once more when the change is committed: what was built between the two (another process reading the
+    # registry as it was, under the new version) is retired too.
+    transaction.on_commit(bump_registry_version)

@@ -3,14 +3,23 @@
 A filter becomes a facet by one declaration beside it in the FilterSet (`with_facet`); the panel's legend,
 its values and their labels, and the counts all derive from the FilterSet, so nothing restates it.
 
-The counts of a page come from one SQL statement: the tools matched by the page's filters are described
-once, with each facet's values, and every facet is counted in one pass over that set. A facet whose own
-filter is selected is counted without it (selecting a family leaves the other families reachable, with
-their counts): only such a facet gets a set of its own, built by the FilterSet without that filter.
+A facet whose own filter is selected is counted without it (selecting a family leaves the other families
+reachable, with their counts).
+
+The counts come from a `FacetIndex` when there is one for the rows as they are now: a bitmap of the rows
+of each facet value, built by a job, so that counting is ANDing bitmaps and counting their bits, a few
+milliseconds whatever the number of rows matched (in SQL, each matched row is read and grouped: 100 to
+200 ms for half of 100,000 tools). Only the filters the index cannot answer (a search, say) are matched in
+SQL, by the FilterSet itself, in one statement that gives their rows' keys. Without an index the counts
+come from one SQL statement: the rows matched by the page's filters are described once, with each facet's
+values, and every facet is counted in one pass over that set; a selected facet gets a set of its own,
+built by the FilterSet without its filter.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import reduce
+from operator import and_, or_
 
 import django_filters
 from django.core.exceptions import EmptyResultSet
@@ -34,12 +43,16 @@ class Facet:
     - `options`: for a filter without choices (codes, free text), the label of each counted value, in the
       order to show them; by default the filter's choices, in their order.
     - `limit`: show only that many values, the most frequent.
+    - `by_value`: the filter keeps exactly the rows whose value (as `value` writes it) is one of those
+      selected, so that a `FacetIndex` can answer it; False for any other match (a case-insensitive
+      one, say), which the FilterSet then makes in SQL.
     """
 
     value: str | Expression | tuple[str, ...]
     label: str | None = None
     options: Options | None = None
     limit: int | None = None
+    by_value: bool = True
 
 
 def with_facet(filter_: django_filters.Filter, facet: Facet) -> django_filters.Filter:
@@ -63,11 +76,82 @@ class FacetCounts(dict):
     total: int | None = None
 
 
+@dataclass(frozen=True)
+class FacetIndex:
+    """The rows of a queryset by facet value, at a version of the data: bit `key - first` of a bitmap (a
+    Python int) is set for the row whose primary key is `key`.
+
+    - `everything`: every row; `values`: for each facet, each value's rows (a row with several values of a
+      facet is in each one's).
+    """
+
+    version: int
+    first: int
+    everything: int
+    values: dict[str, dict[str, int]]
+
+    def size(self) -> int:
+        """Its bytes, about."""
+        bitmaps = [self.everything, *(bits for values in self.values.values() for bits in values.values())]
+        return sum(bits.bit_length() // 8 for bits in bitmaps)
+
+    def rows(self, keys: Iterable[int]) -> int:
+        """The bitmap of the rows `keys` (keys outside the index are left out)."""
+        return _bitmap(keys, self.first, self.everything.bit_length()) & self.everything
+
+
+# Past this many bits for each row indexed (keys far apart: many rows deleted), an index would hold mostly
+# zeros: the counts come from SQL instead.
+SPARSEST_INDEX = 8
+
+
+def index_facets(
+    filterset_class: type[django_filters.FilterSet], queryset: QuerySet, version: int
+) -> FacetIndex | None:
+    """The `FacetIndex` of `queryset` (whose primary keys are integers), read in one statement; None when
+    its keys are too far apart for bitmaps (SPARSEST_INDEX)."""
+    facets = facets_of(filterset_class)
+    # A facet of several fields has a column each: (its name, what the column holds).
+    columns = [(name, value) for name, facet in facets.items() for _column, value in _columns(name, facet)]
+    rows = queryset.order_by().values_list("pk", *(value for _name, value in columns))
+    keys: list[int] = []
+    by_value: dict[tuple[str, str], list[int]] = {}
+    for key, *values in rows.iterator(chunk_size=10_000):
+        keys.append(key)
+        for (name, _expression), value in zip(columns, values, strict=True):
+            if value not in (None, ""):
+                by_value.setdefault((name, str(value)), []).append(key)
+    first = min(keys, default=0)
+    length = max(keys, default=0) - first + 1
+    if length > SPARSEST_INDEX * len(keys) + 1024:
+        return None
+    values: dict[str, dict[str, int]] = {name: {} for name in facets}
+    for (name, value), value_keys in by_value.items():
+        values[name][value] = _bitmap(value_keys, first, length)
+    return FacetIndex(version=version, first=first, everything=_bitmap(keys, first, length), values=values)
+
+
+def _bitmap(keys: Iterable[int], first: int, length: int) -> int:
+    bits = bytearray(length // 8 + 1)
+    for key in keys:
+        position = key - first
+        if 0 <= position < length:
+            bits[position >> 3] |= 1 << (position & 7)
+    return int.from_bytes(bits, "little")
+
+
 def count_facets(
-    filterset_class: type[django_filters.FilterSet], data: QueryDict, queryset: QuerySet
+    filterset_class: type[django_filters.FilterSet],
+    data: QueryDict,
+    queryset: QuerySet,
+    index: FacetIndex | None = None,
 ) -> FacetCounts:
     """For each facet, how many tools of `queryset` each value would give, the other filters staying as
-    they are, and how many every filter matches (the list's count, from the same pass), in one statement."""
+    they are, and how many every filter matches (the list's count).
+
+    `index`: the `FacetIndex` of `queryset` as it is now, if there is one; else in one statement."""
+    if index is not None:
+        return _count_from_index(filterset_class, data, queryset, index)
     # Only SQL compiled by Django and the facets' names (identifiers) are written into the statement
     # (noqa: S608 below); every value from the request is a parameter.
     facets = facets_of(filterset_class)
@@ -111,6 +195,73 @@ def count_facets(
     )
     result.total = total
     return result
+
+
+def _count_from_index(
+    filterset_class: type[django_filters.FilterSet], data: QueryDict, queryset: QuerySet, index: FacetIndex
+) -> FacetCounts:
+    """`count_facets` from `index`. A selected facet answered by value is the union of its values'
+    bitmaps; one that is not (a case-insensitive match) is matched alone by the FilterSet in SQL, and so
+    are the filters that are no facet (a search…), together: their rows' keys make their bitmaps, one
+    statement each, none when no such filter is set."""
+    facets = facets_of(filterset_class)
+    filterset = filterset_class(data, queryset=queryset)
+    filterset.form.is_valid()  # a value a filter does not know is left out, as the FilterSet leaves it out
+    cleaned = filterset.form.cleaned_data
+    selections: dict[str, int] = {}
+    not_facets = data.copy()
+    not_facets.pop("sort", None)
+    for name, facet in facets.items():
+        own = not_facets.pop(name, None)
+        if facet.by_value:
+            chosen = _chosen(cleaned.get(name))
+            if chosen:
+                selections[name] = reduce(or_, (index.values[name].get(value, 0) for value in chosen), 0)
+        elif own and cleaned.get(name) not in (None, "", []):
+            alone = QueryDict(mutable=True)
+            alone.setlist(name, data.getlist(name))
+            selections[name] = _matched(filterset_class, alone, queryset, index)
+    matched = index.everything
+    if any(any(not_facets.getlist(name)) for name in not_facets if name in filterset_class.base_filters):
+        matched = _matched(filterset_class, not_facets, queryset, index)
+    counts = FacetCounts()
+    for name, facet in facets.items():
+        within = reduce(and_, (bits for other, bits in selections.items() if other != name), matched)
+        found = {value: n for value, bits in index.values[name].items() if (n := (within & bits).bit_count())}
+        counts[name] = _most_frequent(found, facet.limit)
+    counts.total = reduce(and_, selections.values(), matched).bit_count()
+    return counts
+
+
+def _matched(
+    filterset_class: type[django_filters.FilterSet], data: QueryDict, queryset: QuerySet, index: FacetIndex
+) -> int:
+    """The bitmap of the rows of `index` that the FilterSet matches with `data`, in one statement."""
+    try:
+        return index.rows(_keys(filterset_class(data, queryset=queryset).qs))
+    except EmptyResultSet:  # filters that can match nothing
+        return 0
+
+
+def _chosen(value: object) -> set[str]:
+    """The values a filter's cleaned value selects, written as the facet writes them."""
+    values = value if isinstance(value, list | tuple | set) else [value]
+    return {
+        ("true" if one else "false") if isinstance(one, bool) else str(one)
+        for one in values
+        if one is not None and one != ""
+    }
+
+
+def _keys(queryset: QuerySet) -> list[int]:
+    """The primary keys of `queryset`: on PostgreSQL as one array, far quicker to read than a row each."""
+    keys = queryset.order_by().values_list("pk", flat=True)
+    if connection.vendor != "postgresql":
+        return list(keys)
+    sql, params = keys.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT array_agg(key) FROM ({sql}) AS matched (key)", params)  # noqa: S608
+        return cursor.fetchone()[0] or []
 
 
 def _columns(name: str, facet: Facet) -> list[tuple[str, Expression]]:
