@@ -8,7 +8,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from survey.models import CHOICE_TYPES, Choice, Edition, EditionStatus, Question, QuestionType, Scope, Section
+from survey.models import (
+    CHOICE_TYPES,
+    Choice,
+    Edition,
+    EditionStatus,
+    Question,
+    QuestionType,
+    Scope,
+    Section,
+    validate_question_code,
+)
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "questionnaires"
 
@@ -57,6 +67,10 @@ def check_definition(definition: dict) -> None:
                 )
             if code in seen:
                 errors.append(_("Code de question en double : %(code)s.") % {"code": code})
+            try:
+                validate_question_code(code)
+            except ValidationError as error:
+                errors.extend(error.messages)
             seen[code] = question
             if question.get("type") not in QuestionType.values:
                 errors.append(_("Type inconnu pour %(code)s.") % {"code": code})

@@ -25,7 +25,7 @@ from tools_registry.history import moved_or_404, recorded_as
 from tools_registry.insights import peers, tables
 from tools_registry.models import Collectivity, Tool, ToolSource
 from tools_registry.pagination import CachedPaginator
-from tools_registry.provenance import with_provenance
+from tools_registry.provenance import SourceRecord, records_by_credit, with_provenance
 from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after, retry_message
 from tools_registry.text import natural
 
@@ -134,8 +134,24 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
     # The published tools this one replaced: their readers followed "remplacé par" here.
     replaced = Tool.objects.published().filter(replaced_by=tool).only("name", "slug", "end_year")
-    context = {"tool": tool, "map": point, "nearby": _nearby(tool), "replaced": list(replaced)}
+    context = {
+        "tool": tool,
+        "collectivity_records": _collectivity_records(tool),
+        "map": point,
+        "nearby": _nearby(tool),
+        "replaced": list(replaced),
+    }
     return render(request, "tools_registry/tool_detail.html", context)
+
+
+def _collectivity_records(tool: Tool) -> list[SourceRecord]:
+    """The records of sources that describe the tool's collectivity, which its page credits as the
+    collectivity's page does (the name and point it shows may come from them), but for the tool's own
+    records, credited already as its sources."""
+    if tool.collectivity is None:
+        return []
+    records = tool.collectivity.source_records.describing_collectivities().exclude(tool=tool)
+    return list(records.select_related("source").order_by(*records_by_credit()))
 
 
 def _peers(request: HttpRequest, collectivity: Collectivity) -> dict | None:

@@ -3,6 +3,7 @@ from survey.models.imports import ContactImport, ResponseImport, UploadedFile, U
 from survey.models.questionnaire import (
     CHOICE_TYPES,
     FREE_TEXT_TYPES,
+    RESERVED_QUESTION_CODES,
     Choice,
     Edition,
     EditionStatus,
@@ -10,6 +11,7 @@ from survey.models.questionnaire import (
     QuestionType,
     Scope,
     Section,
+    validate_question_code,
 )
 from survey.models.responses import (
     RESPONSE_SUBJECT,
@@ -27,6 +29,7 @@ from survey.models.responses import (
 __all__ = [
     "CHOICE_TYPES",
     "FREE_TEXT_TYPES",
+    "RESERVED_QUESTION_CODES",
     "RESPONSE_SUBJECT",
     "Answer",
     "Choice",
@@ -52,4 +55,5 @@ __all__ = [
     "UploadStatus",
     "UploadedFile",
     "counted_q",
+    "validate_question_code",
 ]

@@ -1,5 +1,6 @@
 """Editions and their questionnaire: sections, questions and choices, identified by stable codes."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -9,6 +10,25 @@ from django.utils.translation import gettext_lazy as _
 
 # Part 3 of the questionnaire is repeated for each tool, up to this many tools.
 DEFAULT_MAX_TOOLS = 5
+
+# The names the questionnaire's pages give their own fields, beside the questions' (named by their codes):
+# Django's CSRF token, the buttons' `action`, the `tool` a tool's page describes (templates/survey/step.html)
+# and the `tool_count` the list of tools showed (templates/survey/tools.html). No question may take one.
+RESERVED_QUESTION_CODES = ("action", "csrfmiddlewaretoken", "tool", "tool_count")
+
+
+def validate_question_code(code: str) -> None:
+    """Refuse a question code that a page of the questionnaire already uses as the name of a field of its own:
+    its answer would be mixed with that field."""
+    if code in RESERVED_QUESTION_CODES:
+        raise ValidationError(
+            _(
+                "Le code « %(code)s » est réservé : les pages du questionnaire nomment ainsi un de leurs "
+                "propres champs (%(reserved)s). Choisissez-en un autre."
+            ),
+            code="reserved",
+            params={"code": code, "reserved": ", ".join(RESERVED_QUESTION_CODES)},
+        )
 
 
 def translated(obj: models.Model, field: str) -> str:
@@ -204,7 +224,7 @@ class Question(models.Model):
     section = models.ForeignKey(
         Section, verbose_name=_("partie"), on_delete=models.CASCADE, related_name="questions"
     )
-    code = models.SlugField(_("code"), max_length=60)
+    code = models.SlugField(_("code"), max_length=60, validators=[validate_question_code])
     position = models.PositiveSmallIntegerField(_("position"))
     type = models.CharField(_("type"), max_length=10, choices=QuestionType.choices)
     scope = models.CharField(_("portée"), max_length=10, choices=Scope.choices, default=Scope.RESPONSE)

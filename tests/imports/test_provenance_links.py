@@ -248,6 +248,34 @@ def test_a_page_of_the_tools_list_credits_the_source_that_described_a_collectivi
     assert elsewhere["Link"] == f'<{LICENCE_OUVERTE}>; rel="license"; title="etalab-2.0"'
 
 
+def tool_answer(client, tool: Tool):
+    return client.get(reverse("api:tool-detail", kwargs={"slug": tool.slug}))
+
+
+def test_a_tool_s_answer_and_page_credit_the_source_that_described_its_collectivity(client, imported) -> None:
+    gip = Collectivity.objects.get(siren="187609110")
+    (observatoire_tool,) = Tool.objects.filter(collectivity=gip)
+    # Its own record described the collectivity too: credited once, as the tool's.
+    assert credited(tool_answer(client, observatoire_tool)["Link"]) == sources("odf-observatoire")
+    page = page_text(client.get(observatoire_tool.get_absolute_url()))
+    assert page.count(OBSERVATOIRE) == 1 and "Source de la collectivité" not in page
+
+    only_own_tool(gip)
+    tool = Tool.objects.get(collectivity=gip)
+    response = tool_answer(client, tool)
+    body = response.json()
+    assert (body["collectivity"]["name"], body["licence"], body["provenance"]) == (gip.name, "etalab-2.0", [])
+    assert licence_link(response["Link"]) == f'<{ODBL}>; rel="license"; title="ODbL-1.0"'
+    assert credited(response["Link"]) == sources("odf-observatoire")
+    assert f"Source de la collectivité {OBSERVATOIRE} — ODbL 1.0" in page_text(
+        client.get(tool.get_absolute_url())
+    )
+
+    elsewhere = ToolFactory(name="Forum d'ailleurs")
+    assert tool_answer(client, elsewhere)["Link"] == f'<{LICENCE_OUVERTE}>; rel="license"; title="etalab-2.0"'
+    assert "Source de la collectivité" not in page_text(client.get(elsewhere.get_absolute_url()))
+
+
 def test_a_filtered_download_credits_only_the_collectivities_it_shows(client, imported) -> None:
     gip = Collectivity.objects.get(siren="187609110")
     only_own_tool(gip)

@@ -5,7 +5,17 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from survey.models import Answer, Contact, EditionStatus, OpenAnswer, Response
+from survey.models import (
+    Answer,
+    Contact,
+    Edition,
+    EditionStatus,
+    OpenAnswer,
+    Question,
+    QuestionType,
+    Response,
+    Scope,
+)
 from tests.helpers import page_text
 from tests.survey.helpers import answer_everything, review_url
 
@@ -129,3 +139,35 @@ def test_contacts_who_came_through_the_open_link_are_labelled_public_link(
         assert str(Contact.Origin.OPEN_LINK.label) == "Public link"
         assert str(Response.Origin.OPEN_LINK.label) == "Public link"
         assert str(Contact.Status.OPENED.label) == "Link opened"  # a status, not an origin
+
+
+def question_form(edition: Edition, code: str) -> dict:
+    """What staff fill in to add a free-text question at the end of the tools' part."""
+    section = edition.sections.get(scope=Scope.TOOL)
+    return {
+        "edition": edition.pk,
+        "section": section.pk,
+        "code": code,
+        "position": section.questions.count() + 1,
+        "type": QuestionType.TEXT,
+        "scope": Scope.TOOL,
+        "label": "Une question de plus",
+        "shown_if_choices": "[]",
+        "choices-TOTAL_FORMS": "0",
+        "choices-INITIAL_FORMS": "0",
+    }
+
+
+@pytest.mark.parametrize("code", ["tool", "tool_count", "action", "csrfmiddlewaretoken"])
+def test_staff_cannot_give_a_question_the_name_of_a_field_of_the_questionnaire_s_pages(
+    staff, edition, code
+) -> None:
+    page = staff.post(reverse("admin:survey_question_add"), question_form(edition, code))
+    assert page.status_code == 200
+    assert (
+        f"Le code « {code} » est réservé : les pages du questionnaire nomment ainsi un de leurs propres "
+        "champs (action, csrfmiddlewaretoken, tool, tool_count). Choisissez-en un autre."
+    ) in page_text(page)
+    assert not Question.objects.filter(code=code).exists()
+    added = staff.post(reverse("admin:survey_question_add"), question_form(edition, f"{code}_note"))
+    assert added.status_code == 302 and Question.objects.filter(code=f"{code}_note").exists()

@@ -170,6 +170,15 @@ def test_a_definition_file_with_inconsistent_codes_is_refused(tmp_path) -> None:
     assert not Edition.objects.exists()
 
 
+def test_a_definition_file_giving_a_question_a_reserved_code_is_refused() -> None:
+    definition = load_definition("2016")
+    definition["sections"][2]["questions"][-1]["code"] = "tool_count"
+    with pytest.raises(ValidationError) as error:
+        create_edition(code="x", definition=definition, title="X")
+    assert "Le code « tool_count » est réservé" in str(error.value)
+    assert not Edition.objects.exists()
+
+
 def test_staff_copy_an_edition_and_reword_labels_while_codes_stay(client, admin_user) -> None:
     call_command("create_edition", "2016", "--questionnaire", "2016", "--title", "Baromètre 2016")
     original = Edition.objects.get(code="2016")

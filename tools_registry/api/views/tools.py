@@ -18,7 +18,7 @@ from tools_registry.csv_export import stream_tools_csv
 from tools_registry.filters import ToolFilterSet, list_digest, ranked
 from tools_registry.geojson import cached_feature_collection
 from tools_registry.history import moved_or_404
-from tools_registry.licences import LICENCES, Credit, Licence, licence_of, link_header, listed_tools_terms
+from tools_registry.licences import Credit, Licence, licence_of, link_header, listed_tools_terms
 from tools_registry.models import Collectivity, Tool
 from tools_registry.provenance import sources_of
 
@@ -170,14 +170,16 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
                 published = Tool.objects.published()
                 return moved_or_404(request, published, kwargs["slug"], _address("api:tool-detail"))
             return HttpResponsePermanentRedirect(reverse("api:tool-detail", args=[kept.slug]))
-        response["Link"] = link_header(LICENCES[response.data["licence"]])
+        # Its collectivity's name and point may come from a source too, as on a page of the list.
+        response["Link"] = link_header(*_documents_terms([response.data]))
         return response
 
 
 def _documents_terms(documents: list[dict]) -> tuple[Licence, list[Credit]]:
-    """The licence of a page of tools, ODbL as soon as one of them comes from a share-alike source, and the
-    sources its tools credit (`provenance`), with those that describe the collectivities it shows (their
-    names and points may come from them: one query), in the order of `credits_of`."""
+    """The licence of a page of tools or of one tool's answer, ODbL as soon as it holds a record of a
+    share-alike source, and the sources it holds records from: those its tools credit (`provenance`) and
+    those that describe the collectivities it shows (their names and points may come from them: one query),
+    in the order of `credits_of`."""
     licences = {document["licence"] for document in documents}
     sources = {
         (record["credit"], record["url"]) for document in documents for record in document["provenance"]
