@@ -8,6 +8,10 @@ model is one call:
 
     register("survey.Contact", fields=["email", "name"], email="email", due=lambda now: Q(...))
 
+A model storing uploaded files that name people (a contacts file waiting for its import) declares how to
+read them (FileContent): its rows are then found by reading each file still held, an export gives what
+a file says about the person (never the rest of it, others' data), and an erasure takes that out of it.
+
 Models are named by label, so that this module imports no app: every app may declare its models.
 """
 
@@ -23,6 +27,18 @@ from django.db.models import Q, QuerySet
 LOOKUPS = {"exact", "iexact", "contains", "icontains"}
 BLANK = "blank"
 DELETE = "delete"
+
+
+@dataclass(frozen=True)
+class FileContent:
+    """How to read a stored file about one person. `about(row, address)`: what the row's file says about
+    the address, as JSON-ready items (empty: nothing). `erase(row, address)`: take it out of the file and
+    save the row (the row is locked and read afresh first, so a job importing the file meanwhile is
+    waited for, and a file it has emptied is left alone)."""
+
+    field: str
+    about: Callable[[models.Model, str], list[dict]]
+    erase: Callable[[models.Model, str], None]
 
 
 @dataclass(frozen=True)
@@ -44,17 +60,41 @@ class PersonalData:
     # beside the fields (what only goes with them, reset); then `erased` filters the rows already erased.
     replacements: Callable[[], dict] | None = None
     erased: Q | None = None
+    # A file field read for the address (FileContent); None: not read.
+    content: FileContent | None = None
 
     @property
     def model(self) -> type[models.Model]:
         return apps.get_model(self.model_label)
 
     def rows_of(self, address: str) -> QuerySet:
-        if not self.email:
-            return self.model.objects.none()
-        ends_with_lookup = self.email.rsplit("__", 1)[-1] in LOOKUPS
-        lookup = self.email if ends_with_lookup else f"{self.email}__iexact"
-        return self.model._default_manager.filter(**{lookup: address})
+        rows = self.model._default_manager.none()
+        if self.email:
+            ends_with_lookup = self.email.rsplit("__", 1)[-1] in LOOKUPS
+            lookup = self.email if ends_with_lookup else f"{self.email}__iexact"
+            rows = self.model._default_manager.filter(**{lookup: address})
+        if self.content is not None:
+            rows |= self.model._default_manager.filter(pk__in=self.files_about(address))
+        return rows
+
+    def files_about(self, address: str) -> list:
+        """The rows whose file says something about the address (read one by one: they are few, as a
+        job empties each file once it has read it)."""
+        field = self.content.field
+        files = self.model._default_manager.exclude(**{field: _empty(self.model, field)})
+        return [row.pk for row in files.iterator(chunk_size=20) if self.content.about(row, address)]
+
+    def erase_about(self, rows: QuerySet, address: str) -> int:
+        """Erase what the rows hold about one address: the rows themselves (`erase_rows`), or, for stored
+        files, only what each file says about the address."""
+        if self.content is None:
+            return self.erase_rows(rows)
+        erased = 0
+        for row in rows.select_for_update():
+            if self.content.about(row, address):
+                self.content.erase(row, address)
+                erased += 1
+        return erased
 
     def holding_data(self) -> QuerySet:
         """Rows not erased yet: for BLANK, those where one of the fields still holds something."""

@@ -1,7 +1,8 @@
 """Access, erasure and retention of personal data, read from the declarations of privacy/registry.py.
 
-A person's data is found by their email address in every declared model; the jobs that name one of
-their rows by its id are found with them. Erasure blanks the personal fields of rows that must stay (a
+A person's data is found by their email address in every declared model, and in the files some of
+them store (read for it: a contacts file waiting for its import); the jobs that name one of their rows
+by its id are found with them. Erasure blanks the personal fields of rows that must stay (a
 published tool, a counted response: the figures do not move) and deletes the rest.
 """
 
@@ -52,9 +53,23 @@ def linked_jobs(found: list[Found]) -> QuerySet:
     return QueuedJob.objects.filter(linked)
 
 
-def _rows_as_data(rows: QuerySet) -> list[dict]:
-    names = [f.attname for f in rows.model._meta.concrete_fields if f.name not in SECRET_FIELDS]
+def _rows_as_data(rows: QuerySet, leave_out: frozenset[str] = frozenset()) -> list[dict]:
+    names = [f.attname for f in rows.model._meta.concrete_fields if f.name not in SECRET_FIELDS | leave_out]
     return list(rows.order_by("pk").values(*names))
+
+
+def _found_as_data(item: Found, address: str) -> list[dict]:
+    """The found rows as JSON-ready data; of a stored file, what it says about the address in place of
+    the file (the rest of it is about others)."""
+    content = item.entry.content
+    if content is None:
+        return _rows_as_data(item.rows)
+    data = _rows_as_data(item.rows, leave_out=frozenset({content.field}))
+    files = item.rows.in_bulk()
+    pk_name = item.entry.model._meta.pk.attname
+    for row in data:
+        row[content.field] = content.about(files[row[pk_name]], address)
+    return data
 
 
 def _log(*, action: str, address: str, by: AbstractBaseUser | None, via: str, rows: dict) -> None:
@@ -88,7 +103,7 @@ def export_personal_data(*, address: str, by: AbstractBaseUser | None = None, vi
             {
                 "model": item.entry.model_label,
                 "label": str(item.entry.label),
-                "rows": _rows_as_data(item.rows),
+                "rows": _found_as_data(item, address),
             }
             for item in found
             if item.pks
@@ -104,7 +119,8 @@ def erase_personal_data(*, address: str, by: AbstractBaseUser | None = None, via
     """Erase everything the site holds about an address, everywhere it is declared; logged.
 
     Rows are found before any is changed (a contact's emails are found through its address, which the
-    erasure of the contact replaces). Jobs naming the person's rows go too, unless running now.
+    erasure of the contact replaces). Jobs naming the person's rows go too, unless running now. From a
+    stored file (a contacts file waiting for its import), only what is about the person is taken out.
     """
     address = address.strip()
     found = find(address)
@@ -113,7 +129,7 @@ def erase_personal_data(*, address: str, by: AbstractBaseUser | None = None, via
     jobs.delete()
     for item in found:
         if item.pks:
-            item.entry.erase_rows(item.rows)
+            item.entry.erase_about(item.rows, address)
     _log(action=RequestAction.ERASE, address=address, by=by, via=via, rows=counts)
     return counts
 

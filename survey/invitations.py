@@ -1,5 +1,6 @@
 """Contacts: importing them from CSV, inviting and reminding them by email, following their answers."""
 
+import codecs
 import csv
 import io
 from collections.abc import Callable
@@ -77,10 +78,9 @@ class ContactImportReport:
         ]
 
 
-def open_contact_file(data: bytes | str) -> csv.DictReader:
-    """The rows of a contacts file, once what can be checked at once is: UTF-8, not empty, the expected
-    columns (ValidationError otherwise). Its columns are separated by commas or, as French Excel saves a
-    CSV, by semicolons: whichever its header line holds more of."""
+def contact_file_text(data: bytes | str) -> str:
+    """A contacts file as text, once checked to be UTF-8 and not empty (ValidationError otherwise); a
+    byte-order mark, as Excel writes one, is left out."""
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
@@ -96,6 +96,14 @@ def open_contact_file(data: bytes | str) -> csv.DictReader:
             _("Le fichier est vide : la première ligne doit donner les colonnes %(expected)s.")
             % {"expected": ",".join(CONTACT_COLUMNS)}
         )
+    return data
+
+
+def open_contact_file(data: bytes | str) -> csv.DictReader:
+    """The rows of a contacts file, once what can be checked at once is: UTF-8, not empty, the expected
+    columns (ValidationError otherwise). Its columns are separated by commas or, as French Excel saves a
+    CSV, by semicolons: whichever its header line holds more of."""
+    data = contact_file_text(data)
     header = data.lstrip().partition("\n")[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","
     reader = csv.DictReader(io.StringIO(data), delimiter=delimiter)
@@ -113,6 +121,63 @@ def open_contact_file(data: bytes | str) -> csv.DictReader:
             % {"missing": ", ".join(missing), "expected": ",".join(CONTACT_COLUMNS)}
         )
     return reader
+
+
+def contact_cells(raw: dict) -> dict[str, str]:
+    """A row of a contacts file as the import reads it: columns and values stripped, the address in
+    lower case."""
+    row = {key.strip(): (value or "").strip() for key, value in raw.items() if key}
+    row["email"] = row["email"].lower()
+    return row
+
+
+@dataclass
+class ContactRow:
+    """One row of a contacts file: its number as the import's report gives it, its cells as the import
+    reads them, its text as it is in the file (more than one line when a quoted cell holds a line break)
+    and the indexes of those lines."""
+
+    number: int
+    cells: dict[str, str]
+    text: str
+    lines: range
+
+
+def contact_rows(data: bytes | str) -> list[ContactRow]:
+    """Every row of a contacts file, read as the import reads it; ValidationError for a file the import
+    refuses whole as unreadable (not UTF-8, empty, columns missing, broken quotes)."""
+    text = contact_file_text(data)
+    lines = io.StringIO(text).readlines()  # split as the CSV reader takes them
+    reader = open_contact_file(text)
+    rows = []
+    row_number, start = 1, reader.line_num
+    try:
+        for row_number, raw in enumerate(reader, 2):
+            # The reader skips blank lines: they go with the row after them.
+            span = range(start, reader.line_num)
+            rows.append(ContactRow(row_number, contact_cells(raw), "".join(lines[start : span.stop]), span))
+            start = reader.line_num
+    except csv.Error as error:
+        raise ValidationError(
+            _("Fichier illisible, ligne %(row)d : %(error)s. Aucun contact n'a été importé.")
+            % {"row": row_number + 1, "error": error}
+        ) from None
+    return rows
+
+
+def contact_rows_about(data: bytes | str, address: str) -> list[ContactRow]:
+    """The rows of a contacts file giving this address (case ignored), read as the import reads them."""
+    address = address.strip().lower()
+    return [row for row in contact_rows(data) if row.cells["email"] == address]
+
+
+def contact_file_without(data: bytes, rows: list[ContactRow]) -> bytes:
+    """The file as it was uploaded, less these rows (found by `contact_rows` in it): the header and every
+    other row stay as they were, byte for byte, and so does a byte-order mark."""
+    removed = {index for row in rows for index in row.lines}
+    lines = io.StringIO(contact_file_text(data)).readlines()
+    text = "".join(line for index, line in enumerate(lines) if index not in removed)
+    return (codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b"") + text.encode("utf-8")
 
 
 def find_collectivity(code: str, kind: str = "") -> tuple[Collectivity | None, str]:
@@ -144,55 +209,47 @@ def import_contacts(*, edition: Edition, data: bytes | str) -> ContactImportRepo
     rejected row is refused whole, by a ValidationError naming each such row and why. A contact already
     in the edition is left as it is: importing the same file again adds nothing.
     """
-    reader = open_contact_file(data)
     report = ContactImportReport()
     known = set(Contact.objects.filter(edition=edition).values_list("email", flat=True))
     seen: dict[str, int] = {}
-    row_number = 1
-    try:
-        for row_number, raw in enumerate(reader, 2):
-            row = {key.strip(): (value or "").strip() for key, value in raw.items() if key}
-            email = row["email"].lower()
-            kind = row.get("collectivity_kind", "")
-            reason = ""
-            if not email:
-                reason = _("adresse électronique manquante")
-            else:
-                try:
-                    validate_email(email)
-                except ValidationError:
-                    reason = _("adresse électronique invalide : %(email)s") % {"email": email}
-            if not reason and email in seen:
-                reason = _("adresse déjà présente ligne %(row)d") % {"row": seen[email]}
-            if not reason and email in known:
-                seen[email] = row_number
-                report.already_known += 1
-                continue
-            if not reason and kind and kind not in TerritoryKind.values:
-                reason = _("type de collectivité inconnu : %(kind)s") % {"kind": kind}
-            collectivity = None
-            if not reason:
-                if not row["collectivity_code"]:
-                    reason = _("code de collectivité manquant")
-                else:
-                    collectivity, reason = find_collectivity(row["collectivity_code"], kind)
-            if reason:
-                report.rejected.append((row_number, reason))
-                continue
+    for contact_row in contact_rows(data):
+        row_number, row = contact_row.number, contact_row.cells
+        email = row["email"]
+        kind = row.get("collectivity_kind", "")
+        reason = ""
+        if not email:
+            reason = _("adresse électronique manquante")
+        else:
+            try:
+                validate_email(email)
+            except ValidationError:
+                reason = _("adresse électronique invalide : %(email)s") % {"email": email}
+        if not reason and email in seen:
+            reason = _("adresse déjà présente ligne %(row)d") % {"row": seen[email]}
+        if not reason and email in known:
             seen[email] = row_number
-            Contact.objects.create(
-                edition=edition,
-                collectivity=collectivity,
-                email=email,
-                name=row["name"][:200],
-                role=row["role"][:200],
-            )
-            report.created += 1
-    except csv.Error as error:
-        raise ValidationError(
-            _("Fichier illisible, ligne %(row)d : %(error)s. Aucun contact n'a été importé.")
-            % {"row": row_number + 1, "error": error}
-        ) from None
+            report.already_known += 1
+            continue
+        if not reason and kind and kind not in TerritoryKind.values:
+            reason = _("type de collectivité inconnu : %(kind)s") % {"kind": kind}
+        collectivity = None
+        if not reason:
+            if not row["collectivity_code"]:
+                reason = _("code de collectivité manquant")
+            else:
+                collectivity, reason = find_collectivity(row["collectivity_code"], kind)
+        if reason:
+            report.rejected.append((row_number, reason))
+            continue
+        seen[email] = row_number
+        Contact.objects.create(
+            edition=edition,
+            collectivity=collectivity,
+            email=email,
+            name=row["name"][:200],
+            role=row["role"][:200],
+        )
+        report.created += 1
     if report.rejected:
         # Raising rolls the transaction back: the contacts of the valid rows (and any collectivity added
         # to the registry on the way) are not kept either.

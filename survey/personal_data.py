@@ -8,15 +8,81 @@ figures with them.
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat, Now
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from privacy.registry import DELETE, months_before, register
-from survey.models import Contact
+from privacy.registry import DELETE, FileContent, months_before, register
+from survey.invitations import contact_file_without, contact_rows_about
+from survey.models import Contact, ContactImport, UploadStatus
 from survey.tasks import send_invitation, send_personal_link
 
 ERASED_DOMAIN = "efface.invalid"
+
+
+def _lines_naming(data: bytes, address: str) -> list[dict]:
+    """The lines of a file where the address appears (case ignored), numbered from 1."""
+    address = address.strip().lower()
+    text = data.decode("utf-8", errors="replace")
+    return [
+        {"line": number, "text": line}
+        for number, line in enumerate(text.splitlines(), 1)
+        if address in line.lower()
+    ]
+
+
+def _contact_file_about(upload: ContactImport, address: str) -> list[dict]:
+    """What a contacts file not imported yet says about an address: each row giving it, with its number
+    as the import's report gives it, its text as uploaded and its cells as the import reads them. A file
+    the import cannot read (it will refuse it whole) is searched line by line for the address."""
+    data = bytes(upload.data)
+    try:
+        rows = contact_rows_about(data, address)
+    except ValidationError:
+        return _lines_naming(data, address)
+    return [{"line": row.number, "text": row.text.rstrip("\r\n"), "cells": row.cells} for row in rows]
+
+
+def _erase_from_contact_file(upload: ContactImport, address: str) -> None:
+    """Take a person out of a contacts file not imported yet, as a data-protection officer expects: the
+    rows giving their address are removed from the stored file, and the file is imported later without
+    them; the other rows stay as they were, so the others are still invited. The file's report says how
+    many rows were removed and why (not whose: the report is kept), and the import's own lines follow.
+
+    A file the import cannot read row by row (it would refuse it whole) cannot be cut: it is emptied and
+    marked refused, with the reason it could not be read and the note that it was emptied for an erasure;
+    staff upload it again, corrected, without the person."""
+    data = bytes(upload.data)
+    try:
+        rows = contact_rows_about(data, address)
+    except ValidationError as error:
+        upload.data = b""
+        upload.status = UploadStatus.REFUSED
+        upload.finished_at = timezone.now()
+        notes = [
+            *error.messages,
+            gettext(
+                "Fichier vidé avant son import : il donnait l'adresse d'une personne qui a demandé "
+                "l'effacement de ses données, et il ne se lit pas ligne à ligne pour n'en retirer qu'elle."
+            ),
+        ]
+    else:
+        upload.data = contact_file_without(data, rows)
+        notes = [
+            ngettext(
+                "%(count)d ligne retirée du fichier avant son import : la personne a demandé "
+                "l'effacement de ses données.",
+                "%(count)d lignes retirées du fichier avant son import : la personne a demandé "
+                "l'effacement de ses données.",
+                len(rows),
+            )
+            % {"count": len(rows)}
+        ]
+    upload.report = "\n".join([*upload.report_lines(), *notes])
+    upload.save(update_fields=["data", "status", "finished_at", "report"])
 
 
 def _results_published_before(path: str):
@@ -66,14 +132,19 @@ register(
 )
 
 # The file is emptied by the job that imports it; what is left of it, or of a file whose job never ran,
-# goes like a finished job's arguments and errors. Not found by address: the file is bytes no query reads,
-# and its report quotes an address only when it was refused as invalid.
+# goes like a finished job's arguments and errors. Until then it is read for an address, as the import
+# reads it (_contact_file_about, _erase_from_contact_file).
 register(
     "survey.ContactImport",
     label=_("Enquête : fichiers de contacts déposés (contenu, lignes rejetées)"),
     fields=["data", "report"],
     due=lambda now: Q(uploaded_at__lt=now - timedelta(days=settings.JOB_RESULT_RETENTION_DAYS)),
+    content=FileContent(field="data", about=_contact_file_about, erase=_erase_from_contact_file),
 )
+
+# Not declared: a responses file (ResponseImport) has no column for who answered (opaque ids, choice
+# codes and the answers' text), as the answers it becomes are not personal data once the respondent's
+# details are gone (tests/privacy/test_registry.py, NOT_PERSONAL).
 
 # A contact's name in the admin's record of changes is its address (Contact.__str__).
 register(

@@ -104,8 +104,9 @@ def _import_upload(
     model: type[UploadedFile], import_id: int, read: Callable[[Edition, bytes], tuple[int, list[str]]]
 ) -> None:
     """Import an uploaded file with `read` (all or nothing: it returns the count imported and any remarks,
-    or raises ValidationError) and record the outcome in the same transaction, then forget the file's
-    content: a second run of the job finds the upload done and does nothing."""
+    or raises ValidationError) and record the outcome in the same transaction, after what the report
+    already says (rows taken out for an erasure), then forget the file's content: a second run of the
+    job finds the upload done and does nothing."""
     with transaction.atomic():
         upload = (
             model.objects.select_for_update()
@@ -115,13 +116,14 @@ def _import_upload(
         )
         if upload is None:
             return
+        earlier = upload.report_lines()  # rows taken out for an erasure before the job ran
         try:
             upload.imported, remarks = read(upload.edition, bytes(upload.data))
             upload.status = UploadStatus.DONE
-            upload.report = "\n".join(remarks)
+            upload.report = "\n".join([*earlier, *remarks])
         except ValidationError as error:
             upload.status = UploadStatus.REFUSED
-            upload.report = "\n".join(error.messages)
+            upload.report = "\n".join([*earlier, *error.messages])
         upload.data = b""
         upload.finished_at = timezone.now()
         upload.save(update_fields=["imported", "status", "report", "data", "finished_at"])
