@@ -1,6 +1,7 @@
-"""The survey's writes on a response: starting it, saving a page, adding or removing a tool, submitting
-it, staff accepting or rejecting an open-link response, and staff uploading a responses or a contacts
-file. The respondent's writes record the language of the page they answered on (`Response.language`)."""
+"""The survey's writes on a response: starting it, saving a page, adding, adding back or removing a tool,
+submitting it, staff accepting or rejecting an open-link response, and staff uploading a responses or a
+contacts file. The respondent's writes record the language of the page they answered on
+(`Response.language`)."""
 
 import logging
 from decimal import Decimal
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from jobs.mail import current_language
 from jobs.queue import Job
 from survey import tasks
-from survey.flow import AnswerMap, Questionnaire, read_answers
+from survey.flow import AnswerMap, Questionnaire, read_answers, step_key
 from survey.models import (
     Answer,
     Contact,
@@ -149,6 +150,20 @@ def save_page(
     response = _locked(response)
     if subject and not ResponseTool.objects.filter(response=response, position=subject, pk=tool_id).exists():
         raise ToolListChanged
+    questions, rows = _page_rows(response, section, subject, values)
+    Answer.objects.filter(response=response, subject=subject, question__in=questions).delete()
+    Answer.objects.bulk_create(rows)
+    response.resume_step = resume_step or response.resume_step
+    response.language = current_language()
+    response.save(update_fields=["resume_step", "language", "updated_at"])
+    return response
+
+
+def _page_rows(
+    response: Response, section: Section, subject: int, values: dict
+) -> tuple[list[Question], list[Answer]]:
+    """The questions of one page and the rows its values are stored in, unsaved; answers to questions its
+    conditions now hide are dropped."""
     questionnaire = Questionnaire(response.edition)
     answers = read_answers(response)
     questions = questionnaire.questions_of(section)
@@ -157,17 +172,21 @@ def save_page(
         if values.get(question.code) not in (None, "", []):
             answers[(question.code, subject)] = values[question.code]
     shown = {q.pk for q in questionnaire.shown_questions(section, answers, subject)}
-    Answer.objects.filter(response=response, subject=subject, question__in=questions).delete()
-    Answer.objects.bulk_create(
+    rows = [
         row
         for question in questions
         if question.pk in shown
         for row in answer_rows(question, values.get(question.code), response=response, subject=subject)
-    )
-    response.resume_step = resume_step or response.resume_step
-    response.language = current_language()
-    response.save(update_fields=["resume_step", "language", "updated_at"])
-    return response
+    ]
+    return questions, rows
+
+
+def _holds(response: Response, subject: int, questions: list[Question], rows: list[Answer]) -> bool:
+    """Whether a page's saved answers are these very rows."""
+    fields = ("question_id", "choice", "text", "rank")
+    saved = Answer.objects.filter(response=response, subject=subject, question__in=questions)
+    wanted = [tuple(getattr(row, field) for field in fields) for row in rows]
+    return sorted(saved.values_list(*fields), key=repr) == sorted(wanted, key=repr)
 
 
 @transaction.atomic
@@ -197,6 +216,35 @@ def add_tool(*, response: Response, seen_count: int | None = None) -> int:
     response.save(update_fields=["tool_count", "updated_at"])
     ResponseTool.objects.create(response=response, position=response.tool_count)
     return response.tool_count
+
+
+@transaction.atomic
+def add_tool_back(
+    *, response: Response, section: Section, values: dict, seen_count: int | None = None
+) -> int:
+    """Number of a new tool described at once with `values`: what was typed on the page of a tool removed
+    meanwhile (in another tab, by a colleague), added back at the end of the list; a ValidationError once
+    the edition's maximum is reached.
+
+    `seen_count`: how many tools the page that asked showed. If there are more now and the newest one holds
+    these very answers, the request repeats one already served (a double click): its number, and no copy.
+    """
+    response = _locked(response)
+    newest = response.tool_count
+    if seen_count is not None and newest > seen_count:
+        questions, rows = _page_rows(response, section, newest, values)
+        if _holds(response, newest, questions, rows):
+            return newest
+    number = add_tool(response=response)
+    save_page(
+        response=response,
+        section=section,
+        subject=number,
+        values=values,
+        resume_step=step_key(section.code, number),
+        tool_id=ResponseTool.objects.get(response=response, position=number).pk,
+    )
+    return number
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from survey import invitations, services
 from survey.flow import REVIEW, AnswerMap, Questionnaire, Route, Step, read_answers
 from survey.forms import OpenLinkForm, SectionForm
-from survey.models import Contact, Edition, Response, ResponseTool
+from survey.models import Contact, Edition, Response, ResponseTool, Section
 from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after, retry_message
 
 
@@ -113,8 +113,10 @@ def step(request: HttpRequest, token: str, section: str, number: int = 0) -> Htt
     current = route.find(section, number)
     if current is None:
         gone = questionnaire.section(section)
-        if request.method == "POST" and number and gone is not None and gone.is_per_tool:
-            # A tool's page sent after the list got shorter (a removal in another tab): keep what was typed.
+        typed = number or request.POST.get("action") == "add_back"
+        if request.method == "POST" and typed and gone is not None and gone.is_per_tool:
+            # A tool's page sent after the list got shorter (a removal in another tab), or a removed tool's
+            # answers sent back once the tools' part is hidden: keep what was typed.
             form = SectionForm(
                 request.POST,
                 questionnaire=questionnaire,
@@ -159,6 +161,14 @@ def _section_page(
     # A tool's page carries the tool it was shown for: its number may have changed since (a removal in
     # another tab), and the answers must never land on the tool that took that number.
     tool_id = _number(request.POST.get("tool")) if current.is_tool else None
+    if (
+        form.is_bound
+        and current.is_tool
+        and tool_id != _described(visit.response, position=current.subject).pk
+    ):
+        # Said before any error in the answers, so that they never show under the other tool's name;
+        # `services.save_page` checks again, as it writes.
+        return _stale_tool_page(request, visit, questionnaire, current, form, tool_id)
     if form.is_bound and form.is_valid():
         if action == "next":
             target = route.next(current)
@@ -239,10 +249,11 @@ def _stale_tool_page(
     form: SectionForm,
     tool_id: int | None,
 ) -> HttpResponse:
-    """A tool's answers sent from a page older than the list of tools: nothing was written.
+    """A tool's answers sent from a page older than the list of tools: nothing was written, and what was
+    typed comes back.
 
-    If the tool is still described (under another number), its page comes back with what was typed, to
-    be sent again; if it was removed, the list of tools says so.
+    If the tool is still described (under another number), its page, to be sent again; if it was removed,
+    a page to add it back as a new tool or to copy it.
     """
     response = Response.objects.get(pk=visit.response.pk)
     visit.response = response
@@ -251,15 +262,16 @@ def _stale_tool_page(
     route = questionnaire.route(response, answers)
     moved = route.find(current.section.code, described.position) if described else None
     if moved is None:
-        tool_list = route.find(current.section.code)
-        message = _(
-            "La liste de vos outils a changé depuis l'affichage de cette page (dans un autre onglet, par "
-            "exemple) : l'outil que vous décriviez n'en fait plus partie. Rien n'a été enregistré."
+        # Checked as adding it back will check it: nothing required yet.
+        form = SectionForm(
+            form.data,
+            questionnaire=questionnaire,
+            section=current.section,
+            subject=current.subject,
+            answers=answers,
+            partial=True,
         )
-        if tool_list is None:
-            messages.warning(request, message)
-            return redirect(_url(visit.contact.token, route.resume(response.resume_step)))
-        return _tool_list(request, visit, questionnaire, route, tool_list, error=message, status=409)
+        return _removed_tool_page(request, visit, questionnaire, route, current.section, form)
     return _render_step(
         request,
         visit,
@@ -274,19 +286,94 @@ def _stale_tool_page(
     )
 
 
+def _removed_tool_page(
+    request: HttpRequest,
+    visit: Visit,
+    questionnaire: Questionnaire,
+    route: Route,
+    section: Section,
+    form: SectionForm,
+    *,
+    error: str = "",
+    status: int = 409,
+) -> HttpResponse:
+    """The page of a tool removed meanwhile (in another tab, by a colleague): nothing was written for it, and
+    what was typed is shown again, with a button adding it back as a new tool (sent to the list of tools).
+    If the tools' part is no longer shown at all, what was typed is only shown, to be copied."""
+    response, token = visit.response, visit.contact.token
+    answers = read_answers(response)
+    tool_list = route.find(section.code)
+    context = {
+        "edition": visit.edition,
+        "contact": visit.contact,
+        "form": form,
+        "section": section,
+        "tool_name": str(form.data.get("tool_name", "")).strip(),
+        "list_url": tool_list.url(token) if tool_list else "",
+        "continue_url": _url(token, route.resume(response.resume_step)),
+        "progress": questionnaire.progress(answers, tool_list) if tool_list else None,
+        "tool_count": response.tool_count,
+        "can_add": response.tool_count < visit.edition.max_tools,
+        "error": error,
+    }
+    return render(request, "survey/removed_tool.html", context, status=status)
+
+
+def _add_tool_back(
+    request: HttpRequest, visit: Visit, questionnaire: Questionnaire, route: Route, tool_list: Step
+) -> HttpResponse:
+    """What was typed on the page of a removed tool, added back as a new tool: that tool's page, saying so;
+    or the same answers shown again, with what prevented it (the maximum of tools, an invalid answer)."""
+    response = visit.response
+    form = SectionForm(
+        request.POST,
+        questionnaire=questionnaire,
+        section=tool_list.section,
+        subject=response.tool_count + 1,
+        answers=read_answers(response),
+        partial=True,
+    )
+    error = ""
+    if form.is_valid():
+        try:
+            number = services.add_tool_back(
+                response=response,
+                section=tool_list.section,
+                values=form.values(),
+                seen_count=_number(request.POST.get("tool_count")),
+            )
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(
+                request,
+                _(
+                    "Ce que vous aviez saisi est devenu l'outil %(number)d : vérifiez-le, complétez-le si "
+                    "besoin, puis enregistrez-le."
+                )
+                % {"number": number},
+            )
+            return redirect(
+                "survey:tool_step", token=visit.contact.token, section=tool_list.section.code, number=number
+            )
+    return _removed_tool_page(
+        request, visit, questionnaire, route, tool_list.section, form, error=error, status=400
+    )
+
+
 def _tool_list(
     request: HttpRequest,
     visit: Visit,
     questionnaire: Questionnaire,
     route: Route,
     current: Step,
-    *,
-    error: str = "",
-    status: int | None = None,
 ) -> HttpResponse:
     response, token = visit.response, visit.contact.token
-    if request.method == "POST" and not error:
+    error = ""
+    if request.method == "POST":
         action = request.POST.get("action", "next")
+        if action == "add_back":
+            return _add_tool_back(request, visit, questionnaire, route, current)
         if action == "add":
             try:
                 seen = _number(request.POST.get("tool_count"))
@@ -329,9 +416,7 @@ def _tool_list(
         "error": error,
         "progress": questionnaire.progress(answers, current),
     }
-    if status is None:
-        status = 400 if error else 200
-    return render(request, "survey/tools.html", context, status=status)
+    return render(request, "survey/tools.html", context, status=400 if error else 200)
 
 
 @require_http_methods(["GET", "POST"])

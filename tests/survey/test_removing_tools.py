@@ -1,18 +1,21 @@
 """A described tool is named by its row, not its number: a repeated or stale request never removes or
 overwrites the tool that took its number."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from survey.models import Answer, Response, ResponseTool
 from tests.factories import ContactFactory
 from tests.helpers import page_text
-from tests.survey.helpers import TOOL, answer_everything, post_page, shown_tool, step_url
+from tests.survey.helpers import PROFILE, TOOL, answer_everything, post_page, shown_tool, step_url
 
 pytestmark = pytest.mark.django_db
 
 SECOND = {**TOOL, "tool_name": "Carte des chantiers", "tool_family": "cartographie_participative"}
 THIRD = {**TOOL, "tool_name": "Portail open data", "tool_family": "open_data"}
+REMOVED = "L'outil que vous décriviez a été retiré de votre réponse entre-temps"
 
 
 def remove_url(contact, tool: ResponseTool) -> str:
@@ -129,7 +132,8 @@ def test_a_tool_page_sent_after_its_tool_was_removed_writes_on_no_other_tool(
     client.post(remove_url(contact, three_tools[1]))
     page = post_page(client, old_page, {**SECOND, "tool_name": "Carte modifiée", "tool": shown})
     assert page.status_code == 409
-    assert "l'outil que vous décriviez n'en fait plus partie. Rien n'a été enregistré." in page_text(page)
+    assert REMOVED in page_text(page)
+    assert 'value="Carte modifiée"' in page.content.decode()
     assert names() == ["Budget participatif malouin", "Portail open data"]
 
 
@@ -157,3 +161,142 @@ def test_a_tool_page_works_whatever_the_size_of_its_tool_s_number(client, contac
     assert shown_tool(client, url) == "1234567"
     post_page(client, url, {**TOOL, "tool_name": "Budget participatif renommé"})
     assert names()[0] == "Budget participatif renommé"
+
+
+def add_back_data(page) -> dict:
+    """What the page of a removed tool sends back when its button adds the typed answers as a new tool."""
+    html = page.content.decode()
+    found = re.search(r'<input type="hidden" name="tool_count" value="(\d+)">', html)
+    assert found, "no tool count on the page of a removed tool"
+    assert (
+        '<button type="submit" name="action" value="add_back">Ajouter cet outil de nouveau</button>' in html
+    )
+    return {"tool_count": found[1], "action": "add_back"}
+
+
+def test_a_tool_page_sent_after_its_own_tool_was_removed_shows_what_was_typed(
+    client, contact, three_tools
+) -> None:
+    old_page = step_url(contact, "outil", 2)
+    shown = shown_tool(client, old_page)
+    client.post(remove_url(contact, three_tools[1]))
+    typed = {
+        **SECOND,
+        "tool_name": "Carte modifiée",
+        "tool_description": "Une carte des chantiers à commenter.",
+    }
+    page = post_page(client, old_page, {**typed, "tool": shown})
+    assert page.status_code == 409
+    text = page_text(page)
+    assert REMOVED in text
+    assert "rien n'a été enregistré" in text
+    html = page.content.decode()
+    assert 'value="Carte modifiée"' in html
+    assert "Une carte des chantiers à commenter.</textarea>" in html
+    # Sent to the list of tools, with a button of its own: nothing is written unless it is pressed.
+    assert f'action="{step_url(contact, "outil")}"' in html
+    assert names() == ["Budget participatif malouin", "Portail open data"]
+    assert not Answer.objects.filter(text="Une carte des chantiers à commenter.").exists()
+    assert Response.objects.get().tool_count == 2
+
+
+def test_a_tool_page_sent_after_two_removals_took_its_number_away_shows_what_was_typed(
+    client, contact, three_tools
+) -> None:
+    old_page = step_url(contact, "outil", 3)
+    shown = shown_tool(client, old_page)
+    client.post(remove_url(contact, three_tools[0]))
+    client.post(remove_url(contact, three_tools[2]))
+    page = post_page(client, old_page, {**THIRD, "tool_name": "Portail renommé", "tool": shown}, "save_exit")
+    assert page.status_code == 409
+    assert REMOVED in page_text(page)
+    assert 'value="Portail renommé"' in page.content.decode()
+    assert names() == ["Carte des chantiers"]
+
+
+def test_the_typed_answers_of_a_removed_tool_can_be_added_back_as_a_new_tool(
+    client, contact, three_tools
+) -> None:
+    old_page = step_url(contact, "outil", 2)
+    shown = shown_tool(client, old_page)
+    client.post(remove_url(contact, three_tools[1]))
+    typed = {**SECOND, "tool_name": "Carte modifiée"}
+    page = post_page(client, old_page, {**typed, "tool": shown})
+    sent = {**typed, **add_back_data(page)}
+    added = client.post(step_url(contact, "outil"), sent)
+    assert added["Location"] == step_url(contact, "outil", 3)
+    assert names() == ["Budget participatif malouin", "Portail open data", "Carte modifiée"]
+    shown_again = client.get(added["Location"])
+    assert "Ce que vous aviez saisi est devenu l'outil 3" in page_text(shown_again)
+    assert 'value="Carte modifiée"' in shown_again.content.decode()
+    # A double click adds it once.
+    again = client.post(step_url(contact, "outil"), sent)
+    assert again["Location"] == step_url(contact, "outil", 3)
+    assert Response.objects.get().tool_count == 3
+
+
+def test_a_removed_tool_is_not_added_back_past_the_maximum_and_its_answers_stay_shown(
+    client, contact, three_tools
+) -> None:
+    contact.edition.max_tools = 3
+    contact.edition.save(update_fields=["max_tools"])
+    old_page = step_url(contact, "outil", 2)
+    shown = shown_tool(client, old_page)
+    client.post(remove_url(contact, three_tools[1]))
+    typed = {**SECOND, "tool_name": "Carte modifiée"}
+    page = post_page(client, old_page, {**typed, "tool": shown})
+    sent = {**typed, **add_back_data(page)}
+    client.post(step_url(contact, "outil"), {"action": "add", "tool_count": "2"})
+    refused = client.post(step_url(contact, "outil"), sent)
+    assert refused.status_code == 400
+    assert "Vous pouvez décrire 3 outils au plus." in page_text(refused)
+    assert REMOVED in page_text(refused)
+    assert 'value="Carte modifiée"' in refused.content.decode()
+    assert "Carte modifiée" not in names()
+    assert Response.objects.get().tool_count == 3
+
+
+def test_a_tool_page_sent_after_the_tools_part_was_hidden_shows_what_was_typed(
+    client, contact, three_tools
+) -> None:
+    old_page = step_url(contact, "outil", 1)
+    shown = shown_tool(client, old_page)
+    post_page(client, step_url(contact, "profil"), {**PROFILE, "has_tool": "non"})
+    page = post_page(client, old_page, {**TOOL, "tool_name": "Budget renommé", "tool": shown})
+    assert page.status_code == 409
+    assert "Rien n'a été enregistré" in page_text(page)
+    assert 'value="Budget renommé"' in page.content.decode()
+    assert "add_back" not in page.content.decode()
+    assert "Budget renommé" not in names()
+
+
+def test_a_removed_tool_s_page_sent_with_an_invalid_answer_is_not_shown_as_another_tool(
+    client, contact, three_tools
+) -> None:
+    old_page = step_url(contact, "outil", 2)
+    shown = shown_tool(client, old_page)
+    client.post(remove_url(contact, three_tools[1]))
+    page = post_page(client, old_page, {**SECOND, "tool_url": "pas une adresse", "tool": shown})
+    assert page.status_code == 409
+    text = page_text(page)
+    assert REMOVED in text
+    assert "Saisissez une adresse web complète" in text
+    assert "(Portail open data)" not in text
+    assert 'value="pas une adresse"' in page.content.decode()
+    assert 'value="Carte des chantiers"' in page.content.decode()
+
+
+def test_a_removed_tool_s_answers_sent_back_once_the_tools_part_is_hidden_stay_shown(
+    client, contact, three_tools
+) -> None:
+    old_page = step_url(contact, "outil", 2)
+    shown = shown_tool(client, old_page)
+    client.post(remove_url(contact, three_tools[1]))
+    typed = {**SECOND, "tool_name": "Carte modifiée"}
+    page = post_page(client, old_page, {**typed, "tool": shown})
+    post_page(client, step_url(contact, "profil"), {**PROFILE, "has_tool": "non"})
+    again = client.post(step_url(contact, "outil"), {**typed, **add_back_data(page)})
+    assert again.status_code == 409
+    assert "Rien n'a été enregistré" in page_text(again)
+    assert 'value="Carte modifiée"' in again.content.decode()
+    assert Response.objects.get().tool_count == 2
