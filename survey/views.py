@@ -29,10 +29,12 @@ def _unavailable(request: HttpRequest, reason: str, *, status: int = 200, **cont
     return render(request, "survey/unavailable.html", {"reason": reason, **context}, status=status)
 
 
-def _visit(request: HttpRequest, token: str) -> Visit | HttpResponse:
+def _visit(request: HttpRequest, token: str, *, answering: bool = False) -> Visit | HttpResponse:
     """The contact behind a token, or the polite page saying why the link cannot be used.
 
-    Once the edition is closed, a link shows at most the answers its own contact sent, read-only.
+    Once the edition is closed, a link shows at most the answers its own contact sent, read-only. Once the
+    response is sent, the page saying so; `answering` (a page's answers sent) returns the visit instead, so
+    that the view shows again what was typed.
     """
     contact = (
         Contact.objects.select_related("edition", "collectivity")
@@ -48,7 +50,7 @@ def _visit(request: HttpRequest, token: str) -> Visit | HttpResponse:
         return _unavailable(request, "closed", edition=contact.edition)
     # Opening the link proves the address: it was sent there and nowhere else.
     invitations.mark_opened(contact)
-    if response is not None and response.is_submitted:
+    if response is not None and response.is_submitted and not answering:
         return _submitted(request, contact, response)
     return Visit(contact=contact, edition=contact.edition, response=response)
 
@@ -101,13 +103,15 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, token: str, section: str, number: int = 0) -> HttpResponse:
-    visit = _visit(request, token)
+    visit = _visit(request, token, answering=request.method == "POST")
     if isinstance(visit, HttpResponse):
         return visit
     if visit.response is None:
         return redirect("survey:welcome", token=token)
     response = visit.response
     questionnaire = Questionnaire(visit.edition)
+    if response.is_submitted:
+        return _sent_meanwhile(request, visit, questionnaire, section, number)
     answers = read_answers(response)
     route = questionnaire.route(response, answers)
     current = route.find(section, number)
@@ -133,7 +137,46 @@ def step(request: HttpRequest, token: str, section: str, number: int = 0) -> Htt
             return _tool_list(request, visit, questionnaire, route, current)
         return _section_page(request, visit, questionnaire, route, current, answers)
     except services.AlreadySubmitted:
-        return redirect("survey:welcome", token=token)
+        return _sent_meanwhile(request, visit, questionnaire, section, number)
+
+
+def _sent_meanwhile(
+    request: HttpRequest, visit: Visit, questionnaire: Questionnaire, section_code: str, number: int
+) -> HttpResponse:
+    """A page sent after the response was sent (by a colleague, or in another tab): nothing was written, and
+    the page says so (409), shows again what was typed on it, to be copied, and how to reach the team.
+
+    Only what was typed is shown, never the answers sent: a colleague may not see them.
+    """
+    section = questionnaire.section(section_code)
+    if section is None:
+        return _submitted(request, visit.contact, Response.objects.get(pk=visit.response.pk))
+    # A tools list sends no answers, except a removed tool's ones sent back ("add_back").
+    typed = not section.is_per_tool or number or request.POST.get("action") == "add_back"
+    form = None
+    if typed:
+        form = SectionForm(
+            request.POST,
+            questionnaire=questionnaire,
+            section=section,
+            subject=number,
+            answers={},
+            partial=True,
+        )
+    context = {
+        "edition": visit.edition,
+        "contact": visit.contact,
+        "section": section,
+        "form": form,
+        "tool_name": _typed_tool_name(form) if form and section.is_per_tool else "",
+        "welcome_url": reverse("survey:welcome", kwargs={"token": visit.contact.token}),
+    }
+    return render(request, "survey/sent_meanwhile.html", context, status=409)
+
+
+def _typed_tool_name(form: SectionForm) -> str:
+    """The tool's name as typed on a page that could not be saved, to title the page showing it again."""
+    return str(form.data.get("tool_name", "")).strip()
 
 
 def _section_page(
@@ -308,7 +351,7 @@ def _removed_tool_page(
         "contact": visit.contact,
         "form": form,
         "section": section,
-        "tool_name": str(form.data.get("tool_name", "")).strip(),
+        "tool_name": _typed_tool_name(form),
         "list_url": tool_list.url(token) if tool_list else "",
         "continue_url": _url(token, route.resume(response.resume_step)),
         "progress": questionnaire.progress(answers, tool_list) if tool_list else None,

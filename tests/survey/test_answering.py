@@ -337,12 +337,15 @@ def test_a_response_is_submitted_once_then_read_only(client, contact) -> None:
     response = Response.objects.get()
     submitted_at = response.submitted_at
     page = post_page(client, step_url(contact, "profil"), {**PROFILE, "collectivity_type": "region"})
-    assert "ont été envoyées le" in page_text(page)
-    assert "ne peuvent plus être modifiées" in page_text(page)
+    assert page.status_code == 409
+    assert "elle ne peut plus être modifiée" in page_text(page)
     response.refresh_from_db()
     assert response.submitted_at == submitted_at
     assert stored(response, "collectivity_type") == [("commune", None)]
-    assert "Commune" in page_text(client.get(welcome_url(contact)))
+    sent = page_text(client.get(welcome_url(contact)))
+    assert "ont été envoyées le" in sent
+    assert "ne peuvent plus être modifiées" in sent
+    assert "Commune" in sent
 
 
 def test_an_unknown_link_gets_a_polite_explanation(client, edition) -> None:
@@ -379,7 +382,10 @@ def test_contacts_of_one_collectivity_share_its_response_and_the_first_to_submit
     resumed = other.get(step_url(colleague, "profil"))
     assert is_checked(resumed, "collectivity_type", "commune")
     client.post(review_url(contact))
-    told = page_text(other.post(step_url(colleague, "profil"), {**PROFILE, "action": "next"}))
+    late = other.post(step_url(colleague, "profil"), {**PROFILE, "action": "next"})
+    assert late.status_code == 409
+    assert "La réponse a été envoyée entre-temps" in page_text(late)
+    told = page_text(other.get(welcome_url(colleague)))
     assert "Une autre personne de Saint-Malo a déjà envoyé la réponse de votre collectivité" in told
     assert "Solutions numériques" not in told
     assert Response.objects.get().submitted_by == contact

@@ -1,0 +1,129 @@
+"""A page sent after the response was sent (by a colleague, or in another tab) writes nothing, says so and
+shows again what was typed on it, to be copied."""
+
+import pytest
+from django.test import Client
+
+from survey import services
+from survey.models import Answer, Response
+from tests.helpers import page_text
+from tests.survey.helpers import (
+    PROFILE,
+    TOOL,
+    answer_everything,
+    post_page,
+    review_url,
+    shown_tool,
+    step_url,
+    welcome_url,
+)
+
+pytestmark = pytest.mark.django_db
+
+SENT = (
+    "La réponse a été envoyée entre-temps, depuis un autre onglet ou par une autre personne de votre "
+    "collectivité : elle ne peut plus être modifiée."
+)
+NOT_SAVED = "Ce que vous aviez saisi sur cette page n'a pas été enregistré"
+CONTACT = "répondez au courriel qui vous a transmis votre lien"
+
+
+def saved() -> list[tuple[str, int, str, str]]:
+    return sorted(Answer.objects.values_list("question__code", "subject", "choice", "text"))
+
+
+@pytest.fixture
+def answered(client, contact) -> Response:
+    """A response answered in full by `contact`, not sent yet."""
+    answer_everything(client, contact)
+    return Response.objects.get()
+
+
+def test_a_section_page_sent_after_a_colleague_sent_the_response_keeps_what_was_typed(
+    client, contact, colleague, answered
+) -> None:
+    other = Client()
+    assert other.get(step_url(colleague, "profil")).status_code == 200
+    client.post(review_url(contact))
+    before = saved()
+    typed = {**PROFILE, "respondent_service": "Mission démocratie participative"}
+    page = post_page(other, step_url(colleague, "profil"), typed)
+    assert page.status_code == 409
+    text = page_text(page)
+    assert SENT in text
+    assert NOT_SAVED in text
+    assert CONTACT in text
+    assert 'value="Mission démocratie participative"' in page.content.decode()
+    assert f'href="{welcome_url(colleague)}"' in page.content.decode()
+    # Shown to be copied, in no form that could send it again.
+    assert 'name="action"' not in page.content.decode()
+    assert saved() == before
+    assert Response.objects.get().submitted_by == contact
+
+
+def test_a_colleague_sees_only_what_they_typed_never_the_answers_sent(
+    client, contact, colleague, answered
+) -> None:
+    other = Client()
+    other.get(step_url(colleague, "profil"))
+    client.post(review_url(contact))
+    page = post_page(other, step_url(colleague, "profil"), {"population": "pop_10000_50000"}, "save_exit")
+    assert page.status_code == 409
+    assert SENT in page_text(page)
+    assert "Solutions numériques" not in page.content.decode()
+
+
+def test_a_tool_page_sent_after_the_response_was_sent_keeps_what_was_typed(client, contact, answered) -> None:
+    page_url = step_url(contact, "outil", 1)
+    shown = shown_tool(client, page_url)
+    services.submit_response(response=answered, contact=contact)
+    before = saved()
+    page = post_page(client, page_url, {**TOOL, "tool_name": "Budget participatif renommé", "tool": shown})
+    assert page.status_code == 409
+    text = page_text(page)
+    assert SENT in text
+    assert NOT_SAVED in text
+    assert "(Budget participatif renommé)" in text
+    assert 'value="Budget participatif renommé"' in page.content.decode()
+    assert saved() == before
+
+
+def test_a_page_sent_while_the_response_is_being_sent_keeps_what_was_typed(
+    client, contact, answered, monkeypatch
+) -> None:
+    """The response is sent after the page's request has read it, before its answers are written."""
+    save_page = services.save_page
+
+    def sent_just_before(**kwargs) -> Response:
+        services.submit_response(response=Response.objects.get(), contact=contact)
+        return save_page(**kwargs)
+
+    monkeypatch.setattr(services, "save_page", sent_just_before)
+    page_url = step_url(contact, "outil", 1)
+    shown = shown_tool(client, page_url)
+    page = post_page(client, page_url, {**TOOL, "tool_name": "Budget participatif renommé", "tool": shown})
+    assert page.status_code == 409
+    assert SENT in page_text(page)
+    assert 'value="Budget participatif renommé"' in page.content.decode()
+    assert ("tool_name", 1, "", "Budget participatif malouin") in saved()
+    assert Response.objects.get().is_submitted
+
+
+def test_the_tools_list_sent_after_the_response_was_sent_adds_nothing(client, contact, answered) -> None:
+    services.submit_response(response=answered, contact=contact)
+    page = client.post(step_url(contact, "outil"), {"action": "add", "tool_count": "1"})
+    assert page.status_code == 409
+    text = page_text(page)
+    assert SENT in text
+    assert "Rien n'a été enregistré." in text
+    assert Response.objects.get().tool_count == 1
+
+
+def test_a_removed_tool_sent_back_after_the_response_was_sent_stays_shown(client, contact, answered) -> None:
+    services.submit_response(response=answered, contact=contact)
+    typed = {**TOOL, "tool_name": "Carte des chantiers", "action": "add_back", "tool_count": "1"}
+    page = client.post(step_url(contact, "outil"), typed)
+    assert page.status_code == 409
+    assert NOT_SAVED in page_text(page)
+    assert 'value="Carte des chantiers"' in page.content.decode()
+    assert Response.objects.get().tool_count == 1
