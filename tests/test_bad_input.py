@@ -183,6 +183,8 @@ def test_a_refused_filter_never_shows_on_the_next_request(client) -> None:
         ("opendata:tools_geojson", {"q": "z" * 201}),
         ("tools_registry:software_csv", {"family": "nope"}),
         ("tools_registry:coverage_csv", {"family": "nope"}),
+        ("opendata:tools_geojson", {"region": ["53", "11"]}),
+        ("tools_registry:software_csv", {"open_source": ["true", "false"]}),
     ],
 )
 def test_a_download_refuses_a_filter_it_does_not_know_instead_of_sending_everything(
@@ -294,3 +296,73 @@ def test_a_public_form_explains_a_nul_character_beside_its_field_and_keeps_what_
     assert NUL_REFUSED in page_text(response)
     assert 'value="Camille Agent"' in response.content.decode()
     assert Tool.objects.count() == 0
+
+
+ONE_VALUE = "Une seule valeur est attendue, pas 2."
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"region": ["53", "11"]},
+        {"departement": ["35", "35"]},
+        {"software": ["Decidim", "CONSUL"]},
+        {"q": ["budget", "forum"]},
+        {"open_source": ["true", "false"]},
+        {"hybrid": ["true", "true"]},
+        {"located": ["false", "true"]},
+        {"sort": ["nom", "recent"]},
+        {"id": ["1", "2"]},
+        {"region": ["53", "11"], "format": "geojson"},
+        {"region": ["53", "11"], "format": "csv"},
+    ],
+)
+def test_a_filter_taking_one_value_given_twice_gets_the_api_s_400_naming_it(client, params) -> None:
+    ToolFactory(name="Forum de Rennes", software="Decidim")
+    response = client.get(reverse("api:tool-list"), params)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert body["errors"] == {name: [ONE_VALUE] for name in params if name != "format"}
+    assert "Forum de Rennes" not in response.content.decode()
+
+
+def test_the_api_says_in_english_that_a_filter_takes_one_value(client) -> None:
+    params = {"region": ["53", "11"]}
+    response = client.get(reverse("api:tool-list"), params, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["errors"] == {"region": ["One value is expected, not 2."]}
+
+
+def test_filters_taking_several_values_still_take_them_all(client) -> None:
+    ToolFactory(name="Forum de Rennes", family="forum", life_status="active")
+    ToolFactory(name="Sondage de Brest", family="sondage", life_status="active")
+    for path in ("api:tool-list", "tools_registry:tool_list"):
+        params = {"family": ["forum", "sondage"], "life_status": ["active", "ended"]}
+        response = client.get(reverse(path), params)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Forum de Rennes" in html and "Sondage de Brest" in html
+        assert ONE_VALUE not in html
+
+
+def test_the_catalogue_leaves_out_a_filter_taking_one_value_given_twice_and_says_so(client) -> None:
+    ToolFactory(name="Forum de Rennes", software="Decidim")
+    ToolFactory(name="Consultation de Brest", software="CONSUL")
+    ToolFactory(name="Portail de Quimper", software="CKAN")
+    response = client.get(reverse("tools_registry:tool_list"), {"software": ["Decidim", "CONSUL"]})
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Ces filtres n'ont pas été appliqués" in text
+    assert f"Logiciel : {ONE_VALUE}" in text
+    # Neither value is kept: every tool is listed, and the panel selects no software.
+    assert all(name in text for name in ("Forum de Rennes", "Consultation de Brest", "Portail de Quimper"))
+    assert 'value="CONSUL" selected' not in response.content.decode()
+
+
+def test_a_search_given_twice_is_refused_beside_the_search_box(client) -> None:
+    ToolFactory(name="Forum de Rennes")
+    response = client.get(reverse("tools_registry:tool_list"), {"q": ["forum", "budget"]})
+    assert response.status_code == 200
+    assert 'class="errorlist"><li>' + ONE_VALUE in response.content.decode()
+    assert "Forum de Rennes" in page_text(response)

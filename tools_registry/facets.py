@@ -22,6 +22,7 @@ from functools import reduce
 from operator import and_, or_
 
 import django_filters
+from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Expression, F, QuerySet, TextField
@@ -67,6 +68,12 @@ def facets_of(filterset_class: type[django_filters.FilterSet]) -> dict[str, Face
         for name, filter_ in filterset_class.base_filters.items()
         if getattr(filter_, "facet", None) is not None
     }
+
+
+def takes_several(field: forms.Field) -> bool:
+    """Whether a filter's field reads every value of its parameter (a list of choices: the panel's
+    checkboxes), rather than one (its select; given twice, it is refused)."""
+    return getattr(field.widget, "allow_multiple_selected", False)
 
 
 class FacetCounts(dict):
@@ -325,7 +332,7 @@ def facet_panel(filterset: django_filters.FilterSet, counts: dict[str, dict[str,
             for value, text in choices
             if counted.get(value) or value in selected
         ]
-        multiple = isinstance(filter_, django_filters.MultipleChoiceFilter)
+        multiple = takes_several(filter_.field)
         groups.append(
             {"param": name, "label": facet.label or filter_.label, "multiple": multiple, "options": options}
         )

@@ -31,6 +31,7 @@ from tools_registry.facets import (
     Options,
     count_facets,
     index_facets,
+    takes_several,
     with_facet,
 )
 from tools_registry.models import STORED_OBJECTIVES, LifeStatus, Territory, TerritoryKind, Tool
@@ -55,6 +56,20 @@ class SharedFields(dict):
 
     def __deepcopy__(self, memo: dict) -> dict:
         return dict(self)
+
+
+class ToolFilterForm(forms.Form):
+    """The filter form. A filter that takes one value and is given several (`?region=53&region=11`) is
+    refused, as a value it does not know is, rather than read as its last one: the API answers 400 and the
+    catalogue leaves it out, saying so."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            given = len(self.data.getlist(self.add_prefix(name))) if hasattr(self.data, "getlist") else 0
+            if given > 1 and not takes_several(field):
+                self.add_error(name, _("Une seule valeur est attendue, pas %(count)d.") % {"count": given})
+        return cleaned
 
 
 class IdInFilter(django_filters.BaseInFilter, django_filters.Filter):
@@ -182,6 +197,7 @@ class ToolFilterSet(django_filters.FilterSet):
     class Meta:
         model = Tool
         fields = []
+        form = ToolFilterForm
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None) -> None:
         # django-filter deep-copies every filter, its choices and their lazy labels included, for each
@@ -228,8 +244,8 @@ class ToolFilterSet(django_filters.FilterSet):
         return queryset
 
     def refused(self) -> list[tuple[str, list[str]]]:
-        """The filters given a value they do not know, with why: each is left out of the list (the search
-        box says its own)."""
+        """The filters given a value they do not know, or several values where they take one, with why: each
+        is left out of the list (the search box says its own)."""
         if not self.is_bound:
             return []
         return [

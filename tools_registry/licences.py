@@ -8,7 +8,7 @@ ODbL 1.0 with the attribution the source asks for.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 from urllib.parse import quote
 
 from django.db.models import QuerySet
@@ -66,6 +66,29 @@ class Credit:
     credit: str
 
 
+@dataclass(frozen=True)
+class SourceCredit(Credit):
+    """A public source as a `Link` header names it, with its code: what orders sources of one credit."""
+
+    code: str
+
+
+class Ordered(Protocol):
+    """What the order of sources reads of a source: the credit it asks for, then its code."""
+
+    credit: str
+    code: str
+
+
+OrderedSource = TypeVar("OrderedSource", bound=Ordered)
+
+
+def by_credit(sources: Iterable[OrderedSource]) -> list[OrderedSource]:
+    """`sources` in the one order in which a file's credits, its rows and its `Link` header name them: by
+    credit, two sources asking for the same credit by code."""
+    return sorted(sources, key=lambda source: (source.credit, source.code))
+
+
 # The territory reference (tools_registry/data/ATTRIBUTION.md): codes, names and populations from Etalab,
 # points from GeoNames or the DILA's directory. Licence Ouverte 2.0 allows republishing under CC-BY, so an
 # answer holding the reference is under CC-BY 4.0, crediting all three.
@@ -119,7 +142,7 @@ def collectivities_terms(collectivities: QuerySet) -> tuple[Licence, list["DataS
 def credits_of(sources: Iterable["DataSource"]) -> list[str]:
     """The credits a file must state for records taken from `sources`, in the one order of sources (by
     credit, as `sources_of` gives them and the `Link` header names them)."""
-    return [source.credit for source in sorted(sources, key=lambda source: (source.credit, source.code))]
+    return [source.credit for source in by_credit(sources)]
 
 
 def terms_of(tools: QuerySet, collectivities: QuerySet | None = None) -> dict:

@@ -11,7 +11,7 @@ from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 
-from tools_registry.licences import LICENCES, Licence
+from tools_registry.licences import LICENCES, Licence, by_credit
 from tools_registry.text import CODE_POINT_COLLATION
 
 
@@ -214,6 +214,5 @@ def sources_of(tools: models.QuerySet, collectivities: models.QuerySet | None = 
             collectivity__in=collectivities.order_by().values("pk")
         )
         condition |= Q(records__in=described)
-    sources = DataSource.objects.filter(condition).distinct()
     # Sorted here rather than by the database, whose collation may order letters otherwise than Python.
-    return sorted(sources, key=lambda source: (source.credit, source.code))
+    return by_credit(DataSource.objects.filter(condition).distinct())

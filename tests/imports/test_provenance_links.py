@@ -342,3 +342,22 @@ def test_a_download_names_its_sources_in_one_order_in_its_header_and_its_rows(cl
     assert [record["credit"] for record in document["provenance"]] == order
     listed = client.get(TOOLS, {"id": tool.pk}).json()["results"][0]
     assert [record["credit"] for record in listed["provenance"]] == order
+
+
+def test_sources_of_one_credit_are_named_in_one_order_by_a_page_and_a_download(client, db) -> None:
+    # Two sources of one credit: ordered by their code, wherever they are named (not by their address).
+    tool = ToolFactory()
+    now = timezone.now()
+    for code, url in (("a-premiere", "https://z.example/"), ("b-seconde", "https://a.example/")):
+        source = DataSource.objects.create(
+            code=code, name=code, publisher="Éditeur", url=url, licence="etalab-2.0", credit="Même mention"
+        )
+        SourceRecord.objects.create(source=source, record_id="1", tool=tool, first_seen=now, last_seen=now)
+
+    def addresses(response) -> list[str]:
+        return [link.split(">")[0] for link in response["Link"].split(", <")[1:]]
+
+    order = ["https://z.example/", "https://a.example/"]
+    assert addresses(client.get(TOOLS, {"format": "csv"})) == order
+    assert addresses(client.get(TOOLS)) == order
+    assert addresses(tool_answer(client, tool)) == order

@@ -18,7 +18,15 @@ from tools_registry.csv_export import stream_tools_csv
 from tools_registry.filters import ToolFilterSet, list_digest, ranked
 from tools_registry.geojson import cached_feature_collection
 from tools_registry.history import moved_or_404
-from tools_registry.licences import Credit, Licence, licence_of, link_header, listed_tools_terms
+from tools_registry.licences import (
+    Credit,
+    Licence,
+    SourceCredit,
+    by_credit,
+    licence_of,
+    link_header,
+    listed_tools_terms,
+)
 from tools_registry.models import Collectivity, Tool
 from tools_registry.provenance import sources_of
 
@@ -179,14 +187,18 @@ def _documents_terms(documents: list[dict]) -> tuple[Licence, list[Credit]]:
     """The licence of a page of tools or of one tool's answer, ODbL as soon as it holds a record of a
     share-alike source, and the sources it holds records from: those its tools credit (`provenance`) and
     those that describe the collectivities it shows (their names and points may come from them: one query),
-    in the order of `credits_of`."""
+    in the order of `by_credit`."""
     licences = {document["licence"] for document in documents}
     sources = {
-        (record["credit"], record["url"]) for document in documents for record in document["provenance"]
+        SourceCredit(url=record["url"], credit=record["credit"], code=record["source"])
+        for document in documents
+        for record in document["provenance"]
     }
     shown = {document["collectivity"]["slug"] for document in documents if document["collectivity"]}
     if shown:
         described = sources_of(Tool.objects.none(), Collectivity.objects.filter(slug__in=shown))
         licences |= {source.licence for source in described}
-        sources |= {(source.credit, source.url) for source in described}
-    return licence_of(licences), [Credit(url=url, credit=credit) for credit, url in sorted(sources)]
+        sources |= {
+            SourceCredit(url=source.url, credit=source.credit, code=source.code) for source in described
+        }
+    return licence_of(licences), by_credit(sources)
