@@ -16,6 +16,8 @@ values, and every facet is counted in one pass over that set; a selected facet g
 built by the FilterSet without its filter.
 """
 
+import sys
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import reduce
@@ -260,15 +262,24 @@ def _chosen(value: object) -> set[str]:
     }
 
 
-def _keys(queryset: QuerySet) -> list[int]:
-    """The primary keys of `queryset`: on PostgreSQL as one array, far quicker to read than a row each."""
+def _keys(queryset: QuerySet) -> Iterable[int]:
+    """The primary keys of `queryset` (integers). On PostgreSQL packed as bytes, eight a key, by blocks of
+    65,536 consecutive keys read one at a time from a server-side cursor: reading hundreds of thousands
+    of keys as one array of Python integers was as quick, but four threads doing so at once took a worker
+    from 126 to 233 MB at a million tools (142 MB by blocks)."""
     keys = queryset.order_by().values_list("pk", flat=True)
     if connection.vendor != "postgresql":
-        return list(keys)
+        yield from keys
+        return
     sql, params = keys.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT array_agg(key) FROM ({sql}) AS matched (key)", params)  # noqa: S608
-        return cursor.fetchone()[0] or []
+    packed = f"SELECT string_agg(int8send(key), '') FROM ({sql}) AS matched (key) GROUP BY key >> 16"  # noqa: S608
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(packed, params)
+        while rows := cursor.fetchmany(1):
+            block = array("q", rows[0][0])
+            if sys.byteorder == "little":  # int8send writes big-endian
+                block.byteswap()
+            yield from block
 
 
 def _columns(name: str, facet: Facet) -> list[tuple[str, Expression]]:
