@@ -185,10 +185,10 @@ def varied(database_url: str, name: str, paths: list[str]) -> dict:
 
 def _kind(sql: str) -> str:
     """What a statement of a list is for: the facet counts (without the facet index, the one statement
-    that starts with WITH; with it, the ids of the tools a search matches, `int8send`), a page's ids in
+    that starts with WITH; with it, the ids of the tools a search matches, `array_agg`), a page's ids in
     the list's order (with the list's length, for a search's API list), or anything else (counts, rows,
     names)."""
-    if sql.lstrip().upper().startswith("WITH") or "int8send(key)" in sql:
+    if sql.lstrip().upper().startswith("WITH") or "SELECT array_agg(key)" in sql:
         return "facets"
     if (' AS "pk" FROM' in sql or ' AS "list_length" FROM' in sql) and "ORDER BY" in sql and "LIMIT" in sql:
         return "ranked_page"

@@ -16,8 +16,6 @@ values, and every facet is counted in one pass over that set; a selected facet g
 built by the FilterSet without its filter.
 """
 
-import sys
-from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import reduce
@@ -262,24 +260,15 @@ def _chosen(value: object) -> set[str]:
     }
 
 
-def _keys(queryset: QuerySet) -> Iterable[int]:
-    """The primary keys of `queryset` (integers). On PostgreSQL packed as bytes, eight a key, by blocks of
-    65,536 consecutive keys read one at a time from a server-side cursor: reading hundreds of thousands
-    of keys as one array of Python integers was as quick, but four threads doing so at once took a worker
-    from 126 to 233 MB at a million tools (142 MB by blocks)."""
+def _keys(queryset: QuerySet) -> list[int]:
+    """The primary keys of `queryset`: on PostgreSQL as one array, far quicker to read than a row each."""
     keys = queryset.order_by().values_list("pk", flat=True)
     if connection.vendor != "postgresql":
-        yield from keys
-        return
+        return list(keys)
     sql, params = keys.query.sql_with_params()
-    packed = f"SELECT string_agg(int8send(key), '') FROM ({sql}) AS matched (key) GROUP BY key >> 16"  # noqa: S608
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(packed, params)
-        while rows := cursor.fetchmany(1):
-            block = array("q", rows[0][0])
-            if sys.byteorder == "little":  # int8send writes big-endian
-                block.byteswap()
-            yield from block
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT array_agg(key) FROM ({sql}) AS matched (key)", params)  # noqa: S608
+        return cursor.fetchone()[0] or []
 
 
 def _columns(name: str, facet: Facet) -> list[tuple[str, Expression]]:
