@@ -1,5 +1,5 @@
-"""The facet index: the filter panel's counts from bitmaps built by a job, exact and never of the registry
-as it was."""
+"""The facet index: the filter panel's counts from bitmaps built by a job, never of the registry as it was
+(their exactness: tests/test_facets.py, which counts every combination both ways)."""
 
 import re
 
@@ -10,38 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import ToolFactory
-from tests.test_facets import COMBINATIONS, as_query, naive_counts, registry  # noqa: F401 (a fixture)
 from tools_registry.facets import count_facets, index_facets
 from tools_registry.filters import ToolFilterSet, facet_index
 from tools_registry.models import Tool
 
 pytestmark = pytest.mark.django_db
 CATALOGUE = reverse("tools_registry:tool_list")
-
-
-def published_index():
-    return index_facets(ToolFilterSet, Tool.objects.published(), version=0)
-
-
-@pytest.mark.parametrize("data", COMBINATIONS, ids=lambda data: "&".join(data) or "nothing")
-def test_counts_from_the_index_equal_a_naive_count_of_each_value(registry, data) -> None:  # noqa: F811
-    counts = count_facets(ToolFilterSet, as_query(data), Tool.objects.published(), index=published_index())
-    assert counts == naive_counts(data)
-    assert any(counts.values())
-    assert counts.total == ToolFilterSet(as_query(data), queryset=Tool.objects.published()).qs.count()
-
-
-def test_filters_chosen_from_the_panel_are_counted_without_a_statement(registry) -> None:  # noqa: F811
-    index = published_index()
-    chosen = QueryDict("family=forum&objective=informer&region=53&open_source=true&population=pop_lt_3500")
-    with CaptureQueriesContext(connection) as context:
-        count_facets(ToolFilterSet, chosen, Tool.objects.published(), index=index)
-    assert context.captured_queries == []
-    # A search, a software typed in any case, are matched in SQL: one statement each gives their tools.
-    typed = QueryDict("q=budget&software=decidim&family=forum")
-    with CaptureQueriesContext(connection) as context:
-        count_facets(ToolFilterSet, typed, Tool.objects.published(), index=index)
-    assert len(context.captured_queries) == 2
 
 
 def test_keys_too_far_apart_for_bitmaps_leave_the_counts_to_sql() -> None:

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.factories import CollectivityFactory, TerritoryFactory, ToolFactory, ToolObjectiveFactory
 from tools_registry import services
 from tools_registry.choices import CollectivityKind, Objective, PopulationBand, ToolFamily, population_band
-from tools_registry.facets import Facet, count_facets, facet_panel, facets_of, with_facet
+from tools_registry.facets import Facet, count_facets, facet_panel, facets_of, index_facets, with_facet
 from tools_registry.filters import ToolFilterSet
 from tools_registry.merging import merge_tools
 from tools_registry.models import (
@@ -107,9 +107,12 @@ def naive_counts(data: dict[str, list[str]]) -> dict[str, dict[str, int]]:
     return counts
 
 
+@pytest.mark.parametrize("indexed", [False, True], ids=["sql", "index"])
 @pytest.mark.parametrize("data", COMBINATIONS, ids=lambda data: "&".join(data) or "nothing")
-def test_facet_counts_equal_a_naive_count_of_each_value(registry, data) -> None:
-    counts = count_facets(ToolFilterSet, as_query(data), Tool.objects.published())
+def test_facet_counts_equal_a_naive_count_of_each_value(registry, data, indexed) -> None:
+    # In one SQL statement, or from the facet index (tests/test_facet_index.py).
+    index = index_facets(ToolFilterSet, Tool.objects.published(), version=0) if indexed else None
+    counts = count_facets(ToolFilterSet, as_query(data), Tool.objects.published(), index=index)
     assert counts == naive_counts(data)
     assert any(counts.values())
     # The same statement counts the list itself (the catalogue's "n outils").
@@ -121,6 +124,19 @@ def test_all_facets_of_a_page_are_counted_in_one_statement(registry) -> None:
     with CaptureQueriesContext(connection) as context:
         count_facets(ToolFilterSet, query, Tool.objects.published())
     assert len(context.captured_queries) == 1
+
+
+def test_from_the_index_filters_chosen_from_the_panel_are_counted_without_a_statement(registry) -> None:
+    index = index_facets(ToolFilterSet, Tool.objects.published(), version=0)
+    chosen = QueryDict("family=forum&objective=informer&region=53&open_source=true&population=pop_lt_3500")
+    with CaptureQueriesContext(connection) as context:
+        count_facets(ToolFilterSet, chosen, Tool.objects.published(), index=index)
+    assert context.captured_queries == []
+    # A search, a software typed in any case, are matched in SQL: one statement each gives their tools.
+    typed = QueryDict("q=budget&software=decidim&family=forum")
+    with CaptureQueriesContext(connection) as context:
+        count_facets(ToolFilterSet, typed, Tool.objects.published(), index=index)
+    assert len(context.captured_queries) == 2
 
 
 def test_a_filter_becomes_a_facet_by_one_declaration(registry) -> None:

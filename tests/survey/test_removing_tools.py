@@ -174,6 +174,19 @@ def add_back_data(page) -> dict:
     return {"tool_count": found[1], "action": "add_back"}
 
 
+TYPED = {**SECOND, "tool_name": "Carte modifiée"}
+
+
+def sent_after_its_tool_was_removed(client, contact, three_tools) -> tuple:
+    """The second tool's page, opened, its tool removed meanwhile (another tab), then sent with TYPED: the
+    page answered, and what its button adding the answers back as a new tool sends."""
+    old_page = step_url(contact, "outil", 2)
+    shown = shown_tool(client, old_page)
+    client.post(remove_url(contact, three_tools[1]))
+    page = post_page(client, old_page, {**TYPED, "tool": shown})
+    return page, {**TYPED, **add_back_data(page)}
+
+
 def test_a_tool_page_sent_after_its_own_tool_was_removed_shows_what_was_typed(
     client, contact, three_tools
 ) -> None:
@@ -217,12 +230,7 @@ def test_a_tool_page_sent_after_two_removals_took_its_number_away_shows_what_was
 def test_the_typed_answers_of_a_removed_tool_can_be_added_back_as_a_new_tool(
     client, contact, three_tools
 ) -> None:
-    old_page = step_url(contact, "outil", 2)
-    shown = shown_tool(client, old_page)
-    client.post(remove_url(contact, three_tools[1]))
-    typed = {**SECOND, "tool_name": "Carte modifiée"}
-    page = post_page(client, old_page, {**typed, "tool": shown})
-    sent = {**typed, **add_back_data(page)}
+    _page, sent = sent_after_its_tool_was_removed(client, contact, three_tools)
     added = client.post(step_url(contact, "outil"), sent)
     assert added["Location"] == step_url(contact, "outil", 3)
     assert names() == ["Budget participatif malouin", "Portail open data", "Carte modifiée"]
@@ -240,12 +248,7 @@ def test_a_removed_tool_is_not_added_back_past_the_maximum_and_its_answers_stay_
 ) -> None:
     contact.edition.max_tools = 3
     contact.edition.save(update_fields=["max_tools"])
-    old_page = step_url(contact, "outil", 2)
-    shown = shown_tool(client, old_page)
-    client.post(remove_url(contact, three_tools[1]))
-    typed = {**SECOND, "tool_name": "Carte modifiée"}
-    page = post_page(client, old_page, {**typed, "tool": shown})
-    sent = {**typed, **add_back_data(page)}
+    _page, sent = sent_after_its_tool_was_removed(client, contact, three_tools)
     client.post(step_url(contact, "outil"), {"action": "add", "tool_count": "2"})
     refused = client.post(step_url(contact, "outil"), sent)
     assert refused.status_code == 400
@@ -289,13 +292,9 @@ def test_a_removed_tool_s_page_sent_with_an_invalid_answer_is_not_shown_as_anoth
 def test_a_removed_tool_s_answers_sent_back_once_the_tools_part_is_hidden_stay_shown(
     client, contact, three_tools
 ) -> None:
-    old_page = step_url(contact, "outil", 2)
-    shown = shown_tool(client, old_page)
-    client.post(remove_url(contact, three_tools[1]))
-    typed = {**SECOND, "tool_name": "Carte modifiée"}
-    page = post_page(client, old_page, {**typed, "tool": shown})
+    _page, sent = sent_after_its_tool_was_removed(client, contact, three_tools)
     post_page(client, step_url(contact, "profil"), {**PROFILE, "has_tool": "non"})
-    again = client.post(step_url(contact, "outil"), {**typed, **add_back_data(page)})
+    again = client.post(step_url(contact, "outil"), sent)
     assert again.status_code == 409
     assert "Rien n'a été enregistré" in page_text(again)
     assert 'value="Carte modifiée"' in again.content.decode()
