@@ -9,6 +9,7 @@ class BarometreConfig(AppConfig):
     verbose_name = _("Baromètre")
 
     def ready(self) -> None:
+        from barometre import checks  # noqa: F401 — registers the checks of the production settings
         from barometre.results import signals  # noqa: F401 — connects the cache invalidation receivers
 
 

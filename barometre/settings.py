@@ -248,6 +248,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Baromètre <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where replies to the survey's emails go (their Reply-To): the survey pages tell contacts to reply.
+SURVEY_REPLY_TO = env_str("SURVEY_REPLY_TO", "")
 # The public address of the site, for links in emails.
 SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 # Who is told of new submissions to moderate.

@@ -6,7 +6,7 @@ inside `translation.override(language)`, subject included.
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -26,10 +26,18 @@ def current_language() -> str:
         return settings.LANGUAGE_CODE
 
 
-def send_email(*, subject: str, template: str, context: dict, recipients: list[str]) -> None:
-    """Send one email (the sender is DEFAULT_FROM_EMAIL); a mail server failure raises.
+def send_email(
+    *, subject: str, template: str, context: dict, recipients: list[str], reply_to: str = ""
+) -> None:
+    """Send one email (the sender is DEFAULT_FROM_EMAIL; replies go to `reply_to` when given); a mail
+    server failure raises.
 
     The subject often holds text typed by the public (a tool's name): it is made one line here.
     """
     if recipients:
-        send_mail(one_line(subject), render_to_string(template, context), None, recipients)
+        EmailMessage(
+            one_line(subject),
+            render_to_string(template, context),
+            to=recipients,
+            reply_to=[reply_to] if reply_to else None,
+        ).send()

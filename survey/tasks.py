@@ -27,12 +27,20 @@ from survey.models import (
 )
 
 
-def _context(contact: Contact) -> dict:
-    return {
-        "contact": contact,
-        "edition": contact.edition,
-        "link": settings.SITE_URL + contact.get_absolute_url(),
-    }
+def _send_to(contact: Contact, *, subject: str, template: str) -> None:
+    """Send the contact one of the survey's emails, with their personal link; replies reach the survey
+    team (SURVEY_REPLY_TO), as the survey pages promise."""
+    send_email(
+        subject=subject,
+        template=template,
+        context={
+            "contact": contact,
+            "edition": contact.edition,
+            "link": settings.SITE_URL + contact.get_absolute_url(),
+        },
+        recipients=[contact.email],
+        reply_to=settings.SURVEY_REPLY_TO,
+    )
 
 
 # Below the default priority: a submission's emails never wait behind a whole edition's invitations.
@@ -59,11 +67,10 @@ def send_invitation(*, contact_id: int, round: int) -> None:
             InvitationEmail.objects.create(contact=contact, round=round)
             if contact.advance(ContactStatus.INVITED):
                 contact.save(update_fields=["status"])
-            send_email(
+            _send_to(
+                contact,
                 subject=subject,
                 template="survey/email/invitation.txt" if round == 0 else "survey/email/reminder.txt",
-                context=_context(contact),
-                recipients=[contact.email],
             )
     except IntegrityError:
         return  # sent meanwhile by another job
@@ -81,11 +88,10 @@ def send_personal_link(contact_id: int, language: str | None = None) -> None:
     if contact is None or not contact.edition.is_open:
         return
     with translation.override(language or settings.LANGUAGE_CODE):
-        send_email(
+        _send_to(
+            contact,
             subject=_("Votre lien personnel pour répondre au Baromètre de la démocratie locale numérique"),
             template="survey/email/personal_link.txt",
-            context=_context(contact),
-            recipients=[contact.email],
         )
 
 

@@ -106,6 +106,18 @@ def test_a_bodys_name_takes_the_article_of_its_first_word(name, kind, expected) 
         ("Pays de la Loire", REGION, "de la Région Pays de la Loire"),
         ("Île-de-France", REGION, "de la Région Île-de-France"),
         ("Saint-Martin", REGION, "de Saint-Martin"),
+        # « Région » drops the article of a name (the Région Réunion), « Département » keeps it.
+        ("La Réunion", REGION, "de la Région Réunion"),
+        ("Guadeloupe", REGION, "de la Région Guadeloupe"),
+        ("Guadeloupe", DEPARTEMENT, "du Département de la Guadeloupe"),
+        # A collectivité unique is one collectivity, filed as a région and as a département.
+        ("Martinique", REGION, "de la Collectivité territoriale de Martinique"),
+        ("Martinique", DEPARTEMENT, "de la Collectivité territoriale de Martinique"),
+        ("Guyane", REGION, "de la Collectivité territoriale de Guyane"),
+        ("Guyane", DEPARTEMENT, "de la Collectivité territoriale de Guyane"),
+        ("Mayotte", REGION, "du Département de Mayotte"),
+        ("Mayotte", DEPARTEMENT, "du Département de Mayotte"),
+        ("Corse", REGION, "de la Collectivité de Corse"),
         # The same names, as places.
         ("Landes", COMMUNE, "de Landes"),
         ("Aube", COMMUNE, "d'Aube"),
@@ -122,6 +134,12 @@ def test_every_departement_of_the_reference_has_its_article() -> None:
         name for name in names if re.match(r"du Département de [A-Z]", from_place(name, kind=DEPARTEMENT))
     ]
     assert without_article == ["Paris", "La Réunion", "Mayotte"]
+
+
+def test_no_region_of_the_reference_keeps_an_article_after_region() -> None:
+    names = [row["name"] for row in read_rows(DATA_FILE) if row["kind"] == "region"]
+    readings = [from_place(name, kind=REGION) for name in names]
+    assert [reading for reading in readings if re.search(r"Région (La|Le|Les|L')\b", reading)] == []
 
 
 @pytest.mark.parametrize(

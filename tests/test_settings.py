@@ -161,3 +161,34 @@ def test_two_connections_writing_to_sqlite_at_once_both_succeed(tmp_path: Path) 
     result = run_with_django(CONCURRENT_WRITES, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[] ['a', 'b']"
+
+
+def check_deploy(**env: str) -> str:
+    """What `manage.py check --deploy` tells a hosting team, with production values."""
+    environment = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
+    environment.update(DEBUG="false", SECRET_KEY="x" * 60, ALLOWED_HOSTS="barometre.example.org", **env)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "barometre.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout + result.stderr
+
+
+def test_the_deployment_check_warns_until_the_email_addresses_are_real_ones() -> None:
+    defaults = check_deploy(DEFAULT_FROM_EMAIL="", SURVEY_REPLY_TO="")
+    assert "(barometre.W001) DEFAULT_FROM_EMAIL is 'Baromètre <noreply@localhost>'" in defaults
+    assert "(barometre.W002) SURVEY_REPLY_TO is ''" in defaults
+    placeholders = check_deploy(
+        DEFAULT_FROM_EMAIL="noreply@barometre.example.org", SURVEY_REPLY_TO="equipe@localhost"
+    )
+    assert "DEFAULT_FROM_EMAIL is 'noreply@barometre.example.org'" in placeholders
+    assert "SURVEY_REPLY_TO is 'equipe@localhost'" in placeholders
+    real = check_deploy(
+        DEFAULT_FROM_EMAIL="Baromètre <noreply@deciderensemble.com>",
+        SURVEY_REPLY_TO="barometre@deciderensemble.com",
+    )
+    assert "DEFAULT_FROM_EMAIL" not in real and "SURVEY_REPLY_TO" not in real

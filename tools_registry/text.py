@@ -110,9 +110,11 @@ def from_place(name: str, *, kind: str = "") -> str:
     - a name that begins with the word for a body takes that word's article: « de la Métropole de Lyon »,
       « de la CC du Pays de Fayence », « du Parc naturel régional du Vercors », « de l'Eurométropole de
       Strasbourg »; a name of one word is a place (the commune « Ville »: « de Ville »);
-    - a région reads « de la Région Bretagne », a département « du Département du Nord », « du Département
-      de l'Ain » (the collectivity, not the land), an overseas collectivity its own name « de la
-      Nouvelle-Calédonie »;
+    - a région reads « de la Région Bretagne », « de la Région Réunion » (« Région » drops the article of
+      « La Réunion »), a département « du Département du Nord », « du Département de l'Ain » (the
+      collectivity, not the land); a collectivité unique filed as a région or a département reads as its
+      own name (« de la Collectivité territoriale de Martinique », « de la Collectivité de Corse », « du
+      Département de Mayotte »), and so does an overseas collectivity (« de la Nouvelle-Calédonie »);
     - otherwise « de » is elided before a vowel (« d'Orléans », « d'Yvetot », but « de Yutz »: a y before a
       vowel is a consonant) and before the h muet of a few names (« d'Hyères »); any other h is taken as
       aspiré (« de Haguenau »).
@@ -127,10 +129,12 @@ def from_place(name: str, *, kind: str = "") -> str:
         return _joined(_BODY_ARTICLES[first], name)
     key = normalize(name)
     territorial = kind in (CollectivityKind.DEPARTEMENT, CollectivityKind.REGION)
+    if territorial and key in _SINGLE_COLLECTIVITIES:
+        return _SINGLE_COLLECTIVITIES[key]
     if territorial and key in _OVERSEAS_COLLECTIVITY_ARTICLES:
         return _joined(_OVERSEAS_COLLECTIVITY_ARTICLES[key], name)
     if kind == CollectivityKind.REGION:
-        return f"de la Région {name}"
+        return f"de la Région {_LEADING_ARTICLE.sub('', name)}"
     if kind == CollectivityKind.DEPARTEMENT:
         return _joined(f"du Département {_DEPARTEMENT_ARTICLES.get(key, 'de')}", name)
     return _from_bare_place(name)
@@ -155,6 +159,7 @@ def _joined(preposition: str, name: str) -> str:
     return f"{preposition}{name}" if preposition.endswith("'") else f"{preposition} {name}"
 
 
+_LEADING_ARTICLE = re.compile(r"^(?:la |le |les |l'|l\u2019)", re.IGNORECASE)
 # A vowel, or a y before a consonant (« Yvetot », « Yssingeaux »).
 _ELISION_BEFORE = re.compile(r"[aeiou]|y[^aeiou]")
 # The h of a place's name is muet or aspiré by usage, not by spelling; most names in H take « de »
@@ -209,7 +214,8 @@ _BODY_ARTICLES = {
     "territoire": "du",
     "ville": "de la",
 }
-# « Département » and the article of its name; the names without one (Paris, Mayotte) are not listed.
+# « Département » and the article of its name; the names without one (Paris) or that hold it (La Réunion)
+# are not listed.
 _DEPARTEMENT_ARTICLES = {
     normalize(name): article
     for article, names in {
@@ -220,7 +226,7 @@ _DEPARTEMENT_ARTICLES = {
         "Haute-Corse Haute-Garonne Gironde Loire Haute-Loire Loire-Atlantique Lozère Manche Marne "
         "Haute-Marne Mayenne Meurthe-et-Moselle Meuse Moselle Nièvre Haute-Saône Saône-et-Loire Sarthe "
         "Savoie Haute-Savoie Seine-Maritime Seine-et-Marne Somme Vendée Vienne Haute-Vienne "
-        "Seine-Saint-Denis Guadeloupe Martinique Guyane",
+        "Seine-Saint-Denis Guadeloupe",
         "de l'": "Ain Aisne Allier Ardèche Ariège Aube Aude Aveyron Eure Eure-et-Loir Hérault "
         "Ille-et-Vilaine Indre Indre-et-Loire Isère Oise Orne Yonne Essonne",
         "des": "Alpes-de-Haute-Provence Hautes-Alpes Alpes-Maritimes Ardennes Bouches-du-Rhône Côtes-d'Armor "
@@ -228,6 +234,14 @@ _DEPARTEMENT_ARTICLES = {
         "Hauts-de-Seine",
     }.items()
     for name in names.split()
+}
+# The collectivités uniques, each in one the région and the département(s) of its land: « de » and the
+# collectivity's own name (Guadeloupe and La Réunion keep a Région and a Département each).
+_SINGLE_COLLECTIVITIES = {
+    normalize("Martinique"): "de la Collectivité territoriale de Martinique",
+    normalize("Guyane"): "de la Collectivité territoriale de Guyane",
+    normalize("Mayotte"): "du Département de Mayotte",
+    normalize("Corse"): "de la Collectivité de Corse",
 }
 # The overseas collectivities of the reference, filed among its départements and régions, are neither.
 _OVERSEAS_COLLECTIVITY_ARTICLES = {

@@ -95,7 +95,7 @@ def test_a_person_appears_in_no_public_output_nor_log(
     assert not holds_the_person(client.get(posted.url).content.decode())
     # The mail server refuses the address: the job's error quotes it, the logs must not.
     refused = smtplib.SMTPRecipientsRefused({PERSON: (550, b"5.1.1 <" + PERSON.encode() + b"> unknown")})
-    monkeypatch.setattr("jobs.mail.send_mail", lambda *args, **kwargs: (_ for _ in ()).throw(refused))
+    monkeypatch.setattr("jobs.mail.EmailMessage.send", lambda *args, **kwargs: (_ for _ in ()).throw(refused))
     run_jobs()
     for tool in Tool.objects.filter(status=Tool.Status.PENDING):
         services.approve_tool(tool=tool, moderator=admin_user)

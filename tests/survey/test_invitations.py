@@ -217,6 +217,16 @@ def test_people_who_signed_up_through_the_open_link_get_no_invitation_nor_remind
     assert [message.to for message in mail.outbox] == [[contact.email], [contact.email]]
 
 
+def test_replies_to_an_invitation_or_a_reminder_reach_the_survey_team(
+    edition, contact, run_jobs, settings
+) -> None:
+    settings.SURVEY_REPLY_TO = "barometre@decider-ensemble.example"
+    for round in (0, 1):
+        invitations.send_invitations(edition=edition, round=round, per_second=0)
+        run_jobs()
+    assert [message.reply_to for message in mail.outbox] == [["barometre@decider-ensemble.example"]] * 2
+
+
 def test_two_jobs_for_the_same_invitation_send_it_once(edition, contact, run_jobs) -> None:
     tasks.send_invitation.enqueue(contact_id=contact.pk, round=0)
     tasks.send_invitation.enqueue(contact_id=contact.pk, round=0)

@@ -82,6 +82,15 @@ def test_signing_up_sends_the_link_to_the_address_and_never_shows_it(
     assert not Response.objects.exists()
 
 
+def test_replies_to_the_emailed_link_reach_the_survey_team(
+    client, edition, dinard, run_jobs, settings
+) -> None:
+    settings.SURVEY_REPLY_TO = "barometre@decider-ensemble.example"
+    sign_up(client, edition, run_jobs)
+    [email] = mail.outbox
+    assert email.reply_to == ["barometre@decider-ensemble.example"]
+
+
 @pytest.mark.parametrize(
     ("language", "subject", "greeting", "title"),
     [
