@@ -15,7 +15,7 @@ from survey.views.visits import _visit
 
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, token: str) -> HttpResponse:
-    visit = _visit(request, token)
+    visit = _visit(request, token, sending=request.method == "POST")
     if isinstance(visit, HttpResponse):
         return visit
     if visit.response is None:

@@ -13,7 +13,7 @@ from survey import services
 from survey.flow import REVIEW, AnswerMap, Questionnaire, Route, Step, read_answers
 from survey.forms import SectionForm
 from survey.models import Response, ResponseTool, Section
-from survey.views.visits import Visit, _back, _submitted, _url, _visit
+from survey.views.visits import Visit, _back, _submitted, _unavailable, _url, _visit
 
 
 @require_http_methods(["GET", "POST"])
@@ -21,6 +21,8 @@ def step(request: HttpRequest, token: str, section: str, number: int = 0) -> Htt
     visit = _visit(request, token, answering=request.method == "POST")
     if isinstance(visit, HttpResponse):
         return visit
+    if not visit.edition.is_open:
+        return _closed_meanwhile(request, visit, Questionnaire(visit.edition), section, number)
     if visit.response is None:
         return redirect("survey:welcome", token=token)
     response = visit.response
@@ -58,14 +60,38 @@ def step(request: HttpRequest, token: str, section: str, number: int = 0) -> Htt
 def _sent_meanwhile(
     request: HttpRequest, visit: Visit, questionnaire: Questionnaire, section_code: str, number: int
 ) -> HttpResponse:
-    """A page sent after the response was sent (by a colleague, or in another tab): nothing was written, and
-    the page says so (409), shows again what was typed on it, to be copied, and how to reach the team.
-
-    Only what was typed is shown, never the answers sent: a colleague may not see them.
-    """
+    """A page sent after the response was sent (by a colleague, or in another tab)."""
     section = questionnaire.section(section_code)
     if section is None:
         return _submitted(request, visit.contact, Response.objects.get(pk=visit.response.pk))
+    return _not_saved(request, visit, questionnaire, section, number, reason="sent")
+
+
+def _closed_meanwhile(
+    request: HttpRequest, visit: Visit, questionnaire: Questionnaire, section_code: str, number: int
+) -> HttpResponse:
+    """A page sent after the edition closed (staff closed it while the page was being typed)."""
+    section = questionnaire.section(section_code)
+    if section is None:
+        return _unavailable(request, "closed", edition=visit.edition)
+    return _not_saved(request, visit, questionnaire, section, number, reason="closed")
+
+
+def _not_saved(
+    request: HttpRequest,
+    visit: Visit,
+    questionnaire: Questionnaire,
+    section: Section,
+    number: int,
+    *,
+    reason: str,
+) -> HttpResponse:
+    """A page that can no longer be saved (`reason`: the response "sent" or the edition "closed" meanwhile):
+    nothing was written, and the page says so (409), shows again what was typed on it, to be copied, and
+    how to reach the team.
+
+    Only what was typed is shown, never the answers stored: a colleague may not see them.
+    """
     # A tools list sends no answers, except a removed tool's ones sent back ("add_back").
     typed = not section.is_per_tool or number or request.POST.get("action") == "add_back"
     form = None
@@ -79,6 +105,7 @@ def _sent_meanwhile(
             partial=True,
         )
     context = {
+        "reason": reason,
         "edition": visit.edition,
         "contact": visit.contact,
         "section": section,
@@ -86,7 +113,7 @@ def _sent_meanwhile(
         "tool_name": _typed_tool_name(form) if form and section.is_per_tool else "",
         "welcome_url": reverse("survey:welcome", kwargs={"token": visit.contact.token}),
     }
-    return render(request, "survey/sent_meanwhile.html", context, status=409)
+    return render(request, "survey/not_saved.html", context, status=409)
 
 
 def _typed_tool_name(form: SectionForm) -> str:

@@ -24,12 +24,15 @@ def _unavailable(request: HttpRequest, reason: str, *, status: int = 200, **cont
     return render(request, "survey/unavailable.html", {"reason": reason, **context}, status=status)
 
 
-def _visit(request: HttpRequest, token: str, *, answering: bool = False) -> Visit | HttpResponse:
+def _visit(
+    request: HttpRequest, token: str, *, answering: bool = False, sending: bool = False
+) -> Visit | HttpResponse:
     """The contact behind a token, or the polite page saying why the link cannot be used.
 
-    Once the edition is closed, a link shows at most the answers its own contact sent, read-only. Once the
-    response is sent, the page saying so; `answering` (a page's answers sent) returns the visit instead, so
-    that the view shows again what was typed.
+    Once the edition is closed, a link shows at most the answers its own contact sent, read-only; `sending`
+    (the review's send) is told its answers were not sent (409). Once the response is sent, the page saying
+    so. `answering` (a page's answers sent) returns the visit instead, the edition closed or the response
+    sent, so that the view shows again what was typed: it must write nothing then.
     """
     contact = (
         Contact.objects.select_related("edition", "collectivity")
@@ -40,8 +43,12 @@ def _visit(request: HttpRequest, token: str, *, answering: bool = False) -> Visi
         return _unavailable(request, "unknown", status=404)
     response = services.response_for(contact=contact)
     if not contact.edition.is_open:
+        if answering:
+            return Visit(contact=contact, edition=contact.edition, response=response)
         if response is not None and response.is_submitted and _sent_by(response, contact):
             return _submitted(request, contact, response)
+        if sending:
+            return _unavailable(request, "closed", status=409, edition=contact.edition, not_sent=True)
         return _unavailable(request, "closed", edition=contact.edition)
     # Opening the link proves the address: it was sent there and nowhere else.
     invitations.mark_opened(contact)
