@@ -4,7 +4,7 @@ import re
 
 from django.urls import reverse
 
-from survey.models import Contact
+from survey.models import Contact, Edition, EditionStatus
 from tests.helpers import page_text
 
 PROFILE = {
@@ -44,6 +44,12 @@ def step_url(contact: Contact, section: str, number: int | None = None) -> str:
             "survey:tool_step", kwargs={"token": contact.token, "section": section, "number": number}
         )
     return reverse("survey:step", kwargs={"token": contact.token, "section": section})
+
+
+def close(edition: Edition) -> None:
+    """Staff close the edition (while a respondent may be typing)."""
+    edition.status = EditionStatus.CLOSED
+    edition.save(update_fields=["status"])
 
 
 def welcome_url(contact: Contact) -> str:

@@ -14,9 +14,9 @@ import pytest
 from django.test import Client
 
 from barometre.logs import Redact, redact_tokens
-from survey.models import Contact, EditionStatus
+from survey.models import Contact
 from tests.helpers import page_text
-from tests.survey.helpers import answer_everything, review_url, step_url, welcome_url
+from tests.survey.helpers import answer_everything, close, review_url, step_url, welcome_url
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +38,6 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 def test_a_nul_character_in_a_survey_address_is_not_found(client, edition, path) -> None:
     assert client.get(path).status_code == 404
     assert client.post(path, {"action": "next"}).status_code == 404
-
-
-def close(edition) -> None:
-    edition.status = EditionStatus.CLOSED
-    edition.save(update_fields=["status"])
 
 
 def test_after_closing_the_sender_sees_its_answers_read_only(client, contact) -> None:

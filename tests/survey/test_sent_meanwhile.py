@@ -1,5 +1,5 @@
-"""A page sent after the response was sent (by a colleague, or in another tab) writes nothing, says so and
-shows again what was typed on it, to be copied."""
+"""A page sent after the response was sent (by a colleague, or in another tab), or after the edition closed,
+writes nothing, says so and shows again what was typed on it, to be copied."""
 
 import pytest
 from django.test import Client
@@ -11,6 +11,7 @@ from tests.survey.helpers import (
     PROFILE,
     TOOL,
     answer_everything,
+    close,
     post_page,
     review_url,
     shown_tool,
@@ -26,6 +27,7 @@ SENT = (
 )
 NOT_SAVED = "Ce que vous aviez saisi sur cette page n'a pas été enregistré"
 CONTACT = "répondez au courriel qui vous a transmis votre lien"
+CLOSED = "L'enquête a été fermée pendant que vous répondiez."
 
 
 def saved() -> list[tuple[str, int, str, str]]:
@@ -127,3 +129,44 @@ def test_a_removed_tool_sent_back_after_the_response_was_sent_stays_shown(client
     assert NOT_SAVED in page_text(page)
     assert 'value="Carte des chantiers"' in page.content.decode()
     assert Response.objects.get().tool_count == 1
+
+
+def test_a_section_page_sent_after_the_edition_closed_keeps_what_was_typed(client, contact, answered) -> None:
+    close(contact.edition)
+    before = saved()
+    typed = {**PROFILE, "respondent_service": "Mission démocratie participative"}
+    page = post_page(client, step_url(contact, "profil"), typed)
+    assert page.status_code == 409
+    text = page_text(page)
+    assert CLOSED in text
+    assert NOT_SAVED in text
+    assert CONTACT in text
+    assert 'value="Mission démocratie participative"' in page.content.decode()
+    # What was typed, never what is stored.
+    assert "Solutions numériques" not in page.content.decode()
+    assert 'name="action"' not in page.content.decode()
+    assert saved() == before
+
+
+def test_a_tool_page_sent_after_the_edition_closed_keeps_what_was_typed(client, contact, answered) -> None:
+    page_url = step_url(contact, "outil", 1)
+    shown = shown_tool(client, page_url)
+    close(contact.edition)
+    before = saved()
+    page = post_page(client, page_url, {**TOOL, "tool_name": "Budget participatif renommé", "tool": shown})
+    assert page.status_code == 409
+    text = page_text(page)
+    assert CLOSED in text
+    assert "(Budget participatif renommé)" in text
+    assert 'value="Budget participatif renommé"' in page.content.decode()
+    assert saved() == before
+
+
+def test_sending_after_the_edition_closed_sends_nothing_and_says_so(client, contact, answered) -> None:
+    close(contact.edition)
+    page = client.post(review_url(contact))
+    assert page.status_code == 409
+    text = page_text(page)
+    assert "L'enquête a été fermée avant l'envoi de vos réponses : elles n'ont pas été envoyées." in text
+    assert CONTACT in text
+    assert not Response.objects.get().is_submitted

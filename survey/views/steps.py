@@ -1,104 +1,19 @@
-"""Answering the questionnaire: through a personal link (/enquete/<token>/) or the open link."""
+"""The questionnaire's pages: a section's page, the list of tools and each tool's page, removing a tool,
+and the pages that show again what was typed when it could not be saved."""
 
-from dataclasses import dataclass
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from survey import invitations, services
+from survey import services
 from survey.flow import REVIEW, AnswerMap, Questionnaire, Route, Step, read_answers
-from survey.forms import OpenLinkForm, SectionForm
-from survey.models import Contact, Edition, Response, ResponseTool, Section
-from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after, retry_message
-
-
-@dataclass
-class Visit:
-    contact: Contact
-    edition: Edition
-    response: Response | None
-
-
-def _unavailable(request: HttpRequest, reason: str, *, status: int = 200, **context) -> HttpResponse:
-    return render(request, "survey/unavailable.html", {"reason": reason, **context}, status=status)
-
-
-def _visit(request: HttpRequest, token: str, *, answering: bool = False) -> Visit | HttpResponse:
-    """The contact behind a token, or the polite page saying why the link cannot be used.
-
-    Once the edition is closed, a link shows at most the answers its own contact sent, read-only. Once the
-    response is sent, the page saying so; `answering` (a page's answers sent) returns the visit instead, so
-    that the view shows again what was typed.
-    """
-    contact = (
-        Contact.objects.select_related("edition", "collectivity")
-        .filter(token=token, erased_at__isnull=True)
-        .first()
-    )
-    if contact is None:
-        return _unavailable(request, "unknown", status=404)
-    response = services.response_for(contact=contact)
-    if not contact.edition.is_open:
-        if response is not None and response.is_submitted and _sent_by(response, contact):
-            return _submitted(request, contact, response)
-        return _unavailable(request, "closed", edition=contact.edition)
-    # Opening the link proves the address: it was sent there and nowhere else.
-    invitations.mark_opened(contact)
-    if response is not None and response.is_submitted and not answering:
-        return _submitted(request, contact, response)
-    return Visit(contact=contact, edition=contact.edition, response=response)
-
-
-def _sent_by(response: Response, contact: Contact) -> bool:
-    return response.submitted_by_id == contact.pk or response.open_link_contact_id == contact.pk
-
-
-def _submitted(request: HttpRequest, contact: Contact, response: Response) -> HttpResponse:
-    """Read-only once sent: the sender sees the answers, a colleague is told the response was sent."""
-    context = {"contact": contact, "edition": contact.edition, "response": response}
-    if _sent_by(response, contact) or (response.submitted_by_id is None and contact.edition.is_open):
-        questionnaire = Questionnaire(contact.edition)
-        context["summary"] = questionnaire.summary(response, read_answers(response), contact.token)
-        context["own"] = True
-    return render(request, "survey/submitted.html", context)
-
-
-def _url(token: str, step: Step | None) -> str:
-    """A page's address; None stands for the review page, after the last step."""
-    return step.url(token) if step else reverse("survey:review", kwargs={"token": token})
-
-
-def _back(token: str, step: Step | None) -> HttpResponse:
-    """To the page before; before the first page is the welcome page, never the review."""
-    return redirect(step.url(token) if step else reverse("survey:welcome", kwargs={"token": token}))
-
-
-@require_http_methods(["GET", "POST"])
-def welcome(request: HttpRequest, token: str) -> HttpResponse:
-    visit = _visit(request, token)
-    if isinstance(visit, HttpResponse):
-        return visit
-    if request.method == "POST":
-        response = services.start_response(contact=visit.contact)
-        route = Questionnaire(visit.edition).route(response, read_answers(response))
-        return redirect(_url(token, route.resume(response.resume_step)))
-    resume_url = None
-    if visit.response is not None:
-        route = Questionnaire(visit.edition).route(visit.response, read_answers(visit.response))
-        resume_url = _url(token, route.resume(visit.response.resume_step))
-    context = {
-        "contact": visit.contact,
-        "edition": visit.edition,
-        "response": visit.response,
-        "resume_url": resume_url,
-    }
-    return render(request, "survey/welcome.html", context)
+from survey.forms import SectionForm
+from survey.models import Response, ResponseTool, Section
+from survey.views.visits import Visit, _back, _submitted, _unavailable, _url, _visit
 
 
 @require_http_methods(["GET", "POST"])
@@ -106,6 +21,8 @@ def step(request: HttpRequest, token: str, section: str, number: int = 0) -> Htt
     visit = _visit(request, token, answering=request.method == "POST")
     if isinstance(visit, HttpResponse):
         return visit
+    if not visit.edition.is_open:
+        return _closed_meanwhile(request, visit, Questionnaire(visit.edition), section, number)
     if visit.response is None:
         return redirect("survey:welcome", token=token)
     response = visit.response
@@ -143,14 +60,38 @@ def step(request: HttpRequest, token: str, section: str, number: int = 0) -> Htt
 def _sent_meanwhile(
     request: HttpRequest, visit: Visit, questionnaire: Questionnaire, section_code: str, number: int
 ) -> HttpResponse:
-    """A page sent after the response was sent (by a colleague, or in another tab): nothing was written, and
-    the page says so (409), shows again what was typed on it, to be copied, and how to reach the team.
-
-    Only what was typed is shown, never the answers sent: a colleague may not see them.
-    """
+    """A page sent after the response was sent (by a colleague, or in another tab)."""
     section = questionnaire.section(section_code)
     if section is None:
         return _submitted(request, visit.contact, Response.objects.get(pk=visit.response.pk))
+    return _not_saved(request, visit, questionnaire, section, number, reason="sent")
+
+
+def _closed_meanwhile(
+    request: HttpRequest, visit: Visit, questionnaire: Questionnaire, section_code: str, number: int
+) -> HttpResponse:
+    """A page sent after the edition closed (staff closed it while the page was being typed)."""
+    section = questionnaire.section(section_code)
+    if section is None:
+        return _unavailable(request, "closed", edition=visit.edition)
+    return _not_saved(request, visit, questionnaire, section, number, reason="closed")
+
+
+def _not_saved(
+    request: HttpRequest,
+    visit: Visit,
+    questionnaire: Questionnaire,
+    section: Section,
+    number: int,
+    *,
+    reason: str,
+) -> HttpResponse:
+    """A page that can no longer be saved (`reason`: the response "sent" or the edition "closed" meanwhile):
+    nothing was written, and the page says so (409), shows again what was typed on it, to be copied, and
+    how to reach the team.
+
+    Only what was typed is shown, never the answers stored: a colleague may not see them.
+    """
     # A tools list sends no answers, except a removed tool's ones sent back ("add_back").
     typed = not section.is_per_tool or number or request.POST.get("action") == "add_back"
     form = None
@@ -164,6 +105,7 @@ def _sent_meanwhile(
             partial=True,
         )
     context = {
+        "reason": reason,
         "edition": visit.edition,
         "contact": visit.contact,
         "section": section,
@@ -171,7 +113,7 @@ def _sent_meanwhile(
         "tool_name": _typed_tool_name(form) if form and section.is_per_tool else "",
         "welcome_url": reverse("survey:welcome", kwargs={"token": visit.contact.token}),
     }
-    return render(request, "survey/sent_meanwhile.html", context, status=409)
+    return render(request, "survey/not_saved.html", context, status=409)
 
 
 def _typed_tool_name(form: SectionForm) -> str:
@@ -513,88 +455,3 @@ def remove_tool(request: HttpRequest, token: str, section: str, tool: int) -> Ht
         "cancel_url": tool_list.url(token),
     }
     return render(request, "survey/remove_tool.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-def review(request: HttpRequest, token: str) -> HttpResponse:
-    visit = _visit(request, token)
-    if isinstance(visit, HttpResponse):
-        return visit
-    if visit.response is None:
-        return redirect("survey:welcome", token=token)
-    questionnaire = Questionnaire(visit.edition)
-    answers = read_answers(visit.response)
-    errors: list[str] = []
-    if request.method == "POST":
-        try:
-            services.submit_response(response=visit.response, contact=visit.contact)
-        except services.AlreadySubmitted:
-            pass
-        except ValidationError as exc:
-            errors = exc.messages
-        else:
-            messages.success(
-                request,
-                _(
-                    "Merci ! Vos réponses ont bien été envoyées. L'équipe du Baromètre les vérifie avant de "
-                    "les compter dans les résultats."
-                )
-                if visit.response.origin == Response.Origin.OPEN_LINK
-                else _("Merci ! Les réponses de votre collectivité ont bien été envoyées."),
-            )
-        if not errors:
-            return redirect("survey:welcome", token=token)
-    previous = questionnaire.route(visit.response, answers).last()
-    missing = questionnaire.missing_required(visit.response, answers)
-    context = {
-        "edition": visit.edition,
-        "contact": visit.contact,
-        "summary": questionnaire.summary(visit.response, answers, token),
-        "missing": [{"question": q, "url": s.url(token)} for s, q in missing],
-        "errors": errors,
-        "progress": questionnaire.progress(answers, None),
-        "previous_url": previous.url(token) if previous else "",
-    }
-    return render(request, "survey/review.html", context, status=400 if errors else 200)
-
-
-@require_http_methods(["GET", "POST"])
-def open_link(request: HttpRequest, edition: str) -> HttpResponse:
-    """Someone whose collectivity was not invited signs up; their personal link is emailed to them.
-
-    The page that follows says the same whatever the address and the collectivity: it reveals
-    neither who is already known nor whether a collectivity has answered.
-    """
-    edition_obj = get_object_or_404(Edition, code=edition)
-    if not edition_obj.is_open:
-        return _unavailable(request, "closed", edition=edition_obj)
-    form = OpenLinkForm(request.POST or None)
-    limit = {"scope": "survey-open-link", "key": client_ip(request), "limit": settings.SUBMISSION_RATE_LIMIT}
-    if form.is_bound and exceeded(**limit):
-        return _open_link_limited(request, edition_obj, form)
-    if form.is_bound and form.is_valid():
-        if not allow(**limit):
-            return _open_link_limited(request, edition_obj, form)
-        data = form.cleaned_data
-        invitations.sign_up_through_open_link(
-            edition=edition_obj,
-            email=data["email"],
-            name=data["name"],
-            role=data["role"],
-            collectivity=form.collectivity,
-        )
-        return redirect("survey:open_link_sent", edition=edition_obj.code)
-    context = {"edition": edition_obj, "form": form}
-    return render(request, "survey/open_link.html", context, status=400 if form.is_bound else 200)
-
-
-def _open_link_limited(request: HttpRequest, edition: Edition, form: OpenLinkForm) -> HttpResponse:
-    context = {"edition": edition, "form": form, "rate_limited": True, "retry": retry_message()}
-    response = render(request, "survey/open_link.html", context, status=429)
-    response["Retry-After"] = str(retry_after())
-    return response
-
-
-def open_link_sent(request: HttpRequest, edition: str) -> HttpResponse:
-    edition_obj = get_object_or_404(Edition, code=edition)
-    return render(request, "survey/open_link_sent.html", {"edition": edition_obj})
