@@ -98,6 +98,28 @@ def test_yes_no_filters_are_documented_as_the_values_they_accept_and_refuse_othe
             }
 
 
+def _documented(document: dict, path: str) -> dict[str, dict]:
+    return {parameter["name"]: parameter for parameter in document["paths"][path]["get"]["parameters"]}
+
+
+def test_the_software_insights_document_their_filters_as_the_tool_list_does(client, document) -> None:
+    insights = _documented(document, "/api/v1/insights/software/")
+    listed = _documented(document, "/api/v1/tools/")
+    assert set(insights) == set(listed) - {"format", "page", "page_size", "sort"}
+    for name in ("family", "objective", "kind", "population", "life_status"):
+        # Repeated to give several values (`?family=forum&family=sondage`), each one of those listed.
+        assert insights[name]["schema"]["type"] == "array"
+        assert (insights[name].get("style"), insights[name].get("explode")) == ("form", True)
+        assert insights[name]["schema"] == listed[name]["schema"]
+    assert insights["id"]["schema"] == {"type": "array", "items": {"type": "integer"}}
+    assert insights["id"]["explode"] is False
+    for family in ("forum", "sondage", "open_data"):
+        ToolFactory(family=family)
+    answer = client.get(reverse("api:insights-software"), {"family": ["forum", "sondage"]})
+    assert answer.status_code == 200
+    assert answer.json()["count"] == 2
+
+
 def test_the_tool_list_example_is_one_page_holding_one_tool_as_the_api_gives_it(document) -> None:
     listed = document["paths"]["/api/v1/tools/"]["get"]["responses"]["200"]["content"]["application/json"]
     [example] = [example["value"] for example in listed["examples"].values()]

@@ -81,6 +81,26 @@ def test_geojson_follows_the_catalogue_filters_and_changes_when_a_tool_is_publis
     assert set(tools_on_the_map(client.get(GEOJSON, {"format": "geojson"}))) == {"Forum", "Sondage"}
 
 
+def map_data_url(page: str) -> str:
+    """The address the map's script fetches its tools from, as the page gives it."""
+    return json.loads(re.search(r'"dataUrl": ("[^"]*")', page).group(1))
+
+
+@pytest.mark.parametrize("refused", [{"region": ["53", "11"]}, {"open_source": "oui"}])
+@pytest.mark.parametrize("path", ["tools_registry:tool_map", "tools_registry:tool_map_embed"])
+def test_a_map_leaves_out_a_refused_filter_from_its_data_and_its_links(client, path, refused) -> None:
+    rennes = CollectivityFactory(name="Rennes", latitude=48.11, longitude=-1.68)
+    ToolFactory(name="Forum", family=ToolFamily.FORUM, collectivity=rennes)
+    ToolFactory(name="Sondage", family=ToolFamily.SONDAGE, collectivity=rennes)
+    page = client.get(reverse(path), {"family": "forum", **refused}).content.decode()
+    # The map shows the tools of the filter it kept, rather than an error of the API.
+    assert set(tools_on_the_map(client.get(map_data_url(page)))) == {"Forum"}
+    fallback = re.search(r"<noscript>(.*?)</noscript>", page, re.S).group(1)
+    # So do the list and the downloads offered without JavaScript.
+    for link in re.findall(r'href="([^"]+)"', fallback):
+        assert client.get(html.unescape(link)).status_code == 200
+
+
 def test_the_embeddable_map_may_be_framed_but_other_pages_may_not(client) -> None:
     embed = client.get(reverse("tools_registry:tool_map_embed"), {"family": "forum"})
     assert embed.status_code == 200

@@ -254,6 +254,15 @@ class ToolFilterSet(django_filters.FilterSet):
             if name != "q"
         ]
 
+    def accepted(self) -> QueryDict:
+        """The parameters given but those of the refused filters (the search's too): what the list is
+        filtered by, for the addresses that must show the same tools (the API refuses the others)."""
+        accepted = self.data.copy()
+        if self.is_bound:
+            for name in self.form.errors:
+                accepted.pop(name, None)
+        return accepted
+
     @property
     def qs(self) -> QuerySet:
         queryset = super().qs

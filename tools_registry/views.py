@@ -192,12 +192,15 @@ def collectivity_peers_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _map_context(request: HttpRequest, *, embedded: bool = False) -> dict:
     filterset = _filtered(request)
-    query = request.GET.urlencode()
+    # The page says which filters it refused and leaves them out: so do its data and its links, which the
+    # API would otherwise answer with an error.
+    accepted = filterset.accepted()
+    query = accepted.urlencode()
     data_url = reverse("api:tool-list") + "?" + ("&".join(filter(None, ["format=geojson", query])))
     located, unlocated = located_counts(filterset)
     # The filters alone (no sort, page or unknown parameter), for the embedding code and the list of the
     # tools the map cannot place.
-    filters = QueryDict(normalized_query(filterset.data), mutable=True)
+    filters = QueryDict(normalized_query(accepted), mutable=True)
     embed_url = reverse("tools_registry:tool_map_embed") + (f"?{filters.urlencode()}" if filters else "")
     filtered = f"?{query}" if query else ""
     filters["located"] = "false"

@@ -220,3 +220,17 @@ def test_the_map_s_count_and_its_area_buttons_agree_when_a_source_misplaces_a_to
     )
     buttons = page.get_by_role("group", name="Aller à").get_by_role("button").all_inner_texts()
     assert buttons == ["France métropolitaine (1)", "Nouvelle-Calédonie (1)"]
+
+
+def test_a_filter_given_twice_is_left_out_of_the_map_which_shows_the_others(web) -> None:
+    ToolFactory(family=ToolFamily.FORUM, collectivity=CollectivityFactory(latitude=48.11, longitude=-1.68))
+    ToolFactory(family=ToolFamily.FORUM, collectivity=CollectivityFactory(latitude=45.76, longitude=4.84))
+    ToolFactory(family=ToolFamily.SONDAGE, collectivity=CollectivityFactory(latitude=48.39, longitude=-4.49))
+    page = web.page
+    web.goto("/carte/?family=forum&region=53&region=11")
+    page.wait_for_selector("body[data-map-ready]")
+    assert page.locator("body").get_attribute("data-map-ready") == "2"  # not "error": the map loaded
+    assert page.locator(".map-status").inner_text() == "2 outils sur la carte."
+    notice = page.locator(".filters .notice").inner_text()
+    assert "Ces filtres n'ont pas été appliqués" in notice
+    assert "Région (code INSEE) : Une seule valeur est attendue, pas 2." in notice

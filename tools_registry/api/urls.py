@@ -16,7 +16,7 @@ urlpatterns = [
     path("families/", views.families, name="families"),
     path("objectives/", views.objectives, name="objectives"),
     path("collectivity-kinds/", views.collectivity_kinds, name="collectivity-kinds"),
-    path("insights/software/", insights.software, name="insights-software"),
+    path("insights/software/", insights.SoftwareView.as_view(), name="insights-software"),
     path("insights/coverage/", insights.coverage, name="insights-coverage"),
     path("insights/peers/<slug:slug>/", insights.peers, name="insights-peers"),
     *router.urls,

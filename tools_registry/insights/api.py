@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
@@ -10,28 +11,17 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from tools_registry.choices import ToolFamily
-from tools_registry.filters import YES_NO_VALUES, ToolFilterSet, YesNoFilter
+from tools_registry.filters import ToolFilterSet
 from tools_registry.insights.coverage import coverage as coverage_of
 from tools_registry.insights.peers import SAME_REGION, peers_of
 from tools_registry.insights.software import filtered, software_breakdown
 from tools_registry.licences import terms_link
-from tools_registry.models import Collectivity
+from tools_registry.models import Collectivity, Tool
 
 PUBLIC_CACHE = "public, max-age=60"
-# The catalogue's parameters, read from its one FilterSet (sorting means nothing for counts); a yes/no
-# filter with the values it accepts, as the tool list documents it.
-FILTER_PARAMETERS = [
-    OpenApiParameter(
-        name,
-        OpenApiTypes.STR,
-        enum=YES_NO_VALUES if isinstance(declared, YesNoFilter) else None,
-        description=str(declared.label),
-    )
-    for name, declared in ToolFilterSet.base_filters.items()
-    if name != "sort"
-]
 
 
 def _answer(data: dict, terms: dict) -> Response:
@@ -48,7 +38,10 @@ def _answer(data: dict, terms: dict) -> Response:
 
 @extend_schema(
     tags=["analyses"],
-    parameters=FILTER_PARAMETERS,
+    # The catalogue's filters, documented from its one FilterSet as the tool list's are (a filter of several
+    # values as an array of repeated parameters); sorting means nothing for counts.
+    filters=True,
+    parameters=[OpenApiParameter("sort", exclude=True)],
     responses=OpenApiResponse(
         OpenApiTypes.OBJECT,
         description=(
@@ -58,19 +51,25 @@ def _answer(data: dict, terms: dict) -> Response:
         ),
     ),
 )
-@api_view(["GET"])
-@permission_classes([AllowAny])
-@renderer_classes([JSONRenderer])
-def software(request: Request) -> Response:
+class SoftwareView(APIView):
     """Software of the published tools in service, per family, split by kind, population band and région.
 
     The catalogue's filters choose the tools; shares are of the family's tools (`count` is the base).
     """
-    filterset = filtered(request.query_params)
-    if filterset.is_bound and not filterset.is_valid():
-        raise exceptions.ValidationError(filterset.errors)
-    breakdown = software_breakdown(filterset)
-    return _answer({key: value for key, value in breakdown.items() if key != "terms"}, breakdown["terms"])
+
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+    # Read by the schema only, to document the FilterSet's parameters: `get` filters the tools itself.
+    queryset = Tool.objects.none()
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ToolFilterSet
+
+    def get(self, request: Request) -> Response:
+        filterset = filtered(request.query_params)
+        if filterset.is_bound and not filterset.is_valid():
+            raise exceptions.ValidationError(filterset.errors)
+        breakdown = software_breakdown(filterset)
+        return _answer({key: value for key, value in breakdown.items() if key != "terms"}, breakdown["terms"])
 
 
 @extend_schema(
