@@ -212,3 +212,19 @@ def test_sending_while_staff_close_the_edition_sends_nothing_and_says_so(
     assert "L'enquête a été fermée avant l'envoi de vos réponses : elles n'ont pas été envoyées." in text
     assert CONTACT in text
     assert not Response.objects.get().is_submitted
+
+
+def test_starting_while_staff_close_the_edition_starts_nothing_and_says_so(
+    client, contact, monkeypatch
+) -> None:
+    """Staff close the edition after the welcome page's request found it open, before the response starts."""
+    start_response = services.start_response
+
+    def closed_just_before(**kwargs) -> Response:
+        close(contact.edition)
+        return start_response(**kwargs)
+
+    monkeypatch.setattr(services, "start_response", closed_just_before)
+    page = client.post(welcome_url(contact))
+    assert "La période de réponse est terminée" in page_text(page)
+    assert not Response.objects.exists()
