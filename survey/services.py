@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -43,6 +43,10 @@ logger = logging.getLogger(__name__)
 
 class AlreadySubmitted(Exception):
     """The collectivity's response was sent already (perhaps by a colleague)."""
+
+
+class EditionClosed(Exception):
+    """Staff closed the edition (perhaps while the page was being typed): the respondent writes nothing."""
 
 
 def answer_rows(question: Question, value, *, response: Response, subject: int) -> list[Answer]:
@@ -91,6 +95,7 @@ class EmailNotProven(Exception):
 def start_response(*, contact: Contact) -> Response:
     """The contact's response, created on first use: shared by a collectivity's invited contacts; for
     one who signed up through the open link, a response of their own that waits for staff review."""
+    _held_open(contact.edition_id)
     if contact.origin == Contact.Origin.OPEN_LINK:
         if contact.opened_at is None:
             raise EmailNotProven
@@ -126,10 +131,26 @@ def _take_turns_for(collectivity_id: int | None) -> None:
 
 
 def _locked(response: Response) -> Response:
+    """The response, locked for a write of its respondent: none once it is sent or its edition closed."""
     locked = Response.objects.select_for_update().get(pk=response.pk)
     if locked.is_submitted:
         raise AlreadySubmitted
+    locked.edition = _held_open(locked.edition_id)
     return locked
+
+
+def _held_open(edition_id: int) -> Edition:
+    """The edition, kept as it is until the transaction ends, or `EditionClosed`: staff closing it wait for
+    the respondent's write under way, and a write after the close sees it closed. A share lock (PostgreSQL),
+    so that respondents do not wait for one another; SQLite's transactions take the one write lock as they
+    begin."""
+    held = "SELECT * FROM survey_edition WHERE id = %s"
+    if connection.vendor == "postgresql":
+        held += " FOR SHARE"
+    edition = Edition.objects.raw(held, [edition_id])[0]
+    if not edition.is_open:
+        raise EditionClosed
+    return edition
 
 
 @transaction.atomic

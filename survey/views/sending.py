@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from survey import services
 from survey.flow import Questionnaire, read_answers
 from survey.models import Response
-from survey.views.visits import _visit
+from survey.views.visits import _closed, _visit
 
 
 @require_http_methods(["GET", "POST"])
@@ -28,6 +28,8 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
             services.submit_response(response=visit.response, contact=visit.contact)
         except services.AlreadySubmitted:
             pass
+        except services.EditionClosed:
+            return _closed(request, visit.contact, visit.response, sending=True)
         except ValidationError as exc:
             errors = exc.messages
         else:

@@ -21,6 +21,8 @@ def open_link(request: HttpRequest, edition: str) -> HttpResponse:
     """
     edition_obj = get_object_or_404(Edition, code=edition)
     if not edition_obj.is_open:
+        if request.method == "POST":
+            return _open_link_closed(request, edition_obj, OpenLinkForm(request.POST))
         return _unavailable(request, "closed", edition=edition_obj)
     form = OpenLinkForm(request.POST or None)
     limit = {"scope": "survey-open-link", "key": client_ip(request), "limit": settings.SUBMISSION_RATE_LIMIT}
@@ -40,6 +42,17 @@ def open_link(request: HttpRequest, edition: str) -> HttpResponse:
         return redirect("survey:open_link_sent", edition=edition_obj.code)
     context = {"edition": edition_obj, "form": form}
     return render(request, "survey/open_link.html", context, status=400 if form.is_bound else 200)
+
+
+def _open_link_closed(request: HttpRequest, edition: Edition, form: OpenLinkForm) -> HttpResponse:
+    """A sign-up sent once the edition is closed (staff closed it while the form was being filled in): no
+    link is sent, and what was typed is shown again, to be copied."""
+    typed = [
+        (form[name].label, form[name].value())
+        for name in ("territory_query", "name", "role", "email")
+        if form[name].value()
+    ]
+    return _unavailable(request, "closed", status=409, edition=edition, not_signed_up=True, typed=typed)
 
 
 def _open_link_limited(request: HttpRequest, edition: Edition, form: OpenLinkForm) -> HttpResponse:

@@ -55,6 +55,8 @@ def step(request: HttpRequest, token: str, section: str, number: int = 0) -> Htt
         return _section_page(request, visit, questionnaire, route, current, answers)
     except services.AlreadySubmitted:
         return _sent_meanwhile(request, visit, questionnaire, section, number)
+    except services.EditionClosed:
+        return _closed_meanwhile(request, visit, questionnaire, section, number)
 
 
 def _sent_meanwhile(
@@ -424,7 +426,7 @@ def remove_tool(request: HttpRequest, token: str, section: str, tool: int) -> Ht
     if request.method == "POST" and described is not None:
         try:
             services.remove_tool(response=response, tool_id=described.pk)
-        except services.AlreadySubmitted:
+        except (services.AlreadySubmitted, services.EditionClosed):
             return redirect("survey:welcome", token=token)
         except services.ToolListChanged:
             described = None

@@ -45,16 +45,24 @@ def _visit(
     if not contact.edition.is_open:
         if answering:
             return Visit(contact=contact, edition=contact.edition, response=response)
-        if response is not None and response.is_submitted and _sent_by(response, contact):
-            return _submitted(request, contact, response)
-        if sending:
-            return _unavailable(request, "closed", status=409, edition=contact.edition, not_sent=True)
-        return _unavailable(request, "closed", edition=contact.edition)
+        return _closed(request, contact, response, sending=sending)
     # Opening the link proves the address: it was sent there and nowhere else.
     invitations.mark_opened(contact)
     if response is not None and response.is_submitted and not answering:
         return _submitted(request, contact, response)
     return Visit(contact=contact, edition=contact.edition, response=response)
+
+
+def _closed(
+    request: HttpRequest, contact: Contact, response: Response | None, *, sending: bool = False
+) -> HttpResponse:
+    """A link once the edition is closed: the answers its own contact sent, read-only, or the page saying
+    the edition is closed; to a send (`sending`), that its answers were not sent (409)."""
+    if response is not None and response.is_submitted and _sent_by(response, contact):
+        return _submitted(request, contact, response)
+    if sending:
+        return _unavailable(request, "closed", status=409, edition=contact.edition, not_sent=True)
+    return _unavailable(request, "closed", edition=contact.edition)
 
 
 def _sent_by(response: Response, contact: Contact) -> bool:
@@ -87,7 +95,10 @@ def welcome(request: HttpRequest, token: str) -> HttpResponse:
     if isinstance(visit, HttpResponse):
         return visit
     if request.method == "POST":
-        response = services.start_response(contact=visit.contact)
+        try:
+            response = services.start_response(contact=visit.contact)
+        except services.EditionClosed:
+            return _closed(request, visit.contact, visit.response)
         route = Questionnaire(visit.edition).route(response, read_answers(response))
         return redirect(_url(token, route.resume(response.resume_step)))
     resume_url = None

@@ -312,6 +312,22 @@ def test_the_open_link_of_a_closed_edition_is_politely_closed(client, edition) -
     assert "La période de réponse est terminée" in page_text(client.get(open_url(edition)))
 
 
+def test_signing_up_after_the_edition_closed_says_so_and_shows_what_was_typed(client, edition) -> None:
+    edition.status = EditionStatus.CLOSED
+    edition.save()
+    page = client.post(open_url(edition), identity(name="Alex <b>Martin</b>", role="Chargé de mission"))
+    assert page.status_code == 409
+    assert page_title(page).startswith("Erreur :")
+    text = page_text(page)
+    assert "L'enquête a été fermée pendant que vous remplissiez ce formulaire" in text
+    assert "aucun lien ne vous a été envoyé" in text
+    for typed in ("Dinard", "Alex <b>Martin</b>", "Chargé de mission", "alex@dinard.example"):
+        assert typed in text
+    assert "Alex &lt;b&gt;Martin&lt;/b&gt;" in page.content.decode()
+    assert not Contact.objects.exists()
+    assert not mail.outbox
+
+
 def test_the_review_queue_holds_the_sent_open_link_responses_no_one_decided_on(edition) -> None:
     open_link = {"edition": edition, "origin": ResponseOrigin.OPEN_LINK}
     waiting = ResponseFactory(**open_link, review=ReviewStatus.PENDING)

@@ -170,3 +170,61 @@ def test_sending_after_the_edition_closed_sends_nothing_and_says_so(client, cont
     assert "L'enquête a été fermée avant l'envoi de vos réponses : elles n'ont pas été envoyées." in text
     assert CONTACT in text
     assert not Response.objects.get().is_submitted
+
+
+def test_a_page_sent_while_staff_close_the_edition_keeps_what_was_typed(
+    client, contact, answered, monkeypatch
+) -> None:
+    """Staff close the edition after the page's request found it open, before its answers are written."""
+    save_page = services.save_page
+
+    def closed_just_before(**kwargs) -> Response:
+        close(contact.edition)
+        return save_page(**kwargs)
+
+    monkeypatch.setattr(services, "save_page", closed_just_before)
+    page_url = step_url(contact, "outil", 1)
+    shown = shown_tool(client, page_url)
+    before = saved()
+    page = post_page(client, page_url, {**TOOL, "tool_name": "Budget participatif renommé", "tool": shown})
+    assert page.status_code == 409
+    text = page_text(page)
+    assert CLOSED in text
+    assert NOT_SAVED in text
+    assert 'value="Budget participatif renommé"' in page.content.decode()
+    assert saved() == before
+
+
+def test_sending_while_staff_close_the_edition_sends_nothing_and_says_so(
+    client, contact, answered, monkeypatch
+) -> None:
+    """Staff close the edition after the send's request found it open, before the response is sent."""
+    submit_response = services.submit_response
+
+    def closed_just_before(**kwargs) -> Response:
+        close(contact.edition)
+        return submit_response(**kwargs)
+
+    monkeypatch.setattr(services, "submit_response", closed_just_before)
+    page = client.post(review_url(contact))
+    assert page.status_code == 409
+    text = page_text(page)
+    assert "L'enquête a été fermée avant l'envoi de vos réponses : elles n'ont pas été envoyées." in text
+    assert CONTACT in text
+    assert not Response.objects.get().is_submitted
+
+
+def test_starting_while_staff_close_the_edition_starts_nothing_and_says_so(
+    client, contact, monkeypatch
+) -> None:
+    """Staff close the edition after the welcome page's request found it open, before the response starts."""
+    start_response = services.start_response
+
+    def closed_just_before(**kwargs) -> Response:
+        close(contact.edition)
+        return start_response(**kwargs)
+
+    monkeypatch.setattr(services, "start_response", closed_just_before)
+    page = client.post(welcome_url(contact))
+    assert "La période de réponse est terminée" in page_text(page)
+    assert not Response.objects.exists()
