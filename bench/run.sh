@@ -25,6 +25,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-4}
 OUT=bench/results/$LABEL
 SQLITE=bench/out/$LABEL/db.db
 mkdir -p "$OUT"
+: >"$OUT/phases.txt"
 : >"$OUT/results.jsonl"
 
 export DEBUG=false
@@ -65,17 +66,28 @@ wait_for() {
   return 1
 }
 
-# Highest resident memory (KB) of one process among those selected (ps options), sampled every 0.5 s.
+# Highest resident memory (KB) of one process among those selected (ps options), sampled every 0.5 s;
+# each sample also goes to FILE's series (…_series.txt: seconds since the epoch, KB), which `mark` lines
+# (phases.txt) tell apart, to see which part of the run a peak belongs to.
 sample_rss() {
   local file=$1
   shift
   echo 0 >"$file"
+  : >"${file%_max_kb}_series.txt"
   while true; do
     local rss
     rss=$(ps -o rss= "$@" 2>/dev/null | sort -n | tail -1 | tr -d ' ')
-    if [[ -n $rss && $rss -gt $(cat "$file") ]]; then echo "$rss" >"$file"; fi
+    if [[ -n $rss ]]; then
+      echo "$(date +%s.%N) $rss" >>"${file%_max_kb}_series.txt"
+      if [[ $rss -gt $(cat "$file") ]]; then echo "$rss" >"$file"; fi
+    fi
     sleep 0.5
   done
+}
+
+# mark NAME: the run enters its part NAME (phases.txt: seconds since the epoch, name).
+mark() {
+  echo "$(date +%s.%N) $1" >>"$OUT/phases.txt"
 }
 
 # Wait until the server has finished the requests that a previous run left queued (a closed wrk
@@ -98,6 +110,7 @@ drain() {
 # the other instead, reported the same way.
 load() {
   local name=$1 url=$2 paths=${3:-}
+  mark "$name"
   drain "$DRAIN_URL"
   if [[ ${BENCH_MODE:-load} == sequential ]]; then
     [[ -n $paths ]] && url=${url%/outils/}$(head -1 "$paths")
@@ -140,6 +153,7 @@ cpu_split() {
 # and Redis (milliseconds, all processes together).
 cold() {
   local name=$1 base=$2 paths=$3 round=$4 server=${5:-$SERVER_PID} line before after
+  mark "$name:$round"
   redis-cli -n 5 FLUSHDB >/dev/null
   before=$(cpu_split "$server")
   line=$(wrk -t1 -c"$CONNECTIONS" -d"${VARIED_SECONDS:-10}s" --timeout 10s -s bench/wrk_report.lua "$base" \
@@ -178,6 +192,7 @@ sample_rss "$OUT/gunicorn_rss_max_kb" --ppid "$SERVER_PID" &
 SAMPLER_PID=$!
 
 # Page weights and the uncached GeoJSON (cache emptied before each of three tries).
+mark geojson_uncached
 GEOJSON_UNCACHED=()
 for _ in $(seq 1 "${BENCH_GEOJSON_TRIES:-3}"); do
   redis-cli -n 5 FLUSHDB >/dev/null
@@ -185,11 +200,14 @@ for _ in $(seq 1 "${BENCH_GEOJSON_TRIES:-3}"); do
 done
 GEOJSON_CACHED=$(weight "$BASE/api/v1/tools/?format=geojson")
 GEOJSON_GZIP=$( (curl -s "$BASE/api/v1/tools/?format=geojson" || true) | gzip -6 | wc -c)
+mark map_page_uncached
 MAP=$(weight "$BASE/carte/")
 MAP_GZIP=$(curl -s "$BASE/carte/" | gzip -6 | wc -c)
 redis-cli -n 5 FLUSHDB >/dev/null
 GEOJSON_FILTERED=$(weight "$BASE/api/v1/tools/?format=geojson&q=budget&family=budget_participatif")
+mark csv_download
 CSV=$(weight "$BASE/api/v1/tools/?format=csv")
+mark geojson_download
 GEOJSON_DOWNLOAD=$(weight "$BASE/donnees/outils.geojson")
 # The map page's own scripts and style sheets (served by WhiteNoise, compressed on the wire).
 MAP_ASSETS=$(curl -s "$BASE/carte/" | grep -oE '(src|href)="/static/[^"]+\.(js|css)"' | sed -E 's/.*="([^"]+)"/\1/' |
@@ -238,6 +256,7 @@ load api_list_search "$BASE/api/v1/tools/?q=budget&family=budget_participatif"
 load api_list_all "$BASE/api/v1/tools/"
 load geojson_cached "$BASE/api/v1/tools/?format=geojson"
 load map_page "$BASE/carte/"
+mark end
 echo "gunicorn worker RSS now (KB): $(ps -o rss= --ppid "$SERVER_PID" | tr '\n' ' ')" | tee "$OUT/gunicorn_rss_now.txt"
 echo "gunicorn worker RSS max (KB): $(cat "$OUT/gunicorn_rss_max_kb")"
 stop
