@@ -144,6 +144,36 @@ def cached(
         reading.release()
 
 
+def built_by_job(key: str, *, local: LocalCopies[T], refresh: Callable[[], None]) -> T | None:
+    """What a job built under `key` (with `rebuild`) for the registry as it is now, or None.
+
+    Unlike `cached`: never built in a request, and never answered as it was before a change (a value that
+    must be exact, such as an index of the registry, has no use at another version). When the shared cache
+    holds none of the current version, `refresh` has a job build it, once per version, and the caller does
+    without meanwhile. Each process keeps a copy in `local`; while one thread reads the shared cache, the
+    others do without rather than wait.
+    """
+    version = registry_version()
+    now = time.time()
+    value = local.current(key, version, now)
+    if value is not None:
+        return value
+    reading = local.reading(key)
+    if not reading.acquire(blocking=False):
+        return None
+    try:
+        entry = cache.get(key)
+        if entry is not None and entry[0] == version and now < entry[1]:
+            if entry[2] is not None:
+                local.put(key, entry)
+            return entry[2]
+        if cache.add(f"{key}:asked:{version}", True, timeout=REBUILD_SECONDS):
+            refresh()
+        return None
+    finally:
+        reading.release()
+
+
 def _cached_entry(
     key: str, build: Callable[[], T], seconds: int, now: float, refresh: Callable[[], None] | None
 ) -> tuple[int, float, T]:

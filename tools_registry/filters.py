@@ -2,7 +2,6 @@
 
 import copy
 import hashlib
-import time
 from collections.abc import Callable, Iterable
 from functools import cache, partial, reduce
 from operator import or_
@@ -10,14 +9,13 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.core.cache import cache as shared_cache
 from django.db import models
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from tools_registry.cache import REBUILD_SECONDS, LocalCopies, cached, rebuild, registry_version
+from tools_registry.cache import LocalCopies, built_by_job, cached, rebuild, registry_version
 from tools_registry.choices import (
     CollectivityKind,
     Objective,
@@ -318,36 +316,16 @@ FACET_INDEXES = LocalCopies[FacetIndex](max_bytes=48 * 1024 * 1024, size=FacetIn
 def facet_index() -> FacetIndex | None:
     """The `FacetIndex` of the published tools as they are now, or None: then a job builds it (never a
     request: seconds at a million tools), and the counts come from SQL meanwhile."""
-    version = registry_version()
-    index = FACET_INDEXES.current(FACET_INDEX_KEY, version, time.time())
-    if index is not None:
-        return index
-    reading = FACET_INDEXES.reading(FACET_INDEX_KEY)
-    if not reading.acquire(blocking=False):
-        return None  # another thread of this worker is reading it from the shared cache
-    try:
-        entry = shared_cache.get(FACET_INDEX_KEY)
-        if entry is not None and entry[0] == version and time.time() < entry[1]:
-            if entry[2] is not None:
-                FACET_INDEXES.put(FACET_INDEX_KEY, entry)
-            return entry[2]
-        if shared_cache.add(f"{FACET_INDEX_KEY}:asked:{version}", True, timeout=REBUILD_SECONDS):
-            _enqueue_refresh("facet-index", "")
-        return None
-    finally:
-        reading.release()
+    return built_by_job(
+        FACET_INDEX_KEY, local=FACET_INDEXES, refresh=partial(_enqueue_refresh, "facet-index", "")
+    )
 
 
 def refresh_facet_index(query: str = "") -> None:
     """Build the `FacetIndex` of the published tools, unless the one cached is current: the job's part of
     `facet_index` (`query` is unused: the index is of every published tool)."""
-    version = registry_version()
-    now = time.time()
-    entry = shared_cache.get(FACET_INDEX_KEY)
-    if entry is not None and entry[0] == version and now < entry[1]:
-        return
-    index = index_facets(ToolFilterSet, Tool.objects.published(), version)
-    shared_cache.set(FACET_INDEX_KEY, (version, now + FACET_INDEX_SECONDS, index), FACET_INDEX_SECONDS * 2)
+    build = partial(index_facets, ToolFilterSet, Tool.objects.published(), registry_version())
+    rebuild(FACET_INDEX_KEY, build, FACET_INDEX_SECONDS)
 
 
 def _facets_key(data: QueryDict) -> str:
