@@ -54,4 +54,33 @@ def check_email_addresses(app_configs: Sequence[AppConfig] | None, **kwargs: obj
                 id="barometre.W002",
             )
         )
+    if not settings.MODERATOR_EMAILS:
+        warnings.append(
+            CheckWarning(
+                "MODERATOR_EMAILS is empty: no one is told of new submissions and proposed corrections, "
+                "which wait unseen.",
+                hint="Set MODERATOR_EMAILS to the moderators' addresses, separated by commas.",
+                id="barometre.W003",
+            )
+        )
+    for address in settings.MODERATOR_EMAILS:
+        if receives_no_mail(address):
+            warnings.append(
+                CheckWarning(
+                    f"MODERATOR_EMAILS holds {address!r}: the emails telling moderators of new submissions "
+                    "and proposed corrections are lost there.",
+                    hint="Set MODERATOR_EMAILS to the moderators' real addresses, separated by commas.",
+                    id="barometre.W004",
+                )
+            )
+    if receives_no_mail(settings.PRIVACY_CONTACT_EMAIL):
+        warnings.append(
+            CheckWarning(
+                f"PRIVACY_CONTACT_EMAIL is {settings.PRIVACY_CONTACT_EMAIL!r}: the privacy notice and the "
+                "legal notice show it to the public as the address for requests about their personal data, "
+                "and mail sent there is lost.",
+                hint="Set PRIVACY_CONTACT_EMAIL to the address of a mailbox the site's publisher reads.",
+                id="barometre.W005",
+            )
+        )
     return warnings

@@ -179,16 +179,29 @@ def check_deploy(**env: str) -> str:
 
 
 def test_the_deployment_check_warns_until_the_email_addresses_are_real_ones() -> None:
-    defaults = check_deploy(DEFAULT_FROM_EMAIL="", SURVEY_REPLY_TO="")
+    defaults = check_deploy(
+        DEFAULT_FROM_EMAIL="", SURVEY_REPLY_TO="", MODERATOR_EMAILS="", PRIVACY_CONTACT_EMAIL=""
+    )
     assert "(barometre.W001) DEFAULT_FROM_EMAIL is 'Baromètre <noreply@localhost>'" in defaults
     assert "(barometre.W002) SURVEY_REPLY_TO is ''" in defaults
+    assert "(barometre.W004) MODERATOR_EMAILS holds 'moderation@localhost'" in defaults
+    assert "(barometre.W005) PRIVACY_CONTACT_EMAIL is 'donnees-personnelles@localhost'" in defaults
     placeholders = check_deploy(
-        DEFAULT_FROM_EMAIL="noreply@barometre.example.org", SURVEY_REPLY_TO="equipe@localhost"
+        DEFAULT_FROM_EMAIL="noreply@barometre.example.org",
+        SURVEY_REPLY_TO="equipe@localhost",
+        MODERATOR_EMAILS="moderation@deciderensemble.com, moderation@barometre.test",
+        PRIVACY_CONTACT_EMAIL="dpo@example.com",
     )
     assert "DEFAULT_FROM_EMAIL is 'noreply@barometre.example.org'" in placeholders
     assert "SURVEY_REPLY_TO is 'equipe@localhost'" in placeholders
+    assert "MODERATOR_EMAILS holds 'moderation@barometre.test'" in placeholders
+    assert "moderation@deciderensemble.com" not in placeholders
+    assert "PRIVACY_CONTACT_EMAIL is 'dpo@example.com'" in placeholders
+    assert "(barometre.W003) MODERATOR_EMAILS is empty" in check_deploy(MODERATOR_EMAILS=",")
     real = check_deploy(
         DEFAULT_FROM_EMAIL="Baromètre <noreply@deciderensemble.com>",
         SURVEY_REPLY_TO="barometre@deciderensemble.com",
+        MODERATOR_EMAILS="moderation@deciderensemble.com,barometre@deciderensemble.com",
+        PRIVACY_CONTACT_EMAIL="donnees-personnelles@deciderensemble.com",
     )
-    assert "DEFAULT_FROM_EMAIL" not in real and "SURVEY_REPLY_TO" not in real
+    assert "barometre.W0" not in real
