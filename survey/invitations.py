@@ -28,6 +28,7 @@ from survey.models import (
     ResponseStatus,
     counted_q,
 )
+from survey.services import held_open
 from tools_registry.choices import CollectivityKind
 from tools_registry.history import recorded_as
 from tools_registry.models import Collectivity, Territory, TerritoryKind
@@ -328,7 +329,9 @@ def sign_up_through_open_link(
     known gets its own link again, and nothing else changes: who else answers is never revealed.
 
     `collectivity` is called only for a new contact (an unlisted body is then added to the registry).
+    `EditionClosed` once the edition is closed, however recently: no one is signed up, no link sent.
     """
+    held_open(edition.pk)
     consent = {"consent_at": timezone.now(), "consent_notice": current_notice()}
     with recorded_as("survey"):  # a body added to the registry on the way is the survey's doing
         contact, created = Contact.objects.get_or_create(

@@ -95,7 +95,7 @@ class EmailNotProven(Exception):
 def start_response(*, contact: Contact) -> Response:
     """The contact's response, created on first use: shared by a collectivity's invited contacts; for
     one who signed up through the open link, a response of their own that waits for staff review."""
-    _held_open(contact.edition_id)
+    held_open(contact.edition_id)
     if contact.origin == Contact.Origin.OPEN_LINK:
         if contact.opened_at is None:
             raise EmailNotProven
@@ -135,11 +135,11 @@ def _locked(response: Response) -> Response:
     locked = Response.objects.select_for_update().get(pk=response.pk)
     if locked.is_submitted:
         raise AlreadySubmitted
-    locked.edition = _held_open(locked.edition_id)
+    locked.edition = held_open(locked.edition_id)
     return locked
 
 
-def _held_open(edition_id: int) -> Edition:
+def held_open(edition_id: int) -> Edition:
     """The edition, kept as it is until the transaction ends, or `EditionClosed`: staff closing it wait for
     the respondent's write under way, and a write after the close sees it closed. A share lock (PostgreSQL),
     so that respondents do not wait for one another; SQLite's transactions take the one write lock as they

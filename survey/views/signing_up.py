@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from survey import invitations
+from survey import invitations, services
 from survey.forms import OpenLinkForm
 from survey.models import Edition
 from survey.views.visits import _unavailable
@@ -32,13 +32,16 @@ def open_link(request: HttpRequest, edition: str) -> HttpResponse:
         if not allow(**limit):
             return _open_link_limited(request, edition_obj, form)
         data = form.cleaned_data
-        invitations.sign_up_through_open_link(
-            edition=edition_obj,
-            email=data["email"],
-            name=data["name"],
-            role=data["role"],
-            collectivity=form.collectivity,
-        )
+        try:
+            invitations.sign_up_through_open_link(
+                edition=edition_obj,
+                email=data["email"],
+                name=data["name"],
+                role=data["role"],
+                collectivity=form.collectivity,
+            )
+        except services.EditionClosed:
+            return _open_link_closed(request, edition_obj, form)
         return redirect("survey:open_link_sent", edition=edition_obj.code)
     context = {"edition": edition_obj, "form": form}
     return render(request, "survey/open_link.html", context, status=400 if form.is_bound else 200)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from barometre.results import figures
-from survey import services
+from survey import invitations, services
 from survey.io import export_responses
 from survey.models import (
     Contact,
@@ -27,6 +27,7 @@ from tests.helpers import description, error_summary, page_text, page_title
 from tests.survey.helpers import (
     PROFILE,
     answer_everything,
+    close,
     identity,
     open_url,
     post_page,
@@ -324,6 +325,29 @@ def test_signing_up_after_the_edition_closed_says_so_and_shows_what_was_typed(cl
     for typed in ("Dinard", "Alex <b>Martin</b>", "Chargé de mission", "alex@dinard.example"):
         assert typed in text
     assert "Alex &lt;b&gt;Martin&lt;/b&gt;" in page.content.decode()
+    assert not Contact.objects.exists()
+    assert not mail.outbox
+
+
+def test_signing_up_while_staff_close_the_edition_sends_nothing_and_shows_what_was_typed(
+    client, edition, dinard, run_jobs, monkeypatch
+) -> None:
+    """Staff close the edition after the sign-up's request found it open, before the contact is written."""
+    sign_up_through_open_link = invitations.sign_up_through_open_link
+
+    def closed_just_before(**kwargs) -> None:
+        close(edition)
+        sign_up_through_open_link(**kwargs)
+
+    monkeypatch.setattr(invitations, "sign_up_through_open_link", closed_just_before)
+    page = client.post(open_url(edition), identity())
+    run_jobs()
+    assert page.status_code == 409
+    text = page_text(page)
+    assert "L'enquête a été fermée pendant que vous remplissiez ce formulaire" in text
+    assert "aucun lien ne vous a été envoyé" in text
+    for typed in ("Dinard", "Alex Martin", "Chargé de mission", "alex@dinard.example"):
+        assert typed in text
     assert not Contact.objects.exists()
     assert not mail.outbox
 
