@@ -320,6 +320,36 @@ def test_a_collectivity_s_peers_credit_the_source_that_described_it(client, impo
     assert "ODbL 1.0" in page and OBSERVATOIRE in page
 
 
+def test_a_collectivity_s_peers_credit_the_sources_that_described_the_collectivities_of_their_examples(
+    client, imported
+) -> None:
+    described = SourceRecord.objects.describing_collectivities().filter(source__code="odf-observatoire")
+    candidates = Collectivity.objects.filter(source_records__in=described).distinct().order_by("pk")
+    shown = next(c for c in candidates if peer_group(c, same_region=False) is not None)
+    group = peer_group(shown, same_region=False)
+    asking = next(
+        c
+        for c in Collectivity.objects.exclude(pk__in=candidates)
+        .exclude(territory=shown.territory)
+        .order_by("pk")
+        if peer_group(c, same_region=False) == group
+    )
+    # No tool counted comes from the Observatoire any more, and the only poll is the described
+    # collectivity's: the peers of another show it as the example of its family, by name.
+    Tool.objects.filter(source_records__source__code="odf-observatoire").delete()
+    Tool.objects.filter(family="sondage").delete()
+    ToolFactory(name="Sondage proposé en ligne", collectivity=shown, family="sondage")
+    ToolFactory(name="Outil proposé en ligne", collectivity=asking, family="forum")
+    answer = client.get(reverse("api:insights-peers", kwargs={"slug": asking.slug}))
+    body = answer.json()
+    polls = next(family for family in body["families"] if family["code"] == "sondage")
+    assert [example["collectivity"] for example in polls["examples"]] == [shown.name]
+    assert OBSERVATOIRE in body["attribution"]
+    assert list(credited(answer["Link"])) == body["attribution"]
+    table = client.get(reverse("tools_registry:collectivity_peers_csv", kwargs={"slug": asking.slug}))
+    assert table["Link"] == answer["Link"]
+
+
 def test_a_download_names_its_sources_in_one_order_in_its_header_and_its_rows(client, imported) -> None:
     observatoire = DataSource.objects.get(code="odf-observatoire")
     tool = Tool.objects.filter(source_records__source__code="decidim-installations").order_by("pk")[0]

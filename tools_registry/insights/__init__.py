@@ -9,9 +9,9 @@ Every count here is of the tools the public may see and that are still in servic
 from tools_registry.cache import registry_version
 
 # Bumped when what is cached here changes shape (2: the terms name their sources, for the `Link` header;
-# 3: a peer group's counts without terms, cached per collectivity apart), so that a release never reads an
-# entry cached by the one before.
-CACHE_SHAPE = 3
+# 3: a peer group's counts without terms, cached per collectivity apart; 4: its examples name their
+# collectivity's id), so that a release never reads an entry cached by the one before.
+CACHE_SHAPE = 4
 
 
 def cache_key(kind: str, *parts: object) -> str:

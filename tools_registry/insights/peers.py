@@ -104,16 +104,24 @@ def _group_counts(group: PeerGroup) -> dict:
     )
     examples: dict[str, list[dict]] = {}
     for tool in ranked.filter(place__lte=EXAMPLES + 1).values(
-        "family", "name", "slug", "collectivity__name", "collectivity__slug", "collectivity__territory_id"
+        "family",
+        "name",
+        "slug",
+        "collectivity_id",
+        "collectivity__name",
+        "collectivity__slug",
+        "collectivity__territory_id",
     ):
         examples.setdefault(tool["family"], []).append(tool)
     return {"base": territories.count(), "equipped": equipped, "examples": examples}
 
 
-def _terms(group: PeerGroup, collectivity: Collectivity) -> dict:
-    """The terms of the peers' answer: the group's tools are counted, and the collectivity itself is shown
-    (its name, its families), so what a source said of it counts too."""
-    return terms_of(_group_tools(group), Collectivity.objects.filter(pk=collectivity.pk))
+def _terms(group: PeerGroup, collectivity: Collectivity, examples: list[dict]) -> dict:
+    """The terms of the peers' answer: the group's tools are counted, and the collectivity itself (its name,
+    its families) and the collectivities of the example tools (their names) are shown, so what a source said
+    of them counts too."""
+    shown = {collectivity.pk, *(tool["collectivity_id"] for tool in examples)}
+    return terms_of(_group_tools(group), Collectivity.objects.filter(pk__in=shown))
 
 
 def peers_of(collectivity: Collectivity, *, same_region: bool) -> dict | None:
@@ -139,9 +147,6 @@ def peers(collectivity: Collectivity, own_families: set[str], *, same_region: bo
     if counts is None:
         counts = _group_counts(group)
         cache.set(group.cache_key, counts, CACHE_SECONDS)
-    if terms is None:
-        terms = _terms(group, collectivity)
-        cache.set(terms_key, terms, CACHE_SECONDS)
     own = collectivity.territory_id
     base = counts["base"] - 1
     families = []
@@ -164,6 +169,9 @@ def peers(collectivity: Collectivity, own_families: set[str], *, same_region: bo
                 "examples": others[:EXAMPLES],
             }
         )
+    if terms is None:
+        terms = _terms(group, collectivity, [tool for family in families for tool in family["examples"]])
+        cache.set(terms_key, terms, CACHE_SECONDS)
     description = describe(group, collectivity)
     for family in families:
         family["sentence"] = sentence(family, description, collectivity.name)
