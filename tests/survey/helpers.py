@@ -1,6 +1,7 @@
 """Answering the questionnaire through the test client, page by page, as a respondent would."""
 
 import re
+from types import ModuleType
 
 from django.urls import reverse
 
@@ -50,6 +51,18 @@ def close(edition: Edition) -> None:
     """Staff close the edition (while a respondent may be typing)."""
     edition.status = EditionStatus.CLOSED
     edition.save(update_fields=["status"])
+
+
+def closing_before(monkeypatch, module: ModuleType, name: str, edition: Edition) -> None:
+    """Have staff close `edition` just before `module.name` (a write) runs: after the request checked that
+    the edition was open, before it writes."""
+    write = getattr(module, name)
+
+    def closed_just_before(**kwargs):
+        close(edition)
+        return write(**kwargs)
+
+    monkeypatch.setattr(module, name, closed_just_before)
 
 
 def welcome_url(contact: Contact) -> str:

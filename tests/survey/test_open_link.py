@@ -27,7 +27,7 @@ from tests.helpers import description, error_summary, page_text, page_title
 from tests.survey.helpers import (
     PROFILE,
     answer_everything,
-    close,
+    closing_before,
     identity,
     open_url,
     post_page,
@@ -333,13 +333,7 @@ def test_signing_up_while_staff_close_the_edition_sends_nothing_and_shows_what_w
     client, edition, dinard, run_jobs, monkeypatch
 ) -> None:
     """Staff close the edition after the sign-up's request found it open, before the contact is written."""
-    sign_up_through_open_link = invitations.sign_up_through_open_link
-
-    def closed_just_before(**kwargs) -> None:
-        close(edition)
-        sign_up_through_open_link(**kwargs)
-
-    monkeypatch.setattr(invitations, "sign_up_through_open_link", closed_just_before)
+    closing_before(monkeypatch, invitations, "sign_up_through_open_link", edition)
     page = client.post(open_url(edition), identity())
     run_jobs()
     assert page.status_code == 409

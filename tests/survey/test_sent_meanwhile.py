@@ -12,6 +12,7 @@ from tests.survey.helpers import (
     TOOL,
     answer_everything,
     close,
+    closing_before,
     post_page,
     review_url,
     shown_tool,
@@ -176,13 +177,7 @@ def test_a_page_sent_while_staff_close_the_edition_keeps_what_was_typed(
     client, contact, answered, monkeypatch
 ) -> None:
     """Staff close the edition after the page's request found it open, before its answers are written."""
-    save_page = services.save_page
-
-    def closed_just_before(**kwargs) -> Response:
-        close(contact.edition)
-        return save_page(**kwargs)
-
-    monkeypatch.setattr(services, "save_page", closed_just_before)
+    closing_before(monkeypatch, services, "save_page", contact.edition)
     page_url = step_url(contact, "outil", 1)
     shown = shown_tool(client, page_url)
     before = saved()
@@ -199,13 +194,7 @@ def test_sending_while_staff_close_the_edition_sends_nothing_and_says_so(
     client, contact, answered, monkeypatch
 ) -> None:
     """Staff close the edition after the send's request found it open, before the response is sent."""
-    submit_response = services.submit_response
-
-    def closed_just_before(**kwargs) -> Response:
-        close(contact.edition)
-        return submit_response(**kwargs)
-
-    monkeypatch.setattr(services, "submit_response", closed_just_before)
+    closing_before(monkeypatch, services, "submit_response", contact.edition)
     page = client.post(review_url(contact))
     assert page.status_code == 409
     text = page_text(page)
@@ -218,13 +207,7 @@ def test_starting_while_staff_close_the_edition_starts_nothing_and_says_so(
     client, contact, monkeypatch
 ) -> None:
     """Staff close the edition after the welcome page's request found it open, before the response starts."""
-    start_response = services.start_response
-
-    def closed_just_before(**kwargs) -> Response:
-        close(contact.edition)
-        return start_response(**kwargs)
-
-    monkeypatch.setattr(services, "start_response", closed_just_before)
+    closing_before(monkeypatch, services, "start_response", contact.edition)
     page = client.post(welcome_url(contact))
     assert "La période de réponse est terminée" in page_text(page)
     assert not Response.objects.exists()
