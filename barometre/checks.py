@@ -32,28 +32,48 @@ def receives_no_mail(address: str) -> bool:
     )
 
 
+# Each setting of addresses that must receive mail in production: what is lost otherwise, the hint, the
+# warning's id (a list of addresses is checked address by address).
+_ADDRESS_SETTINGS = [
+    (
+        "DEFAULT_FROM_EMAIL",
+        "mail servers may refuse the site's emails from it, and replies to them are lost.",
+        "Set DEFAULT_FROM_EMAIL to an address of the site's own domain.",
+        "barometre.W001",
+    ),
+    (
+        "SURVEY_REPLY_TO",
+        "the survey pages tell contacts to reply to their invitation to reach the team, and their replies "
+        "go to DEFAULT_FROM_EMAIL (often a no-reply address) or are lost.",
+        "Set SURVEY_REPLY_TO to the address of a mailbox the survey team reads.",
+        "barometre.W002",
+    ),
+    (
+        "MODERATOR_EMAILS",
+        "the emails telling moderators of new submissions and proposed corrections are lost there.",
+        "Set MODERATOR_EMAILS to the moderators' real addresses, separated by commas.",
+        "barometre.W004",
+    ),
+    (
+        "PRIVACY_CONTACT_EMAIL",
+        "the privacy notice and the legal notice show it to the public as the address for requests about "
+        "their personal data, and mail sent there is lost.",
+        "Set PRIVACY_CONTACT_EMAIL to the address of a mailbox the site's publisher reads.",
+        "barometre.W005",
+    ),
+]
+
+
 @register(deploy=True)
 def check_email_addresses(app_configs: Sequence[AppConfig] | None, **kwargs: object) -> list[CheckMessage]:
     warnings = []
-    if receives_no_mail(settings.DEFAULT_FROM_EMAIL):
-        warnings.append(
-            CheckWarning(
-                f"DEFAULT_FROM_EMAIL is {settings.DEFAULT_FROM_EMAIL!r}: mail servers may refuse the site's "
-                "emails from it, and replies to them are lost.",
-                hint="Set DEFAULT_FROM_EMAIL to an address of the site's own domain.",
-                id="barometre.W001",
-            )
-        )
-    if receives_no_mail(settings.SURVEY_REPLY_TO):
-        warnings.append(
-            CheckWarning(
-                f"SURVEY_REPLY_TO is {settings.SURVEY_REPLY_TO!r}: the survey pages tell contacts to reply "
-                "to their invitation to reach the team, and their replies go to DEFAULT_FROM_EMAIL (often "
-                "a no-reply address) or are lost.",
-                hint="Set SURVEY_REPLY_TO to the address of a mailbox the survey team reads.",
-                id="barometre.W002",
-            )
-        )
+    for name, lost, hint, warning_id in _ADDRESS_SETTINGS:
+        value = getattr(settings, name)
+        several = isinstance(value, list | tuple)
+        for address in value if several else [value]:
+            if receives_no_mail(address):
+                said = f"{name} {'holds' if several else 'is'} {address!r}: {lost}"
+                warnings.append(CheckWarning(said, hint=hint, id=warning_id))
     if not settings.MODERATOR_EMAILS:
         warnings.append(
             CheckWarning(
@@ -61,26 +81,6 @@ def check_email_addresses(app_configs: Sequence[AppConfig] | None, **kwargs: obj
                 "which wait unseen.",
                 hint="Set MODERATOR_EMAILS to the moderators' addresses, separated by commas.",
                 id="barometre.W003",
-            )
-        )
-    for address in settings.MODERATOR_EMAILS:
-        if receives_no_mail(address):
-            warnings.append(
-                CheckWarning(
-                    f"MODERATOR_EMAILS holds {address!r}: the emails telling moderators of new submissions "
-                    "and proposed corrections are lost there.",
-                    hint="Set MODERATOR_EMAILS to the moderators' real addresses, separated by commas.",
-                    id="barometre.W004",
-                )
-            )
-    if receives_no_mail(settings.PRIVACY_CONTACT_EMAIL):
-        warnings.append(
-            CheckWarning(
-                f"PRIVACY_CONTACT_EMAIL is {settings.PRIVACY_CONTACT_EMAIL!r}: the privacy notice and the "
-                "legal notice show it to the public as the address for requests about their personal data, "
-                "and mail sent there is lost.",
-                hint="Set PRIVACY_CONTACT_EMAIL to the address of a mailbox the site's publisher reads.",
-                id="barometre.W005",
             )
         )
     return warnings

@@ -42,6 +42,19 @@ def answered(client, contact) -> Response:
     return Response.objects.get()
 
 
+def shows_typed_not_saved(page, reason: str, typed: str) -> None:
+    """The page a sent page answers with when it could not be saved (`reason`): 409, why, how to reach the
+    team, and what was typed (`typed`, as it stands in the page), to be copied, in no form that could send
+    it again."""
+    assert page.status_code == 409
+    text = page_text(page)
+    assert reason in text
+    assert NOT_SAVED in text
+    assert CONTACT in text
+    assert typed in page.content.decode()
+    assert 'name="action"' not in page.content.decode()
+
+
 def test_a_section_page_sent_after_a_colleague_sent_the_response_keeps_what_was_typed(
     client, contact, colleague, answered
 ) -> None:
@@ -51,15 +64,8 @@ def test_a_section_page_sent_after_a_colleague_sent_the_response_keeps_what_was_
     before = saved()
     typed = {**PROFILE, "respondent_service": "Mission démocratie participative"}
     page = post_page(other, step_url(colleague, "profil"), typed)
-    assert page.status_code == 409
-    text = page_text(page)
-    assert SENT in text
-    assert NOT_SAVED in text
-    assert CONTACT in text
-    assert 'value="Mission démocratie participative"' in page.content.decode()
+    shows_typed_not_saved(page, SENT, 'value="Mission démocratie participative"')
     assert f'href="{welcome_url(colleague)}"' in page.content.decode()
-    # Shown to be copied, in no form that could send it again.
-    assert 'name="action"' not in page.content.decode()
     assert saved() == before
     assert Response.objects.get().submitted_by == contact
 
@@ -137,15 +143,9 @@ def test_a_section_page_sent_after_the_edition_closed_keeps_what_was_typed(clien
     before = saved()
     typed = {**PROFILE, "respondent_service": "Mission démocratie participative"}
     page = post_page(client, step_url(contact, "profil"), typed)
-    assert page.status_code == 409
-    text = page_text(page)
-    assert CLOSED in text
-    assert NOT_SAVED in text
-    assert CONTACT in text
-    assert 'value="Mission démocratie participative"' in page.content.decode()
+    shows_typed_not_saved(page, CLOSED, 'value="Mission démocratie participative"')
     # What was typed, never what is stored.
     assert "Solutions numériques" not in page.content.decode()
-    assert 'name="action"' not in page.content.decode()
     assert saved() == before
 
 
