@@ -78,7 +78,8 @@ def allow(*, scope: str, key: str, limit: int, window: int = HOUR) -> bool:
     """Count one more hit for `key`; False once more than `limit` hits fall in the current window.
 
     Call it for what the limit protects against (a stored submission, an email sent), after the
-    request was found valid: a refused request must not use up the allowance.
+    request was found valid: a refused request must not use up the allowance (one its write refuses
+    gives the hit back, `give_back`).
     """
     cache_key, remaining = _key(scope, key, window)
     if cache.add(cache_key, 1, timeout=remaining + 1):
@@ -89,6 +90,19 @@ def allow(*, scope: str, key: str, limit: int, window: int = HOUR) -> bool:
         cache.add(cache_key, 1, timeout=remaining + 1)
         hits = 1
     return hits <= limit
+
+
+def give_back(*, scope: str, key: str, limit: int, window: int = HOUR) -> None:
+    """Take back the hit `allow` just counted for `key`: the request was refused after all, by a check
+    only its write could make (an edition closed meanwhile), and must not use up the allowance.
+
+    `limit` is not read: it lets the caller pass the keywords it gave `allow`.
+    """
+    cache_key, _remaining = _key(scope, key, window)
+    try:
+        cache.decr(cache_key)
+    except ValueError:  # the window ended meanwhile: its hits went with it
+        pass
 
 
 def retry_after(window: int = HOUR) -> int:

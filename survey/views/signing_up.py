@@ -9,7 +9,7 @@ from survey import invitations, services
 from survey.forms import OpenLinkForm
 from survey.models import Edition
 from survey.views.visits import _unavailable
-from tools_registry.ratelimit import allow, client_ip, exceeded, retry_after, retry_message
+from tools_registry.ratelimit import allow, client_ip, exceeded, give_back, retry_after, retry_message
 
 
 @require_http_methods(["GET", "POST"])
@@ -41,6 +41,7 @@ def open_link(request: HttpRequest, edition: str) -> HttpResponse:
                 collectivity=form.collectivity,
             )
         except services.EditionClosed:
+            give_back(**limit)
             return _open_link_closed(request, edition_obj, form)
         return redirect("survey:open_link_sent", edition=edition_obj.code)
     context = {"edition": edition_obj, "form": form}

@@ -2,13 +2,15 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import ToolFactory, ToolObjectiveFactory
 from tests.imports.test_odf import messages
 from tools_registry.csv_export import COLUMNS
 from tools_registry.imports import import_file
-from tools_registry.models import Tool
+from tools_registry.models import STORED_OBJECTIVES, Tool
 
 pytestmark = pytest.mark.django_db
 EXPORT = reverse("api:tool-list") + "?format=csv"
@@ -141,3 +143,33 @@ def test_a_row_missing_its_last_cell_is_reported_and_its_description_kept(client
     assert messages(report, number) == f"nombre de colonnes inattendu : {expected - 1} au lieu de {expected}"
     assert report.counts() == {"created": 0, "updated": 0, "unchanged": 13, "skipped": 1}
     assert Tool.objects.get(pk=formulas.pk).description == "-5 % de participation"
+
+
+REFRESHES = (  # the statements of `refresh_stored_fields`: what tools store of other rows
+    'UPDATE "tools_registry_tool" SET "collectivity_kind"',
+    "UPDATE tools_registry_tool AS tool SET search_vector",
+)
+
+
+def stored_refreshes(queries: CaptureQueriesContext) -> int:
+    return sum(query["sql"].lstrip().startswith(REFRESHES) for query in queries.captured_queries)
+
+
+def test_corrected_objectives_are_stored_on_every_tool_by_one_refresh_for_the_file(client) -> None:
+    def correct_objectives(count: int) -> tuple[list[Tool], int]:
+        tools = ToolFactory.create_batch(count)
+        for tool in tools:
+            ToolObjectiveFactory(tool=tool, objective="informer")
+        text = export(client)
+        for tool in tools:
+            text = edited(text, tool.slug, objectives="consulter|idees").decode("utf-8-sig")
+        with CaptureQueriesContext(connection) as queries:
+            _run, report = correct(text.encode("utf-8-sig"))
+        assert report.counts()["updated"] == count
+        return tools, stored_refreshes(queries)
+
+    few, few_refreshes = correct_objectives(2)
+    many, many_refreshes = correct_objectives(6)
+    assert many_refreshes == few_refreshes
+    stored = Tool.objects.filter(pk__in=[tool.pk for tool in few + many]).values_list(*STORED_OBJECTIVES)
+    assert list(stored) == [("consulter", "idees", "")] * 8

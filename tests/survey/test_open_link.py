@@ -346,6 +346,21 @@ def test_signing_up_while_staff_close_the_edition_sends_nothing_and_shows_what_w
     assert not mail.outbox
 
 
+def test_sign_ups_refused_because_staff_closed_the_edition_do_not_use_up_the_allowance(
+    client, edition, dinard, monkeypatch, settings
+) -> None:
+    """Staff close the edition during each attempt, then open it again (to test, say)."""
+    settings.SUBMISSION_RATE_LIMIT = 1
+    with monkeypatch.context() as closing:
+        closing_before(closing, invitations, "sign_up_through_open_link", edition)
+        for _attempt in range(3):
+            assert client.post(open_url(edition), identity()).status_code == 409
+            edition.status = EditionStatus.OPEN
+            edition.save(update_fields=["status"])
+    assert client.post(open_url(edition), identity()).status_code == 302
+    assert Contact.objects.get().email == "alex@dinard.example"
+
+
 def test_the_review_queue_holds_the_sent_open_link_responses_no_one_decided_on(edition) -> None:
     open_link = {"edition": edition, "origin": ResponseOrigin.OPEN_LINK}
     waiting = ResponseFactory(**open_link, review=ReviewStatus.PENDING)

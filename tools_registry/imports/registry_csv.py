@@ -23,7 +23,7 @@ from tools_registry.csv_export import COLUMNS
 from tools_registry.imports.base import read_csv
 from tools_registry.imports.report import Conflict, ImportReport, Message, Outcome, RowReport
 from tools_registry.imports.updating import Skip, last_change, validate
-from tools_registry.models import MAX_OBJECTIVES, Tool
+from tools_registry.models import MAX_OBJECTIVES, Tool, deferred_refresh
 from tools_registry.safe_csv import restore
 from tools_registry.services import set_objectives
 
@@ -80,6 +80,7 @@ class RegistryCsvImport:
     def __init__(self, *, report: ImportReport) -> None:
         self.report = report
 
+    @deferred_refresh()  # what the corrected tools store: one refresh for the file, not several a row
     def run(self, content: bytes) -> None:
         columns = editable_columns()
         rows = list(read_csv(content, ["slug"], self.report, clean_cells=False, multiline=True))

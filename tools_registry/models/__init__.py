@@ -14,6 +14,7 @@ from tools_registry.models.querysets import (
 from tools_registry.models.slugs import save_claiming_slug, unique_slug
 from tools_registry.models.stored import (
     collectivity_values,
+    deferred_refresh,
     objective_values,
     refresh_stored_fields,
     stored_objectives,
@@ -62,6 +63,7 @@ __all__ = [
     "ToolSource",
     "ToolStatus",
     "collectivity_values",
+    "deferred_refresh",
     "objective_values",
     "published_q",
     "refresh_stored_fields",

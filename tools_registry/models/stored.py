@@ -1,7 +1,9 @@
 """What a tool stores of other rows for the lists (its collectivity's values, its objectives, its search
 vector): the expressions that compute it and the refresh that keeps it up to date."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import models
 from django.db.models import Case, F, OuterRef, Subquery, Value, When
@@ -48,6 +50,10 @@ def stored_objectives(row: dict) -> list[str]:
     return [row[field] for field in STORED_OBJECTIVES if row[field]]
 
 
+# The tools whose refresh waits for the end of `deferred_refresh` (None outside it).
+_waiting: ContextVar[set[int] | None] = ContextVar("waiting_refresh", default=None)
+
+
 def refresh_stored_fields(
     *, tool_ids: Iterable[int] | None = None, collectivity_id: int | None = None
 ) -> None:
@@ -56,8 +62,13 @@ def refresh_stored_fields(
 
     For the tools of `tool_ids`, or of the collectivity `collectivity_id`; all of them without argument.
     Called wherever these rows change: the saves of a tool, of a collectivity and of an objective
-    (`_objective_changed`), and after every write in bulk (imports, `services.set_objectives`).
+    (`_objective_changed`), and after every write in bulk (imports, `services.set_objectives`). Within
+    `deferred_refresh`, the refresh of given tools waits for its end.
     """
+    waiting = _waiting.get()
+    if waiting is not None and tool_ids is not None and collectivity_id is None:
+        waiting.update(tool_ids)
+        return
     tools = Tool.objects.all()
     if tool_ids is not None:
         tool_ids = list(tool_ids)
@@ -66,6 +77,22 @@ def refresh_stored_fields(
         tools = tools.filter(collectivity_id=collectivity_id)
     tools.update(**collectivity_values(Collectivity), **objective_values(ToolObjective))
     refresh_search_vectors(tool_ids=tool_ids, collectivity_id=collectivity_id)
+
+
+@contextmanager
+def deferred_refresh() -> Iterator[None]:
+    """For a writer in bulk that changes tools one at a time through the usual writes (an import of
+    corrections): the refreshes of given tools wait, and one refresh is made for all of them at the end,
+    instead of several for each row (its save, each objective deleted, `services.set_objectives`). What
+    the tools store is stale until then: nothing within reads it."""
+    waiting: set[int] = set()
+    token = _waiting.set(waiting)
+    try:
+        yield
+    finally:
+        _waiting.reset(token)
+    if waiting:
+        refresh_stored_fields(tool_ids=waiting)
 
 
 @receiver([post_save, post_delete], sender=ToolObjective)
