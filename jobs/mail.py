@@ -16,6 +16,12 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def language_codes() -> list[str]:
+    """The codes of LANGUAGES: what a person's emails may be written in (a field recording one is
+    constrained to them)."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
 def current_language() -> str:
     """The language of the request being answered, one of LANGUAGES (the site's own outside a request)."""
     try:

@@ -220,8 +220,8 @@ class InvitationEmailInline(admin.TabularInline):
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
-    list_display = ["email", "name", "collectivity", "edition", "status", "origin", "opened_at"]
-    list_filter = ["edition", "status", "origin", "collectivity__kind"]
+    list_display = ["email", "name", "collectivity", "edition", "status", "origin", "language", "opened_at"]
+    list_filter = ["edition", "status", "origin", "language", "collectivity__kind"]
     search_fields = ["email", "name", "collectivity__name", "=collectivity__territory__code"]
     autocomplete_fields = ["collectivity"]
     list_select_related = ["collectivity", "edition"]

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from jobs.mail import current_language
+from jobs.mail import current_language, language_codes
 from jobs.models import QueuedJob
 from privacy.notice import current_notice
 from survey import tasks
@@ -35,7 +36,7 @@ from tools_registry.models import Collectivity, Territory, TerritoryKind
 from tools_registry.services import collectivity_for_territory
 
 CONTACT_COLUMNS = ["email", "name", "role", "collectivity_code"]
-OPTIONAL_CONTACT_COLUMNS = ["collectivity_kind"]
+OPTIONAL_CONTACT_COLUMNS = ["collectivity_kind", "language"]
 
 
 @dataclass
@@ -206,9 +207,10 @@ def find_collectivity(code: str, kind: str = "") -> tuple[Collectivity | None, s
 
 @transaction.atomic
 def import_contacts(*, edition: Edition, data: bytes | str) -> ContactImportReport:
-    """Add the contacts of a CSV file (email,name,role,collectivity_code), all or nothing: a file with a
-    rejected row is refused whole, by a ValidationError naming each such row and why. A contact already
-    in the edition is left as it is: importing the same file again adds nothing.
+    """Add the contacts of a CSV file (email,name,role,collectivity_code, and optionally collectivity_kind
+    and language, that of their emails: French when not given), all or nothing: a file with a rejected row
+    is refused whole, by a ValidationError naming each such row and why. A contact already in the edition
+    is left as it is: importing the same file again adds nothing.
     """
     report = ContactImportReport()
     known = set(Contact.objects.filter(edition=edition).values_list("email", flat=True))
@@ -217,6 +219,7 @@ def import_contacts(*, edition: Edition, data: bytes | str) -> ContactImportRepo
         row_number, row = contact_row.number, contact_row.cells
         email = row["email"]
         kind = row.get("collectivity_kind", "")
+        language = row.get("language", "").lower() or settings.LANGUAGE_CODE
         reason = ""
         if not email:
             reason = _("adresse électronique manquante")
@@ -233,6 +236,11 @@ def import_contacts(*, edition: Edition, data: bytes | str) -> ContactImportRepo
             continue
         if not reason and kind and kind not in TerritoryKind.values:
             reason = _("type de collectivité inconnu : %(kind)s") % {"kind": kind}
+        if not reason and language not in language_codes():
+            reason = _("langue inconnue : %(language)s (attendu : %(languages)s)") % {
+                "language": row["language"],
+                "languages": ", ".join(language_codes()),
+            }
         collectivity = None
         if not reason:
             if not row["collectivity_code"]:
@@ -249,6 +257,7 @@ def import_contacts(*, edition: Edition, data: bytes | str) -> ContactImportRepo
             email=email,
             name=row["name"][:200],
             role=row["role"][:200],
+            language=language,
         )
         report.created += 1
     if report.rejected:
@@ -342,11 +351,14 @@ def sign_up_through_open_link(
                 "name": name,
                 "role": role,
                 "origin": Contact.Origin.OPEN_LINK,
+                "language": current_language(),
                 **consent,
             },
         )
     if not created:
-        # Signing up again agrees to the notice as it reads today.
+        # Signing up again agrees to the notice as it reads today. The language of their emails stays as
+        # it was (staff may have set it; anyone may sign up with any address): only the link sent now is
+        # in the language of this page.
         Contact.objects.filter(pk=contact.pk).update(**consent)
     send_personal_link(contact)
 

@@ -93,9 +93,11 @@ def _results_published_before(path: str):
 
 
 def _erased_contact() -> dict:
-    # The address must stay unique in its edition: each erased contact gets one that reaches nobody.
+    # The address must stay unique in its edition: each erased contact gets one that reaches nobody. The
+    # language of their emails goes with it, like a contributor's (tools_registry/personal_data.py).
     return {
         "email": Concat(Value("contact-"), Cast("pk", CharField()), Value(f"@{ERASED_DOMAIN}")),
+        "language": settings.LANGUAGE_CODE,
         "erased_at": Now(),
     }
 

@@ -1,7 +1,7 @@
-"""The survey's jobs (see jobs/queue.py): its emails, invitations and reminders (in French: a contact's
-language is not known) and personal links (in the language of the page they were asked on); queueing an
-edition's invitations or reminders, as staff ask from the admin; importing a responses file or a
-contacts file staff uploaded there."""
+"""The survey's jobs (see jobs/queue.py): its emails, invitations and reminders (in the contact's
+language, `Contact.language`) and personal links (in the language of the page they were asked on);
+queueing an edition's invitations or reminders, as staff ask from the admin; importing a responses file or
+a contacts file staff uploaded there."""
 
 from collections.abc import Callable
 
@@ -55,31 +55,33 @@ def send_invitation(*, contact_id: int, round: int) -> None:
     contact = owed.select_related("collectivity", "edition").first()
     if contact is None or not contact.edition.is_open:
         return
-    subject = (
-        _("Baromètre de la démocratie locale numérique : votre collectivité est invitée à répondre")
-        if round == 0
-        else _(
-            "Rappel : le Baromètre de la démocratie locale numérique attend la réponse de votre collectivité"
-        )
-    )
-    try:
-        with transaction.atomic():
-            InvitationEmail.objects.create(contact=contact, round=round)
-            if contact.advance(ContactStatus.INVITED):
-                contact.save(update_fields=["status"])
-            _send_to(
-                contact,
-                subject=subject,
-                template="survey/email/invitation.txt" if round == 0 else "survey/email/reminder.txt",
+    with translation.override(contact.language):
+        subject = (
+            _("Baromètre de la démocratie locale numérique : votre collectivité est invitée à répondre")
+            if round == 0
+            else _(
+                "Rappel : le Baromètre de la démocratie locale numérique attend la réponse de votre "
+                "collectivité"
             )
-    except IntegrityError:
-        return  # sent meanwhile by another job
+        )
+        try:
+            with transaction.atomic():
+                InvitationEmail.objects.create(contact=contact, round=round)
+                if contact.advance(ContactStatus.INVITED):
+                    contact.save(update_fields=["status"])
+                _send_to(
+                    contact,
+                    subject=subject,
+                    template="survey/email/invitation.txt" if round == 0 else "survey/email/reminder.txt",
+                )
+        except IntegrityError:
+            return  # sent meanwhile by another job
 
 
 @job(label=gettext_lazy("Courriel du lien personnel à l'enquête"))
 def send_personal_link(contact_id: int, language: str | None = None) -> None:
-    """`language`: that of the page the link was asked on (None in a job queued before it was given:
-    French)."""
+    """`language`: that of the page the link was asked on (None in a job queued before it was given: the
+    contact's)."""
     contact = (
         Contact.objects.select_related("collectivity", "edition")
         .filter(pk=contact_id, erased_at__isnull=True)
@@ -87,7 +89,7 @@ def send_personal_link(contact_id: int, language: str | None = None) -> None:
     )
     if contact is None or not contact.edition.is_open:
         return
-    with translation.override(language or settings.LANGUAGE_CODE):
+    with translation.override(language or contact.language):
         _send_to(
             contact,
             subject=_("Votre lien personnel pour répondre au Baromètre de la démocratie locale numérique"),

@@ -2,11 +2,13 @@
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from jobs.mail import language_codes
 from privacy.models import consent_fields
 from survey.models.questionnaire import Edition
 from survey.models.responses import Response
@@ -68,6 +70,15 @@ class Contact(models.Model):
     email = models.EmailField(_("courriel"))
     name = models.CharField(_("nom"), max_length=200, blank=True)
     role = models.CharField(_("fonction"), max_length=200, blank=True)
+    # The language of every email sent to them: that of the page they signed up on through the open link,
+    # or as staff know it (the contacts file's `language` column; French otherwise).
+    language = models.CharField(
+        _("langue des courriels"),
+        max_length=7,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("L'invitation, les relances et le lien personnel sont écrits dans cette langue."),
+    )
     token = models.CharField(_("jeton"), max_length=64, unique=True, default=new_token, editable=False)
     origin = models.CharField(
         _("origine"), max_length=10, choices=ContactOrigin.choices, default=ContactOrigin.IMPORT
@@ -95,6 +106,9 @@ class Contact(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(origin__in=ContactOrigin.values), name="survey_contact_valid_origin"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=language_codes()), name="survey_contact_valid_language"
             ),
         ]
         indexes = [models.Index(fields=["edition", "status"], name="survey_contact_status_idx")]

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jobs.mail import language_codes
 from survey.models.questionnaire import Edition, Question, QuestionType
 
 # Answer.subject for a question asked once per response; tools are numbered from 1.
@@ -186,7 +187,7 @@ class Response(models.Model):
                 name="survey_submitted_response_has_date",
             ),
             models.CheckConstraint(
-                condition=Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                condition=Q(language__in=language_codes()),
                 name="survey_response_valid_language",
             ),
         ]

@@ -18,7 +18,8 @@ from jobs.models import QueuedJob
 from privacy import services
 from privacy.models import PersonalDataRequest, RequestAction, address_digest
 from survey import tasks
-from survey.models import Answer, InvitationEmail, Response
+from survey.models import Answer, Contact, EditionStatus, InvitationEmail, Response
+from tests.factories import EditionFactory
 from tests.privacy.conftest import NAME, PERSON, propose
 from tools_registry.models import Collectivity, Tool
 
@@ -112,6 +113,21 @@ def test_erasure_leaves_the_address_nowhere_and_the_figures_unchanged(person) ->
     # Jobs that named the person's rows are gone; a second request finds nothing.
     assert not QueuedJob.objects.filter(args_kwargs__args__0=person["waiting"].pk).exists()
     assert services.export_personal_data(address=PERSON, via="test")["data"] == []
+
+
+def test_the_language_of_a_contacts_emails_is_exported_and_goes_with_their_address(saint_malo) -> None:
+    contact = Contact.objects.create(
+        edition=EditionFactory(status=EditionStatus.OPEN),
+        collectivity=saint_malo,
+        email=PERSON.lower(),
+        language="en",
+    )
+    exported = services.export_personal_data(address=PERSON, via="test")
+    [row] = next(block["rows"] for block in exported["data"] if block["model"] == "survey.Contact")
+    assert row["language"] == "en"
+    services.erase_personal_data(address=PERSON, via="test")
+    contact.refresh_from_db()
+    assert contact.erased_at is not None and contact.language == "fr"
 
 
 def test_each_request_is_logged_with_a_hash_of_the_address_never_the_address(person) -> None:

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -183,6 +184,56 @@ def test_an_unreadable_file_is_refused_in_words_and_nothing_is_imported(
         invitations.import_contacts(edition=edition, data=data)
     assert error.value.messages[0].startswith(message)
     assert not Contact.objects.exists()
+
+
+def test_an_unknown_language_in_the_contacts_file_is_refused_with_why(edition, places) -> None:
+    rows = (
+        "email,name,role,collectivity_code,language\n"
+        "camille@saint-malo.example,Camille Agent,Chargée de mission,35288,en\n"
+        "dominique@saint-malo.example,Dominique Élue,Adjointe,35288,de\n"
+    )
+    with pytest.raises(ValidationError) as error:
+        invitations.import_contacts(edition=edition, data=rows.encode())
+    assert error.value.messages == [
+        "Aucun contact n'a été importé : 1 ligne est rejetée.",
+        "ligne 3 : langue inconnue : de (attendu : fr, en)",
+    ]
+    assert not Contact.objects.exists()
+
+
+def test_a_contact_imported_in_english_is_invited_and_reminded_in_english(edition, places, run_jobs) -> None:
+    edition.title_en = "Local digital democracy barometer 2016"
+    edition.save(update_fields=["title_en"])
+    rows = (
+        "email,name,role,collectivity_code,language\n"
+        "camille@saint-malo.example,Camille Agent,Chargée de mission,35288,EN\n"
+        "dominique@saint-malo.example,Dominique Élue,Adjointe,35288,\n"
+    )
+    invitations.import_contacts(edition=edition, data=rows.encode())
+    for round in (0, 1):
+        invitations.send_invitations(edition=edition, round=round, per_second=0)
+        run_jobs()
+    camille = Contact.objects.get(email="camille@saint-malo.example")
+    invitation, reminder = (m for m in mail.outbox if m.to == [camille.email])
+    assert (
+        invitation.subject == "Digital Local Democracy Barometer: your local authority is invited to respond"
+    )
+    assert reminder.subject == (
+        "Reminder: the Digital Local Democracy Barometer is still awaiting your local authority's response"
+    )
+    for email in (invitation, reminder):
+        body = " ".join(email.body.split())
+        assert body.startswith("Hello Camille Agent,")
+        assert "The “Local digital democracy barometer 2016” survey" in body
+        assert "Digital Local Democracy Barometer team" in body
+        assert settings.SITE_URL + camille.get_absolute_url() in body
+    assert "is still awaiting a response from Saint-Malo." in " ".join(reminder.body.split())
+    # Without a language in the file, French.
+    invitation, reminder = (m for m in mail.outbox if m.to == ["dominique@saint-malo.example"])
+    assert invitation.subject.startswith("Baromètre de la démocratie locale numérique : votre collectivité")
+    assert reminder.subject.startswith("Rappel : le Baromètre")
+    assert invitation.body.startswith("Bonjour Dominique Élue,")
+    assert "« Baromètre de la démocratie locale numérique 2016 »" in " ".join(reminder.body.split())
 
 
 def test_sending_invitations_is_idempotent(edition, contact, colleague, run_jobs, capsys) -> None:

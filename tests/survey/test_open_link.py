@@ -2,6 +2,7 @@
 
 import html
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -93,24 +94,26 @@ def test_replies_to_the_emailed_link_reach_the_survey_team(
 
 
 @pytest.mark.parametrize(
-    ("language", "subject", "greeting", "title"),
+    ("language", "subject", "greeting", "title", "welcome"),
     [
         (
             "en",
             "Your personal link to respond to the Digital Local Democracy Barometer",
             "Hello Alex Martin,",
             "“Local digital democracy barometer 2016”",
+            "This questionnaire surveys the digital local-democracy tools",
         ),
         (
             "fr",
             "Votre lien personnel pour répondre au Baromètre de la démocratie locale numérique",
             "Bonjour Alex Martin,",
             "« Baromètre de la démocratie locale numérique 2016 »",
+            "Ce questionnaire dresse le panorama des outils numériques",
         ),
     ],
 )
 def test_the_link_is_sent_in_the_language_of_the_page_signed_up_on(
-    client, edition, dinard, run_jobs, language, subject, greeting, title
+    client, admin_client, edition, dinard, run_jobs, language, subject, greeting, title, welcome
 ) -> None:
     Edition.objects.filter(pk=edition.pk).update(title_en="Local digital democracy barometer 2016")
     client.post(reverse("set_language"), {"language": language, "next": "/"})
@@ -119,6 +122,18 @@ def test_the_link_is_sent_in_the_language_of_the_page_signed_up_on(
     assert email.subject == subject
     assert email.body.startswith(greeting)
     assert title in email.body
+    # The link opens the pages in that language (the site's addresses do not name one: the browser's
+    # choice, made on the page signed up on, is kept).
+    link = re.search(r"^https?://\S+$", email.body, re.MULTILINE).group()
+    page = client.get(urlsplit(link).path)
+    assert f'<html lang="{language}">' in page.content.decode()
+    assert welcome in page_text(page)
+    # Staff see it as the language of the contact's emails, and may change it.
+    contact = emailed_contact("alex@dinard.example")
+    change = admin_client.get(reverse("admin:survey_contact_change", args=[contact.pk])).content.decode()
+    assert re.search(
+        rf'<select name="language"[^>]*>.*<option value="{language}" selected>', change, re.DOTALL
+    )
 
 
 def test_the_page_after_signing_up_says_the_same_whatever_the_address_and_the_collectivity(

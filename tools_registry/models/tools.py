@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jobs.mail import language_codes
 from privacy.models import consent_fields
 from tools_registry.choices import HybridFormat, Objective, ToolFamily, family_label
 from tools_registry.history import HistoryActor
@@ -213,7 +214,7 @@ class Tool(models.Model):
             choices_check("source", ToolSource, "tool_valid_source"),
             choices_check("family", ToolFamily, "tool_valid_family"),
             models.CheckConstraint(
-                condition=Q(submitter_language__in=[code for code, _name in settings.LANGUAGES]),
+                condition=Q(submitter_language__in=language_codes()),
                 name="tool_valid_submitter_language",
             ),
             models.CheckConstraint(
