@@ -11,6 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tests.factories import ToolFactory
 from tools_registry.cache import VERSION_KEY, LocalCopies, bump_registry_version, cached, rebuild
+from tools_registry.services import set_objectives
 
 pytestmark = pytest.mark.django_db
 MAP_DATA = reverse("api:tool-list") + "?format=geojson"
@@ -33,6 +34,14 @@ def test_a_new_tool_is_on_the_map_even_after_the_version_counter_was_evicted(cli
     cache.delete(VERSION_KEY)
     second = ToolFactory()
     assert tool_ids(client) == {first.pk, second.pk}
+
+
+def test_objectives_given_to_a_tool_that_had_none_show_on_the_filtered_map_at_once(client) -> None:
+    # Objectives are written in bulk (no signal for each row), and a tool without any has none to delete.
+    tool = ToolFactory()
+    assert filtered_ids(client, "objective=signaler") == set()
+    set_objectives(tool=tool, objectives=["signaler"])
+    assert filtered_ids(client, "objective=signaler") == {tool.pk}
 
 
 def test_after_a_change_one_request_rebuilds_a_list_while_the_others_get_the_previous_one() -> None:

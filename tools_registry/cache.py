@@ -250,6 +250,12 @@ def _wait_for(key: str, version: int, building: str) -> tuple | None:
 @receiver([post_save, post_delete], sender="tools_registry.ToolObjective")
 @receiver([post_save, post_delete], sender="tools_registry.Collectivity")
 def _registry_changed(**kwargs) -> None:
+    registry_changed()
+
+
+def registry_changed() -> None:
+    """Retire what was cached of the registry: every save and delete of its rows calls it (the receiver
+    above), and so does a write in bulk, which sends no signal (`services.set_objectives`)."""
     bump_registry_version()
     # Once more when the change is committed: what was built between the two (another process reading the
     # registry as it was, under the new version) is retired too.

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from jobs.mail import current_language
 from privacy.notice import current_notice
+from tools_registry.cache import registry_changed
 from tools_registry.choices import CollectivityKind
 from tools_registry.corrections import Correction, CorrectionKind, CorrectionStatus
 from tools_registry.history import recorded_as
@@ -232,6 +233,7 @@ def set_objectives(*, tool: Tool, objectives: list[str]) -> None:
         for rank, objective in enumerate(objectives, 1)
     )
     refresh_stored_fields(tool_ids=[tool.pk])
+    registry_changed()  # the objectives created in bulk sent no signal
 
 
 def _decide(tool: Tool, *, status: str, moderator: AbstractBaseUser, reason: str = "") -> bool:
