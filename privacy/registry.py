@@ -33,8 +33,11 @@ DELETE = "delete"
 class FileContent:
     """How to read a stored file about one person. `about(row, address)`: what the row's file says about
     the address, as JSON-ready items (empty: nothing). `erase(row, address)`: take it out of the file and
-    save the row (the row is locked and read afresh first, so a job importing the file meanwhile is
-    waited for, and a file it has emptied is left alone)."""
+    save the row (locked and read afresh first: a file a job has emptied meanwhile is left alone).
+
+    A job importing a file holds its row locked from reading the file to writing what it read and
+    emptying it (survey/tasks.py); an erasure locks the rows holding a file before finding anything
+    (`hold_files`), so that it either finds what such a job wrote or is waited for by it."""
 
     field: str
     about: Callable[[models.Model, str], list[dict]]
@@ -80,9 +83,20 @@ class PersonalData:
     def files_about(self, address: str) -> list:
         """The rows whose file says something about the address (read one by one: they are few, as a
         job empties each file once it has read it)."""
+        files = self._held_files().iterator(chunk_size=20)
+        return [row.pk for row in files if self.content.about(row, address)]
+
+    def _held_files(self) -> QuerySet:
         field = self.content.field
-        files = self.model._default_manager.exclude(**{field: _empty(self.model, field)})
-        return [row.pk for row in files.iterator(chunk_size=20) if self.content.about(row, address)]
+        return self.model._default_manager.exclude(**{field: _empty(self.model, field)})
+
+    def hold_files(self) -> None:
+        """Lock the rows still holding a file (none without `content`), in order. A job importing one of
+        them is waited for: once it is done, what it wrote from the file (a contact) is found with the
+        rest; a job starting after waits for the caller's transaction, and reads the file as it leaves
+        it."""
+        if self.content is not None:
+            list(self._held_files().select_for_update().order_by("pk").values_list("pk", flat=True))
 
     def erase_about(self, rows: QuerySet, address: str) -> int:
         """Erase what the rows hold about one address: the rows themselves (`erase_rows`), or, for stored

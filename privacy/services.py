@@ -121,8 +121,13 @@ def erase_personal_data(*, address: str, by: AbstractBaseUser | None = None, via
     Rows are found before any is changed (a contact's emails are found through its address, which the
     erasure of the contact replaces). Jobs naming the person's rows go too, unless running now. From a
     stored file (a contacts file waiting for its import), only what is about the person is taken out.
+    The stored files are locked before anything is found: a job importing one of them meanwhile has
+    either written its contacts, found and erased here, or waits, and imports the file without the
+    person (PersonalData.hold_files).
     """
     address = address.strip()
+    for entry in REGISTRY:
+        entry.hold_files()
     found = find(address)
     jobs = linked_jobs(found).exclude(status=TaskResultStatus.RUNNING)
     counts = _counts(found, jobs)

@@ -114,7 +114,11 @@ def _import_upload(
     """Import an uploaded file with `read` (all or nothing: it returns the count imported and any remarks,
     or raises ValidationError) and record the outcome in the same transaction, after what the report
     already says (rows taken out for an erasure), then forget the file's content: a second run of the
-    job finds the upload done and does nothing."""
+    job finds the upload done and does nothing.
+
+    The upload's row stays locked from reading the file to forgetting it: an erasure locks it before
+    finding a person's data (privacy/registry.py, hold_files), so it finds what the job wrote, or the
+    job reads the file once the person is out of it."""
     with transaction.atomic():
         upload = (
             model.objects.select_for_update()

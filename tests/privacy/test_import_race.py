@@ -1,0 +1,78 @@
+"""An erasure asked for while the import of a contacts file naming the person is running (PostgreSQL, one
+connection each): once the erasure is done, the person's address is in no contact and no stored file,
+whichever of the two reaches the file first; the others are imported."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from privacy import services
+from survey import invitations
+from survey import services as survey_services
+from survey.models import Contact, ContactImport
+from tests.factories import EditionFactory, TerritoryFactory
+from tests.privacy.conftest import PERSON
+from tests.privacy.test_uploaded_files import OTHER, contacts_file
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+WAIT = 30  # seconds: only reached when a thread is stuck
+
+
+def in_thread(run) -> threading.Thread:
+    def target() -> None:
+        try:
+            run()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    return thread
+
+
+def test_an_erasure_while_the_file_is_imported_leaves_the_person_s_address_nowhere(
+    admin_user, run_jobs, monkeypatch
+) -> None:
+    TerritoryFactory(code="35288", name="Saint-Malo", population=47000)
+    upload = survey_services.queue_contact_import(
+        edition=EditionFactory(), file_name="contacts.csv", data=contacts_file(","), by=admin_user
+    )
+    # The job has read the file and created its contacts, not committed yet, when the erasure is asked;
+    # it goes on once the erasure reaches the stored files.
+    imported, reaches_files, release = threading.Event(), threading.Event(), threading.Event()
+    import_contacts = invitations.import_contacts
+
+    def import_then_wait(**kwargs) -> invitations.ContactImportReport:
+        report = import_contacts(**kwargs)
+        imported.set()
+        assert release.wait(WAIT)
+        return report
+
+    monkeypatch.setattr(invitations, "import_contacts", import_then_wait)
+
+    def watch_for_files(execute, sql, params, many, context):
+        if '"survey_contactimport"' in sql:
+            reaches_files.set()
+        return execute(sql, params, many, context)
+
+    def erase() -> None:
+        with connection.execute_wrapper(watch_for_files):
+            services.erase_personal_data(address=PERSON, via="test")
+
+    job = in_thread(run_jobs)
+    assert imported.wait(WAIT)
+    erasure = in_thread(erase)
+    assert reaches_files.wait(WAIT)
+    release.set()
+    job.join(WAIT)
+    erasure.join(WAIT)
+    assert not job.is_alive() and not erasure.is_alive()
+
+    assert not Contact.objects.filter(email__iexact=PERSON).exists()
+    invited = Contact.objects.owed_email(0).values_list("email", flat=True)
+    assert set(invited) == {"agglo@saint-malo.example", OTHER}
+    upload.refresh_from_db()
+    assert upload.status == ContactImport.Status.DONE
+    assert PERSON.lower().encode() not in bytes(upload.data).lower()
+    assert services.export_personal_data(address=PERSON, via="test")["data"] == []
