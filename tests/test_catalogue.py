@@ -240,6 +240,32 @@ def test_nearby_tools_are_the_five_closest_wherever_their_collectivities_are(cli
     assert nearby == ["Même collectivité", "À 1", "À 2", "À 3", "À 4"]
 
 
+def test_a_tool_just_past_the_first_box_comes_before_one_in_its_far_corner(client) -> None:
+    # The closest collectivities are searched in a small box first: five tools found there are kept
+    # only if none outside it can be closer (a box's corner is farther than its side).
+    here = ToolFactory(
+        family=ToolFamily.FORUM, collectivity=CollectivityFactory(latitude=47.0, longitude=2.0)
+    )
+    for step in range(1, 5):
+        ToolFactory(
+            name=f"Proche {step}",
+            family=ToolFamily.FORUM,
+            collectivity=CollectivityFactory(latitude=47.0, longitude=2.0 + step / 100),
+        )
+    ToolFactory(
+        name="Dans le coin",
+        family=ToolFamily.FORUM,
+        collectivity=CollectivityFactory(latitude=47.24, longitude=2.24),
+    )
+    ToolFactory(
+        name="Juste au-delà",
+        family=ToolFamily.FORUM,
+        collectivity=CollectivityFactory(latitude=47.3, longitude=2.0),
+    )
+    nearby = [tool.name for tool in client.get(here.get_absolute_url()).context["nearby"]]
+    assert nearby == ["Proche 1", "Proche 2", "Proche 3", "Proche 4", "Juste au-delà"]
+
+
 def test_the_sitemap_lists_published_tools_only(client) -> None:
     shown = ToolFactory(name="Visible")
     hidden = ToolFactory(name="Caché", status=ToolStatus.PENDING)

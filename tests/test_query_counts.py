@@ -57,4 +57,5 @@ def test_tool_page_query_count_does_not_grow_with_the_registry(queries) -> None:
     tool = ToolFactory(family=ToolFamily.FORUM)
     small = queries(tool.get_absolute_url())
     make_tools(290)
-    assert queries(tool.get_absolute_url()) == small
+    # Fewer tools of its family nearby may cost one more statement (the wide box), never more tools.
+    assert queries(tool.get_absolute_url()) <= small

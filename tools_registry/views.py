@@ -65,16 +65,23 @@ def tool_list(request: HttpRequest) -> HttpResponse:
     return render(request, "tools_registry/tool_list.html", context)
 
 
-NEARBY_SPAN = 2.0  # degrees around the collectivity: about 200 km
+# Degrees around the collectivity, the box searched first (about 25 km), then the widest (about 200 km).
+NEARBY_SPANS = (0.25, 2.0)
 
 
 def _nearby(tool: Tool) -> list[Tool]:
     """Published tools of the same family within about 200 km, closest first.
 
     A tool lies at its collectivity's point, so the closest tools belong to the closest collectivities
-    that have one: those are found first, among the collectivities of the box around this one (indexed
+    that have one: those are found first, among the collectivities of a box around this one (indexed
     coordinates; their number is bounded by the territory reference, whatever the number of tools),
     then their tools. Inside the box, a flat-earth distance is enough to rank.
+
+    The small box is searched first: where the family is common, its collectivities hold the closest
+    tools already, and reading the wide one (a quarter of France: thousands of collectivities) is
+    spared. Its answer is kept only if its last tool lies within its span: a place outside a box is
+    farther than its span, so none could come before. Else the wide box is searched: two statements
+    at the most.
     """
     collectivity = tool.collectivity
     if collectivity is None or not collectivity.is_located:
@@ -85,22 +92,26 @@ def _nearby(tool: Tool) -> list[Tool]:
         return Abs(F(f"{path}latitude") - latitude) + Abs(F(f"{path}longitude") - longitude)
 
     same_family = Tool.objects.published().filter(family=tool.family).exclude(pk=tool.pk)
-    closest_places = (
-        Collectivity.objects.filter(
-            latitude__range=(latitude - NEARBY_SPAN, latitude + NEARBY_SPAN),
-            longitude__range=(longitude - NEARBY_SPAN, longitude + NEARBY_SPAN),
+    for span in NEARBY_SPANS:
+        closest_places = (
+            Collectivity.objects.filter(
+                latitude__range=(latitude - span, latitude + span),
+                longitude__range=(longitude - span, longitude + span),
+            )
+            .filter(Exists(same_family.filter(collectivity=OuterRef("pk"))))
+            .annotate(distance=distance())
+            .order_by("distance", "pk")
+            .values("pk")[:NEARBY]
         )
-        .filter(Exists(same_family.filter(collectivity=OuterRef("pk"))))
-        .annotate(distance=distance())
-        .order_by("distance", "pk")
-        .values("pk")[:NEARBY]
-    )
-    return list(
-        same_family.filter(collectivity__in=closest_places)
-        .select_related("collectivity")
-        .annotate(distance=distance("collectivity__"))
-        .order_by("distance", "pk")[:NEARBY]
-    )
+        found = list(
+            same_family.filter(collectivity__in=closest_places)
+            .select_related("collectivity")
+            .annotate(distance=distance("collectivity__"))
+            .order_by("distance", "pk")[:NEARBY]
+        )
+        if len(found) == NEARBY and found[-1].distance <= span:
+            break
+    return found
 
 
 def _page_of(model: type[Tool] | type[Collectivity]) -> Callable[[str], str]:
