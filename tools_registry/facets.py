@@ -16,7 +16,9 @@ values, and every facet is counted in one pass over that set; a selected facet g
 built by the FilterSet without its filter.
 """
 
-from collections.abc import Callable, Iterable
+import sys
+from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
@@ -260,15 +262,22 @@ def _chosen(value: object) -> set[str]:
     }
 
 
-def _keys(queryset: QuerySet) -> list[int]:
-    """The primary keys of `queryset`: on PostgreSQL as one array, far quicker to read than a row each."""
+def _keys(queryset: QuerySet) -> Sequence[int]:
+    """The primary keys of `queryset`. On PostgreSQL, read as one value, far quicker than a row each: the
+    keys as 8-byte integers end to end, held in an array: less than half the memory of as many Python
+    ints (a broad search at a million tools matches half a million: 8.5 MB at the peak instead of 19)."""
     keys = queryset.order_by().values_list("pk", flat=True)
     if connection.vendor != "postgresql":
         return list(keys)
     sql, params = keys.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT array_agg(key) FROM ({sql}) AS matched (key)", params)  # noqa: S608
-        return cursor.fetchone()[0] or []
+        matched = f"SELECT string_agg(int8send(key), '') FROM ({sql}) AS matched (key)"  # noqa: S608
+        cursor.execute(matched, params)
+        sent = cursor.fetchone()[0]
+    found = array("q", sent or b"")
+    if sys.byteorder == "little":
+        found.byteswap()  # PostgreSQL sends integers big-endian
+    return found
 
 
 def _columns(name: str, facet: Facet) -> list[tuple[str, Expression]]:
