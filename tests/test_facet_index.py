@@ -18,9 +18,20 @@ pytestmark = pytest.mark.django_db
 CATALOGUE = reverse("tools_registry:tool_list")
 
 
-def test_keys_too_far_apart_for_bitmaps_leave_the_counts_to_sql() -> None:
+def test_keys_far_apart_are_indexed_and_counted_like_any_others() -> None:
+    ToolFactory(pk=1, family="forum", name="Forum du centre")
+    ToolFactory(pk=10_000_000, family="forum", name="Forum des quartiers")
+    ToolFactory(pk=2_000_000_000, family="sondage", name="Sondage des quartiers")
+    index = index_facets(ToolFilterSet, Tool.objects.published(), version=0)
+    assert index is not None
+    counts = count_facets(ToolFilterSet, QueryDict("q=quartiers"), Tool.objects.published(), index)
+    assert counts.total == 2
+    assert counts["family"] == {"forum": 1, "sondage": 1}
+
+
+def test_keys_larger_than_a_bitmap_holds_leave_the_counts_to_sql() -> None:
     ToolFactory(pk=1, family="forum")
-    ToolFactory(pk=10_000_000, family="forum")
+    ToolFactory(pk=2**31, family="forum")
     assert index_facets(ToolFilterSet, Tool.objects.published(), version=0) is None
     assert count_facets(ToolFilterSet, QueryDict(), Tool.objects.published()).total == 2
 

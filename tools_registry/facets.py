@@ -7,7 +7,7 @@ A facet whose own filter is selected is counted without it (selecting a family l
 reachable, with their counts).
 
 The counts come from a `FacetIndex` when there is one for the rows as they are now: a bitmap of the rows
-of each facet value, built by a job, so that counting is ANDing bitmaps and counting their bits, a few
+of each facet value, built by a job, so that counting is intersecting bitmaps and counting them, a few
 milliseconds whatever the number of rows matched (in SQL, each matched row is read and grouped: 100 to
 200 ms for half of 100,000 tools). Only the filters the index cannot answer (a search, say) are matched in
 SQL, by the FilterSet itself, in one statement that gives their rows' keys. Without an index the counts
@@ -30,6 +30,7 @@ from django.db import connection
 from django.db.models import Expression, F, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import QueryDict
+from pyroaring import FrozenBitMap
 
 Options = Callable[[Iterable[str]], list[tuple[str, str]]]
 
@@ -85,68 +86,63 @@ class FacetCounts(dict):
     total: int | None = None
 
 
+# The largest key a `FacetIndex` holds: its bitmaps are of 32-bit integers, and a search's keys are sent
+# as PostgreSQL's `integer` (`_keys`). A queryset with a larger key is counted in SQL.
+LARGEST_KEY = 2**31 - 1
+NO_ROWS = FrozenBitMap()
+
+
 @dataclass(frozen=True)
 class FacetIndex:
-    """The rows of a queryset by facet value, at a version of the data: bit `key - first` of a bitmap (a
-    Python int) is set for the row whose primary key is `key`.
+    """The rows of a queryset by facet value, at a version of the data: compressed bitmaps (roaring
+    bitmaps, `pyroaring`) of their primary keys, a few bytes a row where a value has many rows and a few
+    bytes a key where it has few (a département's tools among a million).
 
     - `everything`: every row; `values`: for each facet, each value's rows (a row with several values of a
       facet is in each one's).
     """
 
     version: int
-    first: int
-    everything: int
-    values: dict[str, dict[str, int]]
+    everything: FrozenBitMap
+    values: dict[str, dict[str, FrozenBitMap]]
 
     def size(self) -> int:
         """Its bytes, about."""
         bitmaps = [self.everything, *(bits for values in self.values.values() for bits in values.values())]
-        return sum(bits.bit_length() // 8 for bits in bitmaps)
+        return sum(_bytes(bits) for bits in bitmaps)
 
-    def rows(self, keys: Iterable[int]) -> int:
+    def rows(self, keys: Sequence[int]) -> FrozenBitMap:
         """The bitmap of the rows `keys` (keys outside the index are left out)."""
-        return _bitmap(keys, self.first, self.everything.bit_length()) & self.everything
+        return FrozenBitMap(keys) & self.everything
 
 
-# Past this many bits for each row indexed (keys far apart: many rows deleted), an index would hold mostly
-# zeros: the counts come from SQL instead.
-SPARSEST_INDEX = 8
+def _bytes(bits: FrozenBitMap) -> int:
+    statistics = bits.get_statistics()
+    return sum(statistics[f"n_bytes_{kind}_containers"] for kind in ("array", "run", "bitset"))
 
 
 def index_facets(
     filterset_class: type[django_filters.FilterSet], queryset: QuerySet, version: int
 ) -> FacetIndex | None:
     """The `FacetIndex` of `queryset` (whose primary keys are integers), read in one statement; None when
-    its keys are too far apart for bitmaps (SPARSEST_INDEX)."""
+    a key is larger than a bitmap holds (LARGEST_KEY)."""
     facets = facets_of(filterset_class)
     # A facet of several fields has a column each: (its name, what the column holds).
     columns = [(name, value) for name, facet in facets.items() for _column, value in _columns(name, facet)]
     rows = queryset.order_by().values_list("pk", *(value for _name, value in columns))
-    keys: list[int] = []
-    by_value: dict[tuple[str, str], list[int]] = {}
+    keys = array("I")
+    by_value: dict[tuple[str, str], array] = {}
     for key, *values in rows.iterator(chunk_size=10_000):
+        if key > LARGEST_KEY:
+            return None
         keys.append(key)
         for (name, _expression), value in zip(columns, values, strict=True):
             if value not in (None, ""):
-                by_value.setdefault((name, str(value)), []).append(key)
-    first = min(keys, default=0)
-    length = max(keys, default=0) - first + 1
-    if length > SPARSEST_INDEX * len(keys) + 1024:
-        return None
-    values: dict[str, dict[str, int]] = {name: {} for name in facets}
+                by_value.setdefault((name, str(value)), array("I")).append(key)
+    values: dict[str, dict[str, FrozenBitMap]] = {name: {} for name in facets}
     for (name, value), value_keys in by_value.items():
-        values[name][value] = _bitmap(value_keys, first, length)
-    return FacetIndex(version=version, first=first, everything=_bitmap(keys, first, length), values=values)
-
-
-def _bitmap(keys: Iterable[int], first: int, length: int) -> int:
-    bits = bytearray(length // 8 + 1)
-    for key in keys:
-        position = key - first
-        if 0 <= position < length:
-            bits[position >> 3] |= 1 << (position & 7)
-    return int.from_bytes(bits, "little")
+        values[name][value] = FrozenBitMap(value_keys)
+    return FacetIndex(version=version, everything=FrozenBitMap(keys), values=values)
 
 
 def count_facets(
@@ -217,7 +213,7 @@ def _count_from_index(
     filterset = filterset_class(data, queryset=queryset)
     filterset.form.is_valid()  # a value a filter does not know is left out, as the FilterSet leaves it out
     cleaned = filterset.form.cleaned_data
-    selections: dict[str, int] = {}
+    selections: dict[str, FrozenBitMap] = {}
     not_facets = data.copy()
     not_facets.pop("sort", None)
     for name, facet in facets.items():
@@ -225,7 +221,9 @@ def _count_from_index(
         if facet.by_value:
             chosen = _chosen(cleaned.get(name))
             if chosen:
-                selections[name] = reduce(or_, (index.values[name].get(value, 0) for value in chosen), 0)
+                selections[name] = reduce(
+                    or_, (index.values[name].get(value, NO_ROWS) for value in chosen), NO_ROWS
+                )
         elif own and cleaned.get(name) not in (None, "", []):
             alone = QueryDict(mutable=True)
             alone.setlist(name, data.getlist(name))
@@ -236,20 +234,23 @@ def _count_from_index(
     counts = FacetCounts()
     for name, facet in facets.items():
         within = reduce(and_, (bits for other, bits in selections.items() if other != name), matched)
-        found = {value: n for value, bits in index.values[name].items() if (n := (within & bits).bit_count())}
+        counted = (
+            (value, within.intersection_cardinality(bits)) for value, bits in index.values[name].items()
+        )
+        found = {value: n for value, n in counted if n}
         counts[name] = _most_frequent(found, facet.limit)
-    counts.total = reduce(and_, selections.values(), matched).bit_count()
+    counts.total = len(reduce(and_, selections.values(), matched))
     return counts
 
 
 def _matched(
     filterset_class: type[django_filters.FilterSet], data: QueryDict, queryset: QuerySet, index: FacetIndex
-) -> int:
+) -> FrozenBitMap:
     """The bitmap of the rows of `index` that the FilterSet matches with `data`, in one statement."""
     try:
         return index.rows(_keys(filterset_class(data, queryset=queryset).qs))
     except EmptyResultSet:  # filters that can match nothing
-        return 0
+        return NO_ROWS
 
 
 def _chosen(value: object) -> set[str]:
@@ -263,18 +264,21 @@ def _chosen(value: object) -> set[str]:
 
 
 def _keys(queryset: QuerySet) -> Sequence[int]:
-    """The primary keys of `queryset`. On PostgreSQL, read as one value, far quicker than a row each: the
-    keys as 8-byte integers end to end, held in an array: less than half the memory of as many Python
-    ints (a broad search at a million tools matches half a million: 8.5 MB at the peak instead of 19)."""
+    """The primary keys of `queryset` up to LARGEST_KEY (those an index holds). On PostgreSQL, read as one
+    value, far quicker than a row each: the keys as 4-byte integers end to end, held in an array (a broad
+    search at a million tools matches half a million: 2 MB, where as many Python ints take 19 MB)."""
     keys = queryset.order_by().values_list("pk", flat=True)
     if connection.vendor != "postgresql":
-        return list(keys)
+        return array("I", (key for key in keys if key <= LARGEST_KEY))
     sql, params = keys.query.sql_with_params()
     with connection.cursor() as cursor:
-        matched = f"SELECT string_agg(int8send(key), '') FROM ({sql}) AS matched (key)"  # noqa: S608
+        matched = (
+            f"SELECT string_agg(int4send(key::integer), '') FROM ({sql}) AS matched (key) "  # noqa: S608
+            f"WHERE key <= {LARGEST_KEY}"
+        )
         cursor.execute(matched, params)
         sent = cursor.fetchone()[0]
-    found = array("q", sent or b"")
+    found = array("I", sent or b"")  # positive keys: the bytes of PostgreSQL's signed integers
     if sys.byteorder == "little":
         found.byteswap()  # PostgreSQL sends integers big-endian
     return found
