@@ -28,18 +28,8 @@ mkdir -p "$OUT"
 : >"$OUT/phases.txt"
 : >"$OUT/results.jsonl"
 
-export DEBUG=false
-SECRET_KEY=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')
-export SECRET_KEY
-export ALLOWED_HOSTS=127.0.0.1
-export DATABASE_URL=postgres://postgres@127.0.0.1:5432/barometre_bench_$LABEL
-export SECURE_SSL_REDIRECT=false
-export CACHE_URL=redis://127.0.0.1:6379/5
-# As deployed behind the documented proxy: wrk sends each request as one of 1,000 clients
-# (X-Forwarded-For, bench/wrk_report.lua), so the API's rate limits stay at their production values and
-# see each client at a visitor's rate.
-export TRUSTED_PROXIES=127.0.0.1/32
-export LOG_LEVEL=WARNING
+# shellcheck source=bench/site_env.sh
+source bench/site_env.sh
 
 BASE=http://127.0.0.1:$PORT
 DS_BASE=http://127.0.0.1:$DS_PORT
