@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import ToolFactory
+from tools_registry.cache import rebuild
 from tools_registry.facets import count_facets, index_facets
 from tools_registry.filters import ToolFilterSet, facet_index
 from tools_registry.models import Tool
@@ -67,3 +68,11 @@ def test_the_catalogue_counts_from_the_index_once_a_job_built_it_and_never_from_
     run_jobs()
     assert facet_statements(client, "family=forum&family=carte_participative") == []
     assert results_count(client, "family=forum&family=signalement") == "2 outils"
+
+
+def test_an_index_an_earlier_release_left_in_the_cache_is_never_read(client) -> None:
+    ToolFactory(name="Forum des quartiers", family="forum")
+    # What a release before the compressed bitmaps stored, at the registry's current version.
+    rebuild("facet-index", lambda: "an index of Python ints", 3600)
+    assert facet_index() is None
+    assert results_count(client, "family=forum") == "1 outil"

@@ -305,7 +305,9 @@ def _count_facets(data: QueryDict, queryset: QuerySet) -> FacetCounts:
     return count_facets(ToolFilterSet, data, queryset, index=facet_index())
 
 
-FACET_INDEX_KEY = "facet-index"
+# The key names the index's form (compressed bitmaps): an index an earlier release left in the cache in
+# another form (Python ints) is never read.
+FACET_INDEX_KEY = "facet-index:roaring"
 # Rebuilt at least this often even if the registry does not change, whatever might have been missed.
 FACET_INDEX_SECONDS = 3600
 # Each worker keeps its own copy of the facet index (cache.LocalCopies): 2 MB at 100,000 tools, about
