@@ -33,6 +33,10 @@ from django.http import QueryDict
 from pyroaring import FrozenBitMap
 
 Options = Callable[[Iterable[str]], list[tuple[str, str]]]
+# For filters that are no facet, by name: the rows of a `FacetIndex` that a filter keeps given its cleaned
+# value, when something else than SQL can tell (a search for a common word: tools_registry.common_words),
+# else None, and the FilterSet matches it in SQL.
+Answered = dict[str, Callable[[object], FrozenBitMap | None]]
 
 
 @dataclass(frozen=True)
@@ -150,13 +154,16 @@ def count_facets(
     data: QueryDict,
     queryset: QuerySet,
     index: FacetIndex | None = None,
+    answered: Answered | None = None,
 ) -> FacetCounts:
     """For each facet, how many tools of `queryset` each value would give, the other filters staying as
     they are, and how many every filter matches (the list's count).
 
-    `index`: the `FacetIndex` of `queryset` as it is now, if there is one; else in one statement."""
+    `index`: the `FacetIndex` of `queryset` as it is now, if there is one; else in one statement.
+    `answered`: with an index, the filters that are no facet and that something else than SQL may match
+    (see `Answered`)."""
     if index is not None:
-        return _count_from_index(filterset_class, data, queryset, index)
+        return _count_from_index(filterset_class, data, queryset, index, answered or {})
     # Only SQL compiled by Django and the facets' names (identifiers) are written into the statement
     # (noqa: S608 below); every value from the request is a parameter.
     facets = facets_of(filterset_class)
@@ -203,12 +210,53 @@ def count_facets(
 
 
 def _count_from_index(
-    filterset_class: type[django_filters.FilterSet], data: QueryDict, queryset: QuerySet, index: FacetIndex
+    filterset_class: type[django_filters.FilterSet],
+    data: QueryDict,
+    queryset: QuerySet,
+    index: FacetIndex,
+    answered: Answered,
 ) -> FacetCounts:
-    """`count_facets` from `index`. A selected facet answered by value is the union of its values'
-    bitmaps; one that is not (a case-insensitive match) is matched alone by the FilterSet in SQL, and so
-    are the filters that are no facet (a search…), together: their rows' keys make their bitmaps, one
-    statement each, none when no such filter is set."""
+    """`count_facets` from `index`: each facet's values intersected with the rows the other filters keep
+    (`_selections`)."""
+    facets = facets_of(filterset_class)
+    selections, matched = _selections(filterset_class, data, queryset, index, answered)
+    counts = FacetCounts()
+    for name, facet in facets.items():
+        within = reduce(and_, (bits for other, bits in selections.items() if other != name), matched)
+        counted = (
+            (value, within.intersection_cardinality(bits)) for value, bits in index.values[name].items()
+        )
+        found = {value: n for value, n in counted if n}
+        counts[name] = _most_frequent(found, facet.limit)
+    counts.total = len(reduce(and_, selections.values(), matched))
+    return counts
+
+
+def matched_rows(
+    filterset_class: type[django_filters.FilterSet],
+    data: QueryDict,
+    queryset: QuerySet,
+    index: FacetIndex,
+    answered: Answered,
+) -> FrozenBitMap:
+    """The rows of `index` that every filter of `data` keeps: those of the list (`count_facets`' total)."""
+    selections, matched = _selections(filterset_class, data, queryset, index, answered)
+    return reduce(and_, selections.values(), matched)
+
+
+def _selections(
+    filterset_class: type[django_filters.FilterSet],
+    data: QueryDict,
+    queryset: QuerySet,
+    index: FacetIndex,
+    answered: Answered,
+) -> tuple[dict[str, FrozenBitMap], FrozenBitMap]:
+    """The rows each selected facet keeps, and those the filters that are no facet keep together.
+
+    A selected facet answered by value is the union of its values' bitmaps; one that is not (a
+    case-insensitive match) is matched alone by the FilterSet in SQL. The filters that are no facet are
+    answered by `answered` where it can, the others matched in SQL together (a search…): their rows' keys
+    make a bitmap, one statement each, none when no such filter is set."""
     facets = facets_of(filterset_class)
     filterset = filterset_class(data, queryset=queryset)
     filterset.form.is_valid()  # a value a filter does not know is left out, as the FilterSet leaves it out
@@ -229,18 +277,14 @@ def _count_from_index(
             alone.setlist(name, data.getlist(name))
             selections[name] = _matched(filterset_class, alone, queryset, index)
     matched = index.everything
+    for name, rows_of in answered.items():
+        rows = rows_of(cleaned[name]) if cleaned.get(name) and name in not_facets else None
+        if rows is not None:
+            not_facets.pop(name)
+            matched &= rows
     if any(any(not_facets.getlist(name)) for name in not_facets if name in filterset_class.base_filters):
-        matched = _matched(filterset_class, not_facets, queryset, index)
-    counts = FacetCounts()
-    for name, facet in facets.items():
-        within = reduce(and_, (bits for other, bits in selections.items() if other != name), matched)
-        counted = (
-            (value, within.intersection_cardinality(bits)) for value, bits in index.values[name].items()
-        )
-        found = {value: n for value, n in counted if n}
-        counts[name] = _most_frequent(found, facet.limit)
-    counts.total = len(reduce(and_, selections.values(), matched))
-    return counts
+        matched &= _matched(filterset_class, not_facets, queryset, index)
+    return selections, matched
 
 
 def _matched(

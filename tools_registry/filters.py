@@ -2,6 +2,7 @@
 
 import copy
 import hashlib
+from array import array
 from collections.abc import Callable, Iterable
 from functools import cache, partial, reduce
 from operator import or_
@@ -14,6 +15,7 @@ from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
+from pyroaring import FrozenBitMap
 
 from tools_registry.cache import LocalCopies, built_by_job, cached, rebuild, registry_version
 from tools_registry.choices import (
@@ -22,18 +24,21 @@ from tools_registry.choices import (
     PopulationBand,
     ToolFamily,
 )
+from tools_registry.common_words import CommonWords, build_common_words, in_order
 from tools_registry.facets import (
+    Answered,
     Facet,
     FacetCounts,
     FacetIndex,
     Options,
     count_facets,
     index_facets,
+    matched_rows,
     takes_several,
     with_facet,
 )
 from tools_registry.models import STORED_OBJECTIVES, LifeStatus, Territory, TerritoryKind, Tool
-from tools_registry.search import search_tools
+from tools_registry.search import search_lexeme, search_tools, search_word
 from tools_registry.text import natural, natural_key
 
 YES_NO = [("true", _("Oui")), ("false", _("Non"))]
@@ -270,7 +275,12 @@ class ToolFilterSet(django_filters.FilterSet):
             return queryset.active_first("-created_at", "pk")
         if not ranked(self.form.cleaned_data.get("q") if valid else None, sort):
             return queryset.active_first(natural("name"), "pk")
-        return queryset.active_first("-rank", natural("name"), "pk")
+        return by_relevance(queryset)
+
+
+def by_relevance(queryset: QuerySet) -> QuerySet:
+    """The tools of a search (annotated with their `rank`) in the order of its list."""
+    return queryset.active_first("-rank", natural("name"), "pk")
 
 
 def ranked(search: str | None, sort: str | None) -> bool:
@@ -302,7 +312,18 @@ def refresh_facet_counts(query: str) -> None:
 
 
 def _count_facets(data: QueryDict, queryset: QuerySet) -> FacetCounts:
-    return count_facets(ToolFilterSet, data, queryset, index=facet_index())
+    index = facet_index()
+    return count_facets(ToolFilterSet, data, queryset, index=index, answered=_by_common_word(index))
+
+
+def _by_common_word(index: FacetIndex | None) -> Answered:
+    """The search answered from the list of its word (`common_words`) where it is one."""
+
+    def rows(text: str) -> FrozenBitMap | None:
+        keys = _common_word_keys(text)
+        return None if index is None or keys is None else index.rows(keys)
+
+    return {"q": rows}
 
 
 # The key names the index's form (compressed bitmaps): an index an earlier release left in the cache in
@@ -328,6 +349,66 @@ def refresh_facet_index(query: str = "") -> None:
     `facet_index` (`query` is unused: the index is of every published tool)."""
     build = partial(index_facets, ToolFilterSet, Tool.objects.published(), registry_version())
     rebuild(FACET_INDEX_KEY, build, FACET_INDEX_SECONDS)
+
+
+COMMON_WORDS_KEY = "common-words"
+COMMON_WORDS_SECONDS = FACET_INDEX_SECONDS
+COMMON_WORDS = LocalCopies[CommonWords](max_bytes=1024 * 1024, size=CommonWords.size)
+
+
+def common_words() -> CommonWords | None:
+    """The common words of the published tools as they are now (tools_registry.common_words), or None:
+    then a job builds them (a minute at a million tools), and searches are made in SQL meanwhile."""
+    return built_by_job(
+        COMMON_WORDS_KEY, local=COMMON_WORDS, refresh=partial(_enqueue_refresh, "common-words", "")
+    )
+
+
+def refresh_common_words(query: str = "") -> None:
+    """Build the common words of the published tools and their lists, unless those cached are current:
+    the job's part of `common_words` (`query` is unused)."""
+    published = Tool.objects.published()
+    build = partial(build_common_words, published, registry_version(), _word_list, COMMON_WORDS_SECONDS)
+    rebuild(COMMON_WORDS_KEY, build, COMMON_WORDS_SECONDS)
+
+
+def _word_list(queryset: QuerySet, word: str) -> QuerySet:
+    return by_relevance(search_word(queryset, word))
+
+
+def _common_word_keys(text: str) -> array | None:
+    """The published tools a search for `text` lists, in its order, when it looks for one common word;
+    else None (one statement at most: the word `text` is searched by)."""
+    words = common_words()
+    if words is None:
+        return None
+    word = search_lexeme(text)
+    return None if word is None else words.keys(word)
+
+
+def common_word_block(data: QueryDict) -> Callable[[int, int], tuple[list[int], int] | None]:
+    """For `CachedPaginator(ordered=…)`: the published tools `start` to `stop` of the list `data` asks
+    for and its length, when it is a search for a common word whose other filters the facet index
+    answers; else None."""
+
+    def block(start: int, stop: int) -> tuple[list[int], int] | None:
+        # Both asked for, so that a job builds whichever is missing.
+        index, words = facet_index(), common_words()
+        if index is None or words is None:
+            return None
+        filterset = ToolFilterSet(data, queryset=Tool.objects.published())
+        filterset.form.is_valid()
+        cleaned = filterset.form.cleaned_data
+        if not ranked(cleaned.get("q"), cleaned.get("sort")):
+            return None  # a list sorted by name or date is read in its order from an index
+        keys = _common_word_keys(cleaned["q"])
+        if keys is None:
+            return None
+        published = filterset.queryset
+        kept = matched_rows(ToolFilterSet, data, published, index, {"q": lambda _text: index.rows(keys)})
+        return in_order(keys, kept, start, stop), len(kept)
+
+    return block
 
 
 def _facets_key(data: QueryDict) -> str:

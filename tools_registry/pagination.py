@@ -36,12 +36,15 @@ class CachedPaginator(Paginator):
         rows: Callable[[QuerySet, list[int]], list] | None = None,
         count: int | None = None,
         ranked: bool = False,
+        ordered: Callable[[int, int], tuple[list[int], int] | None] | None = None,
         **kwargs,
     ) -> None:
         """`rows(object_list, ids)`: what a page shows of the items `ids`, in that order (by default the
         model instances); `count`: the number of items, when the caller has counted them already;
         `ranked`: the list is ordered by a value computed for each item (a search's relevance), which no
-        index can give in order."""
+        index can give in order; `ordered(start, stop)`: the ids of the items `start` to `stop` and the
+        list's length when they can be had without reading the list in SQL (a search for a common word:
+        tools_registry.common_words), else None."""
         super().__init__(object_list, per_page, **kwargs)
         if key is not None:
             self._digest = key
@@ -49,6 +52,7 @@ class CachedPaginator(Paginator):
             self.count = count
         self._rows = rows or _instances
         self._ranked = ranked
+        self._ordered = ordered
         self._blocks: dict[int, list[int]] = {}
 
     @cached_property
@@ -93,17 +97,24 @@ class CachedPaginator(Paginator):
                 if length is not None:
                     self.__dict__.setdefault("count", length)
             else:
-                ids = cached(
-                    self._key(f"{start}:{stop}"),
-                    lambda: list(self.object_list[start:stop].values_list("pk", flat=True)),
-                    CACHE_SECONDS,
-                )
+                ids = cached(self._key(f"{start}:{stop}"), lambda: self._ids(start, stop), CACHE_SECONDS)
             self._blocks[index] = ids
         return self._blocks[index]
+
+    def _ids(self, start: int, stop: int) -> list[int]:
+        """The ids of items `start` to `stop`."""
+        known = self._ordered(start, stop) if self._ordered else None
+        if known is not None:
+            return known[0]
+        return list(self.object_list[start:stop].values_list("pk", flat=True))
 
     def _counted_block(self, start: int, stop: int) -> tuple[list[int], int | None]:
         """The ids of items `start` to `stop`, and the length of the whole list (None when the block is
         past its end), in one statement: ranking the list has read every item anyway."""
+        known = self._ordered(start, stop) if self._ordered else None
+        if known is not None:
+            ids, length = known
+            return ids, (length if ids else None)
         rows = list(
             self.object_list.annotate(list_length=Window(Count("*")))[start:stop].values_list(
                 "pk", "list_length"

@@ -7,6 +7,7 @@ case ignored. A function rather than a stored column: nothing to keep up to date
 collectivity is renamed, and nothing extra stored on PostgreSQL.
 """
 
+import re
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -115,3 +116,38 @@ def search_tools(queryset: QuerySet, text: str) -> QuerySet:
     for word in normalize(text).split():
         queryset = queryset.filter(search_text__contains=word)
     return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+
+
+class LexemeQuery(SearchQuery):
+    """The query of one lexeme, as the stored vectors hold it (`search_word`, `unnest(search_vector)`),
+    taken as it is: neither parsed nor stemmed again (to_tsquery would split « saint-malo »)."""
+
+    template = "%(expressions)s::tsquery"
+
+    def __init__(self, lexeme: str) -> None:
+        super().__init__("'" + lexeme.replace("'", "''") + "'", search_type="raw")
+
+
+def search_word(queryset: QuerySet, lexeme: str) -> QuerySet:
+    """Tools whose vector holds `lexeme`, annotated with the `rank` that a search whose query is that
+    lexeme alone gives them (`search_tools`, for a text `search_lexeme` reads as `lexeme`)."""
+    query = LexemeQuery(lexeme)
+    return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+
+
+# A query of one lexeme, as PostgreSQL writes it: quoted, quotes doubled; one with a backslash (written
+# doubled) is left to `search_tools`.
+_ONE_LEXEME = re.compile(r"'((?:[^'\\]|'')+)'")
+
+
+def search_lexeme(text: str) -> str | None:
+    """The one lexeme `search_tools` looks for when given `text` (« Projets » → `projet`), in one
+    statement; None when it looks for several or none, or on SQLite. A text of several words is not
+    sent to the database."""
+    if not uses_full_text() or len(text.split()) != 1:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT websearch_to_tsquery(%s, %s)::text", [SEARCH_CONFIG, text])
+        written = cursor.fetchone()[0]
+    found = _ONE_LEXEME.fullmatch(written)
+    return found.group(1).replace("''", "'") if found else None

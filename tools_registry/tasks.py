@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy
 
 from jobs.mail import send_email
 from jobs.queue import job
-from tools_registry.filters import refresh_facet_counts, refresh_facet_index, refresh_located_counts
+from tools_registry.filters import (
+    refresh_common_words,
+    refresh_facet_counts,
+    refresh_facet_index,
+    refresh_located_counts,
+)
 from tools_registry.geojson import refresh_feature_collection
 from tools_registry.models import Correction, Tool
 
@@ -101,6 +106,7 @@ REFRESHERS = {
     "map": refresh_feature_collection,
     "facets": refresh_facet_counts,
     "facet-index": refresh_facet_index,
+    "common-words": refresh_common_words,
     "located": refresh_located_counts,
 }
 
@@ -113,5 +119,6 @@ REFRESHERS = {
 def refresh_cached(kind: str, query: str) -> None:
     """Rebuild a cached view (`kind`) of the published tools filtered by `query`, filters chosen from
     lists: the map source, the facet counts of the catalogue and the map, or how many the map places; or
-    the facet index of every published tool (`filters.facet_index`)."""
+    the facet index of every published tool (`filters.facet_index`), or the lists of their common words
+    (`filters.common_words`)."""
     REFRESHERS[kind](query)

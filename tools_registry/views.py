@@ -15,6 +15,7 @@ from tools_registry import maps, services
 from tools_registry.facets import facet_panel, selected_count
 from tools_registry.filters import (
     ToolFilterSet,
+    common_word_block,
     facet_counts,
     list_digest,
     located_counts,
@@ -42,7 +43,13 @@ def tool_list(request: HttpRequest) -> HttpResponse:
     tools = filterset.qs.select_related("collectivity")
     # The facet statement counts the list too: the list is not matched once more for its count.
     counts = facet_counts(filterset.data or {}, Tool.objects.published())
-    paginator = CachedPaginator(tools, PER_PAGE, key=list_digest(request.GET), count=counts.total)
+    paginator = CachedPaginator(
+        tools,
+        PER_PAGE,
+        key=list_digest(request.GET),
+        count=counts.total,
+        ordered=common_word_block(filterset.data),
+    )
     base_query = request.GET.copy()
     base_query.pop("page", None)
     try:

@@ -18,11 +18,16 @@ class Pagination(PageNumberPagination):
     def paginate_queryset(self, queryset, request: Request, view=None) -> list | None:
         # A view may name its list for the cache keys of its count and pages (`list_key()`, else the
         # list's SQL names it), say what a page shows of its items (`page_rows(queryset, ids)`) and
-        # whether its list is ordered by relevance (`list_ranked()`).
+        # whether its list is ordered by relevance (`list_ranked()`), and read its blocks otherwise than
+        # from the queryset (`list_block(start, stop)`, see CachedPaginator's `ordered`).
         key = view.list_key() if hasattr(view, "list_key") else None
         ranked = view.list_ranked() if hasattr(view, "list_ranked") else False
         self.django_paginator_class = partial(
-            CachedPaginator, key=key, rows=getattr(view, "page_rows", None), ranked=ranked
+            CachedPaginator,
+            key=key,
+            rows=getattr(view, "page_rows", None),
+            ranked=ranked,
+            ordered=getattr(view, "list_block", None),
         )
         return super().paginate_queryset(queryset, request, view)
 

@@ -15,7 +15,7 @@ from tools_registry.api.renderers import CSVRenderer, GeoJSONRenderer
 from tools_registry.api.serializers import ToolSerializer, tool_documents
 from tools_registry.api.views.common import SLUG_PATTERN, PublicReadMixin, _address
 from tools_registry.csv_export import stream_tools_csv
-from tools_registry.filters import ToolFilterSet, list_digest, ranked
+from tools_registry.filters import ToolFilterSet, common_word_block, list_digest, ranked
 from tools_registry.geojson import cached_feature_collection
 from tools_registry.history import moved_or_404
 from tools_registry.licences import (
@@ -108,6 +108,10 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
         """Whether the list is ordered by relevance (see CachedPaginator)."""
         params = self.request.query_params
         return ranked(params.get("q"), params.get("sort"))
+
+    def list_block(self, start: int, stop: int) -> tuple[list[int], int] | None:
+        """The tools `start` to `stop` of a search for a common word, without SQL (see CachedPaginator)."""
+        return common_word_block(self.request.query_params)(start, stop)
 
     def page_rows(self, queryset: QuerySet, ids: list[int]) -> list[dict]:
         """A page of the list: the documents of its tools, from rows."""
