@@ -11,7 +11,8 @@
 # page weights, the uncached GeoJSON time and the workers' resident memory, and stops both servers.
 # Results: bench/results/<label>/results.jsonl (one JSON object per line; the cold rounds also give the
 # CPU time a request cost the server, PostgreSQL and Redis) and weights.json.
-# Environment: BENCH_PORT, BENCH_DS_PORT, BENCH_CONNECTIONS (wrk connections, default 4),
+# Environment: BENCH_PORT, BENCH_DS_PORT, BENCH_CONNECTIONS (wrk connections, default 4), BENCH_KEEP_INDEXES
+# (0: the cold rounds empty the registry's indexes too, see empty_cache),
 # BENCH_GEOJSON_TRIES (uncached GeoJSON tries, default 3), and GUNICORN_TIMEOUT (read by the
 # project's gunicorn.conf.py, 30 s by default).
 set -euo pipefail
@@ -147,7 +148,7 @@ cpu_split() {
 cold() {
   local name=$1 base=$2 paths=$3 round=$4 server=${5:-$SERVER_PID} line before after
   mark "$name:$round"
-  redis-cli -n 5 FLUSHDB >/dev/null
+  empty_cache
   before=$(cpu_split "$server")
   line=$(wrk -t1 -c"$CONNECTIONS" -d"${VARIED_SECONDS:-10}s" --timeout 10s -s bench/wrk_report.lua "$base" \
     -- "$paths" $((round * 1300)) | sed -n 's/^JSON //p')
@@ -159,6 +160,21 @@ cold() {
     '{if (n > 0) printf "\"server_cpu_ms\":%.2f,\"postgres_cpu_ms\":%.2f,\"redis_cpu_ms\":%.2f,", ($4-$1)*ms/n, ($5-$2)*ms/n, ($6-$3)*ms/n}')
   echo "{\"scenario\":\"$name\",\"label\":\"$LABEL\",\"cold\":true,\"round\":$round,\"connections\":$CONNECTIONS,$cpu${line#\{}" |
     tee -a "$OUT/results.jsonl"
+}
+
+# empty_cache: every cached page, count, facet set and map source goes, but the registry's indexes
+# (the facet index and the lists of the common words, which jobs build once for each version of the
+# registry, as after a change in production) and the version they are of: a search is then made as it
+# is between two changes of the registry. BENCH_KEEP_INDEXES=0 empties everything (the method of the
+# runs before K: the jobs then rebuild the indexes during each round).
+empty_cache() {
+  if [[ ${BENCH_KEEP_INDEXES:-1} == 0 ]]; then
+    redis-cli -n 5 FLUSHDB >/dev/null
+    return
+  fi
+  redis-cli -n 5 --scan |
+    grep -vE '^:1:(registry:version|facet-index:roaring|common-words|common-word:[0-9]+:[0-9a-f]+)$' |
+    xargs -r -n 500 redis-cli -n 5 DEL >/dev/null
 }
 
 # weight URL: status, bytes, seconds, seconds to the first byte (one request).
@@ -229,6 +245,19 @@ if [[ -f $SQLITE ]]; then
   DS_PID=$!
   wait_for "$DS_BASE/db/tools.json?_size=1"
   curl -fsS -o /dev/null "$DS_BASE/db/tools?_search=warm&_facet=family"
+fi
+# The registry's indexes, built once as the job worker builds them after a change (timed).
+mark indexes
+if [[ ${BENCH_KEEP_INDEXES:-1} != 0 ]]; then
+  redis-cli -n 5 FLUSHDB >/dev/null
+  .venv/bin/python manage.py shell -c '
+import time
+from tools_registry.filters import refresh_common_words, refresh_facet_index
+for build in (refresh_facet_index, refresh_common_words):
+    started = time.monotonic()
+    build()
+    print(f"{build.__name__}: {time.monotonic() - started:.1f} s")
+' | tee "$OUT/indexes.txt"
 fi
 curl -fsS -o /dev/null "$BASE/outils/?q=warm"  # the processes warm (imports, templates)
 curl -fsS -o /dev/null "$BASE/api/v1/tools/?q=warm"
