@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jobs.mail import send_email
+from jobs.mail import current_language, send_email
 from jobs.queue import job
 from survey.io import import_responses
 from survey.models import (
@@ -29,14 +29,15 @@ from survey.models import (
 
 def _send_to(contact: Contact, *, subject: str, template: str) -> None:
     """Send the contact one of the survey's emails, with their personal link; replies reach the survey
-    team (SURVEY_REPLY_TO), as the survey pages promise."""
+    team (SURVEY_REPLY_TO), as the survey pages promise. The link opens the questionnaire in the
+    language the email is written in (the active one), whatever the language of the browser it opens in."""
     send_email(
         subject=subject,
         template=template,
         context={
             "contact": contact,
             "edition": contact.edition,
-            "link": settings.SITE_URL + contact.get_absolute_url(),
+            "link": settings.SITE_URL + contact.get_absolute_url(language=current_language()),
         },
         recipients=[contact.email],
         reply_to=settings.SURVEY_REPLY_TO,

@@ -1,6 +1,7 @@
 """The people invited to answer, and the emails sent to them."""
 
 import secrets
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +13,9 @@ from jobs.mail import language_codes
 from privacy.models import consent_fields
 from survey.models.questionnaire import Edition
 from survey.models.responses import Response
+
+# The query parameter of a personal link naming the language to open the questionnaire in (survey/views).
+LANGUAGE_PARAMETER = "lang"
 
 
 def new_token() -> str:
@@ -116,8 +120,11 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return f"{self.email} ({self.collectivity})"
 
-    def get_absolute_url(self) -> str:
-        return reverse("survey:welcome", kwargs={"token": self.token})
+    def get_absolute_url(self, language: str | None = None) -> str:
+        """The personal link. An email gives it with its own `language`: the questionnaire then opens in
+        the language the email was read in, not the browser's; without it (staff's copy), the browser's."""
+        url = reverse("survey:welcome", kwargs={"token": self.token})
+        return f"{url}?{urlencode({LANGUAGE_PARAMETER: language})}" if language else url
 
     def advance(self, status: str) -> bool:
         """Move the status forward (never back); True when it changed."""

@@ -1,16 +1,19 @@
 """A personal link: whose it is, what it may still show (the edition closed, the response sent), the
-addresses of its pages, and its welcome page."""
+addresses of its pages, the language it opens in, and its welcome page."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
 from survey import invitations, services
 from survey.flow import Questionnaire, Step, read_answers
 from survey.models import Contact, Edition, Response
+from survey.models.contacts import LANGUAGE_PARAMETER
 
 
 @dataclass
@@ -89,8 +92,37 @@ def _back(token: str, step: Step | None) -> HttpResponse:
     return redirect(step.url(token) if step else reverse("survey:welcome", kwargs={"token": token}))
 
 
+def _in_named_language(request: HttpRequest) -> HttpResponse | None:
+    """A link naming its language (`?lang=en`, as the emails give it): to the same page without it, the
+    language kept as the site's language switcher keeps a choice (its cookie, which the browser's language
+    gives way to), so the questionnaire's pages follow in it and the switcher can still change it. A
+    language the site does not have is dropped: the browser's, as for a link naming none."""
+    language = request.GET.get(LANGUAGE_PARAMETER)
+    if request.method != "GET" or language is None:
+        return None
+    response = redirect(request.path)
+    try:
+        language = translation.get_supported_language_variant(language)
+    except LookupError:
+        return response
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def welcome(request: HttpRequest, token: str) -> HttpResponse:
+    named = _in_named_language(request)
+    if named is not None:
+        return named
     visit = _visit(request, token)
     if isinstance(visit, HttpResponse):
         return visit

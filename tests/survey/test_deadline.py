@@ -34,7 +34,7 @@ def test_the_invitation_and_the_reminder_give_the_last_day(ends_31_march, contac
     invitation, reminder = mail.outbox
     assert "Rappel" not in invitation.subject and "Rappel" in reminder.subject
     for email in (invitation, reminder):
-        assert f"{contact.get_absolute_url()}\n\n{DEADLINE}\n\n" in email.body
+        assert f"{contact.get_absolute_url(language=contact.language)}\n\n{DEADLINE}\n\n" in email.body
 
 
 def test_emails_of_an_edition_without_end_date_say_nothing_of_it(edition, contact, run_jobs) -> None:

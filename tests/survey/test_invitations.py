@@ -1,9 +1,13 @@
+import re
+from urllib.parse import urlsplit
+
 import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -234,6 +238,67 @@ def test_a_contact_imported_in_english_is_invited_and_reminded_in_english(editio
     assert reminder.subject.startswith("Rappel : le Baromètre")
     assert invitation.body.startswith("Bonjour Dominique Élue,")
     assert "« Baromètre de la démocratie locale numérique 2016 »" in " ".join(reminder.body.split())
+
+
+ENGLISH_WELCOME = "This questionnaire surveys the digital local-democracy tools"
+FRENCH_WELCOME = "Ce questionnaire dresse le panorama des outils numériques"
+
+
+def emailed_link(contact: Contact) -> str:
+    """The personal link of the last email sent to the contact, as the test client follows it."""
+    body = [message for message in mail.outbox if message.to == [contact.email]][-1].body
+    link = urlsplit(re.search(r"^https?://\S+$", body, re.MULTILINE).group())
+    return f"{link.path}?{link.query}" if link.query else link.path
+
+
+def page_language(page) -> str:
+    return re.search(r'<html lang="([^"]+)">', page.content.decode()).group(1)
+
+
+@pytest.mark.parametrize(
+    ("language", "browser", "welcome"), [("en", "fr", ENGLISH_WELCOME), ("fr", "en", FRENCH_WELCOME)]
+)
+@pytest.mark.parametrize("round", [0, 1])
+def test_the_emailed_link_opens_the_survey_in_the_contact_s_language_whatever_the_browser_s(
+    contact, run_jobs, language, browser, welcome, round
+) -> None:
+    Contact.objects.filter(pk=contact.pk).update(language=language)
+    for sent in range(round + 1):
+        invitations.send_invitations(edition=contact.edition, round=sent, per_second=0)
+        run_jobs()
+    respondent = Client(HTTP_ACCEPT_LANGUAGE=browser)
+    page = respondent.get(emailed_link(contact), follow=True)
+    assert page_language(page) == language
+    assert welcome in page_text(page)
+    # The questionnaire's pages follow in that language.
+    started = respondent.post(welcome_url(contact), follow=True)
+    assert started.redirect_chain and page_language(started) == language
+
+
+def test_after_the_emailed_link_the_language_switcher_still_changes_the_language(contact, run_jobs) -> None:
+    Contact.objects.filter(pk=contact.pk).update(language="en")
+    invitations.send_invitations(edition=contact.edition, per_second=0)
+    run_jobs()
+    respondent = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    page = respondent.get(emailed_link(contact), follow=True)
+    assert page_language(page) == "en"
+    # The switcher sends back to the page it was on (its full address).
+    query = page.request["QUERY_STRING"]
+    back = page.request["PATH_INFO"] + (f"?{query}" if query else "")
+    switched = respondent.post(reverse("set_language"), {"language": "fr", "next": back}, follow=True)
+    assert page_language(switched) == "fr"
+    assert FRENCH_WELCOME in page_text(switched)
+    assert page_language(respondent.get(welcome_url(contact))) == "fr"
+
+
+@pytest.mark.parametrize("browser", ["fr", "en"])
+@pytest.mark.parametrize("query", ["", "?lang=de"])
+def test_a_link_naming_no_language_it_can_show_opens_in_the_browser_s(contact, browser, query) -> None:
+    """Staff's copy of the link (the admin shows it without a language), or one naming a language the site
+    does not have: the browser's language, as before."""
+    Contact.objects.filter(pk=contact.pk).update(language="en" if browser == "fr" else "fr")
+    page = Client(HTTP_ACCEPT_LANGUAGE=browser).get(welcome_url(contact) + query, follow=True)
+    assert page_language(page) == browser
 
 
 def test_sending_invitations_is_idempotent(edition, contact, colleague, run_jobs, capsys) -> None:
