@@ -9,8 +9,9 @@ model is one call:
     register("survey.Contact", fields=["email", "name"], email="email", due=lambda now: Q(...))
 
 A model storing uploaded files that name people (a contacts file waiting for its import) declares how to
-read them (FileContent): its rows are then found by reading each file still held, an export gives what
-a file says about the person (never the rest of it, others' data), and an erasure takes that out of it.
+read them (FileContent): its rows are then found by reading each file still held and each text quoting
+one (its import's report); an export gives what they say about the person (never the rest of them,
+others' data), and an erasure takes that out of them.
 
 Models are named by label, so that this module imports no app: every app may declare its models.
 """
@@ -35,6 +36,11 @@ class FileContent:
     the address, as JSON-ready items (empty: nothing). `erase(row, address)`: take it out of the file and
     save the row (locked and read afresh first: a file a job has emptied meanwhile is left alone).
 
+    `quoted_in`: a text field of the row that may quote the file and outlives it (an import's report,
+    which named a rejected row by its address before it gave its number only). The row is then read
+    while either holds something, `about` and `erase` reach that text too, and an export gives it only as
+    `about` does: the rest of it may quote others.
+
     A job importing a file holds its row locked from reading the file to writing what it read and
     emptying it (survey/tasks.py); an erasure locks the rows holding a file before finding anything
     (`hold_files`), so that it either finds what such a job wrote or is waited for by it."""
@@ -42,6 +48,7 @@ class FileContent:
     field: str
     about: Callable[[models.Model, str], list[dict]]
     erase: Callable[[models.Model, str], None]
+    quoted_in: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,14 +88,24 @@ class PersonalData:
         return rows
 
     def files_about(self, address: str) -> list:
-        """The rows whose file says something about the address (read one by one: they are few, as a
-        job empties each file once it has read it)."""
-        files = self._held_files().iterator(chunk_size=20)
+        """The rows whose file, or the text quoting it, says something about the address (read one by
+        one: they are few, as a job empties each file once it has read it, and the declaration's
+        retention rule blanks what quotes it)."""
+        files = self._read_for_files().iterator(chunk_size=20)
         return [row.pk for row in files if self.content.about(row, address)]
 
     def _held_files(self) -> QuerySet:
-        field = self.content.field
-        return self.model._default_manager.exclude(**{field: _empty(self.model, field)})
+        return self.model._default_manager.exclude(self._blank(self.content.field))
+
+    def _read_for_files(self) -> QuerySet:
+        """The rows holding a file, or a text quoting one."""
+        if not self.content.quoted_in:
+            return self._held_files()
+        blank = self._blank(self.content.field) & self._blank(self.content.quoted_in)
+        return self.model._default_manager.exclude(blank)
+
+    def _blank(self, name: str) -> Q:
+        return Q(**{name: _empty(self.model, name)})
 
     def hold_files(self) -> None:
         """Lock the rows still holding a file (none without `content`), in order. A job importing one of

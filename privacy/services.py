@@ -59,12 +59,12 @@ def _rows_as_data(rows: QuerySet, leave_out: frozenset[str] = frozenset()) -> li
 
 
 def _found_as_data(item: Found, address: str) -> list[dict]:
-    """The found rows as JSON-ready data; of a stored file, what it says about the address in place of
-    the file (the rest of it is about others)."""
+    """The found rows as JSON-ready data; of a stored file, what it and the text quoting it say about
+    the address in place of them (the rest of them is about others)."""
     content = item.entry.content
     if content is None:
         return _rows_as_data(item.rows)
-    data = _rows_as_data(item.rows, leave_out=frozenset({content.field}))
+    data = _rows_as_data(item.rows, leave_out=frozenset({content.field, content.quoted_in}))
     files = item.rows.in_bulk()
     pk_name = item.entry.model._meta.pk.attname
     for row in data:

@@ -65,6 +65,9 @@ class ContactImportReport:
         return [created, *self.remarks()]
 
     def refusal(self) -> list[str]:
+        """Why the file is refused, as its report keeps it: each rejected row by its number and what is
+        wrong with it, never by the address or the name it gives: the report is kept once the file is
+        emptied, and staff have the file to find the row in."""
         count = len(self.rejected)
         return [
             ngettext(
@@ -227,7 +230,7 @@ def import_contacts(*, edition: Edition, data: bytes | str) -> ContactImportRepo
             try:
                 validate_email(email)
             except ValidationError:
-                reason = _("adresse électronique invalide : %(email)s") % {"email": email}
+                reason = _("adresse électronique invalide")
         if not reason and email in seen:
             reason = _("adresse déjà présente ligne %(row)d") % {"row": seen[email]}
         if not reason and email in known:

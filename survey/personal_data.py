@@ -5,6 +5,7 @@ The answers are not personal data once the contact's details are gone: they stay
 figures with them.
 """
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,34 +24,61 @@ from survey.tasks import send_invitation, send_personal_link
 ERASED_DOMAIN = "efface.invalid"
 
 
-def _lines_naming(data: bytes, address: str) -> list[dict]:
-    """The lines of a file where the address appears (case ignored), numbered from 1."""
-    address = address.strip().lower()
-    text = data.decode("utf-8", errors="replace")
-    return [
-        {"line": number, "text": line}
-        for number, line in enumerate(text.splitlines(), 1)
-        if address in line.lower()
-    ]
+def _address_in_text(address: str) -> re.Pattern:
+    """Where an address appears in a text (a line of a file, of a report), case ignored."""
+    return re.compile(re.escape(address.strip()), re.IGNORECASE)
 
 
-def _contact_file_about(upload: ContactImport, address: str) -> list[dict]:
+def _lines_naming(text: str, address: str) -> list[tuple[int, str]]:
+    """The lines of a text where the address appears, numbered from 1."""
+    found = _address_in_text(address)
+    return [(number, line) for number, line in enumerate(text.splitlines(), 1) if found.search(line)]
+
+
+def _file_rows_about(upload: ContactImport, address: str) -> list[dict]:
     """What a contacts file not imported yet says about an address: each row giving it, with its number
     as the import's report gives it, its text as uploaded and its cells as the import reads them. A file
     the import cannot read (it will refuse it whole) is searched line by line for the address."""
     data = bytes(upload.data)
+    if not data:
+        return []
     try:
         rows = contact_rows_about(data, address)
     except ValidationError:
-        return _lines_naming(data, address)
+        text = data.decode("utf-8", errors="replace")
+        return [{"line": number, "text": line} for number, line in _lines_naming(text, address)]
     return [{"line": row.number, "text": row.text.rstrip("\r\n"), "cells": row.cells} for row in rows]
 
 
+def _report_lines_about(upload: ContactImport, address: str) -> list[dict]:
+    """The lines of an upload's report naming an address: before a rejected row was given by its number
+    only, the report quoted an invalid address in full (a cell such as "Camille <camille@…>")."""
+    return [{"report_line": number, "text": line} for number, line in _lines_naming(upload.report, address)]
+
+
+def _contact_file_about(upload: ContactImport, address: str) -> list[dict]:
+    """What a contacts file says about an address: its rows giving it while it waits for its import, and
+    the lines of its report naming it, kept after (the rest of the report is about others)."""
+    return [*_file_rows_about(upload, address), *_report_lines_about(upload, address)]
+
+
 def _erase_from_contact_file(upload: ContactImport, address: str) -> None:
+    """Take a person out of a contacts file: out of the stored file while it waits for its import
+    (`_cut_from_file`), and out of the lines of its report naming them, which keep the row's number and
+    what was wrong with it, the address replaced: staff still see why the file was refused."""
+    notes = _cut_from_file(upload, address) if _file_rows_about(upload, address) else []
+    erased = gettext("[adresse effacée]")
+    kept = [_address_in_text(address).sub(lambda _found: erased, line) for line in upload.report_lines()]
+    upload.report = "\n".join([*kept, *notes])
+    upload.save(update_fields=["data", "status", "finished_at", "report"])
+
+
+def _cut_from_file(upload: ContactImport, address: str) -> list[str]:
     """Take a person out of a contacts file not imported yet, as a data-protection officer expects: the
     rows giving their address are removed from the stored file, and the file is imported later without
-    them; the other rows stay as they were, so the others are still invited. The file's report says how
-    many rows were removed and why (not whose: the report is kept), and the import's own lines follow.
+    them; the other rows stay as they were, so the others are still invited. Return the notes for the
+    file's report: how many rows were removed and why (not whose: the report is kept); the import's own
+    lines follow.
 
     A file the import cannot read row by row (it would refuse it whole) cannot be cut: it is emptied and
     marked refused, with the reason it could not be read and the note that it was emptied for an erasure;
@@ -62,27 +90,24 @@ def _erase_from_contact_file(upload: ContactImport, address: str) -> None:
         upload.data = b""
         upload.status = UploadStatus.REFUSED
         upload.finished_at = timezone.now()
-        notes = [
+        return [
             *error.messages,
             gettext(
                 "Fichier vidé avant son import : il donnait l'adresse d'une personne qui a demandé "
                 "l'effacement de ses données, et il ne se lit pas ligne à ligne pour n'en retirer qu'elle."
             ),
         ]
-    else:
-        upload.data = contact_file_without(data, rows)
-        notes = [
-            ngettext(
-                "%(count)d ligne retirée du fichier avant son import : la personne a demandé "
-                "l'effacement de ses données.",
-                "%(count)d lignes retirées du fichier avant son import : la personne a demandé "
-                "l'effacement de ses données.",
-                len(rows),
-            )
-            % {"count": len(rows)}
-        ]
-    upload.report = "\n".join([*upload.report_lines(), *notes])
-    upload.save(update_fields=["data", "status", "finished_at", "report"])
+    upload.data = contact_file_without(data, rows)
+    return [
+        ngettext(
+            "%(count)d ligne retirée du fichier avant son import : la personne a demandé "
+            "l'effacement de ses données.",
+            "%(count)d lignes retirées du fichier avant son import : la personne a demandé "
+            "l'effacement de ses données.",
+            len(rows),
+        )
+        % {"count": len(rows)}
+    ]
 
 
 def _results_published_before(path: str):
@@ -134,14 +159,16 @@ register(
 )
 
 # The file is emptied by the job that imports it; what is left of it, or of a file whose job never ran,
-# goes like a finished job's arguments and errors. Until then it is read for an address, as the import
-# reads it (_contact_file_about, _erase_from_contact_file).
+# goes like a finished job's arguments and errors, and so does its report. Until then both are read for
+# an address, the file as the import reads it (_contact_file_about, _erase_from_contact_file).
 register(
     "survey.ContactImport",
     label=_("Enquête : fichiers de contacts déposés (contenu, lignes rejetées)"),
     fields=["data", "report"],
     due=lambda now: Q(uploaded_at__lt=now - timedelta(days=settings.JOB_RESULT_RETENTION_DAYS)),
-    content=FileContent(field="data", about=_contact_file_about, erase=_erase_from_contact_file),
+    content=FileContent(
+        field="data", about=_contact_file_about, erase=_erase_from_contact_file, quoted_in="report"
+    ),
 )
 
 # Not declared: a responses file (ResponseImport) has no column for who answered (opaque ids, choice

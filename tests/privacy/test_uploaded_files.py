@@ -102,3 +102,38 @@ def test_a_file_already_imported_and_emptied_is_not_reported(admin_user, run_job
     )
     run_jobs()
     assert exported_files() == []
+
+
+def test_an_old_report_quoting_the_person_s_address_is_exported_then_erased_its_rows_still_said(
+    admin_user,
+) -> None:
+    # Before rejected rows were given by their number only, a refused file's report quoted an invalid
+    # address in full: here a cell giving the person's name with their address, and someone else's typo.
+    upload = ContactImport.objects.create(
+        edition=EditionFactory(),
+        file_name="contacts-refusés.csv",
+        status=ContactImport.Status.REFUSED,
+        uploaded_by=admin_user,
+        report=(
+            "Aucun contact n'a été importé : 2 lignes sont rejetées.\n"
+            f"ligne 3 : adresse électronique invalide : camille <{PERSON.lower()}>\n"
+            "ligne 4 : adresse électronique invalide : dominique@saint-malo"
+        ),
+    )
+    [file] = exported_files()
+    assert file["file_name"] == "contacts-refusés.csv"
+    assert [line["text"] for line in file["data"]] == [
+        f"ligne 3 : adresse électronique invalide : camille <{PERSON.lower()}>"
+    ]
+    assert "dominique@" not in str(file)
+
+    counts = services.erase_personal_data(address=PERSON, via="test")
+    assert counts["survey.ContactImport"] == 1
+    upload.refresh_from_db()
+    assert upload.report_lines() == [
+        "Aucun contact n'a été importé : 2 lignes sont rejetées.",
+        "ligne 3 : adresse électronique invalide : camille <[adresse effacée]>",
+        "ligne 4 : adresse électronique invalide : dominique@saint-malo",
+    ]
+    assert upload.status == ContactImport.Status.REFUSED
+    assert exported_files() == []

@@ -64,7 +64,7 @@ def test_a_file_with_rejected_rows_is_refused_whole_each_row_said_with_why(editi
         invitations.import_contacts(edition=edition, data=CONTACTS.encode())
     assert error.value.messages == [
         "Aucun contact n'a été importé : 6 lignes sont rejetées.",
-        "ligne 5 : adresse électronique invalide : pas-une-adresse",
+        "ligne 5 : adresse électronique invalide",
         "ligne 6 : adresse déjà présente ligne 2",
         "ligne 7 : adresse électronique manquante",
         "ligne 8 : collectivité inconnue : 99999",
