@@ -9,9 +9,9 @@ and the counts intersect its bitmap, milliseconds. A search of several words, or
 common, is made in SQL as before, and so is any search while the lists of the registry as it is now are
 not built yet.
 
-Each list is cached on its own (a word's keys, 4 bytes each: 3.6 MB for a word every tool of a million
-holds) and read only by the request that needs it; the directory of the words (`CommonWords`) is small
-and kept by each process.
+Each list is cached on its own (a word's keys, 4 bytes each, in the byte order of the machines sharing
+the cache: 3.6 MB for a word every tool of a million holds) and read only by the request that needs it;
+the directory of the words (`CommonWords`) is small and kept by each process.
 """
 
 import hashlib
@@ -49,17 +49,18 @@ class CommonWords:
         (or its list has left the cache)."""
         if word not in self.rows:
             return None
-        stored = cache.get(_list_key(self.version, word))
-        if stored is None:
+        stored = cache.get(_list_key(word))
+        if stored is None or stored[0] != self.version:  # gone, or already rebuilt for a newer registry
             return None
         keys = array("I")
-        keys.frombytes(stored)
+        keys.frombytes(stored[1])
         return keys
 
 
-def _list_key(version: int, word: str) -> str:
-    # Digested: a word is any text of a tool, a key is not.
-    return f"common-word:{version}:{hashlib.sha256(word.encode()).hexdigest()[:32]}"
+def _list_key(word: str) -> str:
+    # One entry a word, whatever the version (each build replaces the lists of the one before: a million
+    # tools' take ~100 MB), the version in the entry. Digested: a word is any text of a tool, a key is not.
+    return f"common-word:{hashlib.sha256(word.encode()).hexdigest()[:32]}"
 
 
 def build_common_words(
@@ -84,7 +85,7 @@ def build_common_words(
             if key > LARGEST_KEY:
                 return None
             keys.append(key)
-        cache.set(_list_key(version, word), keys.tobytes(), seconds * 2)
+        cache.set(_list_key(word), (version, keys.tobytes()), seconds * 2)
     return CommonWords(version=version, rows=rows)
 
 
