@@ -392,16 +392,14 @@ def common_word_block(data: QueryDict) -> Callable[[int, int], tuple[list[int], 
     answers; else None."""
 
     def block(start: int, stop: int) -> tuple[list[int], int] | None:
-        # Both asked for, so that a job builds whichever is missing.
-        index, words = facet_index(), common_words()
-        if index is None or words is None:
-            return None
         filterset = ToolFilterSet(data, queryset=Tool.objects.published())
         filterset.form.is_valid()
         cleaned = filterset.form.cleaned_data
         if not ranked(cleaned.get("q"), cleaned.get("sort")):
             return None  # a list sorted by name or date is read in its order from an index
-        keys = _common_word_keys(cleaned["q"])
+        # Both asked for, so that a job builds whichever is missing.
+        index, words = facet_index(), common_words()
+        keys = None if index is None or words is None else _common_word_keys(cleaned["q"])
         if keys is None:
             return None
         published = filterset.queryset
