@@ -211,7 +211,10 @@ def floor_table(label: str) -> str:
 def main(labels: list[str]) -> int:
     for label in labels:
         print(f"### {label} tools\n")
-        print("Cold varied queries (each sent about once, cache emptied first; since run K, but for the registry's indexes):\n")
+        print(
+            "Cold varied queries (each sent about once, cache emptied first; since run K, but for the "
+            "registry's indexes):\n"
+        )
         print(varied_table(label) + "\n")
         if cpu := cpu_table(label):
             print("CPU time per request (all processes of each, during the rounds above):\n")
