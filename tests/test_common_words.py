@@ -14,7 +14,7 @@ from tests.factories import CollectivityFactory, ToolFactory
 from tools_registry.choices import CollectivityKind
 from tools_registry.filters import common_words, refresh_facet_index
 from tools_registry.models import LifeStatus
-from tools_registry.search import search_lexeme
+from tools_registry.search import search_lexemes
 
 pytestmark = pytest.mark.django_db
 CATALOGUE = reverse("tools_registry:tool_list")
@@ -33,6 +33,9 @@ QUERIES = [
     "q=quartiers&sort=nom",
     "q=quartiers&family=budget_participatif&page_size=1&page=2",
     "q=forum",
+    # Several common words: the tools holding all of them, counted from their lists, ranked in SQL.
+    "q=habitants quartiers",
+    "q=habitants quartier&family=forum&page_size=2&page=2",
 ]
 
 
@@ -69,7 +72,9 @@ def common(monkeypatch) -> None:
             collectivity=place,
             life_status=life,
         )
-        ToolFactory(name=f"Autre outil n° {number}", description="Rien à voir.", family=family)
+        # Some hold one of the words and not the other.
+        other = "Les habitants votent." if number % 2 else "Rien à voir."
+        ToolFactory(name=f"Autre outil n° {number}", description=other, family=family)
 
 
 def answers(client) -> dict[str, tuple]:
@@ -95,6 +100,13 @@ def ranked_in_sql(client, query: str) -> bool:
     return any("ts_rank" in statement["sql"] for statement in context.captured_queries)
 
 
+def matches_read_in_sql(client, query: str) -> bool:
+    """Whether the catalogue's facet counts read the search's matches in SQL (facets._keys)."""
+    with CaptureQueriesContext(connection) as context:
+        client.get(f"{CATALOGUE}?{query}")
+    return any("int4send" in statement["sql"] for statement in context.captured_queries)
+
+
 def test_a_common_word_s_list_gives_the_tools_order_and_counts_of_the_search_in_sql(
     client, common, run_jobs
 ) -> None:
@@ -103,12 +115,14 @@ def test_a_common_word_s_list_gives_the_tools_order_and_counts_of_the_search_in_
     run_jobs()
     assert set(common_words().rows) >= {"quarti", "habit", "forum"}
     assert not ranked_in_sql(client, "q=habitants&page_size=2")
+    assert not matches_read_in_sql(client, "q=habitants debattent&family=sondage")
     from_lists = answers(client)
 
     cache.clear()  # every page, count and list gone: the searches are made in SQL, facets from the index
     refresh_facet_index()
     assert common_words() is None
     assert ranked_in_sql(client, "q=habitants&page_size=2")
+    assert matches_read_in_sql(client, "q=habitants debattent&family=sondage")
     in_sql = answers(client)
 
     assert from_lists == in_sql
@@ -141,17 +155,23 @@ def test_keys_larger_than_a_bitmap_holds_leave_the_search_to_sql(client, common,
 
 
 @pytest.mark.parametrize(
-    ("text", "lexeme"),
+    ("text", "lexemes"),
     [
-        ("Projets", "projet"),
-        ("  l'été  ", "ete"),
-        ('"quartiers"', "quarti"),
-        ("budget participatif", None),
+        ("Projets", ["projet"]),
+        ("  l'été  ", ["ete"]),
+        ('"quartiers"', ["quarti"]),
+        ("budget participatif", ["budget", "particip"]),
+        ('"budget participatif"', None),  # a phrase: the words in a row
         ("Saint-Malo", None),  # a word and its parts, in a row
+        ("projets or budget", None),
         ("-projets", None),
+        ("projets -budget", None),
         ("'", None),
         ("---", None),
+        ("un deux trois quatre cinq", None),  # not sent to the database
     ],
 )
-def test_a_search_looks_for_one_lexeme_or_is_made_in_sql(text: str, lexeme: str | None) -> None:
-    assert search_lexeme(text) == lexeme
+def test_a_search_requires_all_of_some_lexemes_or_is_made_in_sql(
+    text: str, lexemes: list[str] | None
+) -> None:
+    assert search_lexemes(text) == lexemes

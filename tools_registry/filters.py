@@ -5,7 +5,7 @@ import hashlib
 from array import array
 from collections.abc import Callable, Iterable
 from functools import cache, partial, reduce
-from operator import or_
+from operator import and_, or_
 from urllib.parse import urlencode
 
 import django_filters
@@ -38,7 +38,7 @@ from tools_registry.facets import (
     with_facet,
 )
 from tools_registry.models import STORED_OBJECTIVES, LifeStatus, Territory, TerritoryKind, Tool
-from tools_registry.search import search_lexeme, search_tools, search_word
+from tools_registry.search import search_lexemes, search_tools, search_word
 from tools_registry.text import natural, natural_key
 
 YES_NO = [("true", _("Oui")), ("false", _("Non"))]
@@ -317,11 +317,14 @@ def _count_facets(data: QueryDict, queryset: QuerySet) -> FacetCounts:
 
 
 def _by_common_word(index: FacetIndex | None) -> Answered:
-    """The search answered from the list of its word (`common_words`) where it is one."""
+    """The search answered from the lists of its words (`common_words`) where each is common: the tools
+    holding all of them."""
 
     def rows(text: str) -> FrozenBitMap | None:
-        keys = _common_word_keys(text)
-        return None if index is None or keys is None else index.rows(keys)
+        lists = _common_word_lists(text)
+        if index is None or lists is None:
+            return None
+        return reduce(and_, (index.rows(keys) for keys in lists))
 
     return {"q": rows}
 
@@ -376,20 +379,20 @@ def _word_list(queryset: QuerySet, word: str) -> QuerySet:
     return by_relevance(search_word(queryset, word))
 
 
-def _common_word_keys(text: str) -> array | None:
-    """The published tools a search for `text` lists, in its order, when it looks for one common word;
-    else None (one statement at most: the word `text` is searched by)."""
+def _common_word_lists(text: str) -> list[array] | None:
+    """The lists of the words a search for `text` requires every one of (in the order a search for each
+    alone gives), when each is a common word; else None. One statement at most: which words they are."""
     words = common_words()
-    if words is None:
+    lexemes = None if words is None else search_lexemes(text)
+    if lexemes is None:
         return None
-    word = search_lexeme(text)
-    return None if word is None else words.keys(word)
+    lists = [words.keys(lexeme) for lexeme in lexemes]
+    return None if None in lists else lists
 
 
 def common_word_block(data: QueryDict) -> Callable[[int, int], tuple[list[int], int] | None]:
     """For `CachedPaginator(ordered=…)`: the published tools `start` to `stop` of the list `data` asks
-    for and its length, when it is a search for a common word whose other filters the facet index
-    answers; else None."""
+    for and its length, when it is a search for one common word; else None."""
 
     def block(start: int, stop: int) -> tuple[list[int], int] | None:
         filterset = ToolFilterSet(data, queryset=Tool.objects.published())
@@ -399,9 +402,10 @@ def common_word_block(data: QueryDict) -> Callable[[int, int], tuple[list[int], 
             return None  # a list sorted by name or date is read in its order from an index
         # Both asked for, so that a job builds whichever is missing.
         index, words = facet_index(), common_words()
-        keys = None if index is None or words is None else _common_word_keys(cleaned["q"])
-        if keys is None:
-            return None
+        lists = None if index is None or words is None else _common_word_lists(cleaned["q"])
+        if lists is None or len(lists) > 1:
+            return None  # the order of a search for several words is not theirs alone: ranked in SQL
+        [keys] = lists
         published = filterset.queryset
         kept = matched_rows(ToolFilterSet, data, published, index, {"q": lambda _text: index.rows(keys)})
         return in_order(keys, kept, start, stop), len(kept)

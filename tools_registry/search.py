@@ -135,19 +135,24 @@ def search_word(queryset: QuerySet, lexeme: str) -> QuerySet:
     return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
 
 
-# A query of one lexeme, as PostgreSQL writes it: quoted, quotes doubled; one with a backslash (written
-# doubled) is left to `search_tools`.
-_ONE_LEXEME = re.compile(r"'((?:[^'\\]|'')+)'")
+# A lexeme in a query as PostgreSQL writes it: quoted, quotes doubled; one with a backslash (written
+# doubled) is left to `search_tools`. A query that every one of several lexemes must match joins them
+# with " & ".
+_LEXEME = r"'((?:[^'\\]|'')+)'"
+_ALL_OF = re.compile(rf"{_LEXEME}(?: & {_LEXEME})*")
+# A text of more words than this is not sent to the database for its lexemes.
+LEXEMES_READ = 4
 
 
-def search_lexeme(text: str) -> str | None:
-    """The one lexeme `search_tools` looks for when given `text` (« Projets » → `projet`), in one
-    statement; None when it looks for several or none, or on SQLite. A text of several words is not
-    sent to the database."""
-    if not uses_full_text() or len(text.split()) != 1:
+def search_lexemes(text: str) -> list[str] | None:
+    """The lexemes `search_tools` requires every one of when given `text` (« Projets » → `projet`,
+    « budget participatif » → `budget`, `particip`), in one statement; None when its query is another
+    (a phrase, an alternative, an exclusion, nothing), of more than LEXEMES_READ words, or on SQLite."""
+    if not uses_full_text() or not 1 <= len(text.split()) <= LEXEMES_READ:
         return None
     with connection.cursor() as cursor:
         cursor.execute("SELECT websearch_to_tsquery(%s, %s)::text", [SEARCH_CONFIG, text])
         written = cursor.fetchone()[0]
-    found = _ONE_LEXEME.fullmatch(written)
-    return found.group(1).replace("''", "'") if found else None
+    if not _ALL_OF.fullmatch(written):
+        return None
+    return [lexeme.replace("''", "'") for lexeme in re.findall(_LEXEME, written)]
