@@ -361,7 +361,7 @@ COMMON_WORDS = LocalCopies[CommonWords](max_bytes=1024 * 1024, size=CommonWords.
 
 def common_words() -> CommonWords | None:
     """The common words of the published tools as they are now (tools_registry.common_words), or None:
-    then a job builds them (a minute at a million tools), and searches are made in SQL meanwhile."""
+    then a job builds them (3.5 minutes at a million tools), and searches are made in SQL meanwhile."""
     return built_by_job(
         COMMON_WORDS_KEY, local=COMMON_WORDS, refresh=partial(_enqueue_refresh, "common-words", "")
     )
