@@ -166,7 +166,9 @@ cold() {
 # (the facet index and the lists of the common words, which jobs build once for each version of the
 # registry, as after a change in production) and the version they are of: a search is then made as it
 # is between two changes of the registry. BENCH_KEEP_INDEXES=0 empties everything (the method of the
-# runs before K: the jobs then rebuild the indexes during each round).
+# runs before K: the jobs then rebuild the indexes during each round). The keys kept are Django's
+# (prefix ":1:") for FACET_INDEX_KEY and COMMON_WORDS_KEY (tools_registry/filters.py), the lists'
+# (common_words._list_key) and cache.VERSION_KEY.
 empty_cache() {
   if [[ ${BENCH_KEEP_INDEXES:-1} == 0 ]]; then
     redis-cli -n 5 FLUSHDB >/dev/null

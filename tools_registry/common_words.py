@@ -34,8 +34,8 @@ COMMON_WORD_ROWS = 5_000
 
 @dataclass(frozen=True)
 class CommonWords:
-    """The common words of `queryset` at `version`, with their number of rows; each one's keys, in the
-    order of a search for it, are cached apart (`keys`)."""
+    """The common words of the rows at registry `version`, with their number of rows; each one's keys, in
+    the order of a search for it, are cached apart (`keys`)."""
 
     version: int
     rows: dict[str, int]
@@ -90,8 +90,8 @@ def build_common_words(
 
 
 def in_order(keys: array, kept: FrozenBitMap, start: int, stop: int) -> list[int]:
-    """The keys `start` to `stop` of those of `keys` (in their order) that `kept` holds, when `kept` holds
-    none but some of `keys`."""
+    """Among `keys`, in their order, those `kept` holds (a subset of them): the `start`-th to the
+    `stop`-th."""
     if len(kept) == len(keys):  # every one of them
         return keys[start:stop].tolist()
     return list(islice((key for key in keys if key in kept), start, stop))

@@ -125,12 +125,14 @@ class LexemeQuery(SearchQuery):
     template = "%(expressions)s::tsquery"
 
     def __init__(self, lexeme: str) -> None:
-        super().__init__("'" + lexeme.replace("'", "''") + "'", search_type="raw")
+        # tsquery's input: a quoted lexeme, its quotes doubled and its backslashes escaped.
+        quoted = lexeme.replace("\\", "\\\\").replace("'", "''")
+        super().__init__(f"'{quoted}'", search_type="raw")
 
 
 def search_word(queryset: QuerySet, lexeme: str) -> QuerySet:
     """Tools whose vector holds `lexeme`, annotated with the `rank` that a search whose query is that
-    lexeme alone gives them (`search_tools`, for a text `search_lexeme` reads as `lexeme`)."""
+    lexeme alone gives them (`search_tools`, for a text `search_lexemes` reads as `[lexeme]`)."""
     query = LexemeQuery(lexeme)
     return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
 
