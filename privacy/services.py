@@ -90,10 +90,23 @@ def _counts(found: list[Found], jobs: QuerySet) -> dict[str, int]:
     return counts
 
 
+def _hold_files() -> None:
+    """Lock the stored files before anything is found (PersonalData.hold_files): a job importing one of
+    them meanwhile has either written its contacts, found here, or waits, and reads the file as the
+    caller's transaction leaves it."""
+    for entry in REGISTRY:
+        entry.hold_files()
+
+
 @transaction.atomic
 def export_personal_data(*, address: str, by: AbstractBaseUser | None = None, via: str) -> dict:
-    """Everything the site holds about an address, as JSON-ready data; the request is logged."""
+    """Everything the site holds about an address, as JSON-ready data; the request is logged.
+
+    The stored files are locked first, as for an erasure (`_hold_files`): otherwise the contacts could be
+    read before a job importing a file naming the person commits them, and the file after the job has
+    emptied it, and the person would be found in neither."""
     address = address.strip()
+    _hold_files()
     found = find(address)
     jobs = linked_jobs(found)
     data = {
@@ -121,13 +134,12 @@ def erase_personal_data(*, address: str, by: AbstractBaseUser | None = None, via
     Rows are found before any is changed (a contact's emails are found through its address, which the
     erasure of the contact replaces). Jobs naming the person's rows go too, unless running now. From a
     stored file (a contacts file waiting for its import), only what is about the person is taken out.
-    The stored files are locked before anything is found: a job importing one of them meanwhile has
-    either written its contacts, found and erased here, or waits, and imports the file without the
-    person (PersonalData.hold_files).
+    The stored files are locked before anything is found (`_hold_files`): a job importing one of them
+    meanwhile has either written its contacts, found and erased here, or waits, and imports the file
+    without the person.
     """
     address = address.strip()
-    for entry in REGISTRY:
-        entry.hold_files()
+    _hold_files()
     found = find(address)
     jobs = linked_jobs(found).exclude(status=TaskResultStatus.RUNNING)
     counts = _counts(found, jobs)

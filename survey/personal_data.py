@@ -24,9 +24,17 @@ from survey.tasks import send_invitation, send_personal_link
 ERASED_DOMAIN = "efface.invalid"
 
 
+# An address inside a longer one is someone else's ("ecamille@…", "…@example.fr.example"): the address
+# is found where no character of a local part comes before it and the domain does not go on after it (a
+# letter, a digit or a hyphen, or a dot and one of them; a dot ending a sentence does not).
+_LOCAL_PART_CHARACTER = r"[\w.!#$%&'*+/=?^`{|}~-]"
+_DOMAIN_CHARACTER = r"(?:[^\W_]|-)"
+
+
 def _address_in_text(address: str) -> re.Pattern:
-    """Where an address appears in a text (a line of a file, of a report), case ignored."""
-    return re.compile(re.escape(address.strip()), re.IGNORECASE)
+    """Where an address appears, whole, in a text (a line of a file, of a report), case ignored."""
+    address = re.escape(address.strip())
+    return re.compile(rf"(?<!{_LOCAL_PART_CHARACTER}){address}(?!\.?{_DOMAIN_CHARACTER})", re.IGNORECASE)
 
 
 def _lines_naming(text: str, address: str) -> list[tuple[int, str]]:

@@ -81,7 +81,11 @@ class Contact(models.Model):
         max_length=7,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
-        help_text=_("L'invitation, les relances et le lien personnel sont écrits dans cette langue."),
+        help_text=_(
+            "L'invitation, les relances et le lien personnel sont écrits dans cette langue, et le lien "
+            "qu'ils donnent ouvre le questionnaire dans cette langue (le sélecteur de langue du site "
+            "permet d'en changer)."
+        ),
     )
     token = models.CharField(_("jeton"), max_length=64, unique=True, default=new_token, editable=False)
     origin = models.CharField(

@@ -1,6 +1,7 @@
-"""An erasure asked for while the import of a contacts file naming the person is running (PostgreSQL, one
-connection each): once the erasure is done, the person's address is in no contact and no stored file,
-whichever of the two reaches the file first; the others are imported."""
+"""An erasure or an export asked for while the import of a contacts file naming the person is running
+(PostgreSQL, one connection each): once the erasure is done, the person's address is in no contact and no
+stored file, whichever of the two reaches the file first, and the others are imported; the export finds
+the person in the file or in the contacts."""
 
 import threading
 
@@ -76,3 +77,50 @@ def test_an_erasure_while_the_file_is_imported_leaves_the_person_s_address_nowhe
     assert upload.status == ContactImport.Status.DONE
     assert PERSON.lower().encode() not in bytes(upload.data).lower()
     assert services.export_personal_data(address=PERSON, via="test")["data"] == []
+
+
+def test_an_export_while_the_file_is_imported_finds_the_person_in_the_file_or_in_the_contacts(
+    admin_user, run_jobs, monkeypatch
+) -> None:
+    TerritoryFactory(code="35288", name="Saint-Malo", population=47000)
+    survey_services.queue_contact_import(
+        edition=EditionFactory(), file_name="contacts.csv", data=contacts_file(","), by=admin_user
+    )
+    # The job has read the file and created its contacts, not committed yet, when the export is asked;
+    # the export reaches the stored files only once the job is done: the contacts are written and the
+    # file is emptied.
+    imported, release, reaches_files, job_done = (threading.Event() for _ in range(4))
+    import_contacts = invitations.import_contacts
+
+    def import_then_wait(**kwargs) -> invitations.ContactImportReport:
+        report = import_contacts(**kwargs)
+        imported.set()
+        assert release.wait(WAIT)
+        return report
+
+    monkeypatch.setattr(invitations, "import_contacts", import_then_wait)
+
+    def files_after_the_job(execute, sql, params, many, context):
+        if '"survey_contactimport"' in sql and not reaches_files.is_set():
+            reaches_files.set()
+            assert job_done.wait(WAIT)
+        return execute(sql, params, many, context)
+
+    exported = {}
+
+    def export() -> None:
+        with connection.execute_wrapper(files_after_the_job):
+            exported.update(services.export_personal_data(address=PERSON, via="test"))
+
+    job = in_thread(run_jobs)
+    assert imported.wait(WAIT)
+    exporting = in_thread(export)
+    assert reaches_files.wait(WAIT)
+    release.set()
+    job.join(WAIT)
+    job_done.set()
+    exporting.join(WAIT)
+    assert not job.is_alive() and not exporting.is_alive()
+
+    found = {block["model"] for block in exported["data"]}
+    assert "survey.Contact" in found or "survey.ContactImport" in found

@@ -137,3 +137,54 @@ def test_an_old_report_quoting_the_person_s_address_is_exported_then_erased_its_
     ]
     assert upload.status == ContactImport.Status.REFUSED
     assert exported_files() == []
+
+
+# Others' addresses holding the person's whole: a longer local part, a longer domain.
+LONGER = [f"e{PERSON.lower()}", f"{PERSON.lower()}.example", f"{PERSON.lower()}-ouest.example"]
+
+
+def test_a_report_line_about_an_address_holding_the_person_s_is_neither_exported_nor_erased(
+    admin_user,
+) -> None:
+    upload = ContactImport.objects.create(
+        edition=EditionFactory(),
+        file_name="contacts-refusés.csv",
+        status=ContactImport.Status.REFUSED,
+        uploaded_by=admin_user,
+        report="\n".join(
+            [
+                "Aucun contact n'a été importé : 4 lignes sont rejetées.",
+                f"ligne 2 : adresse électronique invalide : camille <{PERSON.lower()}>.",
+                *(
+                    f"ligne {row} : adresse électronique invalide : <{other}>"
+                    for row, other in enumerate(LONGER, 3)
+                ),
+            ]
+        ),
+    )
+    [file] = exported_files()
+    assert [line["report_line"] for line in file["data"]] == [2]
+
+    services.erase_personal_data(address=PERSON, via="test")
+    upload.refresh_from_db()
+    assert upload.report_lines() == [
+        "Aucun contact n'a été importé : 4 lignes sont rejetées.",
+        "ligne 2 : adresse électronique invalide : camille <[adresse effacée]>.",
+        *(f"ligne {row} : adresse électronique invalide : <{other}>" for row, other in enumerate(LONGER, 3)),
+    ]
+
+
+def test_a_file_read_line_by_line_is_left_whole_when_it_gives_only_addresses_holding_the_person_s(
+    admin_user,
+) -> None:
+    # A carriage return alone in a row: the import cannot read the file row by row, it is searched line
+    # by line for the address.
+    rows = "".join(f"{other},Quelqu'un\r,,35288\n" for other in LONGER)
+    broken = f"email,name,role,collectivity_code\n{rows}".encode()
+    upload = survey_services.queue_contact_import(
+        edition=EditionFactory(), file_name="casse.csv", data=broken, by=admin_user
+    )
+    assert exported_files() == []
+    services.erase_personal_data(address=PERSON, via="test")
+    upload.refresh_from_db()
+    assert bytes(upload.data) == broken and upload.status == ContactImport.Status.QUEUED

@@ -66,6 +66,15 @@ def test_collectivity_pickers_use_autocomplete(staff, submitted, contact) -> Non
         assert 'data-ajax--url="/admin/autocomplete/"' in content
 
 
+def test_staff_read_that_the_emails_link_opens_the_questionnaire_in_the_contact_s_language(
+    staff, contact
+) -> None:
+    url = reverse("admin:survey_contact_change", args=[contact.pk])
+    assert "le lien qu'ils donnent ouvre le questionnaire dans cette langue" in page_text(staff.get(url))
+    english = page_text(staff.get(url, HTTP_ACCEPT_LANGUAGE="en"))
+    assert "the link they give opens the questionnaire in this language" in english
+
+
 def test_staff_mark_a_verbatim_publishable(staff, submitted) -> None:
     verbatim = OpenAnswer.objects.get(question__code="tool_involvement_why")
     changelist = reverse("admin:survey_openanswer_changelist")
