@@ -1,10 +1,12 @@
 """A page costs the same number of queries whatever the size of the registry."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from tests.factories import CollectivityFactory, ToolFactory, ToolObjectiveFactory
 from tools_registry.choices import ToolFamily
+from tools_registry.licences import SITE_LICENCE
 from tools_registry.models import LifeStatus
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +61,17 @@ def test_tool_page_query_count_does_not_grow_with_the_registry(queries) -> None:
     make_tools(290)
     # Fewer tools of its family nearby may cost one more statement (the wide box), never more tools.
     assert queries(tool.get_absolute_url()) <= small
+
+
+def test_an_api_page_of_a_cached_list_reads_its_tools_and_their_sources_in_two_statements(
+    client, django_assert_num_queries
+) -> None:
+    # Its Link header credits the sources describing the collectivities it shows: read with its tools'.
+    make_tools(30)
+    cache.clear()
+    url = reverse("api:tool-list")
+    assert client.get(url, {"page_size": 10}).status_code == 200
+    with django_assert_num_queries(2):
+        response = client.get(url, {"page_size": 10, "page": 2})
+    assert len(response.json()["results"]) == 10
+    assert response["Link"] == f'<{SITE_LICENCE.url}>; rel="license"; title="{SITE_LICENCE.code}"'

@@ -14,7 +14,7 @@ from tools_registry.api.serializers.contributions import (
     SubmissionReceiptSerializer,
     SubmissionSerializer,
 )
-from tools_registry.api.serializers.documents import tool_documents
+from tools_registry.api.serializers.documents import ToolDocuments, tool_documents
 from tools_registry.api.serializers.references import ReferenceSerializer
 from tools_registry.api.serializers.territories import TerritorySerializer
 from tools_registry.api.serializers.tools import ProvenanceSerializer, ToolSerializer
@@ -32,6 +32,7 @@ __all__ = [
     "SubmissionReceiptSerializer",
     "SubmissionSerializer",
     "TerritorySerializer",
+    "ToolDocuments",
     "ToolSerializer",
     "tool_documents",
 ]

@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from functools import cache
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from rest_framework import serializers
 
@@ -71,9 +71,20 @@ _SOURCE_ROW = [
 ]
 
 
-def tool_documents(ids: list[int], request: HttpRequest | None) -> list[dict]:
+class ToolDocuments(list):
+    """The documents of some tools, in order, and the records of the sources describing the collectivities
+    they show that are not the tools' own (`described`, as a document gives its `provenance`): what an
+    answer holding them credits beside its tools' sources, their names and points may come from these."""
+
+    def __init__(self, documents: list[dict], described: list[dict]) -> None:
+        super().__init__(documents)
+        self.described = described
+
+
+def tool_documents(ids: list[int], request: HttpRequest | None) -> ToolDocuments:
     """The API's document of each published tool whose id is in `ids`, in the order of `ids`: what
-    ToolSerializer's declared fields describe, written out from plain rows in two queries.
+    ToolSerializer's declared fields describe, written out from plain rows in two queries (the second
+    also reads the records describing their collectivities, see `ToolDocuments`).
 
     A page of fifty tools walked field by field by DRF cost ~20 ms (a nested serializer per tool), and
     built from model instances with their prefetched relations still ~5 ms; from rows, ~1 ms. The two
@@ -83,11 +94,18 @@ def tool_documents(ids: list[int], request: HttpRequest | None) -> list[dict]:
     """
     tools, sources = _document_queries()
     rows = {row["pk"]: row for row in tools.filter(pk__in=ids)}
+    shown = {row["collectivity_id"] for row in rows.values()} - {None}
+    describing = SourceRecord.objects.describing_collectivities().filter(collectivity_id__in=shown)
     records = defaultdict(list)
-    for record in sources.filter(tool_id__in=ids):
-        records[record["tool_id"]].append(record)
+    described = []
+    for record in sources.filter(Q(tool_id__in=rows) | Q(pk__in=describing.values("pk"))):
+        if record["tool_id"] in rows:
+            records[record["tool_id"]].append(record)
+        else:
+            described.append(_provenance(record))
     web_url = tool_page_address()
-    return [_document(rows[pk], records[pk], web_url) for pk in ids if pk in rows]
+    documents = [_document(rows[pk], records[pk], web_url) for pk in ids if pk in rows]
+    return ToolDocuments(documents, described)
 
 
 @cache

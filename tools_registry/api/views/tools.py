@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tools_registry.api.renderers import CSVRenderer, GeoJSONRenderer
-from tools_registry.api.serializers import ToolSerializer, tool_documents
+from tools_registry.api.serializers import ToolDocuments, ToolSerializer, tool_documents
 from tools_registry.api.views.common import SLUG_PATTERN, PublicReadMixin, _address
 from tools_registry.csv_export import stream_tools_csv
 from tools_registry.filters import ToolFilterSet, common_word_block, list_digest, ranked
@@ -27,8 +27,7 @@ from tools_registry.licences import (
     link_header,
     listed_tools_terms,
 )
-from tools_registry.models import Collectivity, Tool
-from tools_registry.provenance import sources_of
+from tools_registry.models import Tool
 
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
@@ -168,13 +167,13 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
             return response
         documents = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         response = self.get_paginated_response(documents)
-        if response.status_code == 200:
-            response["Link"] = link_header(*_documents_terms(response.data["results"]))
+        # The page's ToolDocuments (REST framework's pagination hands on a plain list of them).
+        response["Link"] = link_header(*_documents_terms(self.paginator.page.object_list))
         return response
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response | HttpResponsePermanentRedirect:
         try:
-            response = super().retrieve(request, *args, **kwargs)
+            tool = self.get_object()
         except Http404:
             # A tool merged into another: its old address leads to the kept one, as its page does.
             kept = Tool.objects.merged_target(kwargs["slug"])
@@ -182,27 +181,21 @@ class ToolViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
                 published = Tool.objects.published()
                 return moved_or_404(request, published, kwargs["slug"], _address("api:tool-detail"))
             return HttpResponsePermanentRedirect(reverse("api:tool-detail", args=[kept.slug]))
+        documents = tool_documents([tool.pk], request)
+        response = Response(documents[0])
         # Its collectivity's name and point may come from a source too, as on a page of the list.
-        response["Link"] = link_header(*_documents_terms([response.data]))
+        response["Link"] = link_header(*_documents_terms(documents))
         return response
 
 
-def _documents_terms(documents: list[dict]) -> tuple[Licence, list[Credit]]:
+def _documents_terms(documents: ToolDocuments) -> tuple[Licence, list[Credit]]:
     """The licence of a page of tools or of one tool's answer, ODbL as soon as it holds a record of a
     share-alike source, and the sources it holds records from: those its tools credit (`provenance`) and
-    those that describe the collectivities it shows (their names and points may come from them: one query),
-    in the order of `by_credit`."""
-    licences = {document["licence"] for document in documents}
+    those that describe the collectivities it shows (their names and points may come from them:
+    `described`), in the order of `by_credit`."""
+    records = [*(record for document in documents for record in document["provenance"]), *documents.described]
+    licences = {document["licence"] for document in documents} | {record["licence"] for record in records}
     sources = {
-        SourceCredit(url=record["url"], credit=record["credit"], code=record["source"])
-        for document in documents
-        for record in document["provenance"]
+        SourceCredit(url=record["url"], credit=record["credit"], code=record["source"]) for record in records
     }
-    shown = {document["collectivity"]["slug"] for document in documents if document["collectivity"]}
-    if shown:
-        described = sources_of(Tool.objects.none(), Collectivity.objects.filter(slug__in=shown))
-        licences |= {source.licence for source in described}
-        sources |= {
-            SourceCredit(url=source.url, credit=source.credit, code=source.code) for source in described
-        }
     return licence_of(licences), by_credit(sources)
