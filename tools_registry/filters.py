@@ -395,11 +395,13 @@ def common_word_block(data: QueryDict) -> Callable[[int, int], tuple[list[int], 
     for and its length, when it is a search for one common word; else None."""
 
     def block(start: int, stop: int) -> tuple[list[int], int] | None:
+        if not ranked(data.get("q"), data.get("sort")):
+            return None  # a list sorted by name or date is read in its order from an index
         filterset = ToolFilterSet(data, queryset=Tool.objects.published())
         filterset.form.is_valid()
         cleaned = filterset.form.cleaned_data
         if not ranked(cleaned.get("q"), cleaned.get("sort")):
-            return None  # a list sorted by name or date is read in its order from an index
+            return None  # a search the form leaves out (too long): no search, as for the FilterSet
         # Both asked for, so that a job builds whichever is missing.
         index, words = facet_index(), common_words()
         lists = None if index is None or words is None else _common_word_lists(cleaned["q"])
