@@ -10,7 +10,7 @@ from privacy import services
 from survey import services as survey_services
 from survey.models import Contact, ContactImport
 from tests.factories import EditionFactory, TerritoryFactory
-from tests.privacy.conftest import NAME, PERSON
+from tests.privacy.conftest import LONGER, NAME, PERSON
 
 pytestmark = pytest.mark.django_db
 OTHER = "dominique@saint-malo.example"
@@ -137,10 +137,6 @@ def test_an_old_report_quoting_the_person_s_address_is_exported_then_erased_its_
     ]
     assert upload.status == ContactImport.Status.REFUSED
     assert exported_files() == []
-
-
-# Others' addresses holding the person's whole: a longer local part, a longer domain.
-LONGER = [f"e{PERSON.lower()}", f"{PERSON.lower()}.example", f"{PERSON.lower()}-ouest.example"]
 
 
 def test_a_report_line_about_an_address_holding_the_person_s_is_neither_exported_nor_erased(
