@@ -170,6 +170,25 @@ def test_a_report_line_about_an_address_holding_the_person_s_is_neither_exported
     ]
 
 
+def test_a_report_line_quoting_the_address_between_apostrophes_is_exported_and_erased(admin_user) -> None:
+    upload = ContactImport.objects.create(
+        edition=EditionFactory(),
+        file_name="contacts-refusés.csv",
+        status=ContactImport.Status.REFUSED,
+        uploaded_by=admin_user,
+        report=f"Aucun contact n'a été importé.\nligne 2 : adresse refusée : '{PERSON.lower()}'",
+    )
+    [file] = exported_files()
+    assert [line["report_line"] for line in file["data"]] == [2]
+
+    services.erase_personal_data(address=PERSON, via="test")
+    upload.refresh_from_db()
+    assert upload.report_lines() == [
+        "Aucun contact n'a été importé.",
+        "ligne 2 : adresse refusée : '[adresse effacée]'",
+    ]
+
+
 def test_a_file_read_line_by_line_is_left_whole_when_it_gives_only_addresses_holding_the_person_s(
     admin_user,
 ) -> None:
