@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks.base import TaskResultStatus
 
 from jobs.queue import KEPT_DAYS
-from privacy.registry import DELETE, register
+from privacy.registry import DELETE, IN_TEXT, register
 
 
 def _days_before(now: datetime, days: int) -> datetime:
@@ -55,7 +55,7 @@ register(
     label=_("Travaux terminés de la file d'attente"),
     fields=["args_kwargs", "traceback", "return_value"],
     # Arguments are ids, never addresses; an error message may still quote one (a refused recipient).
-    email="traceback__icontains",
+    email=f"traceback__{IN_TEXT}",
     erase=DELETE,
     due=_finished_jobs_due,
 )

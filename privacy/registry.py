@@ -17,6 +17,7 @@ Models are named by label, so that this module imports no app: every app may dec
 """
 
 import calendar
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,7 +26,10 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Q, QuerySet
 
-LOOKUPS = {"exact", "iexact", "contains", "icontains"}
+# A declaration ending with IN_TEXT finds the address in a text naming others too (a log, an error), by
+# `address_pattern`: a substring ("icontains") would find it inside someone else's.
+IN_TEXT = "in_text"
+LOOKUPS = {"exact", "iexact", IN_TEXT}
 BLANK = "blank"
 DELETE = "delete"
 
@@ -57,8 +61,8 @@ class PersonalData:
     label: str
     fields: tuple[str, ...]
     # Lookup finding a person's rows from their address: a field or a path ("contact__email", compared
-    # case-insensitively), or ending with its own lookup ("object_repr__icontains"); empty: not found
-    # by address.
+    # case-insensitively), or ending with its own lookup ("object_repr__in_text"); empty: not found by
+    # address.
     email: str = ""
     # BLANK empties `fields` (the row stays: a published tool, a counted response); DELETE removes the row.
     erase: str = BLANK
@@ -80,12 +84,18 @@ class PersonalData:
     def rows_of(self, address: str) -> QuerySet:
         rows = self.model._default_manager.none()
         if self.email:
-            ends_with_lookup = self.email.rsplit("__", 1)[-1] in LOOKUPS
-            lookup = self.email if ends_with_lookup else f"{self.email}__iexact"
-            rows = self.model._default_manager.filter(**{lookup: address})
+            rows = self.model._default_manager.filter(self._by_address(address))
         if self.content is not None:
             rows |= self.model._default_manager.filter(pk__in=self.files_about(address))
         return rows
+
+    def _by_address(self, address: str) -> Q:
+        path, _, lookup = self.email.rpartition("__")
+        if lookup == IN_TEXT:
+            return Q(**{f"{path}__iregex": address_pattern(address)})
+        if lookup in LOOKUPS:
+            return Q(**{self.email: address})
+        return Q(**{f"{self.email}__iexact": address})
 
     def files_about(self, address: str) -> list:
         """The rows whose file, or the text quoting it, says something about the address (read one by
@@ -148,6 +158,35 @@ class PersonalData:
         if self.replacements is not None:
             values.update(self.replacements())
         return rows.update(**values)
+
+
+# An address inside a longer one is someone else's ("ecamille@…", "…@example.fr.example"): the address
+# is found where no character of a local part comes before it and the domain does not go on after it (a
+# letter, a digit or a hyphen, or a dot and one of them; a dot ending a sentence does not). Between
+# apostrophes it is quoted, as Python writes a string in an error or a log ('camille@…'): a local part
+# may begin with an apostrophe, but a domain never ends with one.
+_LOCAL_PART_CHARACTER = r"[\w.!#$%&'*+/=?^`{|}~-]"
+# A letter or a digit (\w but "_": PostgreSQL refuses `[^\W_]`), or a hyphen.
+_DOMAIN_CHARACTER = r"(?:(?!_)\w|-)"
+
+
+def address_pattern(address: str) -> str:
+    """The regular expression finding an address whole in a text, case to be ignored by whoever uses it.
+    Python's `re` and PostgreSQL read it alike (and SQLite, where Django's REGEXP is `re`), so that the
+    rows found in a column (`__iregex`) and the lines found in a file follow one rule: it uses only what
+    both read the same way (the class of word characters, in and out of brackets; lookarounds; a
+    backslash before a character neither letter nor digit, as `re.escape` writes one). PostgreSQL
+    classes the letters outside ASCII as `re` does under a UTF-8 locale (C.UTF-8, a language's), not
+    under the bare C one."""
+    address = re.escape(address.strip())
+    whole = rf"(?<!{_LOCAL_PART_CHARACTER}){address}(?!\.?{_DOMAIN_CHARACTER})"
+    quoted = rf"(?<='){address}(?=')"
+    return f"{whole}|{quoted}"
+
+
+def address_in_text(address: str) -> re.Pattern:
+    """Where an address appears, whole, in a text (a line of a file, of a report), case ignored."""
+    return re.compile(address_pattern(address), re.IGNORECASE)
 
 
 def _empty(model: type[models.Model], name: str) -> object:

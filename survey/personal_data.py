@@ -5,7 +5,6 @@ The answers are not personal data once the contact's details are gone: they stay
 figures with them.
 """
 
-import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from privacy.registry import DELETE, FileContent, months_before, register
+from privacy.registry import DELETE, IN_TEXT, FileContent, address_in_text, months_before, register
 from survey.invitations import contact_file_without, contact_rows_about
 from survey.models import Contact, ContactImport, UploadStatus
 from survey.tasks import send_invitation, send_personal_link
@@ -24,22 +23,9 @@ from survey.tasks import send_invitation, send_personal_link
 ERASED_DOMAIN = "efface.invalid"
 
 
-# An address inside a longer one is someone else's ("ecamille@…", "…@example.fr.example"): the address
-# is found where no character of a local part comes before it and the domain does not go on after it (a
-# letter, a digit or a hyphen, or a dot and one of them; a dot ending a sentence does not).
-_LOCAL_PART_CHARACTER = r"[\w.!#$%&'*+/=?^`{|}~-]"
-_DOMAIN_CHARACTER = r"(?:[^\W_]|-)"
-
-
-def _address_in_text(address: str) -> re.Pattern:
-    """Where an address appears, whole, in a text (a line of a file, of a report), case ignored."""
-    address = re.escape(address.strip())
-    return re.compile(rf"(?<!{_LOCAL_PART_CHARACTER}){address}(?!\.?{_DOMAIN_CHARACTER})", re.IGNORECASE)
-
-
 def _lines_naming(text: str, address: str) -> list[tuple[int, str]]:
     """The lines of a text where the address appears, numbered from 1."""
-    found = _address_in_text(address)
+    found = address_in_text(address)
     return [(number, line) for number, line in enumerate(text.splitlines(), 1) if found.search(line)]
 
 
@@ -76,7 +62,7 @@ def _erase_from_contact_file(upload: ContactImport, address: str) -> None:
     what was wrong with it, the address replaced: staff still see why the file was refused."""
     notes = _cut_from_file(upload, address) if _file_rows_about(upload, address) else []
     erased = gettext("[adresse effacée]")
-    kept = [_address_in_text(address).sub(lambda _found: erased, line) for line in upload.report_lines()]
+    kept = [address_in_text(address).sub(lambda _found: erased, line) for line in upload.report_lines()]
     upload.report = "\n".join([*kept, *notes])
     upload.save(update_fields=["data", "status", "finished_at", "report"])
 
@@ -188,7 +174,7 @@ register(
     "admin.LogEntry",
     label=_("Journal de l'administration : contacts nommés"),
     fields=["object_repr"],
-    email="object_repr__icontains",
+    email=f"object_repr__{IN_TEXT}",
     due=lambda now: Q(
         content_type__app_label="survey",
         content_type__model="contact",

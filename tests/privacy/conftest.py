@@ -12,6 +12,8 @@ from tools_registry.services import ToolProposal
 
 PERSON = "Camille.Privee@exemple-unique.example"
 NAME = "Camille Privée-Unique"
+# Others' addresses holding the person's whole: a longer local part, a longer domain.
+LONGER = [f"e{PERSON.lower()}", f"{PERSON.lower()}.example", f"{PERSON.lower()}-ouest.example"]
 
 
 @pytest.fixture

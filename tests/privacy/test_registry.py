@@ -4,10 +4,12 @@ A model that gains such a field (an email on a new model, a name of a person) fa
 declared in its app's personal_data.py, and so reached by export, erasure and retention.
 """
 
+import pytest
 from django.apps import apps
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import models
 
-from privacy.registry import REGISTRY
+from privacy.registry import REGISTRY, address_in_text
 
 # Words that, in a field's name, say it may describe a person.
 PERSONAL_WORDS = {
@@ -117,3 +119,30 @@ def test_every_declaration_names_real_fields_and_lookups() -> None:
 def test_the_exceptions_still_exist() -> None:
     # An exception for a field that is gone would hide a new field of the same name.
     assert set(NOT_PERSONAL) <= suspicious_fields()
+
+
+# Texts the admin log or an error may hold, and whether they name camille@example.fr (not someone's
+# address holding it); in quotes as Python writes a string.
+TEXTS = {
+    "camille@example.fr (Saint-Malo)": True,
+    "CAMILLE@Example.FR": True,
+    "{'camille@example.fr': (550, b'5.1.1 User unknown')}": True,
+    "Contact(email='camille@example.fr')": True,
+    "écrit à camille@example.fr.": True,
+    "ecamille@example.fr": False,
+    "écamille@example.fr": False,
+    "o'camille@example.fr": False,
+    "camille@example.fr.example": False,
+    "camille@example.fr-ouest.example": False,
+    "camille@example.fré": False,
+}
+
+
+@pytest.mark.django_db
+def test_the_database_finds_an_address_in_the_texts_where_a_file_is_read_to_name_it(admin_user) -> None:
+    log = next(entry for entry in REGISTRY if entry.model_label == "admin.LogEntry")
+    for text in TEXTS:
+        LogEntry.objects.create(user=admin_user, object_repr=text, action_flag=CHANGE)
+    in_database = set(log.rows_of("camille@example.fr").values_list("object_repr", flat=True))
+    in_files = {text for text in TEXTS if address_in_text("camille@example.fr").search(text)}
+    assert in_database == in_files == {text for text, names in TEXTS.items() if names}

@@ -3,6 +3,7 @@ everywhere, while the published tools and the barometer's figures stay as they w
 
 import io
 import json
+from smtplib import SMTPRecipientsRefused
 
 import pytest
 from axes.models import AccessAttempt
@@ -20,7 +21,8 @@ from privacy.models import PersonalDataRequest, RequestAction, address_digest
 from survey import tasks
 from survey.models import Answer, Contact, EditionStatus, InvitationEmail, Response
 from tests.factories import EditionFactory
-from tests.privacy.conftest import NAME, PERSON, propose
+from tests.privacy.conftest import LONGER, NAME, PERSON, propose
+from tools_registry import tasks as registry_tasks
 from tools_registry.models import Collectivity, Tool
 
 pytestmark = pytest.mark.django_db
@@ -35,13 +37,7 @@ def person(client, saint_malo, admin_user, proposed_tool, answered_contact, run_
     tasks.send_invitation.enqueue(contact_id=answered_contact.pk, round=0)
     InvitationEmail.objects.create(contact=answered_contact, round=0)
     run_jobs()
-    LogEntry.objects.create(
-        user=admin_user,
-        content_type=ContentType.objects.get_for_model(answered_contact),
-        object_id=answered_contact.pk,
-        object_repr=str(answered_contact),
-        action_flag=CHANGE,
-    )
+    changed_in_admin(admin_user, answered_contact)
     AccessAttempt.objects.create(
         user_agent="Navigateur",
         ip_address="203.0.113.9",
@@ -54,6 +50,31 @@ def person(client, saint_malo, admin_user, proposed_tool, answered_contact, run_
     )
     waiting = propose(saint_malo, name="Forum malouin")
     return {"tool": proposed_tool, "contact": answered_contact, "waiting": waiting}
+
+
+def changed_in_admin(user, contact: Contact) -> LogEntry:
+    """The admin's record of a change to a contact: it names the contact by its address."""
+    return LogEntry.objects.create(
+        user=user,
+        content_type=ContentType.objects.get_for_model(contact),
+        object_id=contact.pk,
+        object_repr=str(contact),
+        action_flag=CHANGE,
+    )
+
+
+def refused_email(recipient: str) -> QueuedJob:
+    """A job whose email the mail server refused: its traceback quotes the recipient as Python writes it
+    ('camille@…'). Its arguments name none of the person's rows (a proposal since deleted)."""
+    queued = registry_tasks.acknowledge_submission.enqueue(tool_id=0, language="fr")
+    job = QueuedJob.objects.get(pk=queued.id)
+    job.set_failed(SMTPRecipientsRefused({recipient: (550, b"5.1.1 User unknown")}))
+    return job
+
+
+def exported_rows(model_label: str) -> list[dict]:
+    exported = services.export_personal_data(address=PERSON, via="test")
+    return [row for block in exported["data"] if block["model"] == model_label for row in block["rows"]]
 
 
 def text_columns_holding(text: str) -> list[str]:
@@ -186,3 +207,32 @@ def test_an_invalid_address_is_explained_and_kept(admin_client) -> None:
     assert response.status_code == 200
     assert 'value="pas-une-adresse"' in response.content.decode()
     assert not PersonalDataRequest.objects.exists()
+
+
+def test_admin_log_entries_naming_addresses_that_hold_the_person_s_are_neither_exported_nor_erased(
+    admin_user, saint_malo, answered_contact
+) -> None:
+    changed_in_admin(admin_user, answered_contact)
+    others = [
+        Contact.objects.create(edition=answered_contact.edition, collectivity=saint_malo, email=other)
+        for other in LONGER
+    ]
+    for contact in others:
+        changed_in_admin(admin_user, contact)
+    assert [row["object_repr"] for row in exported_rows("admin.LogEntry")] == [str(answered_contact)]
+
+    services.erase_personal_data(address=PERSON, via="test")
+    kept = ["", *(str(contact) for contact in others)]
+    assert sorted(LogEntry.objects.values_list("object_repr", flat=True)) == sorted(kept)
+
+
+def test_a_job_error_quoting_the_address_is_exported_and_erased_not_one_quoting_a_longer_address() -> None:
+    quoting_the_person = refused_email(PERSON.lower())
+    others = [refused_email(other).pk for other in LONGER]
+    exported = exported_rows("django_tasks_database.DBTaskResult")
+    assert [row["id"] for row in exported] == [quoting_the_person.pk]
+    assert f"'{PERSON.lower()}'" in exported[0]["traceback"]
+
+    counts = services.erase_personal_data(address=PERSON, via="test")
+    assert counts["django_tasks_database.DBTaskResult"] == 1
+    assert sorted(QueuedJob.objects.values_list("pk", flat=True)) == sorted(others)

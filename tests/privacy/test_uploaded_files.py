@@ -10,7 +10,7 @@ from privacy import services
 from survey import services as survey_services
 from survey.models import Contact, ContactImport
 from tests.factories import EditionFactory, TerritoryFactory
-from tests.privacy.conftest import NAME, PERSON
+from tests.privacy.conftest import LONGER, NAME, PERSON
 
 pytestmark = pytest.mark.django_db
 OTHER = "dominique@saint-malo.example"
@@ -139,10 +139,6 @@ def test_an_old_report_quoting_the_person_s_address_is_exported_then_erased_its_
     assert exported_files() == []
 
 
-# Others' addresses holding the person's whole: a longer local part, a longer domain.
-LONGER = [f"e{PERSON.lower()}", f"{PERSON.lower()}.example", f"{PERSON.lower()}-ouest.example"]
-
-
 def test_a_report_line_about_an_address_holding_the_person_s_is_neither_exported_nor_erased(
     admin_user,
 ) -> None:
@@ -171,6 +167,25 @@ def test_a_report_line_about_an_address_holding_the_person_s_is_neither_exported
         "Aucun contact n'a été importé : 4 lignes sont rejetées.",
         "ligne 2 : adresse électronique invalide : camille <[adresse effacée]>.",
         *(f"ligne {row} : adresse électronique invalide : <{other}>" for row, other in enumerate(LONGER, 3)),
+    ]
+
+
+def test_a_report_line_quoting_the_address_between_apostrophes_is_exported_and_erased(admin_user) -> None:
+    upload = ContactImport.objects.create(
+        edition=EditionFactory(),
+        file_name="contacts-refusés.csv",
+        status=ContactImport.Status.REFUSED,
+        uploaded_by=admin_user,
+        report=f"Aucun contact n'a été importé.\nligne 2 : adresse refusée : '{PERSON.lower()}'",
+    )
+    [file] = exported_files()
+    assert [line["report_line"] for line in file["data"]] == [2]
+
+    services.erase_personal_data(address=PERSON, via="test")
+    upload.refresh_from_db()
+    assert upload.report_lines() == [
+        "Aucun contact n'a été importé.",
+        "ligne 2 : adresse refusée : '[adresse effacée]'",
     ]
 
 
