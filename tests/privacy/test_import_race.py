@@ -32,16 +32,10 @@ def in_thread(run) -> threading.Thread:
     return thread
 
 
-def test_an_erasure_while_the_file_is_imported_leaves_the_person_s_address_nowhere(
-    admin_user, run_jobs, monkeypatch
-) -> None:
-    TerritoryFactory(code="35288", name="Saint-Malo", population=47000)
-    upload = survey_services.queue_contact_import(
-        edition=EditionFactory(), file_name="contacts.csv", data=contacts_file(","), by=admin_user
-    )
-    # The job has read the file and created its contacts, not committed yet, when the erasure is asked;
-    # it goes on once the erasure reaches the stored files.
-    imported, reaches_files, release = threading.Event(), threading.Event(), threading.Event()
+def paused_import(monkeypatch) -> tuple[threading.Event, threading.Event]:
+    """Have the import job stop once it has read the file and created its contacts, before it commits:
+    the first event is set then, and the job goes on once the second is."""
+    imported, release = threading.Event(), threading.Event()
     import_contacts = invitations.import_contacts
 
     def import_then_wait(**kwargs) -> invitations.ContactImportReport:
@@ -51,6 +45,20 @@ def test_an_erasure_while_the_file_is_imported_leaves_the_person_s_address_nowhe
         return report
 
     monkeypatch.setattr(invitations, "import_contacts", import_then_wait)
+    return imported, release
+
+
+def test_an_erasure_while_the_file_is_imported_leaves_the_person_s_address_nowhere(
+    admin_user, run_jobs, monkeypatch
+) -> None:
+    TerritoryFactory(code="35288", name="Saint-Malo", population=47000)
+    upload = survey_services.queue_contact_import(
+        edition=EditionFactory(), file_name="contacts.csv", data=contacts_file(","), by=admin_user
+    )
+    # The job has read the file and created its contacts, not committed yet, when the erasure is asked;
+    # it goes on once the erasure reaches the stored files.
+    imported, release = paused_import(monkeypatch)
+    reaches_files = threading.Event()
 
     def watch_for_files(execute, sql, params, many, context):
         if '"survey_contactimport"' in sql:
@@ -89,16 +97,8 @@ def test_an_export_while_the_file_is_imported_finds_the_person_in_the_file_or_in
     # The job has read the file and created its contacts, not committed yet, when the export is asked;
     # the export reaches the stored files only once the job is done: the contacts are written and the
     # file is emptied.
-    imported, release, reaches_files, job_done = (threading.Event() for _ in range(4))
-    import_contacts = invitations.import_contacts
-
-    def import_then_wait(**kwargs) -> invitations.ContactImportReport:
-        report = import_contacts(**kwargs)
-        imported.set()
-        assert release.wait(WAIT)
-        return report
-
-    monkeypatch.setattr(invitations, "import_contacts", import_then_wait)
+    imported, release = paused_import(monkeypatch)
+    reaches_files, job_done = threading.Event(), threading.Event()
 
     def files_after_the_job(execute, sql, params, many, context):
         if '"survey_contactimport"' in sql and not reaches_files.is_set():

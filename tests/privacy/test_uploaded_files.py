@@ -80,6 +80,17 @@ def test_erasure_takes_the_person_s_row_out_of_the_file_and_the_others_are_impor
     assert waiting.imported_text() == "2 contacts importés."
 
 
+def refused_upload(by, report: str) -> ContactImport:
+    """A contacts file refused at its import, with its report."""
+    return ContactImport.objects.create(
+        edition=EditionFactory(),
+        file_name="contacts-refusés.csv",
+        status=ContactImport.Status.REFUSED,
+        uploaded_by=by,
+        report=report,
+    )
+
+
 def test_a_waiting_file_the_import_cannot_read_is_emptied_and_refused_with_the_reason(admin_user) -> None:
     # A carriage return alone in a row: the CSV reader stops there, and the import refuses the file.
     broken = f"email,name,role,collectivity_code\n{OTHER},Dominique,,35288\n{PERSON},{NAME}\r,,35288\n"
@@ -109,12 +120,9 @@ def test_an_old_report_quoting_the_person_s_address_is_exported_then_erased_its_
 ) -> None:
     # Before rejected rows were given by their number only, a refused file's report quoted an invalid
     # address in full: here a cell giving the person's name with their address, and someone else's typo.
-    upload = ContactImport.objects.create(
-        edition=EditionFactory(),
-        file_name="contacts-refusés.csv",
-        status=ContactImport.Status.REFUSED,
-        uploaded_by=admin_user,
-        report=(
+    upload = refused_upload(
+        admin_user,
+        (
             "Aucun contact n'a été importé : 2 lignes sont rejetées.\n"
             f"ligne 3 : adresse électronique invalide : camille <{PERSON.lower()}>\n"
             "ligne 4 : adresse électronique invalide : dominique@saint-malo"
@@ -142,12 +150,9 @@ def test_an_old_report_quoting_the_person_s_address_is_exported_then_erased_its_
 def test_a_report_line_about_an_address_holding_the_person_s_is_neither_exported_nor_erased(
     admin_user,
 ) -> None:
-    upload = ContactImport.objects.create(
-        edition=EditionFactory(),
-        file_name="contacts-refusés.csv",
-        status=ContactImport.Status.REFUSED,
-        uploaded_by=admin_user,
-        report="\n".join(
+    upload = refused_upload(
+        admin_user,
+        "\n".join(
             [
                 "Aucun contact n'a été importé : 4 lignes sont rejetées.",
                 f"ligne 2 : adresse électronique invalide : camille <{PERSON.lower()}>.",
@@ -171,12 +176,9 @@ def test_a_report_line_about_an_address_holding_the_person_s_is_neither_exported
 
 
 def test_a_report_line_quoting_the_address_between_apostrophes_is_exported_and_erased(admin_user) -> None:
-    upload = ContactImport.objects.create(
-        edition=EditionFactory(),
-        file_name="contacts-refusés.csv",
-        status=ContactImport.Status.REFUSED,
-        uploaded_by=admin_user,
-        report=f"Aucun contact n'a été importé.\nligne 2 : adresse refusée : '{PERSON.lower()}'",
+    upload = refused_upload(
+        admin_user,
+        f"Aucun contact n'a été importé.\nligne 2 : adresse refusée : '{PERSON.lower()}'",
     )
     [file] = exported_files()
     assert [line["report_line"] for line in file["data"]] == [2]
