@@ -32,7 +32,7 @@ def in_thread(run) -> threading.Thread:
     return thread
 
 
-def paused_import(monkeypatch) -> tuple[threading.Event, threading.Event]:
+def paused_import(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
     """Have the import job stop once it has read the file and created its contacts, before it commits:
     the first event is set then, and the job goes on once the second is."""
     imported, release = threading.Event(), threading.Event()

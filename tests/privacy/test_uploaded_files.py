@@ -5,6 +5,7 @@ erasure takes their rows out of the file, and the others are still imported."""
 import codecs
 
 import pytest
+from django.contrib.auth.base_user import AbstractBaseUser
 
 from privacy import services
 from survey import services as survey_services
@@ -80,7 +81,7 @@ def test_erasure_takes_the_person_s_row_out_of_the_file_and_the_others_are_impor
     assert waiting.imported_text() == "2 contacts importés."
 
 
-def refused_upload(by, report: str) -> ContactImport:
+def refused_upload(by: AbstractBaseUser, report: str) -> ContactImport:
     """A contacts file refused at its import, with its report."""
     return ContactImport.objects.create(
         edition=EditionFactory(),
