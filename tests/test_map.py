@@ -140,6 +140,22 @@ def test_a_collectivity_name_in_the_tool_pages_map_script_cannot_end_the_script(
     assert '"Bourg \\u003C/script\\u003E\\u003Cscript\\u003Ealert(1)' in script
 
 
+def test_tool_pages_of_one_place_give_its_map_each_page_s_nonce_and_language(client) -> None:
+    # A place's map is drawn once by a process and served again to the pages showing it.
+    place = CollectivityFactory(name="Saint-Malo", latitude=48.65, longitude=-2.0)
+    pages = [client.get(ToolFactory(collectivity=place).get_absolute_url()) for _ in range(2)]
+    pages.append(client.get(ToolFactory(collectivity=place).get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
+    nonces = [page["Content-Security-Policy"].split("'nonce-")[1].split("'")[0] for page in pages]
+    assert len(set(nonces)) == 3
+    for page, nonce in zip(pages, nonces, strict=True):
+        text = page.content.decode()
+        inline = [tag for tag in re.findall(r"<script[^>]*>", text) if "src=" not in tag]
+        assert inline and all(tag == f'<script nonce="{nonce}">' for tag in inline)
+        assert '"Saint-Malo"' in text[text.rindex("<script nonce=") :]
+    assert ["Zoom avant" in page.content.decode() for page in pages] == [True, True, False]
+    assert "Zoom in" in pages[2].content.decode()
+
+
 def test_the_map_counts_its_tools_and_those_it_cannot_place_in_words_of_the_language(client) -> None:
     ToolFactory(family=ToolFamily.FORUM, collectivity=CollectivityFactory(latitude=48.11, longitude=-1.68))
     ToolFactory(family=ToolFamily.FORUM, collectivity=CollectivityFactory(latitude=None, longitude=None))
