@@ -98,7 +98,7 @@ def tool_documents(ids: list[int], request: HttpRequest | None) -> ToolDocuments
     describing = SourceRecord.objects.describing_collectivities().filter(collectivity_id__in=shown)
     records = defaultdict(list)
     described = []
-    for record in sources.filter(Q(tool_id__in=rows) | Q(pk__in=describing.values("pk"))):
+    for record in sources.filter(Q(tool_id__in=rows.keys()) | Q(pk__in=describing.values("pk"))):
         if record["tool_id"] in rows:
             records[record["tool_id"]].append(record)
         else:
