@@ -7,8 +7,10 @@ inside `translation.override(language)`, subject included.
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import models
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.functional import Promise
 
 
 def one_line(text: str) -> str:
@@ -20,6 +22,18 @@ def language_codes() -> list[str]:
     """The codes of LANGUAGES: what a person's emails may be written in (a field recording one is
     constrained to them)."""
     return [code for code, _name in settings.LANGUAGES]
+
+
+def language_field(verbose_name: str | Promise, help_text: str | Promise) -> models.CharField:
+    """The field recording the language a person's emails are written in: one of LANGUAGES, the site's
+    own by default."""
+    return models.CharField(
+        verbose_name,
+        max_length=7,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=help_text,
+    )
 
 
 def current_language() -> str:

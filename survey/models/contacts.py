@@ -3,13 +3,12 @@
 import secrets
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from jobs.mail import language_codes
+from jobs.mail import language_codes, language_field
 from privacy.models import consent_fields
 from survey.models.questionnaire import Edition
 from survey.models.responses import Response
@@ -76,12 +75,9 @@ class Contact(models.Model):
     role = models.CharField(_("fonction"), max_length=200, blank=True)
     # The language of every email sent to them: that of the page they signed up on through the open link,
     # or as staff know it (the contacts file's `language` column; French otherwise).
-    language = models.CharField(
+    language = language_field(
         _("langue des courriels"),
-        max_length=7,
-        choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE,
-        help_text=_(
+        _(
             "L'invitation, les relances et le lien personnel sont écrits dans cette langue, et le lien "
             "qu'ils donnent ouvre le questionnaire dans cette langue (le sélecteur de langue du site "
             "permet d'en changer)."

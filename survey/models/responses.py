@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jobs.mail import language_codes
+from jobs.mail import language_codes, language_field
 from survey.models.questionnaire import Edition, Question, QuestionType
 
 # Answer.subject for a question asked once per response; tools are numbered from 1.
@@ -85,12 +85,9 @@ class Response(models.Model):
     respondent_email = models.EmailField(_("courriel du répondant"), blank=True)
     # The language of the pages the answers were given on: the tools they describe are proposed to the
     # registry in it, so that the emails to the respondent about them are written in it.
-    language = models.CharField(
+    language = language_field(
         _("langue des réponses"),
-        max_length=7,
-        choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE,
-        help_text=_(
+        _(
             "Celle des pages où les réponses ont été données : les courriels au répondant sur les outils "
             "décrits y sont écrits."
         ),

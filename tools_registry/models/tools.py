@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jobs.mail import language_codes
+from jobs.mail import language_codes, language_field
 from privacy.models import consent_fields
 from tools_registry.choices import HybridFormat, Objective, ToolFamily, family_label
 from tools_registry.history import HistoryActor
@@ -162,14 +162,9 @@ class Tool(models.Model):
     submitter_email = models.EmailField(_("courriel du contributeur"), blank=True)
     # The language of the page (or API request) the proposal came from: every email to the submitter is
     # written in it. Not in the edit history: it is set once, and says nothing once the address is gone.
-    submitter_language = models.CharField(
+    submitter_language = language_field(
         _("langue du contributeur"),
-        max_length=7,
-        choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE,
-        help_text=_(
-            "Celle de la page d'où vient la proposition : les courriels au contributeur y sont écrits."
-        ),
+        _("Celle de la page d'où vient la proposition : les courriels au contributeur y sont écrits."),
     )
     # The contributor agreed to the privacy notice: when, and to which version of its text.
     consent_at, consent_notice = consent_fields()
